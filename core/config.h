@@ -1,0 +1,111 @@
+// Everything the deterministic core is built from. The scenario parser (sim/) fills it from a
+// TOML file; replay rebuilds the same config from the scenario text stored in the log.
+// Defaults are written in the structs; values are validated by the parser and clamped at open.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace tape {
+
+struct InstrumentConfig {
+  std::string symbol;
+  // Money minor units per tick (kMoneyScale per currency unit). Default 100 = 0.01.
+  int64_t tick_value = 100;
+  // Units per lot, multiplies notional. Default 1.
+  int64_t lot_size = 1;
+  // Initial mid price in ticks; the book's price ladder is first laid out around it.
+  Price initial_mid = Price(10'000);
+  // Largest quantity one order may carry (any account). Default 1,000,000 lots.
+  Qty max_order_qty = Qty(1'000'000);
+};
+
+struct FeeConfig {
+  // Parts per million of notional; negative is a rebate. Default 0.
+  int64_t maker_ppm = 0;
+  int64_t taker_ppm = 0;
+};
+
+struct EngineOptions {
+  // Default: 1 << 20. Preallocated resting-order pool shared by all books; when full, new
+  // orders are rejected with kBookFull.
+  uint32_t order_pool_capacity = 1u << 20;
+  // Default: 4096. Price levels first laid out per book around the initial mid.
+  uint32_t ladder_levels_initial = 4096;
+  // Default: 1 << 22. Widest span of ticks a book may grow to; prices outside are rejected.
+  uint32_t ladder_levels_max = 1u << 22;
+  // Default: 4096. An order stops matching after this many fills; its rest is cancelled.
+  uint32_t fills_per_order_max = 4096;
+};
+
+struct RiskLimits {
+  // Each limit applies to managed (strategy) accounts. 0 disables a check.
+  Qty max_order_qty = Qty(10'000);
+  Money max_notional = Money(0);          // per order, minor units
+  int64_t position_limit = 0;             // lots, absolute, per instrument, worst case
+  int64_t price_band_bps = 0;             // distance from last trade (or mid) in basis points
+  int64_t rate_limit_per_s = 0;           // token refill per simulated second
+  int64_t rate_limit_burst = 0;           // token bucket capacity
+};
+
+enum class StrategyKind : uint8_t { kMarketMaker = 0, kMomentum = 1 };
+
+struct MarketMakerParams {
+  int64_t half_spread_ticks = 2;  // quote distance from mid
+  Qty quote_qty = Qty(10);
+  int64_t skew_ticks_per_lot = 0;  // ticks / (position / skew_unit_lots)
+  int64_t skew_unit_lots = 10;
+  int64_t max_position = 100;     // stop quoting the side that would grow |position| beyond
+  int64_t requote_ticks = 1;      // move quotes only when the target moved this far
+};
+
+struct MomentumParams {
+  int64_t window_trades = 50;       // trades in the order-flow imbalance window
+  double entry_threshold = 0.3;     // |imbalance| in [-1, 1] that triggers an order
+  Qty order_qty = Qty(5);
+  int64_t max_position = 50;
+  int64_t cooldown_ms = 100;        // simulated ms between orders
+};
+
+struct StrategyConfig {
+  StrategyKind kind = StrategyKind::kMarketMaker;
+  std::string name;
+  AccountId account = AccountId(1);  // must be < kExternalAccountBase
+  std::vector<InstrumentId> instruments;  // empty = all
+  int64_t timer_ms = 0;  // on_timer period in simulated ms; 0 = none
+  MarketMakerParams mm;
+  MomentumParams momentum;
+};
+
+struct RecorderOptions {
+  // Default: 4096. A batch closes when it holds this many inputs.
+  uint32_t batch_events_max = 4096;
+  // Default: 50. A batch closes when an input arrives this long (simulated) after its first.
+  int64_t flush_interval_ms = 50;
+  // Default: 8. Batches handed to the sink but not yet written; the core waits when full.
+  uint32_t queue_batches_max = 8;
+  enum class Sync : uint8_t { kNone = 0, kBatch = 1 };
+  Sync sync = Sync::kNone;
+};
+
+struct SnapshotOptions {
+  // Default: 0 (off). Take a snapshot every this many inputs.
+  uint64_t every_events = 0;
+};
+
+struct CoreConfig {
+  std::vector<InstrumentConfig> instruments;  // InstrumentId = index
+  FeeConfig fees;
+  EngineOptions engine;
+  RiskLimits risk;
+  std::vector<StrategyConfig> strategies;
+  RecorderOptions recorder;
+  SnapshotOptions snapshot;
+  // Default: 65536. Bound of the bus queue (events derived from one input).
+  uint32_t event_queue_capacity = 65536;
+};
+
+}  // namespace tape

@@ -1,0 +1,49 @@
+// The bus's bounded FIFO. Components publish into it; the bus drains it breadth-first.
+// Single thread. Capacity is fixed at construction and never grows: overflowing it means an
+// input produced more derived events than the configured bound, a configuration error that
+// would otherwise lose events, so it stops the process (events are never dropped).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "core/events.h"
+#include "core/status.h"
+
+namespace tape {
+
+class EventQueue {
+ public:
+  // Default: 65536 events. Must cover the events one input can derive (see
+  // EngineOptions::fills_per_order_max). Rounded up to a power of two.
+  explicit EventQueue(size_t capacity = 65536) {
+    size_t cap = 1;
+    while (cap < capacity) cap <<= 1;
+    ring_.resize(cap);
+    mask_ = cap - 1;
+  }
+
+  void publish(const BusEvent& e) {
+    TAPE_CHECK(size() < ring_.size(), "event queue full: raise core.event_queue_capacity");
+    ring_[tail_++ & mask_] = e;
+    if (size() > high_water_) high_water_ = size();
+  }
+  bool empty() const { return head_ == tail_; }
+  size_t size() const { return tail_ - head_; }
+  size_t capacity() const { return ring_.size(); }
+  size_t high_water() const { return high_water_; }
+  // Precondition: !empty(). The reference stays valid until the next publish wraps onto it,
+  // which cannot happen before capacity() further publishes.
+  const BusEvent& front() const { return ring_[head_ & mask_]; }
+  void pop() { ++head_; }
+  void clear() { head_ = tail_; }
+
+ private:
+  std::vector<BusEvent> ring_;
+  size_t mask_ = 0;
+  size_t head_ = 0;
+  size_t tail_ = 0;
+  size_t high_water_ = 0;
+};
+
+}  // namespace tape

@@ -1,0 +1,184 @@
+// The vocabulary of the bus. Inputs arrive from a source through the sequencer; outputs are what
+// the core derives from them; internal events coordinate components and are never recorded.
+// These are plain structs on the hot path; core/schema/events.capnp is their persisted form
+// (core/codec.h converts).
+#pragma once
+
+#include <variant>
+
+#include "core/types.h"
+
+namespace tape {
+
+// ---- Inputs (journaled; each one gets a seq) ----
+
+// Best bid/offer from the feed. Market data only: it does not rest in the book.
+struct QuoteIn {
+  InstrumentId instrument;
+  Price bid;
+  Qty bid_qty;
+  Price ask;
+  Qty ask_qty;  bool operator==(const QuoteIn&) const = default;
+};
+
+// A trade print from the feed.
+struct TradeIn {
+  InstrumentId instrument;
+  Price price;
+  Qty qty;
+  Side aggressor = Side::kBuy;  bool operator==(const TradeIn&) const = default;
+};
+
+// An order from an external participant. Market orders ignore `price`.
+struct NewOrderIn {
+  OrderId id;
+  AccountId account;
+  InstrumentId instrument;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kLimit;
+  TimeInForce tif = TimeInForce::kGtc;
+  Price price;
+  Qty qty;  bool operator==(const NewOrderIn&) const = default;
+};
+
+struct CancelIn {
+  OrderId id;
+  AccountId account;
+  InstrumentId instrument;  bool operator==(const CancelIn&) const = default;
+};
+
+// Replace price and/or quantity. Priority is kept only when the price is unchanged and the
+// quantity goes down.
+struct ReplaceIn {
+  OrderId id;
+  AccountId account;
+  InstrumentId instrument;
+  Price price;
+  Qty qty;  bool operator==(const ReplaceIn&) const = default;
+};
+
+// Operator command. `instrument` is ignored by the kill switch kinds.
+struct ControlIn {
+  ControlKind kind = ControlKind::kHalt;
+  InstrumentId instrument;  bool operator==(const ControlIn&) const = default;
+};
+
+// Clock tick: advances time (timers, time-bound recorder flushes) without market content.
+struct HeartbeatIn {
+  bool operator==(const HeartbeatIn&) const = default;
+};
+
+using InputBody =
+    std::variant<QuoteIn, TradeIn, NewOrderIn, CancelIn, ReplaceIn, ControlIn, HeartbeatIn>;
+
+struct Input {
+  Seq seq;
+  Timestamp ts;
+  InputBody body;  bool operator==(const HeartbeatIn&) const = default;
+};
+
+// ---- Outputs (recorded as (seq, k)) ----
+
+struct OrderAccepted {
+  OrderId id;
+  AccountId account;
+  InstrumentId instrument;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kLimit;
+  TimeInForce tif = TimeInForce::kGtc;
+  Price price;
+  Qty qty;  bool operator==(const OrderAccepted&) const = default;
+};
+
+// Reason text is derived from the code (reject_reason_name), so the struct stays POD.
+struct OrderRejected {
+  OrderId id;
+  AccountId account;
+  InstrumentId instrument;
+  RejectReason reason = RejectReason::kNone;  bool operator==(const OrderRejected&) const = default;
+};
+
+struct Fill {
+  InstrumentId instrument;
+  OrderId maker;
+  AccountId maker_account;
+  OrderId taker;
+  AccountId taker_account;
+  Price price;
+  Qty qty;
+  Side aggressor = Side::kBuy;  // the taker's side
+  Qty maker_leaves;             // maker quantity still resting after this fill
+  Qty taker_leaves;             // taker quantity still unfilled after this fill  bool operator==(const Fill&) const = default;
+};
+
+struct OrderCancelled {
+  OrderId id;
+  AccountId account;
+  InstrumentId instrument;
+  Qty qty;  // quantity that was open and is now cancelled
+  CancelReason reason = CancelReason::kUser;  bool operator==(const OrderCancelled&) const = default;
+};
+
+struct OrderReplaced {
+  OrderId id;
+  AccountId account;
+  InstrumentId instrument;
+  Price price;
+  Qty qty;  // new open quantity
+  bool priority_kept = false;  bool operator==(const OrderReplaced&) const = default;
+};
+
+enum class IntentKind : uint8_t { kNew = 0, kCancel = 1, kReplace = 2 };
+
+// What a strategy asked for, before risk.
+struct OrderIntent {
+  IntentKind kind = IntentKind::kNew;
+  OrderId id;
+  AccountId account;
+  InstrumentId instrument;
+  Side side = Side::kBuy;
+  OrderType type = OrderType::kLimit;
+  TimeInForce tif = TimeInForce::kGtc;
+  Price price;
+  Qty qty;  bool operator==(const OrderIntent&) const = default;
+};
+
+// Risk's verdict on an intent. Approved intents go to the engine; a rejected one is also
+// published as an OrderRejected with the same reason.
+struct RiskDecision {
+  OrderIntent intent;
+  bool approved = false;
+  RejectReason reason = RejectReason::kNone;  bool operator==(const RiskDecision&) const = default;
+};
+
+// A managed account's position in one instrument after a fill.
+struct PositionUpdate {
+  AccountId account;
+  InstrumentId instrument;
+  int64_t position = 0;  // lots, signed
+  Money cash;            // account cash after the fill (all instruments)
+  Money realized_pnl;    // this instrument, before fees
+  Money fees;            // this instrument, cumulative  bool operator==(const PositionUpdate&) const = default;
+};
+
+// ---- Internal (bus only, never recorded) ----
+
+// The engine changed an instrument's book (top or depth); strategies read it through the engine.
+struct BookChanged {
+  InstrumentId instrument;  bool operator==(const BookChanged&) const = default;
+};
+
+using BusEvent = std::variant<QuoteIn, TradeIn, NewOrderIn, CancelIn, ReplaceIn, ControlIn,
+                              HeartbeatIn, OrderAccepted, OrderRejected, Fill, OrderCancelled,
+                              OrderReplaced, OrderIntent, RiskDecision, PositionUpdate, BookChanged>;
+
+using OutputBody = std::variant<OrderAccepted, OrderRejected, Fill, OrderCancelled, OrderReplaced,
+                                OrderIntent, RiskDecision, PositionUpdate>;
+
+struct Output {
+  Seq seq;
+  uint32_t k = 0;  // position among the outputs of input `seq`, from 0
+  OutputBody body;
+};
+
+}  // namespace tape

@@ -1,0 +1,88 @@
+# Persisted form of tape's events. Enum ordinals and field numbers are frozen: a change is a new
+# format version (docs/event_log_format.md).
+@0xc7182e3773a7477d;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("tape::schema");
+
+enum Side { buy @0; sell @1; }
+enum OrderType { limit @0; market @1; }
+enum TimeInForce { gtc @0; ioc @1; fok @2; }
+enum ControlKind { halt @0; resume @1; killSwitchOn @2; killSwitchOff @3; }
+enum IntentKind { new @0; cancel @1; replace @2; }
+
+struct Quote { instrument @0 :UInt32; bid @1 :Int64; bidQty @2 :Int64; ask @3 :Int64; askQty @4 :Int64; }
+struct Trade { instrument @0 :UInt32; price @1 :Int64; qty @2 :Int64; aggressor @3 :Side; }
+struct NewOrder {
+  id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; side @3 :Side;
+  type @4 :OrderType; tif @5 :TimeInForce; price @6 :Int64; qty @7 :Int64;
+}
+struct Cancel { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; }
+struct Replace { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; price @3 :Int64; qty @4 :Int64; }
+struct Control { kind @0 :ControlKind; instrument @1 :UInt32; }
+
+# One journaled input.
+struct Input {
+  seq @0 :UInt64;
+  tsNs @1 :Int64;
+  union {
+    quote @2 :Quote;
+    trade @3 :Trade;
+    newOrder @4 :NewOrder;
+    cancel @5 :Cancel;
+    replace @6 :Replace;
+    control @7 :Control;
+    heartbeat @8 :Void;
+  }
+}
+
+struct Accepted {
+  id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; side @3 :Side;
+  type @4 :OrderType; tif @5 :TimeInForce; price @6 :Int64; qty @7 :Int64;
+}
+struct Rejected { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; reason @3 :UInt16; text @4 :Text; }
+struct Fill {
+  instrument @0 :UInt32; maker @1 :UInt64; makerAccount @2 :UInt32; taker @3 :UInt64;
+  takerAccount @4 :UInt32; price @5 :Int64; qty @6 :Int64; aggressor @7 :Side;
+  makerLeaves @8 :Int64; takerLeaves @9 :Int64;
+}
+struct Cancelled { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; qty @3 :Int64; reason @4 :UInt8; }
+struct Replaced { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; price @3 :Int64; qty @4 :Int64; priorityKept @5 :Bool; }
+struct Intent {
+  kind @0 :IntentKind; id @1 :UInt64; account @2 :UInt32; instrument @3 :UInt32; side @4 :Side;
+  type @5 :OrderType; tif @6 :TimeInForce; price @7 :Int64; qty @8 :Int64;
+}
+struct RiskDecision { intent @0 :Intent; approved @1 :Bool; reason @2 :UInt16; }
+struct PositionUpdate {
+  account @0 :UInt32; instrument @1 :UInt32; position @2 :Int64; cash @3 :Int64;
+  realizedPnl @4 :Int64; fees @5 :Int64;
+}
+
+# One output, numbered (seq, k): the k-th output derived from input seq.
+struct Output {
+  seq @0 :UInt64;
+  k @1 :UInt32;
+  union {
+    accepted @2 :Accepted;
+    rejected @3 :Rejected;
+    fill @4 :Fill;
+    cancelled @5 :Cancelled;
+    replaced @6 :Replaced;
+    intent @7 :Intent;
+    riskDecision @8 :RiskDecision;
+    positionUpdate @9 :PositionUpdate;
+  }
+}
+
+# A batch of inputs: one RocksDB value in the `events` column family, keyed by firstSeq.
+struct InputBlock {
+  firstSeq @0 :UInt64;
+  inputs @1 :List(Input);   # seqs firstSeq, firstSeq+1, ... contiguous
+}
+
+# The outputs derived from one InputBlock: one value in `outputs`, under the same key.
+struct OutputBlock {
+  firstSeq @0 :UInt64;
+  lastSeq @1 :UInt64;
+  outputs @2 :List(Output);
+}

@@ -1,0 +1,44 @@
+#include "core/types.h"
+
+namespace tape {
+
+const char* reject_reason_name(RejectReason r) {
+  switch (r) {
+    case RejectReason::kNone: return "none";
+    case RejectReason::kUnknownInstrument: return "unknown_instrument";
+    case RejectReason::kInvalidQty: return "invalid_qty";
+    case RejectReason::kInvalidPrice: return "invalid_price";
+    case RejectReason::kPriceOutOfRange: return "price_out_of_range";
+    case RejectReason::kDuplicateOrderId: return "duplicate_order_id";
+    case RejectReason::kUnknownOrderId: return "unknown_order_id";
+    case RejectReason::kHalted: return "halted";
+    case RejectReason::kBookFull: return "book_full";
+    case RejectReason::kMaxOrderQty: return "max_order_qty";
+    case RejectReason::kMaxNotional: return "max_notional";
+    case RejectReason::kPositionLimit: return "position_limit";
+    case RejectReason::kPriceBand: return "price_band";
+    case RejectReason::kRateLimit: return "rate_limit";
+    case RejectReason::kKillSwitch: return "kill_switch";
+    case RejectReason::kFokUnfillable: return "fok_unfillable";
+    case RejectReason::kNoLiquidity: return "no_liquidity";
+    case RejectReason::kNotOwner: return "not_owner";
+    case RejectReason::kInvalidOrderType: return "invalid_order_type";
+    case RejectReason::kCrossedQuote: return "crossed_quote";
+    case RejectReason::kQtyAboveInstrumentMax: return "qty_above_instrument_max";
+  }
+  return "unknown_reason";
+}
+
+const char* cancel_reason_name(CancelReason r) {
+  switch (r) {
+    case CancelReason::kUser: return "user";
+    case CancelReason::kIocRemainder: return "ioc_remainder";
+    case CancelReason::kFokUnfilled: return "fok_unfilled";
+    case CancelReason::kNoLiquidity: return "no_liquidity";
+    case CancelReason::kKillSwitch: return "kill_switch";
+    case CancelReason::kFillLimit: return "fill_limit";
+  }
+  return "unknown_reason";
+}
+
+}  // namespace tape
