@@ -179,6 +179,7 @@ struct Output {
   Seq seq;
   uint32_t k = 0;  // position among the outputs of input `seq`, from 0
   OutputBody body;
+  bool operator==(const Output&) const = default;
 };
 
 }  // namespace tape
