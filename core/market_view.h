@@ -34,6 +34,8 @@ class MarketView {
   // Fills `out` with up to out.size() levels of `side`, best first; returns how many.
   virtual size_t depth(InstrumentId instrument, Side side, std::span<LevelView> out) const = 0;
   virtual bool halted(InstrumentId instrument) const = 0;
+  // True while the order rests in a book (accepted, not yet filled, cancelled or expired).
+  virtual bool is_resting(OrderId id) const = 0;
 };
 
 }  // namespace tape
