@@ -1,0 +1,19 @@
+// The `tape` subcommands. Each takes its own arguments (after the subcommand name) and returns
+// the process exit code of the CLI contract (DESIGN §5): 0 ok, 1 usage, 2 bad input, 3
+// verification failed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tape {
+
+int run_command(const std::vector<std::string>& args);
+int replay_command(const std::vector<std::string>& args);
+int inspect_command(const std::vector<std::string>& args);
+
+// Prints "tape: <message>" on stderr and returns the status's exit code.
+class Status;
+int report_error(const Status& status);
+
+}  // namespace tape

@@ -1,0 +1,20 @@
+#include "cli/log_config.h"
+
+#include "sim/scenario.h"
+
+namespace tape {
+
+Result<OpenedLog> open_recorded_log(const std::string& dir) {
+  OpenedLog out;
+  ASSIGN_OR_RETURN(out.log, EventLog::open(dir, /*read_only=*/true));
+  ASSIGN_OR_RETURN(std::optional<std::string> text, out.log->get_meta("scenario"));
+  if (!text) return Status::invalid(dir + ": log has no scenario in its meta");
+  ASSIGN_OR_RETURN(Scenario scenario, parse_scenario_text(*text, dir + " (meta scenario)"));
+  out.config = scenario.core;
+  out.scenario_name = scenario.name;
+  ASSIGN_OR_RETURN(std::optional<std::string> seed, out.log->get_meta("seed"));
+  if (seed) out.seed = std::strtoull(seed->c_str(), nullptr, 10);
+  return out;
+}
+
+}  // namespace tape

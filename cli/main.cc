@@ -1,0 +1,43 @@
+// tape: deterministic market simulation and backtest engine. See README.md and DESIGN §5.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: tape <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.toml [--seed N] [--data-dir DIR] [--set key=value]... [--json] [--overwrite]\n"
+    "      generate the scenario's market activity, drive it through the engine, record it\n"
+    "  replay --data-dir DIR [--from SEQ] [--to SEQ] [--verify] [--json]\n"
+    "      re-run the core from the recorded inputs; --verify proves every output matches\n"
+    "  inspect --data-dir DIR [--from SEQ] [--to SEQ] [--type T] [--instrument S] [--json]\n"
+    "      print recorded inputs and the outputs derived from them\n"
+    "\n"
+    "exit codes: 0 ok, 1 usage error, 2 bad input/config/data, 3 verification failed\n"
+    "run 'tape <command> --help' for a command's options\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 1 : 0;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "run") return tape::run_command(args);
+  if (command == "replay") return tape::replay_command(args);
+  if (command == "inspect") return tape::inspect_command(args);
+  if (command == "--version" || command == "version") {
+    std::printf("tape %s\n", TAPE_VERSION);
+    return 0;
+  }
+  std::fprintf(stderr, "tape: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 1;
+}

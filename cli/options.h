@@ -1,0 +1,21 @@
+// Shared Boost.Program_options plumbing for the subcommands.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace tape {
+
+namespace po = boost::program_options;
+
+// Parses `args` against `desc` (and `positional`, if any). Returns an exit code to stop with:
+// 0 after printing help for --help, 1 after printing a usage error; nullopt to go on.
+std::optional<int> parse_options(const char* command, const std::vector<std::string>& args,
+                                 const po::options_description& desc,
+                                 const po::positional_options_description* positional,
+                                 po::variables_map& vm);
+
+}  // namespace tape

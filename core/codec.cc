@@ -1,0 +1,344 @@
+#include "core/codec.h"
+
+#include <cstring>
+
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
+namespace tape {
+namespace {
+
+namespace s = schema;
+
+template <typename E>
+constexpr E as(auto v) { return static_cast<E>(static_cast<uint16_t>(v)); }
+
+// Decoding guards: a stored enum outside its range is corruption, not a value.
+template <typename E>
+bool in_range(auto v, E max) { return static_cast<uint16_t>(v) <= static_cast<uint16_t>(max); }
+
+void put_new_order(s::NewOrder::Builder b, const NewOrderIn& o) {
+  b.setId(o.id.value()); b.setAccount(o.account.value()); b.setInstrument(o.instrument.value());
+  b.setSide(as<s::Side>(o.side)); b.setType(as<s::OrderType>(o.type));
+  b.setTif(as<s::TimeInForce>(o.tif)); b.setPrice(o.price.value()); b.setQty(o.qty.value());
+}
+
+void put_intent(s::Intent::Builder b, const OrderIntent& o) {
+  b.setKind(as<s::IntentKind>(o.kind)); b.setId(o.id.value()); b.setAccount(o.account.value());
+  b.setInstrument(o.instrument.value()); b.setSide(as<s::Side>(o.side));
+  b.setType(as<s::OrderType>(o.type)); b.setTif(as<s::TimeInForce>(o.tif));
+  b.setPrice(o.price.value()); b.setQty(o.qty.value());
+}
+
+struct InputWriter {
+  s::Input::Builder b;
+  void operator()(const QuoteIn& q) {
+    auto x = b.initQuote();
+    x.setInstrument(q.instrument.value()); x.setBid(q.bid.value()); x.setBidQty(q.bid_qty.value());
+    x.setAsk(q.ask.value()); x.setAskQty(q.ask_qty.value());
+  }
+  void operator()(const TradeIn& t) {
+    auto x = b.initTrade();
+    x.setInstrument(t.instrument.value()); x.setPrice(t.price.value()); x.setQty(t.qty.value());
+    x.setAggressor(as<s::Side>(t.aggressor));
+  }
+  void operator()(const NewOrderIn& o) { put_new_order(b.initNewOrder(), o); }
+  void operator()(const CancelIn& c) {
+    auto x = b.initCancel();
+    x.setId(c.id.value()); x.setAccount(c.account.value()); x.setInstrument(c.instrument.value());
+  }
+  void operator()(const ReplaceIn& r) {
+    auto x = b.initReplace();
+    x.setId(r.id.value()); x.setAccount(r.account.value()); x.setInstrument(r.instrument.value());
+    x.setPrice(r.price.value()); x.setQty(r.qty.value());
+  }
+  void operator()(const ControlIn& c) {
+    auto x = b.initControl();
+    x.setKind(as<s::ControlKind>(c.kind)); x.setInstrument(c.instrument.value());
+  }
+  void operator()(const HeartbeatIn&) { b.setHeartbeat(); }
+};
+
+struct OutputWriter {
+  s::Output::Builder b;
+  void operator()(const OrderAccepted& a) {
+    auto x = b.initAccepted();
+    x.setId(a.id.value()); x.setAccount(a.account.value()); x.setInstrument(a.instrument.value());
+    x.setSide(as<s::Side>(a.side)); x.setType(as<s::OrderType>(a.type));
+    x.setTif(as<s::TimeInForce>(a.tif)); x.setPrice(a.price.value()); x.setQty(a.qty.value());
+  }
+  void operator()(const OrderRejected& r) {
+    auto x = b.initRejected();
+    x.setId(r.id.value()); x.setAccount(r.account.value()); x.setInstrument(r.instrument.value());
+    x.setReason(static_cast<uint16_t>(r.reason)); x.setText(reject_reason_name(r.reason));
+  }
+  void operator()(const Fill& f) {
+    auto x = b.initFill();
+    x.setInstrument(f.instrument.value()); x.setMaker(f.maker.value());
+    x.setMakerAccount(f.maker_account.value()); x.setTaker(f.taker.value());
+    x.setTakerAccount(f.taker_account.value()); x.setPrice(f.price.value());
+    x.setQty(f.qty.value()); x.setAggressor(as<s::Side>(f.aggressor));
+    x.setMakerLeaves(f.maker_leaves.value()); x.setTakerLeaves(f.taker_leaves.value());
+  }
+  void operator()(const OrderCancelled& c) {
+    auto x = b.initCancelled();
+    x.setId(c.id.value()); x.setAccount(c.account.value()); x.setInstrument(c.instrument.value());
+    x.setQty(c.qty.value()); x.setReason(static_cast<uint8_t>(c.reason));
+  }
+  void operator()(const OrderReplaced& r) {
+    auto x = b.initReplaced();
+    x.setId(r.id.value()); x.setAccount(r.account.value()); x.setInstrument(r.instrument.value());
+    x.setPrice(r.price.value()); x.setQty(r.qty.value()); x.setPriorityKept(r.priority_kept);
+  }
+  void operator()(const OrderIntent& i) { put_intent(b.initIntent(), i); }
+  void operator()(const RiskDecision& d) {
+    auto x = b.initRiskDecision();
+    put_intent(x.initIntent(), d.intent);
+    x.setApproved(d.approved); x.setReason(static_cast<uint16_t>(d.reason));
+  }
+  void operator()(const PositionUpdate& p) {
+    auto x = b.initPositionUpdate();
+    x.setAccount(p.account.value()); x.setInstrument(p.instrument.value());
+    x.setPosition(p.position); x.setCash(p.cash.value());
+    x.setRealizedPnl(p.realized_pnl.value()); x.setFees(p.fees.value());
+  }
+};
+
+Status corrupt(uint64_t seq, const char* what) {
+  return Status::mismatch("corrupt record at seq " + std::to_string(seq) + ": " + what);
+}
+
+Result<OrderIntent> read_intent(s::Intent::Reader r, uint64_t seq) {
+  if (!in_range(r.getKind(), IntentKind::kReplace) || !in_range(r.getSide(), Side::kSell) ||
+      !in_range(r.getType(), OrderType::kMarket) || !in_range(r.getTif(), TimeInForce::kFok)) {
+    return corrupt(seq, "intent enum out of range");
+  }
+  return OrderIntent{as<IntentKind>(r.getKind()), OrderId(r.getId()), AccountId(r.getAccount()),
+                     InstrumentId(r.getInstrument()), as<Side>(r.getSide()),
+                     as<OrderType>(r.getType()), as<TimeInForce>(r.getTif()),
+                     Price(r.getPrice()), Qty(r.getQty())};
+}
+
+Result<InputBody> read_input_body(s::Input::Reader r) {
+  const uint64_t seq = r.getSeq();
+  switch (r.which()) {
+    case s::Input::QUOTE: {
+      auto q = r.getQuote();
+      return InputBody{QuoteIn{InstrumentId(q.getInstrument()), Price(q.getBid()),
+                               Qty(q.getBidQty()), Price(q.getAsk()), Qty(q.getAskQty())}};
+    }
+    case s::Input::TRADE: {
+      auto t = r.getTrade();
+      if (!in_range(t.getAggressor(), Side::kSell)) return corrupt(seq, "trade side");
+      return InputBody{TradeIn{InstrumentId(t.getInstrument()), Price(t.getPrice()),
+                               Qty(t.getQty()), as<Side>(t.getAggressor())}};
+    }
+    case s::Input::NEW_ORDER: {
+      auto o = r.getNewOrder();
+      if (!in_range(o.getSide(), Side::kSell) || !in_range(o.getType(), OrderType::kMarket) ||
+          !in_range(o.getTif(), TimeInForce::kFok)) {
+        return corrupt(seq, "new order enum out of range");
+      }
+      return InputBody{NewOrderIn{OrderId(o.getId()), AccountId(o.getAccount()),
+                                  InstrumentId(o.getInstrument()), as<Side>(o.getSide()),
+                                  as<OrderType>(o.getType()), as<TimeInForce>(o.getTif()),
+                                  Price(o.getPrice()), Qty(o.getQty())}};
+    }
+    case s::Input::CANCEL: {
+      auto c = r.getCancel();
+      return InputBody{CancelIn{OrderId(c.getId()), AccountId(c.getAccount()),
+                                InstrumentId(c.getInstrument())}};
+    }
+    case s::Input::REPLACE: {
+      auto x = r.getReplace();
+      return InputBody{ReplaceIn{OrderId(x.getId()), AccountId(x.getAccount()),
+                                 InstrumentId(x.getInstrument()), Price(x.getPrice()),
+                                 Qty(x.getQty())}};
+    }
+    case s::Input::CONTROL: {
+      auto c = r.getControl();
+      if (!in_range(c.getKind(), ControlKind::kKillSwitchOff)) return corrupt(seq, "control kind");
+      return InputBody{ControlIn{as<ControlKind>(c.getKind()), InstrumentId(c.getInstrument())}};
+    }
+    case s::Input::HEARTBEAT:
+      return InputBody{HeartbeatIn{}};
+  }
+  return corrupt(seq, "unknown input type");
+}
+
+Result<OutputBody> read_output_body(s::Output::Reader r) {
+  const uint64_t seq = r.getSeq();
+  switch (r.which()) {
+    case s::Output::ACCEPTED: {
+      auto a = r.getAccepted();
+      if (!in_range(a.getSide(), Side::kSell) || !in_range(a.getType(), OrderType::kMarket) ||
+          !in_range(a.getTif(), TimeInForce::kFok)) {
+        return corrupt(seq, "accepted enum out of range");
+      }
+      return OutputBody{OrderAccepted{OrderId(a.getId()), AccountId(a.getAccount()),
+                                      InstrumentId(a.getInstrument()), as<Side>(a.getSide()),
+                                      as<OrderType>(a.getType()), as<TimeInForce>(a.getTif()),
+                                      Price(a.getPrice()), Qty(a.getQty())}};
+    }
+    case s::Output::REJECTED: {
+      auto x = r.getRejected();
+      if (x.getReason() > static_cast<uint16_t>(RejectReason::kQtyAboveInstrumentMax)) {
+        return corrupt(seq, "reject reason out of range");
+      }
+      return OutputBody{OrderRejected{OrderId(x.getId()), AccountId(x.getAccount()),
+                                      InstrumentId(x.getInstrument()),
+                                      static_cast<RejectReason>(x.getReason())}};
+    }
+    case s::Output::FILL: {
+      auto f = r.getFill();
+      if (!in_range(f.getAggressor(), Side::kSell)) return corrupt(seq, "fill side");
+      return OutputBody{Fill{InstrumentId(f.getInstrument()), OrderId(f.getMaker()),
+                             AccountId(f.getMakerAccount()), OrderId(f.getTaker()),
+                             AccountId(f.getTakerAccount()), Price(f.getPrice()),
+                             Qty(f.getQty()), as<Side>(f.getAggressor()),
+                             Qty(f.getMakerLeaves()), Qty(f.getTakerLeaves())}};
+    }
+    case s::Output::CANCELLED: {
+      auto c = r.getCancelled();
+      if (c.getReason() > static_cast<uint8_t>(CancelReason::kFillLimit)) {
+        return corrupt(seq, "cancel reason out of range");
+      }
+      return OutputBody{OrderCancelled{OrderId(c.getId()), AccountId(c.getAccount()),
+                                       InstrumentId(c.getInstrument()), Qty(c.getQty()),
+                                       static_cast<CancelReason>(c.getReason())}};
+    }
+    case s::Output::REPLACED: {
+      auto x = r.getReplaced();
+      return OutputBody{OrderReplaced{OrderId(x.getId()), AccountId(x.getAccount()),
+                                      InstrumentId(x.getInstrument()), Price(x.getPrice()),
+                                      Qty(x.getQty()), x.getPriorityKept()}};
+    }
+    case s::Output::INTENT: {
+      ASSIGN_OR_RETURN(OrderIntent i, read_intent(r.getIntent(), seq));
+      return OutputBody{i};
+    }
+    case s::Output::RISK_DECISION: {
+      auto d = r.getRiskDecision();
+      ASSIGN_OR_RETURN(OrderIntent i, read_intent(d.getIntent(), seq));
+      if (d.getReason() > static_cast<uint16_t>(RejectReason::kQtyAboveInstrumentMax)) {
+        return corrupt(seq, "risk reason out of range");
+      }
+      return OutputBody{RiskDecision{i, d.getApproved(), static_cast<RejectReason>(d.getReason())}};
+    }
+    case s::Output::POSITION_UPDATE: {
+      auto p = r.getPositionUpdate();
+      return OutputBody{PositionUpdate{AccountId(p.getAccount()), InstrumentId(p.getInstrument()),
+                                       p.getPosition(), Money(p.getCash()),
+                                       Money(p.getRealizedPnl()), Money(p.getFees())}};
+    }
+  }
+  return corrupt(seq, "unknown output type");
+}
+
+std::string to_string(kj::Array<capnp::word>&& words) {
+  auto bytes = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+// Cap'n Proto reads 8-byte-aligned words; RocksDB slices are not aligned (DESIGN §4).
+kj::ArrayPtr<const capnp::word> aligned_words(std::string_view bytes,
+                                              std::vector<capnp::word>& scratch) {
+  const size_t n = bytes.size() / sizeof(capnp::word);
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
+    return {reinterpret_cast<const capnp::word*>(bytes.data()), n};
+  }
+  scratch.resize(n);
+  std::memcpy(scratch.data(), bytes.data(), n * sizeof(capnp::word));
+  return {scratch.data(), n};
+}
+
+template <typename Fn>
+Status with_reader(std::string_view bytes, const std::string& context, Fn&& fn) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
+    return Status::mismatch(context + ": block is " + std::to_string(bytes.size()) +
+                            " bytes, not a whole number of 8-byte words");
+  }
+  thread_local std::vector<capnp::word> scratch;
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = kBlockTraversalLimitWords;
+  try {
+    capnp::FlatArrayMessageReader reader(aligned_words(bytes, scratch), options);
+    return fn(reader);
+  } catch (const kj::Exception& e) {
+    return Status::mismatch(context + ": undecodable: " + e.getDescription().cStr());
+  }
+}
+
+}  // namespace
+
+void encode_input(const Input& in, schema::Input::Builder out) {
+  out.setSeq(in.seq.value());
+  out.setTsNs(in.ts.value());
+  std::visit(InputWriter{out}, in.body);
+}
+
+void encode_output(const Output& o, schema::Output::Builder b) {
+  b.setSeq(o.seq.value());
+  b.setK(o.k);
+  std::visit(OutputWriter{b}, o.body);
+}
+
+Result<Input> decode_input(schema::Input::Reader r) {
+  ASSIGN_OR_RETURN(InputBody body, read_input_body(r));
+  return Input{Seq(r.getSeq()), Timestamp(r.getTsNs()), body};
+}
+
+Result<Output> decode_output(schema::Output::Reader r) {
+  ASSIGN_OR_RETURN(OutputBody body, read_output_body(r));
+  return Output{Seq(r.getSeq()), r.getK(), body};
+}
+
+std::string encode_input_block(std::span<const Input> inputs) {
+  // ~10 words per input; one first segment avoids growth for typical blocks.
+  capnp::MallocMessageBuilder msg(static_cast<unsigned>(16 + inputs.size() * 10));
+  auto block = msg.initRoot<schema::InputBlock>();
+  block.setFirstSeq(inputs.empty() ? 0 : inputs.front().seq.value());
+  auto list = block.initInputs(static_cast<unsigned>(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i) encode_input(inputs[i], list[i]);
+  return to_string(capnp::messageToFlatArray(msg));
+}
+
+std::string encode_output_block(Seq first_seq, Seq last_seq, std::span<const Output> outputs) {
+  capnp::MallocMessageBuilder msg(static_cast<unsigned>(16 + outputs.size() * 12));
+  auto block = msg.initRoot<schema::OutputBlock>();
+  block.setFirstSeq(first_seq.value());
+  block.setLastSeq(last_seq.value());
+  auto list = block.initOutputs(static_cast<unsigned>(outputs.size()));
+  for (size_t i = 0; i < outputs.size(); ++i) encode_output(outputs[i], list[i]);
+  return to_string(capnp::messageToFlatArray(msg));
+}
+
+Status decode_input_block(std::string_view bytes, const std::string& context,
+                          std::vector<Input>& out) {
+  return with_reader(bytes, context, [&](capnp::MessageReader& reader) -> Status {
+    auto block = reader.getRoot<schema::InputBlock>();
+    auto list = block.getInputs();
+    out.reserve(out.size() + list.size());
+    for (auto r : list) {
+      ASSIGN_OR_RETURN(Input in, decode_input(r));
+      out.push_back(in);
+    }
+    return Status::ok();
+  });
+}
+
+Status decode_output_block(std::string_view bytes, const std::string& context,
+                           std::vector<Output>& out) {
+  return with_reader(bytes, context, [&](capnp::MessageReader& reader) -> Status {
+    auto block = reader.getRoot<schema::OutputBlock>();
+    auto list = block.getOutputs();
+    out.reserve(out.size() + list.size());
+    for (auto r : list) {
+      ASSIGN_OR_RETURN(Output o, decode_output(r));
+      out.push_back(o);
+    }
+    return Status::ok();
+  });
+}
+
+}  // namespace tape

@@ -1,0 +1,65 @@
+// The deterministic core: one thread, one bus, every component, in a fixed order.
+//
+//   input ─► recorder journals it ─► due strategy timers fire ─► bus delivers the input to
+//   Risk, Engine, Portfolio, StrategyHost, Recorder (in that order), then every event those
+//   publish, breadth-first, until the queue is empty.
+//
+// Live runs and replays drive the same Core with the same inputs; only the source differs.
+// Nothing here reads a clock, a file or an unseeded RNG.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "core/bus.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "core/event_queue.h"
+#include "core/portfolio.h"
+#include "core/recorder.h"
+#include "core/risk.h"
+#include "core/strategy.h"
+
+namespace tape {
+
+class Core {
+ public:
+  // `sink` receives closed batches in Recorder::Mode::kSink and must outlive the core.
+  Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink);
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  // Processes one input to completion. Its seq must follow the previous input's.
+  Status process(const Input& in);
+  // Closes the last batch and flushes the sink.
+  Status finish();
+
+  // The outputs derived from the last processed input.
+  std::span<const Output> last_outputs() const { return recorder_.current_outputs(); }
+  // Hash of the whole core state (books, risk, portfolio, strategies, clock).
+  std::string state_hash() const;
+
+  Seq last_seq() const { return clock_.seq(); }
+  Timestamp now() const { return clock_.now(); }
+  const CoreConfig& config() const { return config_; }
+  const Engine& engine() const { return engine_; }
+  const Risk& risk() const { return risk_; }
+  const Portfolio& portfolio() const { return portfolio_; }
+  const Recorder& recorder() const { return recorder_; }
+  const EventQueue& queue() const { return queue_; }
+
+ private:
+  CoreConfig config_;
+  SimClock clock_;
+  EventQueue queue_;
+  Engine engine_;
+  Risk risk_;
+  Portfolio portfolio_;
+  StrategyHost strategies_;
+  Recorder recorder_;
+  Bus<Risk, Engine, Portfolio, StrategyHost, Recorder> bus_;
+};
+
+}  // namespace tape

@@ -1,0 +1,170 @@
+// Human-readable and JSON renderings of events for inspect, diff and verify messages.
+#include <cstdio>
+#include <string>
+
+#include "core/codec.h"
+
+namespace tape {
+namespace {
+
+const char* side_name(Side s) { return s == Side::kBuy ? "buy" : "sell"; }
+const char* type_name(OrderType t) { return t == OrderType::kLimit ? "limit" : "market"; }
+const char* tif_name(TimeInForce t) {
+  switch (t) {
+    case TimeInForce::kGtc: return "gtc";
+    case TimeInForce::kIoc: return "ioc";
+    case TimeInForce::kFok: return "fok";
+  }
+  return "?";
+}
+const char* control_name(ControlKind k) {
+  switch (k) {
+    case ControlKind::kHalt: return "halt";
+    case ControlKind::kResume: return "resume";
+    case ControlKind::kKillSwitchOn: return "kill_switch_on";
+    case ControlKind::kKillSwitchOff: return "kill_switch_off";
+  }
+  return "?";
+}
+const char* intent_name(IntentKind k) {
+  switch (k) {
+    case IntentKind::kNew: return "new";
+    case IntentKind::kCancel: return "cancel";
+    case IntentKind::kReplace: return "replace";
+  }
+  return "?";
+}
+
+// Fields as (name, value) pairs rendered either as "k=v" text or a JSON object; values that
+// are strings are quoted in JSON.
+class Fields {
+ public:
+  explicit Fields(bool json) : json_(json) {}
+  Fields& num(const char* k, int64_t v) { return raw(k, std::to_string(v)); }
+  Fields& unum(const char* k, uint64_t v) { return raw(k, std::to_string(v)); }
+  Fields& str(const char* k, const char* v) {
+    return raw(k, json_ ? std::string("\"") + v + "\"" : std::string(v));
+  }
+  Fields& flag(const char* k, bool v) { return raw(k, v ? "true" : "false"); }
+  std::string done() const { return json_ ? "{" + out_ + "}" : out_; }
+
+ private:
+  Fields& raw(const char* k, const std::string& v) {
+    if (!out_.empty()) out_ += json_ ? "," : " ";
+    out_ += json_ ? std::string("\"") + k + "\":" + v : std::string(k) + "=" + v;
+    return *this;
+  }
+  bool json_;
+  std::string out_;
+};
+
+void order_fields(Fields& f, OrderId id, AccountId acct, InstrumentId inst) {
+  f.unum("id", id.value()).unum("account", acct.value()).unum("instrument", inst.value());
+}
+
+void intent_fields(Fields& f, const OrderIntent& i) {
+  f.str("kind", intent_name(i.kind));
+  order_fields(f, i.id, i.account, i.instrument);
+  f.str("side", side_name(i.side)).str("order_type", type_name(i.type)).str("tif", tif_name(i.tif));
+  f.num("price", i.price.value()).num("qty", i.qty.value());
+}
+
+struct InputFields {
+  Fields& f;
+  void operator()(const QuoteIn& q) {
+    f.unum("instrument", q.instrument.value()).num("bid", q.bid.value())
+        .num("bid_qty", q.bid_qty.value()).num("ask", q.ask.value())
+        .num("ask_qty", q.ask_qty.value());
+  }
+  void operator()(const TradeIn& t) {
+    f.unum("instrument", t.instrument.value()).num("price", t.price.value())
+        .num("qty", t.qty.value()).str("aggressor", side_name(t.aggressor));
+  }
+  void operator()(const NewOrderIn& o) {
+    order_fields(f, o.id, o.account, o.instrument);
+    f.str("side", side_name(o.side)).str("order_type", type_name(o.type))
+        .str("tif", tif_name(o.tif)).num("price", o.price.value()).num("qty", o.qty.value());
+  }
+  void operator()(const CancelIn& c) { order_fields(f, c.id, c.account, c.instrument); }
+  void operator()(const ReplaceIn& r) {
+    order_fields(f, r.id, r.account, r.instrument);
+    f.num("price", r.price.value()).num("qty", r.qty.value());
+  }
+  void operator()(const ControlIn& c) {
+    f.str("kind", control_name(c.kind)).unum("instrument", c.instrument.value());
+  }
+  void operator()(const HeartbeatIn&) {}
+};
+
+struct OutputFields {
+  Fields& f;
+  void operator()(const OrderAccepted& a) {
+    order_fields(f, a.id, a.account, a.instrument);
+    f.str("side", side_name(a.side)).str("order_type", type_name(a.type))
+        .str("tif", tif_name(a.tif)).num("price", a.price.value()).num("qty", a.qty.value());
+  }
+  void operator()(const OrderRejected& r) {
+    order_fields(f, r.id, r.account, r.instrument);
+    f.str("reason", reject_reason_name(r.reason));
+  }
+  void operator()(const Fill& x) {
+    f.unum("instrument", x.instrument.value()).unum("maker", x.maker.value())
+        .unum("maker_account", x.maker_account.value()).unum("taker", x.taker.value())
+        .unum("taker_account", x.taker_account.value()).num("price", x.price.value())
+        .num("qty", x.qty.value()).str("aggressor", side_name(x.aggressor))
+        .num("maker_leaves", x.maker_leaves.value()).num("taker_leaves", x.taker_leaves.value());
+  }
+  void operator()(const OrderCancelled& c) {
+    order_fields(f, c.id, c.account, c.instrument);
+    f.num("qty", c.qty.value()).str("reason", cancel_reason_name(c.reason));
+  }
+  void operator()(const OrderReplaced& r) {
+    order_fields(f, r.id, r.account, r.instrument);
+    f.num("price", r.price.value()).num("qty", r.qty.value()).flag("priority_kept", r.priority_kept);
+  }
+  void operator()(const OrderIntent& i) { intent_fields(f, i); }
+  void operator()(const RiskDecision& d) {
+    intent_fields(f, d.intent);
+    f.flag("approved", d.approved).str("reason", reject_reason_name(d.reason));
+  }
+  void operator()(const PositionUpdate& p) {
+    f.unum("account", p.account.value()).unum("instrument", p.instrument.value())
+        .num("position", p.position).num("cash", p.cash.value())
+        .num("realized_pnl", p.realized_pnl.value()).num("fees", p.fees.value());
+  }
+};
+
+std::string render(const Input& in, bool json) {
+  Fields f(json);
+  f.unum("seq", in.seq.value()).num("ts_ns", in.ts.value()).str("type", input_type_name(in.body));
+  std::visit(InputFields{f}, in.body);
+  return f.done();
+}
+
+std::string render(const Output& o, bool json) {
+  Fields f(json);
+  f.unum("seq", o.seq.value()).unum("k", o.k).str("type", output_type_name(o.body));
+  std::visit(OutputFields{f}, o.body);
+  return f.done();
+}
+
+}  // namespace
+
+const char* input_type_name(const InputBody& body) {
+  static const char* kNames[] = {"quote", "trade", "new_order", "cancel",
+                                 "replace", "control", "heartbeat"};
+  return kNames[body.index()];
+}
+
+const char* output_type_name(const OutputBody& body) {
+  static const char* kNames[] = {"accepted", "rejected", "fill", "cancelled",
+                                 "replaced", "intent", "risk_decision", "position_update"};
+  return kNames[body.index()];
+}
+
+std::string describe(const Input& in) { return render(in, false); }
+std::string describe(const Output& out) { return render(out, false); }
+std::string to_json(const Input& in) { return render(in, true); }
+std::string to_json(const Output& out) { return render(out, true); }
+
+}  // namespace tape

@@ -1,0 +1,167 @@
+#include "core/order_book.h"
+
+#include <algorithm>
+
+namespace tape {
+
+OrderBook::OrderBook(InstrumentId id, Price initial_mid, const EngineOptions& options,
+                     OrderPool& pool)
+    : id_(id), pool_(&pool) {
+  // Clamped at open: at least 64 levels, and the initial ladder never exceeds the maximum.
+  levels_max_ = std::max<uint64_t>(options.ladder_levels_max, 64);
+  const uint64_t initial = std::clamp<uint64_t>(options.ladder_levels_initial, 64, levels_max_);
+  levels_.resize(initial);
+  bids_ = LevelBitmap(initial);
+  asks_ = LevelBitmap(initial);
+  base_ = initial_mid.value() - static_cast<int64_t>(initial / 2);
+}
+
+bool OrderBook::occupied_range(int64_t* lo, int64_t* hi) const {
+  if (orders_ == 0) return false;
+  // Uncrossed: every bid is below every ask.
+  *lo = best_bid_ != LevelBitmap::kNone ? bids_.next_at_or_above(0) : best_ask_;
+  *hi = best_ask_ != LevelBitmap::kNone
+            ? asks_.prev_at_or_below(static_cast<int64_t>(levels_.size()) - 1)
+            : best_bid_;
+  return true;
+}
+
+bool OrderBook::can_hold(Price price) const {
+  if (in_ladder(price)) return true;
+  int64_t lo_idx = 0, hi_idx = 0;
+  int64_t lo = price.value(), hi = price.value();
+  if (occupied_range(&lo_idx, &hi_idx)) {
+    lo = std::min(lo, base_ + lo_idx);
+    hi = std::max(hi, base_ + hi_idx);
+  }
+  // hi >= lo, both int64: the unsigned difference is exact.
+  const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  return span < levels_max_;
+}
+
+// Re-lays the ladder so that every occupied level and `price` fit, centred, with room to spare:
+// the size doubles until it is at least twice the needed span (or reaches the maximum), so
+// re-basing stays rare while prices drift.
+void OrderBook::regrow(Price price) {
+  TAPE_CHECK(can_hold(price), "regrow beyond ladder_levels_max");
+  int64_t lo_idx = 0, hi_idx = 0;
+  const bool occupied = occupied_range(&lo_idx, &hi_idx);
+  int64_t lo = price.value(), hi = price.value();
+  if (occupied) {
+    lo = std::min(lo, base_ + lo_idx);
+    hi = std::max(hi, base_ + hi_idx);
+  }
+  const uint64_t need = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
+  uint64_t size = levels_.size();
+  while (size < 2 * need && size < levels_max_) size *= 2;
+  size = std::min(size, levels_max_);
+  const int64_t new_base = lo - static_cast<int64_t>((size - need) / 2);
+
+  std::vector<Level> levels(size);
+  LevelBitmap bids(size), asks(size);
+  const int64_t shift = base_ - new_base;  // old index + shift = new index
+  for (Side s : {Side::kBuy, Side::kSell}) {
+    const LevelBitmap& old_bits = bitmap(s);
+    LevelBitmap& new_bits = s == Side::kBuy ? bids : asks;
+    for (int64_t i = old_bits.next_at_or_above(0); i != LevelBitmap::kNone;
+         i = old_bits.next_at_or_above(i + 1)) {
+      levels[i + shift] = levels_[i];
+      new_bits.set(static_cast<size_t>(i + shift));
+    }
+  }
+  levels_ = std::move(levels);
+  bids_ = std::move(bids);
+  asks_ = std::move(asks);
+  if (best_bid_ != LevelBitmap::kNone) best_bid_ += shift;
+  if (best_ask_ != LevelBitmap::kNone) best_ask_ += shift;
+  base_ = new_base;
+}
+
+void OrderBook::rest(uint32_t i) {
+  OrderNode& node = (*pool_)[i];
+  if (!in_ladder(node.price)) regrow(node.price);
+  const int64_t idx = static_cast<int64_t>(index_of(node.price));
+  Level& level = levels_[idx];
+  node.next = kNilIndex;
+  node.prev = level.tail;
+  if (level.tail == kNilIndex) {
+    level.head = i;
+    bitmap(node.side).set(static_cast<size_t>(idx));
+  } else {
+    (*pool_)[level.tail].next = i;
+  }
+  level.tail = i;
+  level.qty += node.leaves;
+  ++level.count;
+  ++orders_;
+  if (node.side == Side::kBuy) {
+    if (best_bid_ == LevelBitmap::kNone || idx > best_bid_) best_bid_ = idx;
+  } else {
+    if (best_ask_ == LevelBitmap::kNone || idx < best_ask_) best_ask_ = idx;
+  }
+}
+
+void OrderBook::unlink(uint32_t i) {
+  OrderNode& node = (*pool_)[i];
+  const int64_t idx = static_cast<int64_t>(index_of(node.price));
+  Level& level = levels_[idx];
+  if (node.prev == kNilIndex) {
+    level.head = node.next;
+  } else {
+    (*pool_)[node.prev].next = node.next;
+  }
+  if (node.next == kNilIndex) {
+    level.tail = node.prev;
+  } else {
+    (*pool_)[node.next].prev = node.prev;
+  }
+  node.prev = kNilIndex;
+  node.next = kNilIndex;
+  level.qty -= node.leaves;
+  --orders_;
+  if (--level.count == 0) level_emptied(node.side, idx);
+}
+
+void OrderBook::reduce(uint32_t i, Qty leaves) {
+  OrderNode& node = (*pool_)[i];
+  TAPE_CHECK(leaves.value() > 0 && leaves < node.leaves, "reduce must lower a positive leaves");
+  levels_[index_of(node.price)].qty -= node.leaves - leaves;
+  node.leaves = leaves;
+}
+
+void OrderBook::level_emptied(Side s, int64_t idx) {
+  levels_[idx] = Level{};
+  bitmap(s).clear(static_cast<size_t>(idx));
+  if (s == Side::kBuy) {
+    if (idx == best_bid_) best_bid_ = bids_.prev_at_or_below(idx - 1);
+  } else {
+    if (idx == best_ask_) best_ask_ = asks_.next_at_or_above(idx + 1);
+  }
+}
+
+TopOfBook OrderBook::top() const {
+  TopOfBook t;
+  if (best_bid_ != LevelBitmap::kNone) {
+    t.has_bid = true;
+    t.bid = Price(base_ + best_bid_);
+    t.bid_qty = levels_[best_bid_].qty;
+  }
+  if (best_ask_ != LevelBitmap::kNone) {
+    t.has_ask = true;
+    t.ask = Price(base_ + best_ask_);
+    t.ask_qty = levels_[best_ask_].qty;
+  }
+  return t;
+}
+
+size_t OrderBook::depth(Side s, std::span<LevelView> out) const {
+  size_t n = 0;
+  for (int64_t idx = best(s); idx != LevelBitmap::kNone && n < out.size();
+       idx = next_worse(s, idx)) {
+    const Level& level = levels_[idx];
+    out[n++] = LevelView{Price(base_ + idx), level.qty, level.count};
+  }
+  return n;
+}
+
+}  // namespace tape

@@ -1,0 +1,104 @@
+// Positions, cash, fees and PnL of managed (strategy) accounts, driven by the engine's fills.
+// Single thread (the core's). Subscriber on the bus after Risk and Engine, before StrategyHost,
+// so a strategy reacting to a Fill already sees its new position.
+//
+// Money is int64 minor units (kMoneyScale per currency unit):
+//   notional(price, qty) = price.ticks x tick_value x lot_size x qty      (exact)
+//   fee = round_half_away_from_zero(notional x ppm / 1'000'000)          (maker side pays
+//         FeeConfig::maker_ppm, taker side taker_ppm; a negative ppm is a rebate)
+//   cash += -sign(side) x notional - fee                                   (per fill side)
+//
+// Average-cost accounting, integer rule. Per (account, instrument) the book keeps `position`
+// (signed lots) and `cost`, the signed notional of the open lots (buys +, sells -; long => cost
+// > 0, short => cost < 0). A fill that adds to the position (or opens one) adds its signed
+// notional to `cost`. A fill that reduces it by `c` of |position| lots removes
+//   removed = round_half_away_from_zero(cost x c / |position|)
+// from `cost` and realizes  -sign(side) x notional(price, c) - removed. Closing the whole
+// position removes exactly `cost`, so the realized PnL of a round trip is exact; rounding only
+// moves money between the partial closes of one position. A fill larger than |position| closes it
+// and opens the remainder on the other side at the fill price (flip through zero).
+//
+// Mark price per instrument: the last trade (TradeIn or engine Fill), else the mid of the last
+// valid quote (bid > 0, ask > 0, bid < ask, floor((bid + ask) / 2)); unrealized PnL is
+//   position x notional(mark, 1) - cost, 0 while an instrument has no mark.
+//
+// Storage is dense: one slot per managed account id (< kExternalAccountBase), each with a vector
+// of per-instrument holdings created at its first fill. Nothing is allocated per event after
+// that. Fills of external accounts are ignored (they only move the mark).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/config.h"
+#include "core/event_queue.h"
+#include "core/events.h"
+#include "core/state_hash.h"
+
+namespace tape {
+
+// round(num / den) with halves away from zero. Precondition: den > 0.
+int64_t div_round_half_away(__int128 num, __int128 den);
+
+// price x tick_value x lot_size x qty in minor units. Aborts (TAPE_CHECK) if it leaves int64.
+Money notional(const InstrumentConfig& instrument, Price price, Qty qty);
+
+class Portfolio {
+ public:
+  Portfolio(const CoreConfig& config, EventQueue& queue);
+
+  // Books both sides of the fill if managed (maker side: maker fee; taker side: taker fee) and
+  // publishes a PositionUpdate for each managed side, maker first, then taker. Also marks.
+  void on(const Fill& fill);
+  void on(const TradeIn& trade);  // mark = last trade
+  void on(const QuoteIn& quote);  // mark = quote mid until the first trade
+
+  // Read side. Unknown/unmanaged accounts and unknown instruments read as 0.
+  int64_t position(AccountId account, InstrumentId instrument) const;
+  Money cash(AccountId account) const;                  // all instruments, after fees
+  Money fees(AccountId account) const;                  // all instruments, cumulative
+  Money fees(AccountId account, InstrumentId instrument) const;
+  Money realized_pnl(AccountId account) const;          // all instruments, before fees
+  Money realized_pnl(AccountId account, InstrumentId instrument) const;
+  Money unrealized_pnl(AccountId account) const;        // at the current marks
+  // Sum over managed accounts of realized + unrealized - fees.
+  Money total_pnl() const;
+  // False while an instrument has seen neither a trade nor a valid quote.
+  bool has_mark(InstrumentId instrument) const;
+  Price mark(InstrumentId instrument) const;
+
+  // Canonical order: per managed account with holdings, in id order: account id, cash, then per
+  // instrument in id order: position, cost, realized, fees; then per instrument the mark state.
+  void hash_state(StateHasher& h) const;
+
+ private:
+  struct Holding {
+    int64_t position = 0;  // lots, signed
+    int64_t cost = 0;      // signed notional of the open lots, minor units
+    int64_t realized = 0;  // minor units, before fees
+    int64_t fees = 0;      // minor units, cumulative; negative = net rebate
+  };
+  struct Account {
+    int64_t cash = 0;
+    std::vector<Holding> holdings;  // empty until the account's first fill
+  };
+  struct Mark {
+    bool has_trade = false;
+    bool has_mid = false;
+    int64_t trade = 0;  // ticks
+    int64_t mid = 0;    // ticks
+  };
+
+  // Applies one side of a fill to a managed account and publishes its PositionUpdate.
+  void book_side(AccountId account, const Fill& fill, Side side, int64_t fee_ppm);
+  const Holding* holding(AccountId account, InstrumentId instrument) const;
+  int64_t unit_notional(InstrumentId instrument) const;  // notional of one lot at the mark
+
+  std::vector<InstrumentConfig> instruments_;
+  FeeConfig fees_config_;
+  EventQueue& queue_;
+  std::vector<Account> accounts_;  // indexed by managed account id
+  std::vector<Mark> marks_;        // indexed by instrument id
+};
+
+}  // namespace tape

@@ -1,0 +1,79 @@
+// The recorder: the last subscriber on the bus. It journals every input (handed to it by the
+// core before dispatch) and every output in delivery order, numbering outputs (seq, k), and
+// closes batches on size and on time. A closed batch is encoded with Cap'n Proto and handed to
+// a BatchSink (store/ writes it to RocksDB). Single thread (the core's).
+#pragma once
+
+#include <array>
+#include <span>
+#include <vector>
+
+#include "core/batch_sink.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/events.h"
+
+namespace tape {
+
+class Recorder {
+ public:
+  enum class Mode : uint8_t {
+    kSink,        // encode closed batches and hand them to the sink
+    kEncodeOnly,  // encode and discard (benchmarks: the core's cost without I/O)
+    kCollect,     // keep outputs only until the batch closes (replay verification)
+  };
+
+  struct Counters {
+    uint64_t inputs = 0;
+    uint64_t outputs = 0;
+    uint64_t batches = 0;
+    uint64_t batch_inputs_max = 0;
+    uint64_t rejects = 0;
+    std::array<uint64_t, 32> rejects_by_reason{};
+    uint64_t fills = 0;
+  };
+
+  // `sink` is required in kSink mode and ignored otherwise; it must outlive the recorder.
+  Recorder(const RecorderOptions& options, const SimClock& clock, Mode mode, BatchSink* sink);
+
+  // Journals `in`, first closing the open batch when it is full or `in` arrives at least
+  // flush_interval_ms (simulated) after the batch's first input.
+  Status begin_input(const Input& in);
+  // Closes the open batch (if any) and flushes the sink.
+  Status finish();
+
+  // Outputs (bus handlers).
+  void on(const OrderAccepted& e) { record(e); }
+  void on(const OrderRejected& e);
+  void on(const Fill& e);
+  void on(const OrderCancelled& e) { record(e); }
+  void on(const OrderReplaced& e) { record(e); }
+  void on(const OrderIntent& e) { record(e); }
+  void on(const RiskDecision& e) { record(e); }
+  void on(const PositionUpdate& e) { record(e); }
+
+  // The outputs of the input begun last, in order.
+  std::span<const Output> current_outputs() const {
+    return {outputs_.data() + current_first_output_, outputs_.size() - current_first_output_};
+  }
+  const Counters& counters() const { return counters_; }
+
+ private:
+  void record(const OutputBody& body) {
+    outputs_.push_back(Output{clock_.seq(), next_k_++, body});
+    ++counters_.outputs;
+  }
+  Status close_batch();
+
+  RecorderOptions options_;
+  const SimClock& clock_;
+  Mode mode_;
+  BatchSink* sink_;
+  std::vector<Input> inputs_;    // the open batch
+  std::vector<Output> outputs_;  // outputs of the open batch
+  size_t current_first_output_ = 0;
+  uint32_t next_k_ = 0;
+  Counters counters_;
+};
+
+}  // namespace tape

@@ -1,0 +1,85 @@
+#include "replay/inspect.h"
+
+#include <algorithm>
+
+#include "core/codec.h"
+
+namespace tape {
+namespace {
+
+template <typename Body>
+std::optional<InstrumentId> instrument_of(const Body& body) {
+  return std::visit(
+      [](const auto& e) -> std::optional<InstrumentId> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (requires { e.instrument; }) {
+          return e.instrument;
+        } else if constexpr (std::is_same_v<T, RiskDecision>) {
+          return e.intent.instrument;
+        } else {
+          return std::nullopt;
+        }
+      },
+      body);
+}
+
+template <typename Body>
+bool instrument_ok(const InspectFilter& f, const Body& body) {
+  if (!f.instrument) return true;
+  auto inst = instrument_of(body);
+  return inst && *inst == *f.instrument;
+}
+
+}  // namespace
+
+const std::vector<std::string>& inspect_type_names() {
+  static const std::vector<std::string> kNames = {
+      "quote",    "trade",     "new_order", "cancel",   "replace",       "control",
+      "heartbeat", "accepted", "rejected",  "fill",     "cancelled",     "replaced",
+      "intent",   "risk_decision", "position_update"};
+  return kNames;
+}
+
+bool is_input_type(const std::string& name) {
+  const auto& names = inspect_type_names();
+  auto it = std::find(names.begin(), names.end(), name);
+  return it != names.end() && it - names.begin() < 7;
+}
+
+Status inspect_log(const EventLog& log, const InspectFilter& filter,
+                   const std::function<void(const InspectedInput&)>& visit) {
+  const bool by_input_type = filter.type && is_input_type(*filter.type);
+  const bool by_output_type = filter.type && !by_input_type;
+  std::vector<Input> inputs;
+  std::vector<Output> outputs;
+  for (auto cursor = log.batches(filter.from); cursor.valid(); cursor.next()) {
+    const std::string where = "batch at seq " + std::to_string(cursor.first_seq().value());
+    inputs.clear();
+    outputs.clear();
+    RETURN_IF_ERROR(decode_input_block(cursor.inputs(), "events " + where, inputs));
+    RETURN_IF_ERROR(decode_output_block(cursor.outputs(), "outputs " + where, outputs));
+    size_t o = 0;
+    for (const Input& in : inputs) {
+      if (filter.to.value() != 0 && in.seq > filter.to) return Status::ok();
+      InspectedInput item{in, {}, true};
+      for (; o < outputs.size() && outputs[o].seq == in.seq; ++o) {
+        if (by_output_type && output_type_name(outputs[o].body) != *filter.type) continue;
+        if (by_output_type && !instrument_ok(filter, outputs[o].body)) continue;
+        item.outputs.push_back(outputs[o]);
+      }
+      if (in.seq < filter.from) continue;
+      if (by_output_type) {
+        if (item.outputs.empty()) continue;
+        item.input_matches = false;
+      } else {
+        if (by_input_type && input_type_name(in.body) != *filter.type) continue;
+        if (!instrument_ok(filter, in.body)) continue;
+      }
+      visit(item);
+    }
+    RETURN_IF_ERROR(cursor.status());
+  }
+  return Status::ok();
+}
+
+}  // namespace tape

@@ -1,0 +1,204 @@
+// The RocksDB event log (DESIGN §4; on-disk format in docs/event_log_format.md). One closed
+// batch of the recorder is one key (big-endian first_seq) in the `events` column family (framed
+// InputBlock + chain link) and the same key in `outputs` (OutputBlock), written together with
+// the meta counters in one atomic rocksdb::WriteBatch, so a crash never leaves half a batch.
+//
+// Threads: append() and flush() are called from one producer thread (the core's); a private
+// writer thread hashes the chain and writes to RocksDB. The const readers (last_seq, batch_count,
+// chain_head, get_meta, batches) may be called from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/batch_sink.h"
+#include "core/config.h"
+#include "core/status.h"
+#include "core/types.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class Env;
+class Iterator;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace tape {
+
+class ChainHasher;
+
+// The format this build writes and the only one it reads (meta "format_version").
+inline constexpr int kLogFormatVersion = 1;
+// Written to meta "tape_version" at create; keep equal to project(VERSION) in CMakeLists.txt.
+inline constexpr std::string_view kTapeVersion = "0.1.0";
+// First 4 bytes of every `events` value.
+inline constexpr std::string_view kBatchMagic = "TPB1";
+// Byte offset of the InputBlock inside an `events` value: magic + 32-byte chain link.
+inline constexpr size_t kBatchHeaderBytes = 4 + 32;
+
+// Meta keys (frozen; docs/event_log_format.md). The log maintains the first six; the CLI adds
+// others with put_meta (kMetaScenario, kMetaScenarioPath, kMetaSeed, "state_hash", "summary"...).
+inline constexpr std::string_view kMetaFormatVersion = "format_version";  // decimal
+inline constexpr std::string_view kMetaTapeVersion = "tape_version";
+inline constexpr std::string_view kMetaLastSeq = "last_seq";          // decimal
+inline constexpr std::string_view kMetaChainHead = "chain_head";      // 64 lowercase hex digits
+inline constexpr std::string_view kMetaBatchCount = "batch_count";    // decimal
+inline constexpr std::string_view kMetaScenario = "scenario";         // canonical TOML text
+inline constexpr std::string_view kMetaScenarioPath = "scenario_path";
+inline constexpr std::string_view kMetaSeed = "seed";                 // decimal
+
+struct LogOptions {
+  // Default: kNone (WAL written to the OS per batch: survives a process crash, not a power
+  // loss). kBatch: the WAL is fsynced on every batch write.
+  RecorderOptions::Sync sync = RecorderOptions::Sync::kNone;
+  // Default: 8. Batches handed over but not yet written; append() blocks when full. Clamped to
+  // [1, 1024].
+  uint32_t queue_batches_max = 8;
+  // Default: 64 MiB. Bound on all memtables together (RocksDB flushes the largest one to disk
+  // past it), the log's main share of the process's RSS. Clamped to [4 MiB, 4 GiB].
+  uint64_t memtable_bytes_max = uint64_t{64} << 20;
+  // Default: nullptr (rocksdb::Env::Default()). Tests inject I/O faults through it; not owned,
+  // must outlive the log.
+  rocksdb::Env* env = nullptr;
+};
+
+// Big-endian 8-byte key for a seq, so RocksDB's byte order is seq order.
+std::string seq_key(Seq seq);
+// Inverse of seq_key; Status::mismatch when `key` is not 8 bytes.
+Result<Seq> parse_seq_key(std::string_view key);
+
+class EventLog final : public BatchSink {
+ public:
+  // Iterates batches in seq order over a consistent view taken when it was made. Keys and
+  // values are views into the iterator, valid until next(). Must not outlive its log.
+  //
+  // Errors: a batch whose `events` framing is bad or whose `outputs` key is missing stays
+  // valid() so the caller can see its seq, but the bad part reads as '' and status() names the
+  // seq; next() after an error ends the cursor. A RocksDB read error ends it at once. Check
+  // status() when valid() turns false.
+  class BatchCursor {
+   public:
+    BatchCursor(BatchCursor&&) noexcept;
+    BatchCursor& operator=(BatchCursor&&) noexcept;
+    ~BatchCursor();
+
+    bool valid() const { return valid_; }
+    void next();
+    Status status() const { return status_; }
+    Seq first_seq() const { return first_seq_; }    // from the key
+    std::string_view inputs() const { return inputs_; }    // InputBlock bytes, unaligned
+    std::string_view outputs() const { return outputs_; }  // OutputBlock bytes, unaligned
+    std::string_view link() const { return link_; }        // stored 32-byte chain link
+
+   private:
+    friend class EventLog;
+    BatchCursor(std::unique_ptr<rocksdb::Iterator> events,
+                std::unique_ptr<rocksdb::Iterator> outputs);
+    void seek(Seq from);
+    void settle();
+    void fail(Status status, bool keep_position);
+
+    std::unique_ptr<rocksdb::Iterator> events_it_;
+    std::unique_ptr<rocksdb::Iterator> outputs_it_;
+    Status status_;
+    bool valid_ = false;
+    Seq first_seq_;
+    std::string_view inputs_;
+    std::string_view outputs_;
+    std::string_view link_;
+  };
+
+  // Creates a new log in `dir` (parents created as needed). A non-empty `dir` is refused with
+  // Status::invalid unless `overwrite`; with `overwrite` it is destroyed only if it holds a tape
+  // log (other files in it are left alone), and refused otherwise.
+  static Result<std::unique_ptr<EventLog>> create(const std::string& dir,
+                                                  const LogOptions& options, bool overwrite);
+  // Opens an existing log; read-write opens may append after its last seq. Status::invalid
+  // naming `dir` if it is missing, not a tape log or of an unsupported format_version;
+  // Status::mismatch if the meta counters disagree with the last batch in `events`.
+  static Result<std::unique_ptr<EventLog>> open(const std::string& dir, bool read_only,
+                                                const LogOptions& options = {});
+  // Writes every queued batch, stops the writer thread and closes the database. Call flush()
+  // first to see write errors.
+  ~EventLog() override;
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // Hands `batch` to the writer thread; blocks while the queue is full, never drops. A batch
+  // that does not start right after the last one (a seq gap) aborts the process: it is a bug.
+  // Returns the writer's sticky error if it has failed, or an error for a read-only log.
+  Status append(EncodedBatch&& batch) override;
+  // Waits until every appended batch is written (and fsynced for kBatch); the first write error.
+  Status flush() override;
+
+  // Writes one meta key (fsynced for kBatch). The counters the writer maintains (last_seq,
+  // chain_head, batch_count, format_version) are refused.
+  Status put_meta(std::string_view key, std::string_view value);
+  // The value of a meta key, nullopt if absent.
+  Result<std::optional<std::string>> get_meta(std::string_view key) const;
+
+  Seq last_seq() const;           // last seq written (0 when empty)
+  uint64_t batch_count() const;   // batches written
+  std::string chain_head() const; // hex link of the last batch written (zeros when empty)
+
+  // Batches in seq order from the one containing `from` (from the first if `from` precedes
+  // it; none if `from` is past last_seq()).
+  BatchCursor batches(Seq from = Seq(1)) const;
+  std::string dir() const { return dir_; }
+  bool read_only() const { return read_only_; }
+
+  // Raw access for tests and audit. cf() takes "default", "events", "outputs", "snapshots" or
+  // "meta" and returns nullptr for any other name.
+  rocksdb::DB* db() { return db_; }
+  rocksdb::ColumnFamilyHandle* cf(std::string_view name);
+
+ private:
+  EventLog(std::string dir, const LogOptions& options, bool read_only);
+  Status open_db(bool create);
+  Status init_meta();
+  Status load_state();
+  Status check_last_batch();
+  void start_writer();
+  void writer_loop();
+  Status write_batch(const EncodedBatch& batch, uint64_t count);
+
+  const std::string dir_;
+  const LogOptions options_;
+  const bool read_only_;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // by store_internal::CfIndex
+
+  Seq last_appended_;  // producer thread only
+
+  // Shared between the producer and the writer, guarded by mu_.
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;   // a batch was queued, or stop_
+  std::condition_variable space_cv_;  // a slot was freed
+  std::condition_variable idle_cv_;   // the queue drained and nothing is being written
+  std::vector<EncodedBatch> ring_;    // queue_batches_max slots
+  size_t ring_head_ = 0;
+  size_t ring_size_ = 0;
+  bool writing_ = false;
+  bool stop_ = false;
+  Status error_;                      // sticky
+  Seq last_seq_;
+  uint64_t batch_count_ = 0;
+  std::string chain_head_;            // raw 32 bytes
+
+  // Writer thread only.
+  std::unique_ptr<ChainHasher> hasher_;
+  std::unique_ptr<rocksdb::WriteBatch> write_batch_;
+  std::string head_;                  // raw link before the batch being written
+  std::string next_head_;             // raw link of the batch being written
+  std::thread writer_;
+};
+
+}  // namespace tape

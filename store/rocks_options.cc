@@ -1,0 +1,78 @@
+#include "store/rocks_options.h"
+
+#include <algorithm>
+
+#include <rocksdb/table.h>
+
+namespace tape::store_internal {
+namespace {
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+
+uint64_t memtable_budget(const LogOptions& options) {
+  return std::clamp<uint64_t>(options.memtable_bytes_max, 4 * kMiB, 4096 * kMiB);
+}
+
+// The hot column families (events, outputs): append-only, keys strictly increasing, values of
+// ~100 KB-1 MB. Flushed L0 files never overlap, so level compaction moves them down without
+// rewriting (trivial moves): each byte is written twice (WAL, flush), never compacted.
+rocksdb::ColumnFamilyOptions hot_cf(const LogOptions& options, uint64_t share) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = std::max<uint64_t>(memtable_budget(options) / share, 2 * kMiB);
+  cf.max_write_buffer_number = 3;
+  cf.min_write_buffer_number_to_merge = 1;
+  cf.target_file_size_base = 64 * kMiB;
+  cf.max_bytes_for_level_base = 256 * kMiB;
+  cf.level_compaction_dynamic_level_bytes = true;
+  // Measured in bench/store_bench.cc: LZ4 costs more writer CPU than it saves in flush I/O on
+  // this workload (see docs/event_log_format.md, "Tuning").
+  cf.compression = rocksdb::kNoCompression;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 64 * 1024;  // a batch value is one block whatever this is
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+rocksdb::ColumnFamilyOptions small_cf(uint64_t write_buffer_bytes) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = write_buffer_bytes;
+  cf.compression = rocksdb::kNoCompression;
+  return cf;
+}
+
+}  // namespace
+
+rocksdb::DBOptions db_options(const LogOptions& options) {
+  rocksdb::DBOptions db;
+  db.create_missing_column_families = true;
+  db.max_background_jobs = 2;
+  // Shared bound on every memtable; past it RocksDB flushes the largest.
+  db.db_write_buffer_size = memtable_budget(options);
+  // meta is rewritten on every batch but its memtable stays tiny and would pin old WAL files:
+  // this bound makes RocksDB flush it so WAL space stays bounded.
+  db.max_total_wal_size = 4 * memtable_budget(options);
+  db.keep_log_file_num = 4;
+  db.bytes_per_sync = 1 * kMiB;  // smooth background writeback of flushed files
+  if (options.env != nullptr) db.env = options.env;
+  return db;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> cf_descriptors(const LogOptions& options) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> out(kCfCount);
+  out[kCfDefault] = {std::string(kCfNames[kCfDefault]), small_cf(1 * kMiB)};
+  out[kCfEvents] = {std::string(kCfNames[kCfEvents]), hot_cf(options, 2)};
+  out[kCfOutputs] = {std::string(kCfNames[kCfOutputs]), hot_cf(options, 4)};
+  out[kCfSnapshots] = {std::string(kCfNames[kCfSnapshots]), small_cf(16 * kMiB)};
+  out[kCfMeta] = {std::string(kCfNames[kCfMeta]), small_cf(1 * kMiB)};
+  return out;
+}
+
+rocksdb::ReadOptions scan_read_options() {
+  rocksdb::ReadOptions read;
+  read.readahead_size = 2 * kMiB;
+  // A scan reads each block once: keep it from evicting what point reads cached.
+  read.fill_cache = false;
+  return read;
+}
+
+}  // namespace tape::store_internal

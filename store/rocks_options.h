@@ -1,0 +1,28 @@
+// RocksDB settings of the event log, tuned for its one workload: a single writer appending
+// large values (one batch of ~4096 events each) under strictly increasing keys, then sequential
+// scans. Internal to store/.
+#pragma once
+
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include <rocksdb/options.h>
+
+#include "store/event_log.h"
+
+namespace tape::store_internal {
+
+// Column families in a fixed order; the index is the handle's slot in the log.
+enum CfIndex : size_t { kCfDefault = 0, kCfEvents, kCfOutputs, kCfSnapshots, kCfMeta, kCfCount };
+inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
+    "default", "events", "outputs", "snapshots", "meta"};
+
+// DBOptions for opening or creating the log in `options` (env, memtable budget).
+rocksdb::DBOptions db_options(const LogOptions& options);
+// One descriptor per kCfNames entry, in CfIndex order.
+std::vector<rocksdb::ColumnFamilyDescriptor> cf_descriptors(const LogOptions& options);
+// ReadOptions for sequential scans by BatchCursor.
+rocksdb::ReadOptions scan_read_options();
+
+}  // namespace tape::store_internal
