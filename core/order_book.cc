@@ -139,6 +139,32 @@ void OrderBook::level_emptied(Side s, int64_t idx) {
   }
 }
 
+Qty OrderBook::fillable(Side s, const Price* limit, Qty want, uint32_t orders_max) const {
+  int64_t got = 0;
+  uint32_t orders = 0;
+  for (int64_t idx = best(s); idx != LevelBitmap::kNone && got < want.value();
+       idx = next_worse(s, idx)) {
+    const int64_t price = base_ + idx;
+    // `s` is the resting side: asks cross a buy limit at or above them, bids a sell limit below.
+    if (limit != nullptr && (s == Side::kSell ? price > limit->value() : price < limit->value())) {
+      break;
+    }
+    const Level& level = levels_[idx];
+    if (orders + level.count <= orders_max) {
+      got += level.qty.value();
+      orders += level.count;
+      continue;
+    }
+    for (uint32_t i = level.head; i != kNilIndex && orders < orders_max && got < want.value();
+         i = (*pool_)[i].next) {
+      got += (*pool_)[i].leaves.value();
+      ++orders;
+    }
+    break;
+  }
+  return Qty(std::min(got, want.value()));
+}
+
 TopOfBook OrderBook::top() const {
   TopOfBook t;
   if (best_bid_ != LevelBitmap::kNone) {

@@ -65,6 +65,9 @@ class OrderBook {
   // order's leaves reach 0 it is unlinked (the caller frees it); the best level moves on when
   // the level empties.
   void fill_front(Side s, Qty qty);
+  // How much of `want` the first `orders_max` resting orders of side `s` (priority order) at
+  // prices no worse than `*limit` (nullptr: any price) could fill. Reads only.
+  Qty fillable(Side s, const Price* limit, Qty want, uint32_t orders_max) const;
 
   // ---- Views ----
   TopOfBook top() const;

@@ -36,8 +36,8 @@ Status EventLog::append(EncodedBatch&& batch) {
              "batch appended out of seq order (gap or overlap)");
   TAPE_CHECK(batch.last_seq >= batch.first_seq, "batch ends before it starts");
   std::unique_lock lock(mu_);
+  space_cv_.wait(lock, [&] { return ring_size_ < ring_.size() || !error_.is_ok(); });
   if (!error_.is_ok()) return error_;
-  space_cv_.wait(lock, [&] { return ring_size_ < ring_.size(); });
   last_appended_ = batch.last_seq;
   ring_[(ring_head_ + ring_size_) % ring_.size()] = std::move(batch);
   ++ring_size_;

@@ -1,0 +1,214 @@
+// Engine input handling: validation and the per-input event sequence. Matching, the kill
+// switch, views and state checks are in engine_match.cc.
+#include "core/engine.h"
+
+#include <algorithm>
+
+namespace tape {
+
+Engine::Engine(const CoreConfig& config, EventQueue& queue)
+    : queue_(queue),
+      fills_per_order_max_(std::max<uint32_t>(config.engine.fills_per_order_max, 1)),
+      pool_(config.engine.order_pool_capacity),
+      ids_(config.engine.order_pool_capacity) {
+  books_.reserve(config.instruments.size());
+  max_order_qty_.reserve(config.instruments.size());
+  for (size_t i = 0; i < config.instruments.size(); ++i) {
+    const InstrumentConfig& instrument = config.instruments[i];
+    books_.emplace_back(InstrumentId(static_cast<uint32_t>(i)), instrument.initial_mid,
+                        config.engine, pool_);
+    max_order_qty_.push_back(instrument.max_order_qty);
+  }
+}
+
+void Engine::on(const NewOrderIn& in) { handle_new(in); }
+void Engine::on(const CancelIn& in) { handle_cancel(in); }
+void Engine::on(const ReplaceIn& in) { handle_replace(in); }
+
+void Engine::on(const ControlIn& in) {
+  switch (in.kind) {
+    case ControlKind::kHalt:
+    case ControlKind::kResume: {
+      if (!known(in.instrument)) return;
+      OrderBook& book = books_[in.instrument.value()];
+      const bool halt = in.kind == ControlKind::kHalt;
+      if (book.halted() == halt) return;
+      book.set_halted(halt);
+      book_changed(in.instrument);
+      return;
+    }
+    case ControlKind::kKillSwitchOn:
+      handle_kill_switch();
+      return;
+    case ControlKind::kKillSwitchOff:
+      return;
+  }
+}
+
+void Engine::on(const RiskDecision& d) {
+  if (!d.approved) return;
+  const OrderIntent& it = d.intent;
+  switch (it.kind) {
+    case IntentKind::kNew:
+      handle_new(NewOrderIn{it.id, it.account, it.instrument, it.side, it.type, it.tif, it.price,
+                            it.qty});
+      return;
+    case IntentKind::kCancel:
+      handle_cancel(CancelIn{it.id, it.account, it.instrument});
+      return;
+    case IntentKind::kReplace:
+      handle_replace(ReplaceIn{it.id, it.account, it.instrument, it.price, it.qty});
+      return;
+  }
+}
+
+RejectReason Engine::validate_new(const NewOrderIn& in) const {
+  if (!known(in.instrument)) return RejectReason::kUnknownInstrument;
+  if (static_cast<uint8_t>(in.side) > static_cast<uint8_t>(Side::kSell) ||
+      static_cast<uint8_t>(in.type) > static_cast<uint8_t>(OrderType::kMarket) ||
+      static_cast<uint8_t>(in.tif) > static_cast<uint8_t>(TimeInForce::kFok)) {
+    return RejectReason::kInvalidOrderType;
+  }
+  if (in.qty.value() <= 0) return RejectReason::kInvalidQty;
+  if (in.qty > max_order_qty_[in.instrument.value()]) return RejectReason::kQtyAboveInstrumentMax;
+  const bool limit = in.type == OrderType::kLimit;
+  if (limit && in.price.value() <= 0) return RejectReason::kInvalidPrice;
+  const OrderBook& book = books_[in.instrument.value()];
+  if (book.halted()) return RejectReason::kHalted;
+  if (ids_.contains(in.id.value())) return RejectReason::kDuplicateOrderId;
+  // Only a GTC limit order can rest; judged before matching, which only empties levels and
+  // frees pool slots, so a pass here still holds when the remainder rests.
+  if (limit && in.tif == TimeInForce::kGtc) {
+    if (!book.can_hold(in.price)) return RejectReason::kPriceOutOfRange;
+    if (pool_.full()) return RejectReason::kBookFull;
+  }
+  return RejectReason::kNone;
+}
+
+void Engine::handle_new(const NewOrderIn& in) {
+  ++counters_.orders;
+  const RejectReason reason = validate_new(in);
+  if (reason != RejectReason::kNone) {
+    reject(in.id, in.account, in.instrument, reason);
+    return;
+  }
+  queue_.publish(OrderAccepted{in.id, in.account, in.instrument, in.side, in.type, in.tif,
+                               in.price, in.qty});
+  ++counters_.accepted;
+  OrderBook& book = books_[in.instrument.value()];
+  const bool market = in.type == OrderType::kMarket;
+  Taker t{in.id, in.account, in.side, !market, in.price, in.qty};
+  if (in.tif == TimeInForce::kFok && !fok_fillable(book, t)) {
+    cancelled(in.id, in.account, in.instrument, in.qty, CancelReason::kFokUnfilled);
+    return;
+  }
+  const uint32_t fills = match(book, t);
+  bool changed = fills > 0;
+  if (t.leaves.value() > 0) {
+    if (fills >= fills_per_order_max_) {
+      cancelled(in.id, in.account, in.instrument, t.leaves, CancelReason::kFillLimit);
+    } else if (market || in.tif != TimeInForce::kGtc) {
+      cancelled(in.id, in.account, in.instrument, t.leaves,
+                fills > 0 ? CancelReason::kIocRemainder : CancelReason::kNoLiquidity);
+    } else {
+      const uint32_t i = pool_.alloc();  // validate_new saw a free slot
+      OrderNode& node = pool_[i];
+      node.id = in.id;
+      node.account = in.account;
+      node.instrument = in.instrument;
+      node.side = in.side;
+      node.price = in.price;
+      node.leaves = t.leaves;
+      rest(book, i);
+      changed = true;
+    }
+  }
+  if (changed) book_changed(in.instrument);
+}
+
+void Engine::handle_cancel(const CancelIn& in) {
+  if (!known(in.instrument)) {
+    reject(in.id, in.account, in.instrument, RejectReason::kUnknownInstrument);
+    return;
+  }
+  const uint32_t i = ids_.find(in.id.value());
+  if (i == kNilIndex || pool_[i].instrument != in.instrument) {
+    reject(in.id, in.account, in.instrument, RejectReason::kUnknownOrderId);
+    return;
+  }
+  const OrderNode& node = pool_[i];
+  if (node.account != in.account) {
+    reject(in.id, in.account, in.instrument, RejectReason::kNotOwner);
+    return;
+  }
+  books_[in.instrument.value()].unlink(i);
+  cancelled(node.id, node.account, node.instrument, node.leaves, CancelReason::kUser);
+  release(i);
+  book_changed(in.instrument);
+}
+
+RejectReason Engine::validate_replace(const ReplaceIn& in, uint32_t* node) const {
+  if (!known(in.instrument)) return RejectReason::kUnknownInstrument;
+  if (in.qty.value() <= 0) return RejectReason::kInvalidQty;
+  if (in.qty > max_order_qty_[in.instrument.value()]) return RejectReason::kQtyAboveInstrumentMax;
+  if (in.price.value() <= 0) return RejectReason::kInvalidPrice;
+  const OrderBook& book = books_[in.instrument.value()];
+  if (book.halted()) return RejectReason::kHalted;
+  const uint32_t i = ids_.find(in.id.value());
+  if (i == kNilIndex || pool_[i].instrument != in.instrument) return RejectReason::kUnknownOrderId;
+  if (pool_[i].account != in.account) return RejectReason::kNotOwner;
+  if (in.price != pool_[i].price && !book.can_hold(in.price)) {
+    return RejectReason::kPriceOutOfRange;
+  }
+  *node = i;
+  return RejectReason::kNone;
+}
+
+void Engine::handle_replace(const ReplaceIn& in) {
+  uint32_t i = kNilIndex;
+  const RejectReason reason = validate_replace(in, &i);
+  if (reason != RejectReason::kNone) {
+    reject(in.id, in.account, in.instrument, reason);
+    return;
+  }
+  OrderBook& book = books_[in.instrument.value()];
+  OrderNode& node = pool_[i];
+  if (in.price == node.price && in.qty <= node.leaves) {
+    const bool reduced = in.qty < node.leaves;
+    if (reduced) book.reduce(i, in.qty);
+    queue_.publish(OrderReplaced{in.id, in.account, in.instrument, in.price, in.qty, true});
+    ++counters_.replaced;
+    if (reduced) book_changed(in.instrument);
+    return;
+  }
+  // Priority lost: out of the book, then in again as an aggressor at the new price.
+  book.unlink(i);
+  queue_.publish(OrderReplaced{in.id, in.account, in.instrument, in.price, in.qty, false});
+  ++counters_.replaced;
+  Taker t{node.id, node.account, node.side, true, in.price, in.qty};
+  const uint32_t fills = match(book, t);
+  if (t.leaves.value() > 0 && fills >= fills_per_order_max_) {
+    cancelled(node.id, node.account, node.instrument, t.leaves, CancelReason::kFillLimit);
+    release(i);
+  } else if (t.leaves.value() > 0) {
+    node.price = in.price;
+    node.leaves = t.leaves;
+    book.rest(i);  // the id stays indexed: the order never stopped being live
+  } else {
+    release(i);
+  }
+  book_changed(in.instrument);
+}
+
+void Engine::reject(OrderId id, AccountId account, InstrumentId instrument, RejectReason reason) {
+  queue_.publish(OrderRejected{id, account, instrument, reason});
+  ++counters_.rejected;
+}
+
+void Engine::cancelled(OrderId id, AccountId account, InstrumentId instrument, Qty qty,
+                       CancelReason reason) {
+  queue_.publish(OrderCancelled{id, account, instrument, qty, reason});
+  ++counters_.cancelled;
+}
+
+}  // namespace tape

@@ -1,0 +1,111 @@
+// Engine matching, kill switch, MarketView queries and state checks.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/engine.h"
+
+namespace tape {
+
+uint32_t Engine::match(OrderBook& book, Taker& t) {
+  const Side maker_side = opposite(t.side);
+  uint32_t fills = 0;
+  while (t.leaves.value() > 0 && fills < fills_per_order_max_ && book.has_best(maker_side)) {
+    const Price price = book.best_price(maker_side);
+    if (t.has_limit && (t.side == Side::kBuy ? price > t.limit : price < t.limit)) break;
+    const uint32_t m = book.best_front(maker_side);
+    const OrderNode& maker = pool_[m];
+    const Qty qty = std::min(t.leaves, maker.leaves);
+    t.leaves -= qty;
+    book.fill_front(maker_side, qty);
+    queue_.publish(Fill{book.id(), maker.id, maker.account, t.id, t.account, price, qty, t.side,
+                        maker.leaves, t.leaves});
+    ++fills;
+    counters_.filled_qty += qty.value();
+    if (maker.leaves.value() == 0) release(m);
+  }
+  counters_.fills += fills;
+  // Matching stops at the first level the taker does not cross, so the book cannot be left
+  // crossed by a remainder that rests at the limit.
+  TAPE_CHECK(!book.has_best(Side::kBuy) || !book.has_best(Side::kSell) ||
+                 book.best_price(Side::kBuy) < book.best_price(Side::kSell),
+             "book crossed after matching");
+  return fills;
+}
+
+bool Engine::fok_fillable(const OrderBook& book, const Taker& t) const {
+  const Price* limit = t.has_limit ? &t.limit : nullptr;
+  return book.fillable(opposite(t.side), limit, t.leaves, fills_per_order_max_) == t.leaves;
+}
+
+void Engine::rest(OrderBook& book, uint32_t i) {
+  book.rest(i);
+  ids_.insert(pool_[i].id.value(), i);
+  ++counters_.resting;
+}
+
+void Engine::release(uint32_t i) {
+  const bool erased = ids_.erase(pool_[i].id.value());
+  TAPE_CHECK(erased, "released order was not indexed");
+  pool_.free(i);
+  --counters_.resting;
+}
+
+void Engine::handle_kill_switch() {
+  std::vector<InstrumentId> changed;
+  for (OrderBook& book : books_) {
+    const uint32_t before = book.resting_orders();
+    for (Side side : {Side::kBuy, Side::kSell}) {
+      book.for_each_order(side, [&](uint32_t i) {
+        const OrderNode& node = pool_[i];
+        if (!is_managed(node.account)) return;
+        book.unlink(i);
+        cancelled(node.id, node.account, node.instrument, node.leaves, CancelReason::kKillSwitch);
+        release(i);
+      });
+    }
+    if (book.resting_orders() != before) changed.push_back(book.id());
+  }
+  for (InstrumentId id : changed) book_changed(id);
+}
+
+TopOfBook Engine::top(InstrumentId instrument) const {
+  if (!known(instrument)) return TopOfBook{};
+  return books_[instrument.value()].top();
+}
+
+size_t Engine::depth(InstrumentId instrument, Side side, std::span<LevelView> out) const {
+  if (!known(instrument)) return 0;
+  return books_[instrument.value()].depth(side, out);
+}
+
+bool Engine::halted(InstrumentId instrument) const {
+  return known(instrument) && books_[instrument.value()].halted();
+}
+
+bool Engine::is_resting(OrderId id) const { return ids_.contains(id.value()); }
+
+void Engine::hash_state(StateHasher& h) const {
+  h.tag("engine");
+  h.u32(static_cast<uint32_t>(books_.size()));
+  for (const OrderBook& book : books_) {
+    h.v(book.id());
+    book.hash_state(h);
+  }
+  h.u64(pool_.used());
+  h.u32(pool_.capacity());
+}
+
+std::string Engine::check_invariants() const {
+  uint64_t orders = 0;
+  for (const OrderBook& book : books_) {
+    std::string err = book.check_invariants(ids_, &orders);
+    if (!err.empty()) return err;
+  }
+  if (orders != pool_.used()) return "pool in use differs from the orders resting in books";
+  if (ids_.size() != pool_.used()) return "id map size differs from the resting orders";
+  if (counters_.resting != pool_.used()) return "resting counter differs from the pool";
+  return {};
+}
+
+}  // namespace tape

@@ -1,0 +1,293 @@
+#include "core/risk.h"
+
+#include <algorithm>
+
+#include "core/status.h"
+
+namespace tape {
+namespace {
+
+constexpr int64_t kMilliPerToken = 1000;
+// ns x (tokens/s) per milli-token: 1e9 ns/s / 1000 milli-tokens per token.
+constexpr int64_t kRefillUnitsPerMilli = 1'000'000;
+
+int64_t abs64(int64_t v) { return v < 0 ? -v : v; }
+
+}  // namespace
+
+Risk::Risk(const CoreConfig& config, const SimClock& clock, EventQueue& queue)
+    : instruments_(config.instruments),
+      limits_(config.risk),
+      clock_(clock),
+      queue_(queue),
+      references_(config.instruments.size()),
+      exposures_(kExternalAccountBase),
+      buckets_(kExternalAccountBase) {
+  if (limits_.rate_limit_burst < 1) limits_.rate_limit_burst = 1;
+  if (limits_.rate_limit_per_s < 0) limits_.rate_limit_per_s = 0;
+}
+
+// ---- Intents ----
+
+void Risk::on(const OrderIntent& intent) {
+  TAPE_CHECK(is_managed(intent.account), "order intent from an unmanaged account");
+  ++counters_.checked;
+  if (intent.kind == IntentKind::kCancel) {
+    decide(intent, RejectReason::kNone);
+    return;
+  }
+  const RejectReason reason = check(intent);
+  if (reason == RejectReason::kNone && intent.kind == IntentKind::kNew) {
+    auto [it, inserted] = open_orders_.try_emplace(
+        intent.id.value(), OpenOrder{intent.account, intent.instrument, intent.side, 0, false});
+    if (inserted) set_open(it, intent.qty.value());
+  }
+  decide(intent, reason);
+}
+
+void Risk::decide(const OrderIntent& intent, RejectReason reason) {
+  const bool approved = reason == RejectReason::kNone;
+  queue_.publish(RiskDecision{intent, approved, reason});
+  if (approved) {
+    ++counters_.approved;
+    return;
+  }
+  ++counters_.rejects_by_reason[static_cast<size_t>(reason) % counters_.rejects_by_reason.size()];
+  queue_.publish(OrderRejected{intent.id, intent.account, intent.instrument, reason});
+}
+
+RejectReason Risk::check(const OrderIntent& intent) {
+  if (kill_switch_) return RejectReason::kKillSwitch;
+  if (intent.instrument.value() >= instruments_.size()) return RejectReason::kUnknownInstrument;
+  if (limits_.max_order_qty.value() > 0 && intent.qty > limits_.max_order_qty) {
+    return RejectReason::kMaxOrderQty;
+  }
+  if (!notional_ok(intent)) return RejectReason::kMaxNotional;
+  if (!position_ok(intent)) return RejectReason::kPositionLimit;
+  if (!band_ok(intent)) return RejectReason::kPriceBand;
+  if (!take_token(intent.account)) return RejectReason::kRateLimit;
+  return RejectReason::kNone;
+}
+
+bool Risk::notional_ok(const OrderIntent& intent) const {
+  if (limits_.max_notional.value() <= 0) return true;
+  int64_t price = intent.price.value();
+  if (intent.type == OrderType::kMarket) {
+    const std::optional<Price> ref = reference_price(intent.instrument);
+    if (!ref) return false;
+    price = ref->value();
+  }
+  const InstrumentConfig& cfg = instruments_[intent.instrument.value()];
+  const __int128 n = static_cast<__int128>(price) * cfg.tick_value * cfg.lot_size *
+                     intent.qty.value();
+  return n <= limits_.max_notional.value();
+}
+
+bool Risk::position_ok(const OrderIntent& intent) const {
+  if (limits_.position_limit <= 0) return true;
+  Side side = intent.side;
+  int64_t replaced_open = 0;
+  if (intent.kind == IntentKind::kReplace) {
+    auto it = open_orders_.find(intent.id.value());
+    if (it == open_orders_.end()) return true;  // the engine rejects it (kUnknownOrderId)
+    side = it->second.side;
+    replaced_open = it->second.open_qty;
+  }
+  const Exposure* e = find_exposure(intent.account, intent.instrument);
+  const int64_t position = e ? e->position : 0;
+  const int64_t open_same = e ? e->open[static_cast<int>(side)] : 0;
+  const __int128 worst = static_cast<__int128>(position) +
+                         static_cast<__int128>(sign(side)) *
+                             (open_same - replaced_open + intent.qty.value());
+  const __int128 magnitude = worst < 0 ? -worst : worst;
+  return magnitude <= limits_.position_limit;
+}
+
+bool Risk::band_ok(const OrderIntent& intent) const {
+  if (limits_.price_band_bps <= 0 || intent.type == OrderType::kMarket) return true;
+  const std::optional<Price> ref = reference_price(intent.instrument);
+  if (!ref) return true;
+  const __int128 distance = abs64(intent.price.value() - ref->value());
+  return distance * 10'000 <= static_cast<__int128>(limits_.price_band_bps) * ref->value();
+}
+
+bool Risk::take_token(AccountId account) {
+  if (limits_.rate_limit_per_s <= 0) return true;
+  const int64_t capacity = limits_.rate_limit_burst * kMilliPerToken;
+  Bucket& b = buckets_[account.value()];
+  const int64_t now = clock_.now().value();
+  if (!b.started) {
+    b = Bucket{true, capacity, 0, now};
+  } else if (now > b.last_ns) {
+    const __int128 units =
+        static_cast<__int128>(now - b.last_ns) * limits_.rate_limit_per_s + b.remainder;
+    const __int128 milli = b.milli_tokens + units / kRefillUnitsPerMilli;
+    b.remainder = static_cast<int64_t>(units % kRefillUnitsPerMilli);
+    if (milli >= capacity) {
+      b.milli_tokens = capacity;
+      b.remainder = 0;
+    } else {
+      b.milli_tokens = static_cast<int64_t>(milli);
+    }
+    b.last_ns = now;
+  }
+  if (b.milli_tokens < kMilliPerToken) return false;
+  b.milli_tokens -= kMilliPerToken;
+  return true;
+}
+
+// ---- Market state ----
+
+std::optional<Price> Risk::reference_price(InstrumentId instrument) const {
+  if (instrument.value() >= references_.size()) return std::nullopt;
+  const Reference& r = references_[instrument.value()];
+  if (r.has_trade) return Price(r.trade);
+  if (r.has_mid) return Price(r.mid);
+  return std::nullopt;
+}
+
+void Risk::on(const QuoteIn& quote) {
+  if (quote.instrument.value() >= references_.size()) return;
+  if (quote.bid.value() <= 0 || quote.ask.value() <= 0 || quote.bid >= quote.ask) return;
+  Reference& r = references_[quote.instrument.value()];
+  r.has_mid = true;
+  r.mid = (quote.bid.value() + quote.ask.value()) / 2;
+}
+
+void Risk::on(const TradeIn& trade) {
+  if (trade.instrument.value() >= references_.size()) return;
+  Reference& r = references_[trade.instrument.value()];
+  r.has_trade = true;
+  r.trade = trade.price.value();
+}
+
+void Risk::on(const ControlIn& control) {
+  if (control.kind == ControlKind::kKillSwitchOn) kill_switch_ = true;
+  if (control.kind == ControlKind::kKillSwitchOff) kill_switch_ = false;
+}
+
+// ---- Positions and open quantity ----
+
+Risk::Exposure& Risk::exposure(AccountId account, InstrumentId instrument) {
+  std::vector<Exposure>& per_instrument = exposures_[account.value()];
+  if (per_instrument.empty()) per_instrument.resize(instruments_.size());
+  return per_instrument[instrument.value()];
+}
+
+const Risk::Exposure* Risk::find_exposure(AccountId account, InstrumentId instrument) const {
+  if (!is_managed(account)) return nullptr;
+  const std::vector<Exposure>& per_instrument = exposures_[account.value()];
+  if (instrument.value() >= per_instrument.size()) return nullptr;
+  return &per_instrument[instrument.value()];
+}
+
+int64_t Risk::position(AccountId account, InstrumentId instrument) const {
+  const Exposure* e = find_exposure(account, instrument);
+  return e ? e->position : 0;
+}
+
+int64_t Risk::open_qty(AccountId account, InstrumentId instrument, Side side) const {
+  const Exposure* e = find_exposure(account, instrument);
+  return e ? e->open[static_cast<int>(side)] : 0;
+}
+
+void Risk::set_open(std::map<uint64_t, OpenOrder>::iterator it, int64_t open_qty) {
+  OpenOrder& o = it->second;
+  Exposure& e = exposure(o.account, o.instrument);
+  e.open[static_cast<int>(o.side)] += open_qty - o.open_qty;
+  o.open_qty = open_qty;
+  if (open_qty <= 0) open_orders_.erase(it);
+}
+
+void Risk::on(const Fill& fill) {
+  if (fill.instrument.value() >= references_.size()) return;
+  Reference& r = references_[fill.instrument.value()];
+  r.has_trade = true;
+  r.trade = fill.price.value();
+  const struct {
+    AccountId account;
+    OrderId id;
+    Side side;
+    Qty leaves;
+  } sides[2] = {{fill.maker_account, fill.maker, opposite(fill.aggressor), fill.maker_leaves},
+                {fill.taker_account, fill.taker, fill.aggressor, fill.taker_leaves}};
+  for (const auto& s : sides) {
+    if (!is_managed(s.account)) continue;
+    exposure(s.account, fill.instrument).position += sign(s.side) * fill.qty.value();
+    auto it = open_orders_.find(s.id.value());
+    if (it != open_orders_.end()) set_open(it, s.leaves.value());
+  }
+}
+
+void Risk::on(const OrderAccepted& accepted) {
+  if (!is_managed(accepted.account) || accepted.instrument.value() >= instruments_.size()) return;
+  auto [it, inserted] = open_orders_.try_emplace(
+      accepted.id.value(),
+      OpenOrder{accepted.account, accepted.instrument, accepted.side, 0, true});
+  it->second.accepted = true;
+  if (inserted) set_open(it, accepted.qty.value());
+}
+
+void Risk::on(const OrderCancelled& cancelled) {
+  auto it = open_orders_.find(cancelled.id.value());
+  if (it != open_orders_.end()) set_open(it, 0);
+}
+
+void Risk::on(const OrderReplaced& replaced) {
+  auto it = open_orders_.find(replaced.id.value());
+  if (it != open_orders_.end()) set_open(it, replaced.qty.value());
+}
+
+void Risk::on(const OrderRejected& rejected) {
+  // A reject of an accepted order refers to a cancel or replace of it: the order stands.
+  auto it = open_orders_.find(rejected.id.value());
+  if (it != open_orders_.end() && !it->second.accepted) set_open(it, 0);
+}
+
+// ---- State ----
+
+void Risk::hash_state(StateHasher& h) const {
+  h.tag("risk");
+  h.u8(kill_switch_);
+  for (const Reference& r : references_) {
+    h.u8(r.has_trade);
+    h.i64(r.trade);
+    h.u8(r.has_mid);
+    h.i64(r.mid);
+  }
+  h.tag("exposures");
+  for (uint32_t a = 0; a < exposures_.size(); ++a) {
+    if (exposures_[a].empty()) continue;
+    h.u32(a);
+    for (const Exposure& e : exposures_[a]) {
+      h.i64(e.position);
+      h.i64(e.open[0]);
+      h.i64(e.open[1]);
+    }
+  }
+  h.tag("open_orders");
+  h.u64(open_orders_.size());
+  for (const auto& [id, o] : open_orders_) {
+    h.u64(id);
+    h.v(o.account);
+    h.v(o.instrument);
+    h.u8(static_cast<uint8_t>(o.side));
+    h.i64(o.open_qty);
+    h.u8(o.accepted);
+  }
+  h.tag("buckets");
+  for (uint32_t a = 0; a < buckets_.size(); ++a) {
+    const Bucket& b = buckets_[a];
+    if (!b.started) continue;
+    h.u32(a);
+    h.i64(b.milli_tokens);
+    h.i64(b.remainder);
+    h.i64(b.last_ns);
+  }
+  h.tag("counters");
+  h.u64(counters_.checked);
+  h.u64(counters_.approved);
+  for (uint64_t c : counters_.rejects_by_reason) h.u64(c);
+}
+
+}  // namespace tape

@@ -1,0 +1,82 @@
+// Built-in market maker: one bid and one ask per traded instrument around the mid.
+//
+// Mid (kept in half-ticks, mid2 = bid + ask): the book's best bid and ask excluding the maker's
+// own quotes (so its quotes never chase themselves), when both sides have other liquidity; else
+// the last valid QuoteIn (bid > 0, ask > 0, bid < ask); else it does not quote.
+// Targets, with skew = skew_ticks_per_lot x trunc(position / skew_unit_lots):
+//   bid = floor(mid) - half_spread_ticks - skew,   ask = ceil(mid) + half_spread_ticks - skew
+// so a long maker lowers both quotes (sells more eagerly) and a short one raises them.
+// A side is quoted (quote_qty lots) only if filling it would keep |position| <= max_position
+// (0 = no limit) and its target price is > 0; otherwise its live order is cancelled.
+// A live quote is moved (replace to the target price and quote_qty) only when the target is
+// >= requote_ticks away from it. One order per side at a time: while a new, replace or cancel
+// is pending (sent, not yet answered) that side does nothing. After a reject the side waits
+// kRejectBackoffNs of simulated time before sending again (a killed or throttled maker does not
+// flood the bus). Halted instruments are left alone.
+// Parameters are clamped at construction: half_spread_ticks >= 1 (never self-crossing),
+// skew_unit_lots >= 1, requote_ticks >= 1, quote_qty >= 1.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/config.h"
+#include "core/events.h"
+#include "core/state_hash.h"
+
+namespace tape {
+
+class StrategyContext;
+
+class MarketMaker {
+ public:
+  // Simulated time a side waits after a reject before it sends again.
+  static constexpr int64_t kRejectBackoffNs = 100'000'000;
+
+  enum class Pending : uint8_t { kNone = 0, kNew = 1, kReplace = 2, kCancel = 3 };
+  // One side's quote as the maker knows it.
+  struct Quote {
+    uint64_t id = 0;      // 0 = no live order
+    int64_t price = 0;    // ticks, as resting in the book (the old price while a replace pends)
+    int64_t qty = 0;      // open lots, as resting in the book
+    Pending pending = Pending::kNone;
+    int64_t retry_after_ns = 0;  // no new/replace before this simulated time
+  };
+
+  MarketMaker(const StrategyConfig& config, size_t instrument_count);
+
+  void on_quote(StrategyContext& ctx, const QuoteIn& quote);
+  void on_trade(StrategyContext&, const TradeIn&) {}
+  void on_book(StrategyContext& ctx, InstrumentId instrument);
+  void on_fill(StrategyContext& ctx, const Fill& fill);
+  void on_order(StrategyContext& ctx, const OrderAccepted& accepted);
+  void on_order(StrategyContext& ctx, const OrderRejected& rejected);
+  void on_order(StrategyContext& ctx, const OrderCancelled& cancelled);
+  void on_order(StrategyContext& ctx, const OrderReplaced& replaced);
+  void on_timer(StrategyContext& ctx);
+
+  const Quote& quote(InstrumentId instrument, Side side) const;
+  void hash_state(StateHasher& h) const;
+
+ private:
+  struct Book {
+    bool traded = false;
+    bool has_quote_mid = false;
+    int64_t quote_mid2 = 0;  // bid + ask of the last valid QuoteIn
+    Quote sides[2];          // indexed by Side
+  };
+
+  void refresh(StrategyContext& ctx, InstrumentId instrument);
+  void steer(StrategyContext& ctx, InstrumentId instrument, Side side, bool wanted,
+             int64_t target);
+  bool mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const;
+  bool best_excluding_own(const StrategyContext& ctx, InstrumentId instrument, Side side,
+                          int64_t& out) const;
+  // The side of `instrument` whose live order is `id`, or nullptr.
+  Quote* find(InstrumentId instrument, OrderId id);
+
+  MarketMakerParams params_;
+  std::vector<Book> books_;  // by instrument id
+};
+
+}  // namespace tape

@@ -1,0 +1,188 @@
+// End to end through the CLI: every shipped scenario runs, replays with --verify, and is
+// deterministic; bad input and tampering give the contract's exit codes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cli_util.h"
+#include "core/codec.h"
+#include "store/event_log.h"
+
+namespace tape {
+namespace {
+
+using testing_util::json_number;
+using testing_util::json_string;
+using testing_util::run_tape;
+using testing_util::TempDir;
+
+std::vector<std::string> shipped_scenarios() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(TAPE_SOURCE_DIR) + "/scenarios")) {
+    if (e.path().extension() == ".toml") out.push_back("scenarios/" + e.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Asserts that two logs hold the same batches byte for byte, and the same chain and state.
+void expect_same_log(const std::string& a_dir, const std::string& b_dir) {
+  auto a = EventLog::open(a_dir, true);
+  auto b = EventLog::open(b_dir, true);
+  ASSERT_TRUE(a.is_ok()) << a.status().message();
+  ASSERT_TRUE(b.is_ok()) << b.status().message();
+  EXPECT_EQ(a.value()->last_seq(), b.value()->last_seq());
+  EXPECT_EQ(a.value()->chain_head(), b.value()->chain_head());
+  auto ca = a.value()->batches();
+  auto cb = b.value()->batches();
+  uint64_t n = 0;
+  for (; ca.valid() && cb.valid(); ca.next(), cb.next(), ++n) {
+    ASSERT_EQ(ca.first_seq(), cb.first_seq());
+    ASSERT_EQ(ca.inputs(), cb.inputs()) << "batch at seq " << ca.first_seq().value();
+    ASSERT_EQ(ca.outputs(), cb.outputs()) << "batch at seq " << ca.first_seq().value();
+  }
+  EXPECT_FALSE(ca.valid());
+  EXPECT_FALSE(cb.valid());
+  EXPECT_GT(n, 0u);
+  EXPECT_EQ(a.value()->get_meta("state_hash").value(), b.value()->get_meta("state_hash").value());
+}
+
+class EveryScenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryScenario, RunsTwiceIdenticallyAndReplaysVerified) {
+  TempDir d1("a"), d2("b");
+  auto r1 = run_tape("run " + GetParam() + " --seed 7 --json --data-dir " + d1.path());
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  auto r2 = run_tape("run " + GetParam() + " --seed 7 --json --data-dir " + d2.path());
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_GT(json_number(r1.out, "events_in"), 0);
+  EXPECT_EQ(json_number(r1.out, "dropped"), 0);
+  EXPECT_EQ(json_string(r1.out, "state_hash"), json_string(r2.out, "state_hash"));
+  expect_same_log(d1.path(), d2.path());
+
+  auto rep = run_tape("replay --verify --json --data-dir " + d1.path());
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  EXPECT_EQ(json_string(rep.out, "state_hash"), json_string(r1.out, "state_hash"));
+  EXPECT_NE(rep.out.find("\"state_hash_verified\":true"), std::string::npos) << rep.out;
+  EXPECT_EQ(json_number(rep.out, "events_in"), json_number(r1.out, "events_in"));
+  EXPECT_EQ(json_number(rep.out, "events_out"), json_number(r1.out, "events_out"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, EveryScenario, ::testing::ValuesIn(shipped_scenarios()),
+                         [](const auto& info) {
+                           auto name = std::filesystem::path(info.param).stem().string();
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST(Determinism, DifferentSeedsDiffer) {
+  TempDir d1("s1"), d2("s2");
+  auto r1 = run_tape("run scenarios/quickstart.toml --seed 1 --json --data-dir " + d1.path());
+  auto r2 = run_tape("run scenarios/quickstart.toml --seed 2 --json --data-dir " + d2.path());
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_NE(json_string(r1.out, "state_hash"), json_string(r2.out, "state_hash"));
+}
+
+TEST(Replay, PartialRangeVerifies) {
+  TempDir d("partial");
+  ASSERT_EQ(run_tape("run scenarios/quickstart.toml --data-dir " + d.path()).exit_code, 0);
+  auto rep = run_tape("replay --verify --json --from 100 --to 500 --data-dir " + d.path());
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  EXPECT_EQ(json_number(rep.out, "seq_last"), 500);
+}
+
+TEST(Replay, TamperedOutputIsReportedWithItsSeq) {
+  TempDir d("tamper");
+  ASSERT_EQ(run_tape("run scenarios/quickstart.toml --data-dir " + d.path()).exit_code, 0);
+  uint64_t tampered_seq = 0;
+  {
+    auto log = EventLog::open(d.path(), false);
+    ASSERT_TRUE(log.is_ok()) << log.status().message();
+    auto cursor = log.value()->batches();
+    cursor.next();  // second batch
+    ASSERT_TRUE(cursor.valid());
+    std::vector<Output> outs;
+    ASSERT_TRUE(decode_output_block(cursor.outputs(), "t", outs).is_ok());
+    size_t i = 0;
+    while (i < outs.size() && !std::holds_alternative<OrderAccepted>(outs[i].body)) ++i;
+    ASSERT_LT(i, outs.size());
+    std::get<OrderAccepted>(outs[i].body).qty += Qty(1);
+    tampered_seq = outs[i].seq.value();
+    const std::string key = seq_key(cursor.first_seq());
+    const std::string bytes = encode_output_block(
+        cursor.first_seq(), outs.back().seq, outs);
+    ASSERT_TRUE(log.value()->db()->Put(rocksdb::WriteOptions(), log.value()->cf("outputs"), key, bytes).ok());
+  }
+  auto rep = run_tape("replay --verify --data-dir " + d.path());
+  EXPECT_EQ(rep.exit_code, 3) << rep.err;
+  EXPECT_NE(rep.err.find("seq " + std::to_string(tampered_seq)), std::string::npos) << rep.err;
+}
+
+TEST(Cli, RunRefusesNonEmptyDataDirUnlessOverwrite) {
+  TempDir d("nonempty");
+  ASSERT_EQ(run_tape("run scenarios/quickstart.toml --data-dir " + d.path()).exit_code, 0);
+  auto again = run_tape("run scenarios/quickstart.toml --data-dir " + d.path());
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("--overwrite"), std::string::npos) << again.err;
+  EXPECT_EQ(run_tape("run scenarios/quickstart.toml --overwrite --data-dir " + d.path()).exit_code, 0);
+}
+
+TEST(Cli, BadScenarioExitsTwoNamingTheKey) {
+  TempDir d("bad");
+  std::filesystem::create_directories(d.path());
+  const std::string path = d.path() + "/bad.toml";
+  std::ofstream(path) << "include = [\"" << TAPE_SOURCE_DIR << "/scenarios/quickstart.toml\"]\n"
+                      << "[risk]\nmax_ordr_qty = 5\n";
+  auto r = run_tape("run " + path + " --data-dir " + d.path() + "/log");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("max_ordr_qty"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.toml"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path() + "/log"));
+}
+
+TEST(Cli, BadOverrideExitsTwo) {
+  TempDir d("badset");
+  auto r = run_tape("run scenarios/quickstart.toml --set risk.nope=1 --data-dir " + d.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("risk.nope"), std::string::npos) << r.err;
+}
+
+TEST(Cli, MissingScenarioFileExitsTwo) {
+  auto r = run_tape("run scenarios/does_not_exist.toml --data-dir /tmp/tape_never_created");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("does_not_exist.toml"), std::string::npos) << r.err;
+}
+
+TEST(Cli, UsageErrorsExitOne) {
+  EXPECT_EQ(run_tape("").exit_code, 1);
+  EXPECT_EQ(run_tape("frobnicate").exit_code, 1);
+  EXPECT_EQ(run_tape("run").exit_code, 1);
+  EXPECT_EQ(run_tape("replay --verify").exit_code, 1);
+  EXPECT_EQ(run_tape("inspect --data-dir x --type nonsense").exit_code, 1);
+}
+
+TEST(Cli, ReplayOfMissingDirExitsTwo) {
+  auto r = run_tape("replay --data-dir /tmp/tape_no_such_log_dir --verify");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("tape_no_such_log_dir"), std::string::npos) << r.err;
+}
+
+TEST(Cli, InspectPrintsTheRequestedRange) {
+  TempDir d("inspect");
+  ASSERT_EQ(run_tape("run scenarios/quickstart.toml --data-dir " + d.path()).exit_code, 0);
+  auto r = run_tape("inspect --from 1000 --to 1010 --data-dir " + d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t inputs = 0;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) inputs += line.rfind("seq=", 0) == 0;
+  EXPECT_EQ(inputs, 11u);
+  EXPECT_NE(r.out.find("seq=1000 "), std::string::npos);
+  auto j = run_tape("inspect --json --type fill --data-dir " + d.path());
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_EQ(j.out.front(), '{');
+  EXPECT_NE(j.out.find("\"type\":\"fill\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tape
