@@ -18,6 +18,10 @@ constexpr const char* kUsage =
     "      re-run the core from the recorded inputs; --verify proves every output matches\n"
     "  inspect --data-dir DIR [--from SEQ] [--to SEQ] [--type T] [--instrument S] [--json]\n"
     "      print recorded inputs and the outputs derived from them\n"
+    "  audit --data-dir DIR [--json]\n"
+    "      check seqs, decoding, the hash chain and every output; exit 3 naming the first bad seq\n"
+    "  diff DIR_A DIR_B [--json]\n"
+    "      the first input or output where two runs differ (exit 3), or exit 0 when identical\n"
     "\n"
     "exit codes: 0 ok, 1 usage error, 2 bad input/config/data, 3 verification failed\n"
     "run 'tape <command> --help' for a command's options\n";
@@ -34,6 +38,8 @@ int main(int argc, char** argv) {
   if (command == "run") return tape::run_command(args);
   if (command == "replay") return tape::replay_command(args);
   if (command == "inspect") return tape::inspect_command(args);
+  if (command == "audit") return tape::audit_command(args);
+  if (command == "diff") return tape::diff_command(args);
   if (command == "--version" || command == "version") {
     std::printf("tape %s\n", TAPE_VERSION);
     return 0;

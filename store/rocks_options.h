@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
 #include "store/event_log.h"

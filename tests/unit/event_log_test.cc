@@ -361,8 +361,8 @@ TEST_F(EventLogTest, SeqGapAtAppendAborts) {
   EXPECT_DEATH(
       {
         auto log = EventLog::create(dir_, {}, false);
-        (void)log.value().append(make_batch(1, 5));
-        (void)log.value().append(make_batch(7, 9));
+        (void)log.value()->append(make_batch(1, 5));
+        (void)log.value()->append(make_batch(7, 9));
       },
       "out of seq order");
 }

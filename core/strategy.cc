@@ -1,0 +1,222 @@
+#include "core/strategy.h"
+
+#include "core/status.h"
+
+namespace tape {
+namespace {
+
+constexpr int kOrderIndexShift = 40;
+constexpr uint64_t kMaxStrategies = 4096;
+constexpr uint64_t kMaxOrdersPerStrategy = uint64_t{1} << kOrderIndexShift;
+constexpr int64_t kNsPerMs = 1'000'000;
+
+AnyStrategy make_strategy(const StrategyConfig& config, size_t instrument_count) {
+  switch (config.kind) {
+    case StrategyKind::kMomentum:
+      return AnyStrategy(std::in_place_type<Momentum>, config, instrument_count);
+    case StrategyKind::kMarketMaker:
+      break;
+  }
+  return AnyStrategy(std::in_place_type<MarketMaker>, config, instrument_count);
+}
+
+}  // namespace
+
+// ---- StrategyContext ----
+
+StrategyContext::StrategyContext(uint32_t index, AccountId account, const SimClock& clock,
+                                 const MarketView& market, const Portfolio& portfolio,
+                                 EventQueue& queue)
+    : index_(index),
+      account_(account),
+      clock_(clock),
+      market_(market),
+      portfolio_(portfolio),
+      queue_(queue) {}
+
+int64_t StrategyContext::position(InstrumentId instrument) const {
+  return portfolio_.position(account_, instrument);
+}
+
+OrderId StrategyContext::next_id() {
+  ++sent_;
+  TAPE_CHECK(sent_ < kMaxOrdersPerStrategy, "strategy order id space exhausted");
+  return OrderId(kStrategyOrderIdBase + (uint64_t{index_} << kOrderIndexShift) + sent_);
+}
+
+OrderId StrategyContext::send_limit(InstrumentId instrument, Side side, Price price, Qty qty,
+                                    TimeInForce tif) {
+  const OrderId id = next_id();
+  queue_.publish(OrderIntent{IntentKind::kNew, id, account_, instrument, side, OrderType::kLimit,
+                             tif, price, qty});
+  return id;
+}
+
+OrderId StrategyContext::send_market(InstrumentId instrument, Side side, Qty qty,
+                                     TimeInForce tif) {
+  const OrderId id = next_id();
+  queue_.publish(OrderIntent{IntentKind::kNew, id, account_, instrument, side,
+                             OrderType::kMarket, tif, Price(0), qty});
+  return id;
+}
+
+void StrategyContext::cancel(InstrumentId instrument, OrderId id) {
+  OrderIntent intent;
+  intent.kind = IntentKind::kCancel;
+  intent.id = id;
+  intent.account = account_;
+  intent.instrument = instrument;
+  queue_.publish(intent);
+}
+
+void StrategyContext::replace(InstrumentId instrument, OrderId id, Price price, Qty qty) {
+  OrderIntent intent;
+  intent.kind = IntentKind::kReplace;
+  intent.id = id;
+  intent.account = account_;
+  intent.instrument = instrument;
+  intent.price = price;
+  intent.qty = qty;
+  queue_.publish(intent);
+}
+
+// ---- Helpers ----
+
+std::vector<InstrumentId> traded_instruments(const StrategyConfig& config,
+                                             size_t instrument_count) {
+  if (!config.instruments.empty()) return config.instruments;
+  std::vector<InstrumentId> all;
+  all.reserve(instrument_count);
+  for (size_t i = 0; i < instrument_count; ++i) all.push_back(InstrumentId(uint32_t(i)));
+  return all;
+}
+
+int64_t strategy_index_of(OrderId id) {
+  if (id.value() < kStrategyOrderIdBase) return -1;
+  return static_cast<int64_t>((id.value() - kStrategyOrderIdBase) >> kOrderIndexShift);
+}
+
+// ---- StrategyHost ----
+
+StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
+                           const MarketView& market, const Portfolio& portfolio,
+                           EventQueue& queue) {
+  TAPE_CHECK(config.strategies.size() < kMaxStrategies, "too many strategies");
+  const size_t n_instruments = config.instruments.size();
+  slots_.reserve(config.strategies.size());
+  for (size_t i = 0; i < config.strategies.size(); ++i) {
+    const StrategyConfig& sc = config.strategies[i];
+    TAPE_CHECK(is_managed(sc.account), "strategy account must be < kExternalAccountBase");
+    std::vector<uint8_t> traded(n_instruments, 0);
+    for (InstrumentId id : traded_instruments(sc, n_instruments)) {
+      TAPE_CHECK(id.value() < n_instruments, "strategy trades an unknown instrument");
+      traded[id.value()] = 1;
+    }
+    slots_.push_back(Slot{
+        StrategyContext(uint32_t(i), sc.account, clock, market, portfolio, queue),
+        make_strategy(sc, n_instruments), std::move(traded),
+        sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0, 0, 0});
+  }
+}
+
+bool StrategyHost::trades(const Slot& slot, InstrumentId instrument) const {
+  return instrument.value() < slot.trades.size() && slot.trades[instrument.value()] != 0;
+}
+
+bool StrategyHost::owns(const Slot& slot, OrderId id, AccountId account) const {
+  const int64_t index = strategy_index_of(id);
+  if (index >= 0) return index == slot.ctx.index() && account == slot.ctx.account();
+  return account == slot.ctx.account();
+}
+
+void StrategyHost::on(const QuoteIn& quote) {
+  for (Slot& s : slots_) {
+    if (!trades(s, quote.instrument)) continue;
+    std::visit([&](auto& strat) { strat.on_quote(s.ctx, quote); }, s.strategy);
+  }
+}
+
+void StrategyHost::on(const TradeIn& trade) {
+  for (Slot& s : slots_) {
+    if (!trades(s, trade.instrument)) continue;
+    std::visit([&](auto& strat) { strat.on_trade(s.ctx, trade); }, s.strategy);
+  }
+}
+
+void StrategyHost::on(const BookChanged& changed) {
+  for (Slot& s : slots_) {
+    if (!trades(s, changed.instrument)) continue;
+    std::visit([&](auto& strat) { strat.on_book(s.ctx, changed.instrument); }, s.strategy);
+  }
+}
+
+void StrategyHost::on(const Fill& fill) {
+  const TradeIn print{fill.instrument, fill.price, fill.qty, fill.aggressor};
+  for (Slot& s : slots_) {
+    const bool own = owns(s, fill.maker, fill.maker_account) ||
+                     owns(s, fill.taker, fill.taker_account);
+    if (own) std::visit([&](auto& strat) { strat.on_fill(s.ctx, fill); }, s.strategy);
+    if (trades(s, fill.instrument)) {
+      std::visit([&](auto& strat) { strat.on_trade(s.ctx, print); }, s.strategy);
+    }
+  }
+}
+
+template <typename Event>
+void StrategyHost::deliver_order_event(const Event& e) {
+  for (Slot& s : slots_) {
+    if (!owns(s, e.id, e.account)) continue;
+    std::visit([&](auto& strat) { strat.on_order(s.ctx, e); }, s.strategy);
+  }
+}
+
+void StrategyHost::on(const OrderAccepted& e) { deliver_order_event(e); }
+void StrategyHost::on(const OrderRejected& e) { deliver_order_event(e); }
+void StrategyHost::on(const OrderCancelled& e) { deliver_order_event(e); }
+void StrategyHost::on(const OrderReplaced& e) { deliver_order_event(e); }
+
+void StrategyHost::advance_time(Timestamp now) {
+  const int64_t t = now.value();
+  if (!timers_started_) {
+    timers_started_ = true;
+    for (Slot& s : slots_) s.next_due_ns = t + s.period_ns;
+    return;
+  }
+  for (Slot& s : slots_) s.fired_in_call = 0;
+  // Fire one timer at a time: the earliest due, ties to the lower index. Each firing moves that
+  // timer one period on, so the loop ends; the catch-up bound keeps it short after a long gap.
+  while (true) {
+    Slot* next = nullptr;
+    for (Slot& s : slots_) {
+      if (s.period_ns == 0 || s.next_due_ns > t) continue;
+      if (next == nullptr || s.next_due_ns < next->next_due_ns) next = &s;
+    }
+    if (next == nullptr) return;
+    if (next->fired_in_call == kTimerCatchUpMax) {
+      next->next_due_ns += ((t - next->next_due_ns) / next->period_ns + 1) * next->period_ns;
+      continue;
+    }
+    ++next->fired_in_call;
+    next->ctx.in_timer_ = true;
+    next->ctx.timer_now_ = Timestamp(next->next_due_ns);
+    std::visit([&](auto& strat) { strat.on_timer(next->ctx); }, next->strategy);
+    next->ctx.in_timer_ = false;
+    next->next_due_ns += next->period_ns;
+  }
+}
+
+void StrategyHost::hash_state(StateHasher& h) const {
+  h.tag("strategies");
+  h.u64(slots_.size());
+  h.u8(timers_started_);
+  for (const Slot& s : slots_) {
+    h.u8(static_cast<uint8_t>(s.strategy.index()));
+    h.v(s.ctx.account());
+    h.u64(s.ctx.orders_sent());
+    h.i64(s.period_ns);
+    h.i64(s.next_due_ns);
+    std::visit([&](const auto& strat) { strat.hash_state(h); }, s.strategy);
+  }
+}
+
+}  // namespace tape

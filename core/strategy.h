@@ -1,0 +1,152 @@
+// The strategy API and the host that runs the configured strategies inside the core.
+//
+// A strategy is a class with these members (static dispatch through std::variant, no virtual
+// call per event):
+//   void on_quote(StrategyContext&, const QuoteIn&);
+//   void on_trade(StrategyContext&, const TradeIn&);
+//   void on_book(StrategyContext&, InstrumentId);          // the engine's book changed
+//   void on_fill(StrategyContext&, const Fill&);           // a fill of one of its own orders
+//   void on_order(StrategyContext&, const OrderAccepted&); // and OrderRejected, OrderCancelled,
+//                                                          // OrderReplaced of its own orders
+//   void on_timer(StrategyContext&);
+//   void hash_state(StateHasher&) const;
+// It reads the world and sends orders only through its StrategyContext. Orders leave as
+// OrderIntent events on the bus; Risk answers every intent (RiskDecision, and an OrderRejected
+// the strategy hears through on_order), the engine executes approved ones. Everything a
+// strategy does is a deterministic function of the events it was given.
+//
+// Single thread (the core's). StrategyHost is the subscriber after Portfolio, so positions
+// already include the fill being delivered.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/event_queue.h"
+#include "core/events.h"
+#include "core/market_view.h"
+#include "core/portfolio.h"
+#include "core/state_hash.h"
+#include "core/strategies/market_maker.h"
+#include "core/strategies/momentum.h"
+
+namespace tape {
+
+// What one strategy may see and do. Owned by the host, one per strategy.
+class StrategyContext {
+ public:
+  StrategyContext(uint32_t index, AccountId account, const SimClock& clock,
+                  const MarketView& market, const Portfolio& portfolio, EventQueue& queue);
+
+  // Simulated time: the current input's timestamp, or inside on_timer the timer's due time.
+  Timestamp now() const { return in_timer_ ? timer_now_ : clock_.now(); }
+  const MarketView& market() const { return market_; }
+  int64_t position(InstrumentId instrument) const;  // lots, signed (from the Portfolio)
+  AccountId account() const { return account_; }
+  uint32_t index() const { return index_; }
+
+  // Publish an OrderIntent and return the new order's id:
+  // kStrategyOrderIdBase + (index << 40) + n, n = 1, 2, ... per strategy.
+  OrderId send_limit(InstrumentId instrument, Side side, Price price, Qty qty,
+                     TimeInForce tif = TimeInForce::kGtc);
+  OrderId send_market(InstrumentId instrument, Side side, Qty qty,
+                      TimeInForce tif = TimeInForce::kIoc);
+  void cancel(InstrumentId instrument, OrderId id);
+  // `qty` is the new open quantity (engine semantics).
+  void replace(InstrumentId instrument, OrderId id, Price price, Qty qty);
+
+  uint64_t orders_sent() const { return sent_; }  // ids issued so far
+
+ private:
+  friend class StrategyHost;
+  OrderId next_id();
+
+  uint32_t index_;
+  AccountId account_;
+  const SimClock& clock_;
+  const MarketView& market_;
+  const Portfolio& portfolio_;
+  EventQueue& queue_;
+  uint64_t sent_ = 0;
+  bool in_timer_ = false;
+  Timestamp timer_now_;
+};
+
+// The instruments a strategy trades: StrategyConfig::instruments, or all when empty.
+std::vector<InstrumentId> traded_instruments(const StrategyConfig& config,
+                                             size_t instrument_count);
+
+// Strategy index that issued `id`, or -1 if the id is not in the strategy id range.
+int64_t strategy_index_of(OrderId id);
+
+using AnyStrategy = std::variant<MarketMaker, Momentum>;
+
+// Owns the configured strategies (CoreConfig::strategies, index = position in that list) and
+// delivers events to them, in strategy index order:
+//   QuoteIn, TradeIn, BookChanged: to strategies trading the instrument.
+//   Fill: to the strategies trading the instrument, first on_fill to the owner of either side
+//     (owner = the strategy that issued the order id; for ids outside the strategy range, the
+//     strategies whose account matches), then on_trade with the print {instrument, price, qty,
+//     aggressor} to all of them: engine fills are trades on the public tape.
+//   OrderAccepted/Rejected/Cancelled/Replaced: on_order to the owner of the order id.
+// Timers (StrategyConfig::timer_ms > 0): anchored at the first advance_time(t0); strategy i is
+// first due at t0 + period_i, then every period_i. See advance_time for the ordering rule.
+class StrategyHost {
+ public:
+  // Most timer firings one strategy catches up in one advance_time call; beyond it the timer
+  // skips to its first due time after `now` (a long gap in the input does not spin).
+  static constexpr int kTimerCatchUpMax = 64;
+
+  // Aborts (TAPE_CHECK) on a config the parser should have refused: an unmanaged account, an
+  // unknown instrument, more than 4096 strategies.
+  StrategyHost(const CoreConfig& config, const SimClock& clock, const MarketView& market,
+               const Portfolio& portfolio, EventQueue& queue);
+
+  void on(const QuoteIn& quote);
+  void on(const TradeIn& trade);
+  void on(const BookChanged& changed);
+  void on(const Fill& fill);
+  void on(const OrderAccepted& e);
+  void on(const OrderRejected& e);
+  void on(const OrderCancelled& e);
+  void on(const OrderReplaced& e);
+
+  // The core calls this before dispatching an input stamped `now`. It fires every timer due at
+  // or before `now`, one firing at a time, in order of (due time, strategy index); inside
+  // on_timer, ctx.now() is the due time. Rule: a timer due at t fires before any input stamped
+  // t. Intents sent by timers are queued ahead of the input and delivered, in firing order,
+  // when the core drains the bus (after all due timers have fired).
+  void advance_time(Timestamp now);
+
+  // Canonical order: per strategy in index order: kind, account, orders sent, timer state, then
+  // the strategy's own state.
+  void hash_state(StateHasher& h) const;
+  size_t size() const { return slots_.size(); }
+
+  // Direct access for tests and reports.
+  const AnyStrategy& strategy(size_t index) const { return slots_[index].strategy; }
+  const StrategyContext& context(size_t index) const { return slots_[index].ctx; }
+
+ private:
+  struct Slot {
+    StrategyContext ctx;
+    AnyStrategy strategy;
+    std::vector<uint8_t> trades;  // by instrument id: 1 if traded
+    int64_t period_ns = 0;        // 0 = no timer
+    int64_t next_due_ns = 0;
+    int fired_in_call = 0;        // scratch of advance_time, not state
+  };
+
+  bool trades(const Slot& slot, InstrumentId instrument) const;
+  bool owns(const Slot& slot, OrderId id, AccountId account) const;
+  template <typename Event>
+  void deliver_order_event(const Event& e);
+
+  std::vector<Slot> slots_;
+  bool timers_started_ = false;
+};
+
+}  // namespace tape

@@ -1,0 +1,37 @@
+// Reads a log one input at a time, with the outputs recorded for it, across batch boundaries.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/events.h"
+#include "core/status.h"
+#include "store/event_log.h"
+
+namespace tape {
+
+struct RecordedInput {
+  Input input;
+  std::vector<Output> outputs;
+};
+
+class LogReader {
+ public:
+  explicit LogReader(const EventLog& log, Seq from = Seq(1));
+  // The next input in the log at or after `from`; nullopt at the end; a Status on corruption.
+  Result<std::optional<RecordedInput>> next();
+
+ private:
+  Status load_batch();
+
+  EventLog::BatchCursor cursor_;
+  Seq from_;
+  bool started_ = false;
+  std::vector<Input> inputs_;
+  std::vector<Output> outputs_;
+  size_t in_pos_ = 0;
+  size_t out_pos_ = 0;
+};
+
+}  // namespace tape
