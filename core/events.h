@@ -18,7 +18,8 @@ struct QuoteIn {
   Price bid;
   Qty bid_qty;
   Price ask;
-  Qty ask_qty;  bool operator==(const QuoteIn&) const = default;
+  Qty ask_qty;
+  bool operator==(const QuoteIn&) const = default;
 };
 
 // A trade print from the feed.
@@ -26,7 +27,8 @@ struct TradeIn {
   InstrumentId instrument;
   Price price;
   Qty qty;
-  Side aggressor = Side::kBuy;  bool operator==(const TradeIn&) const = default;
+  Side aggressor = Side::kBuy;
+  bool operator==(const TradeIn&) const = default;
 };
 
 // An order from an external participant. Market orders ignore `price`.
@@ -38,13 +40,15 @@ struct NewOrderIn {
   OrderType type = OrderType::kLimit;
   TimeInForce tif = TimeInForce::kGtc;
   Price price;
-  Qty qty;  bool operator==(const NewOrderIn&) const = default;
+  Qty qty;
+  bool operator==(const NewOrderIn&) const = default;
 };
 
 struct CancelIn {
   OrderId id;
   AccountId account;
-  InstrumentId instrument;  bool operator==(const CancelIn&) const = default;
+  InstrumentId instrument;
+  bool operator==(const CancelIn&) const = default;
 };
 
 // Replace price and/or quantity. Priority is kept only when the price is unchanged and the
@@ -54,13 +58,15 @@ struct ReplaceIn {
   AccountId account;
   InstrumentId instrument;
   Price price;
-  Qty qty;  bool operator==(const ReplaceIn&) const = default;
+  Qty qty;
+  bool operator==(const ReplaceIn&) const = default;
 };
 
 // Operator command. `instrument` is ignored by the kill switch kinds.
 struct ControlIn {
   ControlKind kind = ControlKind::kHalt;
-  InstrumentId instrument;  bool operator==(const ControlIn&) const = default;
+  InstrumentId instrument;
+  bool operator==(const ControlIn&) const = default;
 };
 
 // Clock tick: advances time (timers, time-bound recorder flushes) without market content.
@@ -74,7 +80,8 @@ using InputBody =
 struct Input {
   Seq seq;
   Timestamp ts;
-  InputBody body;  bool operator==(const HeartbeatIn&) const = default;
+  InputBody body;
+  bool operator==(const Input&) const = default;
 };
 
 // ---- Outputs (recorded as (seq, k)) ----
@@ -87,7 +94,8 @@ struct OrderAccepted {
   OrderType type = OrderType::kLimit;
   TimeInForce tif = TimeInForce::kGtc;
   Price price;
-  Qty qty;  bool operator==(const OrderAccepted&) const = default;
+  Qty qty;
+  bool operator==(const OrderAccepted&) const = default;
 };
 
 // Reason text is derived from the code (reject_reason_name), so the struct stays POD.
@@ -95,7 +103,8 @@ struct OrderRejected {
   OrderId id;
   AccountId account;
   InstrumentId instrument;
-  RejectReason reason = RejectReason::kNone;  bool operator==(const OrderRejected&) const = default;
+  RejectReason reason = RejectReason::kNone;
+  bool operator==(const OrderRejected&) const = default;
 };
 
 struct Fill {
@@ -108,7 +117,8 @@ struct Fill {
   Qty qty;
   Side aggressor = Side::kBuy;  // the taker's side
   Qty maker_leaves;             // maker quantity still resting after this fill
-  Qty taker_leaves;             // taker quantity still unfilled after this fill  bool operator==(const Fill&) const = default;
+  Qty taker_leaves;             // taker quantity still unfilled after this fill
+  bool operator==(const Fill&) const = default;
 };
 
 struct OrderCancelled {
@@ -116,7 +126,8 @@ struct OrderCancelled {
   AccountId account;
   InstrumentId instrument;
   Qty qty;  // quantity that was open and is now cancelled
-  CancelReason reason = CancelReason::kUser;  bool operator==(const OrderCancelled&) const = default;
+  CancelReason reason = CancelReason::kUser;
+  bool operator==(const OrderCancelled&) const = default;
 };
 
 struct OrderReplaced {
@@ -125,7 +136,8 @@ struct OrderReplaced {
   InstrumentId instrument;
   Price price;
   Qty qty;  // new open quantity
-  bool priority_kept = false;  bool operator==(const OrderReplaced&) const = default;
+  bool priority_kept = false;
+  bool operator==(const OrderReplaced&) const = default;
 };
 
 enum class IntentKind : uint8_t { kNew = 0, kCancel = 1, kReplace = 2 };
@@ -140,7 +152,8 @@ struct OrderIntent {
   OrderType type = OrderType::kLimit;
   TimeInForce tif = TimeInForce::kGtc;
   Price price;
-  Qty qty;  bool operator==(const OrderIntent&) const = default;
+  Qty qty;
+  bool operator==(const OrderIntent&) const = default;
 };
 
 // Risk's verdict on an intent. Approved intents go to the engine; a rejected one is also
@@ -148,7 +161,8 @@ struct OrderIntent {
 struct RiskDecision {
   OrderIntent intent;
   bool approved = false;
-  RejectReason reason = RejectReason::kNone;  bool operator==(const RiskDecision&) const = default;
+  RejectReason reason = RejectReason::kNone;
+  bool operator==(const RiskDecision&) const = default;
 };
 
 // A managed account's position in one instrument after a fill.
@@ -158,14 +172,16 @@ struct PositionUpdate {
   int64_t position = 0;  // lots, signed
   Money cash;            // account cash after the fill (all instruments)
   Money realized_pnl;    // this instrument, before fees
-  Money fees;            // this instrument, cumulative  bool operator==(const PositionUpdate&) const = default;
+  Money fees;            // this instrument, cumulative
+  bool operator==(const PositionUpdate&) const = default;
 };
 
 // ---- Internal (bus only, never recorded) ----
 
 // The engine changed an instrument's book (top or depth); strategies read it through the engine.
 struct BookChanged {
-  InstrumentId instrument;  bool operator==(const BookChanged&) const = default;
+  InstrumentId instrument;
+  bool operator==(const BookChanged&) const = default;
 };
 
 using BusEvent = std::variant<QuoteIn, TradeIn, NewOrderIn, CancelIn, ReplaceIn, ControlIn,

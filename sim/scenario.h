@@ -91,7 +91,8 @@ struct Scenario {
   std::vector<Phase> phases;
 };
 
-// Field-by-field equality of everything except `source` and `canonical_toml`.
+// Field-by-field equality of everything except `source` and `canonical_toml` (CoreConfig
+// compared field by field here: core/config.h declares no operator==).
 bool same_scenario(const Scenario& a, const Scenario& b);
 
 // Reads `path`, its includes and `overrides` ("dotted.key=value"; the value is a TOML value, or

@@ -1,6 +1,7 @@
 #include "core/strategies/market_maker.h"
 
 #include <array>
+#include <utility>
 
 #include "core/market_view.h"
 #include "core/strategy.h"
@@ -65,7 +66,7 @@ void MarketMaker::on_fill(StrategyContext& ctx, const Fill& fill) {
     Quote* q = find(fill.instrument, id);
     if (q == nullptr) continue;
     if (leaves.value() <= 0) {
-      *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns};
+      *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns, 0};
     } else {
       q->qty = leaves.value();
     }
@@ -89,7 +90,7 @@ void MarketMaker::on_order(StrategyContext& ctx, const OrderRejected& rejected) 
   // A rejected new order never existed; an unknown id means the order is already gone. Any
   // other reject of a replace or cancel leaves the order resting as it was.
   if (q->pending == Pending::kNew || rejected.reason == RejectReason::kUnknownOrderId) {
-    *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns};
+    *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns, 0};
   } else {
     q->pending = Pending::kNone;
   }
@@ -99,7 +100,7 @@ void MarketMaker::on_order(StrategyContext& ctx, const OrderRejected& rejected) 
 void MarketMaker::on_order(StrategyContext& ctx, const OrderCancelled& cancelled) {
   Quote* q = find(cancelled.instrument, cancelled.id);
   if (q == nullptr) return;
-  *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns};
+  *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns, 0};
   refresh(ctx, cancelled.instrument);
 }
 
@@ -164,6 +165,14 @@ void MarketMaker::refresh(StrategyContext& ctx, InstrumentId instrument) {
   steer(ctx, instrument, Side::kSell, ask_ok, ask);
 }
 
+bool MarketMaker::crosses_own(const Book& book, Side side, int64_t price) const {
+  const Quote& other = book.sides[side_index(opposite(side))];
+  if (other.id == 0) return false;
+  const bool moving = other.pending == Pending::kNew || other.pending == Pending::kReplace;
+  if (side == Side::kBuy) return price >= other.price || (moving && price >= other.target);
+  return price <= other.price || (moving && price <= other.target);
+}
+
 void MarketMaker::steer(StrategyContext& ctx, InstrumentId instrument, Side side, bool wanted,
                         int64_t target) {
   Quote& q = books_[instrument.value()].sides[side_index(side)];
@@ -176,15 +185,17 @@ void MarketMaker::steer(StrategyContext& ctx, InstrumentId instrument, Side side
     return;
   }
   if (ctx.now().value() < q.retry_after_ns) return;
+  if (q.id != 0 && abs64(target - q.price) < params_.requote_ticks) return;
+  if (crosses_own(books_[instrument.value()], side, target)) return;
   if (q.id == 0) {
     const OrderId id = ctx.send_limit(instrument, side, Price(target), params_.quote_qty);
-    q = Quote{id.value(), target, params_.quote_qty.value(), Pending::kNew, q.retry_after_ns};
+    q = Quote{id.value(), target, params_.quote_qty.value(), Pending::kNew, q.retry_after_ns,
+              target};
     return;
   }
-  if (abs64(target - q.price) >= params_.requote_ticks) {
-    ctx.replace(instrument, OrderId(q.id), Price(target), params_.quote_qty);
-    q.pending = Pending::kReplace;
-  }
+  ctx.replace(instrument, OrderId(q.id), Price(target), params_.quote_qty);
+  q.pending = Pending::kReplace;
+  q.target = target;
 }
 
 void MarketMaker::hash_state(StateHasher& h) const {
@@ -199,6 +210,7 @@ void MarketMaker::hash_state(StateHasher& h) const {
       h.i64(q.qty);
       h.u8(static_cast<uint8_t>(q.pending));
       h.i64(q.retry_after_ns);
+      h.i64(q.target);
     }
   }
 }

@@ -9,7 +9,9 @@
 // A side is quoted (quote_qty lots) only if filling it would keep |position| <= max_position
 // (0 = no limit) and its target price is > 0; otherwise its live order is cancelled.
 // A live quote is moved (replace to the target price and quote_qty) only when the target is
-// >= requote_ticks away from it. One order per side at a time: while a new, replace or cancel
+// >= requote_ticks away from it. A side never sends a price that could trade against the
+// maker's own other side (resting or requested); it waits for that side to move first.
+// One order per side at a time: while a new, replace or cancel
 // is pending (sent, not yet answered) that side does nothing. After a reject the side waits
 // kRejectBackoffNs of simulated time before sending again (a killed or throttled maker does not
 // flood the bus). Halted instruments are left alone.
@@ -41,6 +43,7 @@ class MarketMaker {
     int64_t qty = 0;      // open lots, as resting in the book
     Pending pending = Pending::kNone;
     int64_t retry_after_ns = 0;  // no new/replace before this simulated time
+    int64_t target = 0;          // price asked for by the pending new/replace
   };
 
   MarketMaker(const StrategyConfig& config, size_t instrument_count);
@@ -70,6 +73,8 @@ class MarketMaker {
   void steer(StrategyContext& ctx, InstrumentId instrument, Side side, bool wanted,
              int64_t target);
   bool mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const;
+  // True if `price` on `side` could trade against the maker's own order on the other side.
+  bool crosses_own(const Book& book, Side side, int64_t price) const;
   bool best_excluding_own(const StrategyContext& ctx, InstrumentId instrument, Side side,
                           int64_t& out) const;
   // The side of `instrument` whose live order is `id`, or nullptr.

@@ -1,0 +1,215 @@
+#include "core/strategies/momentum.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "core/market_view.h"
+#include "core/status.h"
+#include "core/strategy.h"
+
+namespace tape {
+namespace {
+
+constexpr int64_t kPpm = 1'000'000;
+constexpr int64_t kNsPerMs = 1'000'000;
+
+}  // namespace
+
+// ---- MidTrend ----
+
+MidTrend::MidTrend(int capacity)
+    : x_(Eigen::VectorXd::LinSpaced(std::max(capacity, 2), 0.0, std::max(capacity, 2) - 1.0)),
+      window_(Eigen::VectorXd::Zero(std::max(capacity, 2))) {}
+
+void MidTrend::add(int64_t mid2) {
+  if (!anchored_) {
+    anchored_ = true;
+    anchor_ = mid2;
+  }
+  const double v = static_cast<double>(mid2 - anchor_);
+  const int capacity = static_cast<int>(window_.size());
+  if (size_ == capacity) {
+    double* d = window_.data();
+    std::copy(d + 1, d + capacity, d);  // forward overlap: safe, no allocation
+    window_[capacity - 1] = v;
+  } else {
+    window_[size_++] = v;
+  }
+}
+
+int64_t MidTrend::last() const {
+  return anchor_ + static_cast<int64_t>(window_[size_ - 1]);
+}
+
+double MidTrend::numerator() const {
+  const auto x = x_.head(size_);
+  const auto y = window_.head(size_);
+  return static_cast<double>(size_) * x.dot(y) - x.sum() * y.sum();
+}
+
+double MidTrend::denominator() const {
+  const auto x = x_.head(size_);
+  return static_cast<double>(size_) * x.squaredNorm() - x.sum() * x.sum();
+}
+
+int MidTrend::slope_sign() const {
+  if (size_ < 2) return 0;
+  const double num = numerator();
+  return (num > 0) - (num < 0);
+}
+
+double MidTrend::slope() const {
+  if (size_ < 2) return 0.0;
+  // Samples are half-ticks: halve for ticks per sample.
+  return numerator() / denominator() / 2.0;
+}
+
+void MidTrend::hash_state(StateHasher& h) const {
+  h.u8(anchored_);
+  h.i64(anchor_);
+  h.u32(static_cast<uint32_t>(size_));
+  for (int i = 0; i < size_; ++i) h.i64(static_cast<int64_t>(window_[i]));
+  h.f64(slope());
+}
+
+// ---- Momentum ----
+
+Momentum::Momentum(const StrategyConfig& config, size_t instrument_count)
+    : params_(config.momentum), flows_(instrument_count) {
+  if (params_.window_trades < 1) params_.window_trades = 1;
+  if (params_.order_qty.value() < 1) params_.order_qty = Qty(1);
+  if (params_.max_position < 0) params_.max_position = 0;
+  if (params_.cooldown_ms < 0) params_.cooldown_ms = 0;
+  const double threshold = std::clamp(params_.entry_threshold, 0.0, 1.0);
+  threshold_ppm_ = std::llround(threshold * kPpm);
+  for (InstrumentId id : traded_instruments(config, instrument_count)) {
+    if (id.value() >= flows_.size()) continue;
+    Flow& f = flows_[id.value()];
+    f.traded = true;
+    f.ring.resize(static_cast<size_t>(params_.window_trades));
+  }
+}
+
+void Momentum::sample_mid(InstrumentId instrument, int64_t mid2) {
+  MidTrend& trend = flows_[instrument.value()].trend;
+  if (trend.has_last() && trend.last() == mid2) return;  // sample mid changes only
+  trend.add(mid2);
+}
+
+void Momentum::on_quote(StrategyContext&, const QuoteIn& quote) {
+  if (quote.instrument.value() >= flows_.size() || !flows_[quote.instrument.value()].traded) return;
+  if (quote.bid.value() <= 0 || quote.ask.value() <= 0 || quote.bid >= quote.ask) return;
+  sample_mid(quote.instrument, quote.bid.value() + quote.ask.value());
+}
+
+void Momentum::on_book(StrategyContext& ctx, InstrumentId instrument) {
+  if (instrument.value() >= flows_.size() || !flows_[instrument.value()].traded) return;
+  const TopOfBook top = ctx.market().top(instrument);
+  if (!top.has_bid || !top.has_ask || top.bid >= top.ask) return;
+  sample_mid(instrument, top.bid.value() + top.ask.value());
+}
+
+void Momentum::on_trade(StrategyContext& ctx, const TradeIn& trade) {
+  if (trade.instrument.value() >= flows_.size()) return;
+  Flow& f = flows_[trade.instrument.value()];
+  if (!f.traded || trade.qty.value() <= 0) return;
+  if (f.count == f.ring.size()) {
+    const Print& old = f.ring[f.head];
+    (old.aggressor == Side::kBuy ? f.buy_qty : f.sell_qty) -= old.qty;
+  } else {
+    ++f.count;
+  }
+  f.ring[f.head] = Print{trade.qty.value(), trade.aggressor};
+  (trade.aggressor == Side::kBuy ? f.buy_qty : f.sell_qty) += trade.qty.value();
+  f.head = (f.head + 1) % f.ring.size();
+  maybe_trade(ctx, trade.instrument);
+}
+
+bool Momentum::position_allows(const StrategyContext& ctx, InstrumentId instrument,
+                               Side side) const {
+  if (params_.max_position == 0) return true;
+  const int64_t after = ctx.position(instrument) + sign(side) * params_.order_qty.value();
+  return after <= params_.max_position && after >= -params_.max_position;
+}
+
+void Momentum::maybe_trade(StrategyContext& ctx, InstrumentId instrument) {
+  Flow& f = flows_[instrument.value()];
+  if (f.count < f.ring.size() || f.pending != 0) return;
+  const int64_t now = ctx.now().value();
+  if (f.has_last_order && now - f.last_order_ns < params_.cooldown_ms * kNsPerMs) return;
+  const int64_t diff = f.buy_qty - f.sell_qty;
+  const int64_t total = f.buy_qty + f.sell_qty;
+  if (diff == 0 || total <= 0) return;
+  const __int128 lhs = static_cast<__int128>(diff < 0 ? -diff : diff) * kPpm;
+  if (lhs < static_cast<__int128>(threshold_ppm_) * total) return;
+  const Side side = diff > 0 ? Side::kBuy : Side::kSell;
+  if (!position_allows(ctx, instrument, side)) return;
+  if (ctx.market().halted(instrument)) return;
+  const int trend = f.trend.slope_sign();
+  if ((side == Side::kBuy && trend < 0) || (side == Side::kSell && trend > 0)) return;
+  f.pending = ctx.send_market(instrument, side, params_.order_qty, TimeInForce::kIoc).value();
+  f.has_last_order = true;
+  f.last_order_ns = now;
+}
+
+void Momentum::on_fill(StrategyContext&, const Fill& fill) {
+  if (fill.instrument.value() >= flows_.size()) return;
+  Flow& f = flows_[fill.instrument.value()];
+  if (f.pending != 0 && fill.taker.value() == f.pending && fill.taker_leaves.value() <= 0) {
+    f.pending = 0;
+  }
+}
+
+void Momentum::on_order(StrategyContext&, const OrderRejected& rejected) {
+  if (rejected.instrument.value() >= flows_.size()) return;
+  Flow& f = flows_[rejected.instrument.value()];
+  if (f.pending == rejected.id.value()) f.pending = 0;
+}
+
+void Momentum::on_order(StrategyContext&, const OrderCancelled& cancelled) {
+  if (cancelled.instrument.value() >= flows_.size()) return;
+  Flow& f = flows_[cancelled.instrument.value()];
+  if (f.pending == cancelled.id.value()) f.pending = 0;
+}
+
+int64_t Momentum::imbalance_ppm(InstrumentId instrument) const {
+  if (instrument.value() >= flows_.size()) return 0;
+  const Flow& f = flows_[instrument.value()];
+  const int64_t total = f.buy_qty + f.sell_qty;
+  if (total <= 0) return 0;
+  return static_cast<int64_t>(static_cast<__int128>(f.buy_qty - f.sell_qty) * kPpm / total);
+}
+
+double Momentum::trend_slope(InstrumentId instrument) const {
+  if (instrument.value() >= flows_.size()) return 0.0;
+  return flows_[instrument.value()].trend.slope();
+}
+
+uint64_t Momentum::pending_order(InstrumentId instrument) const {
+  if (instrument.value() >= flows_.size()) return 0;
+  return flows_[instrument.value()].pending;
+}
+
+void Momentum::hash_state(StateHasher& h) const {
+  h.tag("momentum");
+  for (const Flow& f : flows_) {
+    h.u8(f.traded);
+    h.u64(f.count);
+    // Window contents oldest first, so equal windows hash equal whatever the ring offset.
+    const size_t n = f.ring.size();
+    for (size_t k = 0; k < f.count; ++k) {
+      const Print& p = f.ring[(f.head + n - f.count + k) % n];
+      h.i64(p.qty);
+      h.u8(static_cast<uint8_t>(p.aggressor));
+    }
+    h.i64(f.buy_qty);
+    h.i64(f.sell_qty);
+    h.u64(f.pending);
+    h.u8(f.has_last_order);
+    h.i64(f.last_order_ns);
+    f.trend.hash_state(h);
+  }
+}
+
+}  // namespace tape
