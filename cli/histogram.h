@@ -5,6 +5,7 @@
 
 #include <array>
 #include <bit>
+#include <algorithm>
 #include <cstdint>
 
 namespace tape {
@@ -34,6 +35,14 @@ class LatencyHistogram {
       if (seen > rank) return std::min(upper(i), max_);
     }
     return max_;
+  }
+
+  // Calls f(bucket_upper_bound, count) for each non-empty bucket, in increasing order.
+  template <typename F>
+  void for_each_bucket(F&& f) const {
+    for (int i = 0; i < kBuckets; ++i) {
+      if (counts_[i] != 0) f(upper(i), counts_[i]);
+    }
   }
 
   void merge(const LatencyHistogram& o) {

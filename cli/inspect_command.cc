@@ -76,7 +76,8 @@ int inspect_command(const std::vector<std::string>& args) {
       o.pop_back();
       o += ",\"outputs\":[";
       for (size_t i = 0; i < item.outputs.size(); ++i) {
-        o += (i ? "," : "") + to_json(item.outputs[i]);
+        if (i > 0) o += ',';
+        o += to_json(item.outputs[i]);
       }
       std::cout << (first ? "" : ",") << o << "]}";
     } else {

@@ -41,6 +41,14 @@ class LevelBitmap {
     return next_word_from(w + 1);
   }
 
+  // Calls f(bit) for set bits from `from` upward (scan_up) or downward (scan_down), nearest
+  // first, until f returns false. A word's bits are peeled in a register, so consecutive levels
+  // cost a few cycles each instead of a reload per level.
+  template <typename F>
+  void scan_up(int64_t from, F&& f) const;
+  template <typename F>
+  void scan_down(int64_t from, F&& f) const;
+
   // Highest set bit <= i, or kNone.
   int64_t prev_at_or_below(int64_t i) const {
     if (i < 0) return kNone;
@@ -84,5 +92,30 @@ class LevelBitmap {
   std::vector<uint64_t> words_;
   std::vector<uint64_t> summary_;
 };
+
+template <typename F>
+void LevelBitmap::scan_up(int64_t from, F&& f) const {
+  for (int64_t i = next_at_or_above(from); i != kNone;) {
+    const size_t w = static_cast<size_t>(i) >> 6;
+    for (uint64_t m = words_[w] & (~uint64_t{0} << (i & 63)); m != 0; m &= m - 1) {
+      if (!f(static_cast<int64_t>(w * 64 + std::countr_zero(m)))) return;
+    }
+    i = next_word_from(w + 1);
+  }
+}
+
+template <typename F>
+void LevelBitmap::scan_down(int64_t from, F&& f) const {
+  for (int64_t i = prev_at_or_below(from); i != kNone;) {
+    const size_t w = static_cast<size_t>(i) >> 6;
+    for (uint64_t m = words_[w] & (~uint64_t{0} >> (63 - (i & 63))); m != 0;) {
+      const int b = 63 - std::countl_zero(m);
+      if (!f(static_cast<int64_t>(w * 64 + b))) return;
+      m &= ~(uint64_t{1} << b);
+    }
+    if (w == 0) return;
+    i = prev_word_from(w - 1);
+  }
+}
 
 }  // namespace tape

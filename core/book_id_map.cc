@@ -1,35 +1,48 @@
 #include "core/book_id_map.h"
 
+#include <utility>
+
 #include "core/status.h"
 
 namespace tape {
 
 OrderIdMap::OrderIdMap(uint32_t max_entries) {
-  size_t n = 16;
+  size_t n = 128;  // at least two probe strides
   while (n < 2 * static_cast<size_t>(max_entries)) n <<= 1;
   slots_.resize(n);
   mask_ = n - 1;
 }
 
+void OrderIdMap::insert(uint64_t id, uint32_t value) {
+  TAPE_CHECK(size_ < slots_.size() / 2, "order id map over its load bound");
+  Slot carry{id, value, 0};
+  for (size_t s = home(id);; s = next(s), ++carry.dist) {
+    Slot& slot = slots_[s];
+    if (slot.value == kNilIndex) {
+      slot = carry;
+      break;
+    }
+    // Robin Hood: the entry further from its home keeps the slot; the other moves on.
+    if (slot.dist < carry.dist) std::swap(slot, carry);
+  }
+  ++size_;
+}
+
 bool OrderIdMap::erase(uint64_t id) {
   size_t hole = home(id);
-  while (true) {
-    if (slots_[hole].value == kNilIndex) return false;
-    if (slots_[hole].key == id) break;
-    hole = (hole + 1) & mask_;
+  for (uint32_t dist = 0;; ++dist, hole = next(hole)) {
+    const Slot& slot = slots_[hole];
+    if (slot.value == kNilIndex || slot.dist < dist) return false;
+    if (slot.key == id) break;
   }
-  // Backward shift: pull later members of the probe run into the hole when their home does
-  // not lie strictly between the hole and their slot, so every probe run stays contiguous.
-  for (size_t s = (hole + 1) & mask_; slots_[s].value != kNilIndex; s = (s + 1) & mask_) {
-    const size_t dist_home = (s - home(slots_[s].key)) & mask_;
-    const size_t dist_hole = (s - hole) & mask_;
-    if (dist_home >= dist_hole) {
-      slots_[hole] = slots_[s];
-      hole = s;
-    }
+  // Backward shift: pull the rest of the run one slot closer to home, up to an empty slot or
+  // an entry already at its home.
+  for (size_t s = next(hole); slots_[s].value != kNilIndex && slots_[s].dist > 0; s = next(s)) {
+    slots_[hole] = slots_[s];
+    --slots_[hole].dist;
+    hole = s;
   }
   slots_[hole] = Slot{};
-  TAPE_CHECK(size_ > 0, "order id map size underflow");
   --size_;
   return true;
 }

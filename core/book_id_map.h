@@ -1,10 +1,16 @@
-// OrderId -> pool index for every resting order: open addressing with linear probing and
-// backward-shift deletion (no tombstones), sized once at construction to at least twice the
-// order pool, so the load factor never exceeds 1/2 and no operation allocates.
+// OrderId -> pool index for every resting order: open addressing, linear probing kept in
+// Robin Hood order (within a probe run, entries sit in order of their home slot), sized once at
+// construction to at least twice the order pool, so the load factor never exceeds 1/2 and no
+// operation allocates. Each slot stores its distance from home (in what would be padding), so
+// a lookup of an absent id and a deletion's backward shift stop early without rehashing.
 //
-// Order ids on inputs are arbitrary uint64. The slot hash keeps runs of 64 consecutive ids in
-// 64 consecutive slots (sequential ids touch neighbouring cache lines) and scatters the runs
-// with a 64-bit mixer. The map is never iterated into an output or a hash (DESIGN §3 rule 3).
+// Order ids on inputs are arbitrary uint64. The home slot keeps runs of 64 consecutive ids in
+// 64 consecutive slots (sequential ids touch neighbouring cache lines, instead of one cache miss
+// per id in a table far larger than L2) and scatters the runs with a 64-bit mixer. Collisions
+// probe with a stride of kStep = 65 slots: coprime with the power-of-two size, so the probe
+// chain visits every slot and all of linear probing's rules hold along it, but a run that lands
+// on another run moves on as a block to an unrelated region instead of cascading through its
+// neighbours. The map is never iterated into an output or a hash (DESIGN §3 rule 3).
 #pragma once
 
 #include <cstdint>
@@ -21,21 +27,18 @@ class OrderIdMap {
 
   // Pool index of `id`, or kNilIndex.
   uint32_t find(uint64_t id) const {
-    for (size_t s = home(id);; s = (s + 1) & mask_) {
+    size_t s = home(id);
+    for (uint32_t dist = 0;; ++dist, s = next(s)) {
       const Slot& slot = slots_[s];
-      if (slot.value == kNilIndex) return kNilIndex;
+      // An empty slot, or one whose entry is closer to home than we would be, ends the run.
+      if (slot.value == kNilIndex || slot.dist < dist) return kNilIndex;
       if (slot.key == id) return slot.value;
     }
   }
   bool contains(uint64_t id) const { return find(id) != kNilIndex; }
 
   // Precondition: `id` is absent and size() < max_entries.
-  void insert(uint64_t id, uint32_t value) {
-    size_t s = home(id);
-    while (slots_[s].value != kNilIndex) s = (s + 1) & mask_;
-    slots_[s] = Slot{id, value};
-    ++size_;
-  }
+  void insert(uint64_t id, uint32_t value);
 
   // Removes `id`; returns false when it was absent.
   bool erase(uint64_t id);
@@ -47,9 +50,12 @@ class OrderIdMap {
   struct Slot {
     uint64_t key = 0;
     uint32_t value = kNilIndex;  // kNilIndex marks an empty slot
+    uint32_t dist = 0;           // probe distance from the key's home slot
   };
 
-  size_t home(uint64_t id) const { return (id + mix(id >> 6)) & mask_; }
+  static constexpr size_t kStep = 65;
+  size_t home(uint64_t id) const { return ((mix(id >> 6) << 6) | (id & 63)) & mask_; }
+  size_t next(size_t s) const { return (s + kStep) & mask_; }
   static uint64_t mix(uint64_t x) {  // splitmix64 finalizer
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <tuple>
+#include <utility>
 #include <variant>
 
 #include "core/event_queue.h"
+#include "core/stage_probe.h"
 
 namespace tape {
 
@@ -39,19 +41,34 @@ class Bus {
   }
 
   EventQueue& queue() { return queue_; }
+  // Times every handler call from now on (nullptr: none). Not owned.
+  void set_probe(StageProbe* probe) { probe_ = probe; }
 
  private:
   template <typename Event>
   void deliver(const Event& ev) {
-    std::apply([&ev](auto&... s) { (deliver_one(s, ev), ...); }, subs_);
+    deliver_all(ev, std::index_sequence_for<Subs...>{});
   }
-  template <typename Sub, typename Event>
-  static void deliver_one(Sub& s, const Event& ev) {
-    if constexpr (Handles<Sub, Event>) s.on(ev);
+  template <typename Event, size_t... I>
+  void deliver_all(const Event& ev, std::index_sequence<I...>) {
+    (deliver_one<I>(std::get<I>(subs_), ev), ...);
+  }
+  template <size_t I, typename Sub, typename Event>
+  void deliver_one(Sub& s, const Event& ev) {
+    if constexpr (Handles<Sub, Event>) {
+      if (probe_ == nullptr) [[likely]] {
+        s.on(ev);
+      } else {
+        probe_->enter(I);
+        s.on(ev);
+        probe_->leave(I);
+      }
+    }
   }
 
   EventQueue& queue_;
   std::tuple<Subs&...> subs_;
+  StageProbe* probe_ = nullptr;
 };
 
 }  // namespace tape

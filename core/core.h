@@ -50,6 +50,12 @@ class Core {
   const Recorder& recorder() const { return recorder_; }
   const EventQueue& queue() const { return queue_; }
 
+  // Names of the bus stages a StageProbe sees, by stage id (subscriber order).
+  static constexpr const char* kStageNames[] = {"risk", "engine", "portfolio", "strategy",
+                                                "recorder"};
+  // Installs a probe timing each stage (nullptr removes it). Not owned.
+  void set_probe(StageProbe* probe) { bus_.set_probe(probe); }
+
  private:
   CoreConfig config_;
   SimClock clock_;

@@ -89,11 +89,18 @@ class Engine final : public MarketView {
   // Approved strategy intents: d.intent.kind new / cancel / replace. Ignores !d.approved.
   void on(const RiskDecision& d);
 
-  // MarketView. Unknown instruments read as an empty, not halted book.
-  TopOfBook top(InstrumentId instrument) const override;
-  size_t depth(InstrumentId instrument, Side side, std::span<LevelView> out) const override;
-  bool halted(InstrumentId instrument) const override;
-  bool is_resting(OrderId id) const override;
+  // MarketView. Unknown instruments read as an empty, not halted book. Inline: strategies and
+  // benchmarks call these on the concrete Engine after every book change.
+  TopOfBook top(InstrumentId instrument) const override {
+    return known(instrument) ? books_[instrument.value()].top() : TopOfBook{};
+  }
+  size_t depth(InstrumentId instrument, Side side, std::span<LevelView> out) const override {
+    return known(instrument) ? books_[instrument.value()].depth(side, out) : 0;
+  }
+  bool halted(InstrumentId instrument) const override {
+    return known(instrument) && books_[instrument.value()].halted();
+  }
+  bool is_resting(OrderId id) const override { return ids_.contains(id.value()); }
 
   size_t instrument_count() const { return books_.size(); }
   const Counters& counters() const { return counters_; }

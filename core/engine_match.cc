@@ -1,4 +1,4 @@
-// Engine matching, kill switch, MarketView queries and state checks.
+// Engine matching, kill switch and state checks.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -68,22 +68,6 @@ void Engine::handle_kill_switch() {
   }
   for (InstrumentId id : changed) book_changed(id);
 }
-
-TopOfBook Engine::top(InstrumentId instrument) const {
-  if (!known(instrument)) return TopOfBook{};
-  return books_[instrument.value()].top();
-}
-
-size_t Engine::depth(InstrumentId instrument, Side side, std::span<LevelView> out) const {
-  if (!known(instrument)) return 0;
-  return books_[instrument.value()].depth(side, out);
-}
-
-bool Engine::halted(InstrumentId instrument) const {
-  return known(instrument) && books_[instrument.value()].halted();
-}
-
-bool Engine::is_resting(OrderId id) const { return ids_.contains(id.value()); }
 
 void Engine::hash_state(StateHasher& h) const {
   h.tag("engine");

@@ -11,6 +11,7 @@ OrderBook::OrderBook(InstrumentId id, Price initial_mid, const EngineOptions& op
   levels_max_ = std::max<uint64_t>(options.ladder_levels_max, 64);
   const uint64_t initial = std::clamp<uint64_t>(options.ladder_levels_initial, 64, levels_max_);
   levels_.resize(initial);
+  level_count_ = static_cast<int64_t>(initial);
   bids_ = LevelBitmap(initial);
   asks_ = LevelBitmap(initial);
   base_ = initial_mid.value() - static_cast<int64_t>(initial / 2);
@@ -21,7 +22,7 @@ bool OrderBook::occupied_range(int64_t* lo, int64_t* hi) const {
   // Uncrossed: every bid is below every ask.
   *lo = best_bid_ != LevelBitmap::kNone ? bids_.next_at_or_above(0) : best_ask_;
   *hi = best_ask_ != LevelBitmap::kNone
-            ? asks_.prev_at_or_below(static_cast<int64_t>(levels_.size()) - 1)
+            ? asks_.prev_at_or_below(level_count_ - 1)
             : best_bid_;
   return true;
 }
@@ -70,6 +71,7 @@ void OrderBook::regrow(Price price) {
     }
   }
   levels_ = std::move(levels);
+  level_count_ = static_cast<int64_t>(size);
   bids_ = std::move(bids);
   asks_ = std::move(asks);
   if (best_bid_ != LevelBitmap::kNone) best_bid_ += shift;
@@ -181,11 +183,37 @@ TopOfBook OrderBook::top() const {
 }
 
 size_t OrderBook::depth(Side s, std::span<LevelView> out) const {
+  return s == Side::kBuy ? walk<-1>(best_bid_, bids_, out) : walk<+1>(best_ask_, asks_, out);
+}
+
+// Levels away from the touch (kStep -1 for bids, +1 for asks), best first. Every non-empty level
+// beyond the best one of a side belongs to that side, so the adjacent level is read directly
+// (books are usually dense near the touch) and the bitmap only jumps gaps.
+template <int kStep>
+size_t OrderBook::walk(int64_t idx, const LevelBitmap& bits, std::span<LevelView> out) const {
+  // Locals, not members: the int64 stores into `out` could otherwise alias base_ and
+  // level_count_ and force a reload of both per level.
+  const Level* levels = levels_.data();
+  const int64_t base = base_;
+  const int64_t count = level_count_;
+  LevelView* views = out.data();
+  const size_t cap = out.size();
   size_t n = 0;
-  for (int64_t idx = best(s); idx != LevelBitmap::kNone && n < out.size();
-       idx = next_worse(s, idx)) {
-    const Level& level = levels_[idx];
-    out[n++] = LevelView{Price(base_ + idx), level.qty, level.count};
+  while (idx != LevelBitmap::kNone && n < cap) {
+    // Field by field: building a temporary LevelView made the compiler bounce it through the
+    // stack (two 8-byte stores read back as one 16-byte load: a store-forwarding stall).
+    const Level& level = levels[idx];
+    LevelView& v = views[n++];
+    v.price = Price(base + idx);
+    v.qty = level.qty;
+    v.orders = level.count;
+    if (n == cap) break;
+    const int64_t next = idx + kStep;
+    if (static_cast<uint64_t>(next) < static_cast<uint64_t>(count) && levels[next].count != 0) {
+      idx = next;
+    } else {
+      idx = kStep < 0 ? bits.prev_at_or_below(next) : bits.next_at_or_above(next);
+    }
   }
   return n;
 }

@@ -73,7 +73,7 @@ class OrderBook {
   TopOfBook top() const;
   size_t depth(Side s, std::span<LevelView> out) const;
   uint32_t resting_orders() const { return orders_; }
-  size_t ladder_levels() const { return levels_.size(); }
+  size_t ladder_levels() const { return static_cast<size_t>(level_count_); }
   Price ladder_base() const { return Price(base_); }
 
   // Calls f(node_index) for each resting order of side `s`, best level first, FIFO within a
@@ -100,11 +100,13 @@ class OrderBook {
   }
   size_t index_of(Price p) const { return static_cast<size_t>(p.value() - base_); }
   bool in_ladder(Price p) const {
-    return p.value() >= base_ && p.value() - base_ < static_cast<int64_t>(levels_.size());
+    return p.value() >= base_ && p.value() - base_ < level_count_;
   }
   // Lowest and highest occupied level indices; false when the book is empty.
   bool occupied_range(int64_t* lo, int64_t* hi) const;
   void regrow(Price price);
+  template <int kStep>
+  size_t walk(int64_t idx, const LevelBitmap& bits, std::span<LevelView> out) const;
   void level_emptied(Side s, int64_t idx);
   std::string check_level(Side s, int64_t idx, const OrderIdMap& ids) const;
 
@@ -114,6 +116,7 @@ class OrderBook {
   bool halted_ = false;
   int64_t base_ = 0;  // price of level 0
   std::vector<Level> levels_;
+  int64_t level_count_ = 0;  // levels_.size(), kept signed for index arithmetic
   LevelBitmap bids_;
   LevelBitmap asks_;
   int64_t best_bid_ = LevelBitmap::kNone;  // level index

@@ -1,6 +1,8 @@
 #include "core/rng.h"
 
+#include <bit>
 #include <cmath>
+#include <limits>
 
 namespace tape {
 
@@ -10,6 +12,63 @@ uint64_t splitmix64(uint64_t& state) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+namespace {
+
+// ln 2 split so that k * kLn2Hi is exact for |k| < 2^20 (fdlibm's constants).
+constexpr double kLn2Hi = 6.93147180369123816490e-01;
+constexpr double kLn2Lo = 1.90821492927058770002e-10;
+
+// 1 / (2j + 1) for j = 0..10: the odd atanh series of portable_log (constant-folded, so the
+// same correctly rounded values as a run-time division).
+constexpr double kAtanhCoeff[11] = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9, 1.0 / 11,
+                                    1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21};
+
+}  // namespace
+
+double portable_log(double x) {
+  if (!(x > 0.0)) return x == 0.0 ? -std::numeric_limits<double>::infinity()
+                                  : std::numeric_limits<double>::quiet_NaN();
+  if (x == std::numeric_limits<double>::infinity()) return x;
+  // x = m * 2^e with m in [sqrt(1/2), sqrt(2)), read from the bits (subnormals scaled first).
+  int64_t e = 0;
+  if (x < 0x1.0p-1022) {
+    x *= 0x1.0p54;
+    e = -54;
+  }
+  uint64_t bits = std::bit_cast<uint64_t>(x);
+  e += static_cast<int64_t>(bits >> 52) - 1023;
+  bits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull;  // m in [1, 2)
+  double m = std::bit_cast<double>(bits);
+  if (m > 1.4142135623730951) {
+    m *= 0.5;
+    ++e;
+  }
+  // log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172: the odd series to s^21 leaves a
+  // truncation error below 1e-18 (relative). The polynomial in z = s^2 is evaluated as two
+  // independent Horner chains in z^2 (even and odd coefficients), in this fixed order.
+  const double s = (m - 1.0) / (m + 1.0);
+  const double z = s * s;
+  const double w = z * z;
+  const double* c = kAtanhCoeff;
+  const double even = ((((c[10] * w + c[8]) * w + c[6]) * w + c[4]) * w + c[2]) * w + c[0];
+  const double odd = (((c[9] * w + c[7]) * w + c[5]) * w + c[3]) * w + c[1];
+  const double poly = even + z * odd;
+  const double ed = static_cast<double>(e);
+  return ed * kLn2Hi + (ed * kLn2Lo + 2.0 * s * poly);
+}
+
+double portable_exp(double x) {
+  if (x != x) return x;
+  if (x > 709.782712893384) return std::numeric_limits<double>::infinity();
+  if (x < -745.1332191019412) return 0.0;
+  // x = k ln2 + r with |r| <= ln2 / 2; exp(r) by its Taylor series to r^18 / 18!.
+  const double kd = std::nearbyint(x * 1.4426950408889634);
+  const double r = (x - kd * kLn2Hi) - kd * kLn2Lo;
+  double poly = 1.0;
+  for (int n = 18; n >= 1; --n) poly = 1.0 + poly * r / static_cast<double>(n);
+  return std::ldexp(poly, static_cast<int>(kd));
 }
 
 Rng::Rng(uint64_t seed, uint64_t stream_id) {
@@ -37,15 +96,20 @@ int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
 double Rng::exponential(double rate) {
   // (k + 1) * 2^-53 for k in [0, 2^53) lies in (0, 1], so log never sees 0.
   const double u = static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53;
-  return -std::log(u) / rate;
+  return -portable_log(u) / rate;
 }
 
-double Rng::normal() {
+void Rng::normal_pair(double& a, double& b) {
   for (;;) {
     const double u = 2.0 * uniform01() - 1.0;
     const double v = 2.0 * uniform01() - 1.0;
     const double s = u * u + v * v;
-    if (s > 0.0 && s < 1.0) return u * std::sqrt(-2.0 * std::log(s) / s);
+    if (s > 0.0 && s < 1.0) {
+      const double scale = std::sqrt(-2.0 * portable_log(s) / s);
+      a = u * scale;
+      b = v * scale;
+      return;
+    }
   }
 }
 
@@ -66,10 +130,10 @@ double log_gamma(double x) {
   double series = kCoeff[9];
   for (int k = 8; k >= 0; --k) series = series * x2 + kCoeff[k];
   constexpr double kLog2Pi = 1.8378770664093453e+00;
-  double result = series / x0 + 0.5 * kLog2Pi + (x0 - 0.5) * std::log(x0) - x0;
+  double result = series / x0 + 0.5 * kLog2Pi + (x0 - 0.5) * portable_log(x0) - x0;
   for (int64_t k = 0; k < shift; ++k) {
     x0 -= 1.0;
-    result -= std::log(x0);
+    result -= portable_log(x0);
   }
   return result;
 }
@@ -79,7 +143,7 @@ double log_gamma(double x) {
 uint64_t Rng::poisson(double lambda) {
   if (!(lambda > 0.0)) return 0;
   if (lambda < 10.0) {
-    const double limit = std::exp(-lambda);
+    const double limit = portable_exp(-lambda);
     uint64_t k = 0;
     double product = uniform01();
     while (product > limit) {
@@ -91,7 +155,7 @@ uint64_t Rng::poisson(double lambda) {
   // PTRS: W. Hörmann, "The transformed rejection method for generating Poisson random
   // variables", Insurance: Mathematics and Economics 12 (1993).
   const double slam = std::sqrt(lambda);
-  const double loglam = std::log(lambda);
+  const double loglam = portable_log(lambda);
   const double b = 0.931 + 2.53 * slam;
   const double a = -0.059 + 0.02483 * b;
   const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
@@ -103,7 +167,8 @@ uint64_t Rng::poisson(double lambda) {
     const double kf = std::floor((2.0 * a / us + b) * u + lambda + 0.43);
     if (us >= 0.07 && v <= vr) return static_cast<uint64_t>(kf);
     if (kf < 0.0 || (us < 0.013 && v > us)) continue;
-    const double lhs = std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b);
+    const double lhs =
+        portable_log(v) + portable_log(inv_alpha) - portable_log(a / (us * us) + b);
     const double rhs = -lambda + kf * loglam - log_gamma(kf + 1.0);
     if (lhs <= rhs) return static_cast<uint64_t>(kf);
   }

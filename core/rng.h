@@ -1,8 +1,10 @@
 // The project's own pseudo-random generator and distributions (DESIGN §3 rule 2).
 // std::*_distribution output differs between standard libraries, so every draw that can reach
 // a log, an output or a hash comes from here: xoshiro256** for the bits, and distributions
-// written out below in plain IEEE-754 arithmetic (+, -, *, /, sqrt, log, exp from libm), built
-// with -ffp-contract=off so g++ and clang++ produce the same values.
+// written out in plain IEEE-754 arithmetic (+, -, *, /, sqrt: all correctly rounded) built with
+// -ffp-contract=off. log and exp are our own too (portable_log / portable_exp): libm's differ
+// between versions and glibc picks an FMA or non-FMA variant by CPU, so a draw through them
+// could change with the machine. The same bits come out of g++ and clang++, on any x86-64.
 //
 // Streams: Rng(seed, stream_id) derives an independent 256-bit state from both numbers through
 // splitmix64, so every generator component draws from its own stream and adding a draw in one
@@ -20,6 +22,11 @@ namespace tape {
 
 // One splitmix64 step: advances `state` and returns the next output. Also used to seed.
 uint64_t splitmix64(uint64_t& state);
+
+// Natural log and exp from +, -, *, / only: identical results on every IEEE-754 machine, within
+// a few ulp of the true value. portable_log(0) = -inf; x < 0 or NaN gives NaN.
+double portable_log(double x);
+double portable_exp(double x);
 
 class Rng {
  public:
@@ -67,8 +74,16 @@ class Rng {
   // Exponential with the given rate (mean 1/rate): -log(u)/rate with u in (0, 1]. rate > 0.
   double exponential(double rate);
 
-  // Standard normal (mean 0, variance 1), Marsaglia's polar method; one variate per call.
-  double normal();
+  // Standard normal (mean 0, variance 1), Marsaglia's polar method; the pair's second variate
+  // is discarded so that the state stays the four words of state().
+  double normal() {
+    double a, b;
+    normal_pair(a, b);
+    return a;
+  }
+  // Two independent standard normals from one polar-method draw, for callers that keep the
+  // second one themselves (and snapshot it).
+  void normal_pair(double& a, double& b);
 
   // Poisson with mean lambda >= 0. lambda < 10: Knuth's product of uniforms; otherwise
   // Hörmann's PTRS transformed rejection (1993) with a Stirling-series log-gamma.

@@ -129,6 +129,8 @@ class StrategyHost {
   // Direct access for tests and reports.
   const AnyStrategy& strategy(size_t index) const { return slots_[index].strategy; }
   const StrategyContext& context(size_t index) const { return slots_[index].ctx; }
+  // When strategy `index`'s timer is next due (meaningless without a timer).
+  Timestamp next_timer(size_t index) const { return Timestamp(slots_[index].next_due_ns); }
 
  private:
   struct Slot {

@@ -46,6 +46,7 @@ class Replayer {
       if (result_.last_seq >= to) break;
     }
     RETURN_IF_ERROR(status_of_cursor_end(to));
+    RETURN_IF_ERROR(core_.finish());
     result_.state_hash = core_.state_hash();
     if (hooks_.finished) hooks_.finished(core_);
     result_.reached_end = result_.last_seq == log_last;

@@ -42,6 +42,10 @@ Result<toml::table> parse_toml(std::string_view text, const std::string& name) {
 }
 
 Result<std::string> read_file(const std::string& path, const std::string& context) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return Status::invalid(context + "cannot read scenario file '" + path + "': is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status::invalid(context + "cannot read scenario file '" + path +
@@ -150,16 +154,17 @@ bool is_index(const std::string& s) {
 
 // The value of an override: a TOML value when "v = <text>" parses as one, else the bare text as
 // a string. Its source names the override, so later errors point at the --set.
-toml::table parse_override_value(const std::string& text, const std::string& origin) {
-  const std::string doc = "v = " + text;
+Result<toml::table> parse_override_value(const std::string& text, const std::string& origin) {
   try {
-    toml::table t = toml::parse(doc, std::string_view(origin));
+    toml::table t = toml::parse("v = " + text, std::string_view(origin));
     if (t.size() == 1 && t.contains("v")) return t;
   } catch (const toml::parse_error&) {
   }
-  toml::table t = toml::parse("v = ''", std::string_view(origin));
-  t.insert_or_assign("v", text);
-  return t;
+  try {
+    return toml::parse("v = " + toml_quote(text), std::string_view(origin));
+  } catch (const toml::parse_error& e) {
+    return Status::invalid(origin + ": " + std::string(e.description()));
+  }
 }
 
 Status apply_override(toml::table& root, const std::string& spec) {
@@ -189,7 +194,7 @@ Status apply_override(toml::table& root, const std::string& spec) {
     }
     table = next->as_table();
   }
-  toml::table value = parse_override_value(spec.substr(eq + 1), origin);
+  ASSIGN_OR_RETURN(toml::table value, parse_override_value(spec.substr(eq + 1), origin));
   table->erase(parts.back());
   table->insert(parts.back(), std::move(*value.get("v")));
   return Status::ok();

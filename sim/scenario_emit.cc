@@ -1,35 +1,19 @@
 // Writes a Scenario back as TOML with every key explicit, in a fixed order, so the text stored
 // in a log rebuilds the same scenario whatever the defaults of a later binary.
-#include <cstdio>
-
 #include "sim/scenario_internal.h"
 #include "sim/scenario_reader.h"
 
 namespace tape::scenario_detail {
 namespace {
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 class Writer {
  public:
-  void header(std::string_view h) { out_ += (out_.empty() ? "" : "\n") + std::string(h) + "\n"; }
-  void raw(std::string_view key, const std::string& v) { out_ += std::string(key) + " = " + v + "\n"; }
-  void str(std::string_view key, std::string_view v) { raw(key, quoted(v)); }
+  void header(std::string_view h) {
+    if (!out_.empty()) out_ += '\n';
+    out_.append(h).append("\n");
+  }
+  void raw(std::string_view key, std::string_view v) { out_.append(key).append(" = ").append(v) += '\n'; }
+  void str(std::string_view key, std::string_view v) { raw(key, toml_quote(v)); }
   void num(std::string_view key, int64_t v) { raw(key, std::to_string(v)); }
   void num(std::string_view key, uint64_t v) { raw(key, std::to_string(v)); }
   void num(std::string_view key, uint32_t v) { raw(key, std::to_string(v)); }
@@ -110,7 +94,8 @@ void emit_strategy(const StrategyConfig& sc, const CoreConfig& c, Writer& w) {
   w.num("account", sc.account.value());
   std::string symbols = "[";
   for (const InstrumentId id : sc.instruments) {
-    symbols += (symbols.size() > 1 ? ", " : "") + quoted(c.instruments[id.value()].symbol);
+    if (symbols.size() > 1) symbols += ", ";
+    symbols += toml_quote(c.instruments[id.value()].symbol);
   }
   w.raw("instruments", symbols + "]");
   w.num("timer_ms", sc.timer_ms);
@@ -155,8 +140,9 @@ std::string emit_canonical(const Scenario& s) {
   emit_core_options(s.core, w);
   for (const StrategyConfig& sc : s.core.strategies) emit_strategy(sc, s.core, w);
   for (const Phase& p : s.phases) emit_phase(p, s.core, w);
-  return "# Canonical scenario written by tape: every key explicit, includes resolved.\n" +
-         w.take();
+  std::string out = "# Canonical scenario written by tape: every key explicit, includes resolved.\n";
+  out += w.take();
+  return out;
 }
 
 }  // namespace tape::scenario_detail

@@ -113,7 +113,12 @@ Status read_phase(const toml::table& t, size_t index, const std::string& doc, co
                            kind, true));
   p.kind = static_cast<PhaseKind>(kind);
   RETURN_IF_ERROR(r.integer("at_ms", 0, s.duration_ms, p.at_ms, true));
-  RETURN_IF_ERROR(r.integer("duration_ms", 1, s.duration_ms, p.duration_ms, true));
+  // A sustained phase without duration_ms runs to the end of the scenario, so a shorter run
+  // (--set scenario.duration_s=...) keeps its rate.
+  const bool open_ended = p.kind == PhaseKind::kSustained && !t.contains("duration_ms");
+  p.duration_ms = s.duration_ms - p.at_ms;
+  RETURN_IF_ERROR(r.integer("duration_ms", 1, s.duration_ms, p.duration_ms, !open_ended));
+  if (p.duration_ms < 1) return r.error_at("at_ms", "leaves no time before the scenario ends");
   RETURN_IF_ERROR(read_phase_kind_keys(r, s, p));
   if (p.kind != PhaseKind::kKillSwitch) {
     std::string symbol;

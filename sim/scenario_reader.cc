@@ -70,8 +70,32 @@ std::string format_decimal(int64_t scaled, int64_t scale) {
     rem %= unit;
   }
   while (frac.size() > 1 && frac.back() == '0') frac.pop_back();
-  if (frac.empty()) frac = "0";
-  return (negative ? "-" : "") + std::to_string(mag / s) + "." + frac;
+  if (frac.empty()) frac.push_back('0');
+  std::string out = negative ? "-" : "";
+  out += std::to_string(mag / s);
+  out += '.';
+  out += frac;
+  return out;
+}
+
+std::string toml_quote(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
 }
 
 std::string format_double(double value) {

@@ -35,6 +35,9 @@ bool to_scaled(double value, int64_t scale, int64_t& out);
 // scale is a power of ten.
 std::string format_decimal(int64_t scaled, int64_t scale);
 
+// `s` as a TOML basic string, quoted and escaped.
+std::string toml_quote(std::string_view s);
+
 // A double as a TOML float that parses back to the same value (shortest round-trip digits).
 std::string format_double(double value);
 

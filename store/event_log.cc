@@ -171,6 +171,12 @@ EventLog::~EventLog() {
     writer_.join();
   }
   if (db_ == nullptr) return;
+  if (!read_only_) {
+    // A closed log keeps everything in table files: read-only opens (replay, inspect, audit)
+    // then need no WAL replay, and the WAL is released.
+    rocksdb::FlushOptions flush_options;
+    db_->Flush(flush_options, handles_).PermitUncheckedError();
+  }
   for (auto* h : handles_) {
     if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
@@ -329,6 +335,8 @@ rocksdb::ColumnFamilyHandle* EventLog::cf(std::string_view name) {
 }
 
 EventLog::BatchCursor EventLog::batches(Seq from) const {
+  // Read before the iterators exist: every batch up to `last` is then in their view.
+  const Seq last = last_seq();
   std::vector<rocksdb::ColumnFamilyHandle*> cfs = {handles_[kCfEvents], handles_[kCfOutputs]};
   std::vector<rocksdb::Iterator*> its;
   // NewIterators gives both column families one consistent view.
@@ -340,7 +348,7 @@ EventLog::BatchCursor EventLog::batches(Seq from) const {
   }
   BatchCursor cursor{std::unique_ptr<rocksdb::Iterator>(its[0]),
                      std::unique_ptr<rocksdb::Iterator>(its[1])};
-  if (from <= last_seq()) cursor.seek(from);
+  if (from <= last) cursor.seek(from);
   return cursor;
 }
 

@@ -62,8 +62,9 @@ struct LogOptions {
   // Default: 8. Batches handed over but not yet written; append() blocks when full. Clamped to
   // [1, 1024].
   uint32_t queue_batches_max = 8;
-  // Default: 64 MiB. Bound on all memtables together (RocksDB flushes the largest one to disk
-  // past it), the log's main share of the process's RSS. Clamped to [4 MiB, 4 GiB].
+  // Default: 64 MiB. Bound on all memtables together, those being flushed included: the log's
+  // main share of the process's RSS (peak RSS of recording is ~1.2x this). Clamped to
+  // [4 MiB, 4 GiB].
   uint64_t memtable_bytes_max = uint64_t{64} << 20;
   // Default: nullptr (rocksdb::Env::Default()). Tests inject I/O faults through it; not owned,
   // must outlive the log.
@@ -139,8 +140,9 @@ class EventLog final : public BatchSink {
   // Waits until every appended batch is written (and fsynced for kBatch); the first write error.
   Status flush() override;
 
-  // Writes one meta key (fsynced for kBatch). The counters the writer maintains (last_seq,
-  // chain_head, batch_count, format_version) are refused.
+  // Writes one meta key (fsynced for kBatch) at once, not after queued batches: flush() first
+  // when it must follow them. The keys the log maintains (format_version, last_seq, chain_head,
+  // batch_count) are refused.
   Status put_meta(std::string_view key, std::string_view value);
   // The value of a meta key, nullopt if absent.
   Result<std::optional<std::string>> get_meta(std::string_view key) const;

@@ -16,16 +16,18 @@ uint64_t memtable_budget(const LogOptions& options) {
 // The hot column families (events, outputs): append-only, keys strictly increasing, values of
 // ~100 KB-1 MB. Flushed L0 files never overlap, so level compaction moves them down without
 // rewriting (trivial moves): each byte is written twice (WAL, flush), never compacted.
+// Two memtables each (one filling, one flushing; writes wait when both are full), sized so
+// events (1/4 of the budget each) and outputs (1/8) stay within 3/4 of the budget together.
 rocksdb::ColumnFamilyOptions hot_cf(const LogOptions& options, uint64_t share) {
   rocksdb::ColumnFamilyOptions cf;
-  cf.write_buffer_size = std::max<uint64_t>(memtable_budget(options) / share, 2 * kMiB);
-  cf.max_write_buffer_number = 3;
+  cf.write_buffer_size = std::max<uint64_t>(memtable_budget(options) / share, 1 * kMiB);
+  cf.max_write_buffer_number = 2;
   cf.min_write_buffer_number_to_merge = 1;
   cf.target_file_size_base = 64 * kMiB;
   cf.max_bytes_for_level_base = 256 * kMiB;
   cf.level_compaction_dynamic_level_bytes = true;
-  // Measured in bench/store_bench.cc: LZ4 costs more writer CPU than it saves in flush I/O on
-  // this workload (see docs/event_log_format.md, "Tuning").
+  // Measured with bench/store_bench.cc: LZ4 costs more CPU at flush than it saves in write
+  // syscalls on this workload (docs/event_log_format.md, "Tuning").
   cf.compression = rocksdb::kNoCompression;
   rocksdb::BlockBasedTableOptions table;
   table.block_size = 64 * 1024;  // a batch value is one block whatever this is
@@ -36,6 +38,7 @@ rocksdb::ColumnFamilyOptions hot_cf(const LogOptions& options, uint64_t share) {
 rocksdb::ColumnFamilyOptions small_cf(uint64_t write_buffer_bytes) {
   rocksdb::ColumnFamilyOptions cf;
   cf.write_buffer_size = write_buffer_bytes;
+  cf.max_write_buffer_number = 2;
   cf.compression = rocksdb::kNoCompression;
   return cf;
 }
@@ -46,7 +49,7 @@ rocksdb::DBOptions db_options(const LogOptions& options) {
   rocksdb::DBOptions db;
   db.create_missing_column_families = true;
   db.max_background_jobs = 2;
-  // Shared bound on every memtable; past it RocksDB flushes the largest.
+  // Backstop over every memtable; past it RocksDB flushes the largest.
   db.db_write_buffer_size = memtable_budget(options);
   // meta is rewritten on every batch but its memtable stays tiny and would pin old WAL files:
   // this bound makes RocksDB flush it so WAL space stays bounded.
@@ -60,9 +63,9 @@ rocksdb::DBOptions db_options(const LogOptions& options) {
 std::vector<rocksdb::ColumnFamilyDescriptor> cf_descriptors(const LogOptions& options) {
   std::vector<rocksdb::ColumnFamilyDescriptor> out(kCfCount);
   out[kCfDefault] = {std::string(kCfNames[kCfDefault]), small_cf(1 * kMiB)};
-  out[kCfEvents] = {std::string(kCfNames[kCfEvents]), hot_cf(options, 2)};
-  out[kCfOutputs] = {std::string(kCfNames[kCfOutputs]), hot_cf(options, 4)};
-  out[kCfSnapshots] = {std::string(kCfNames[kCfSnapshots]), small_cf(16 * kMiB)};
+  out[kCfEvents] = {std::string(kCfNames[kCfEvents]), hot_cf(options, 4)};
+  out[kCfOutputs] = {std::string(kCfNames[kCfOutputs]), hot_cf(options, 8)};
+  out[kCfSnapshots] = {std::string(kCfNames[kCfSnapshots]), small_cf(4 * kMiB)};
   out[kCfMeta] = {std::string(kCfNames[kCfMeta]), small_cf(1 * kMiB)};
   return out;
 }

@@ -1,0 +1,77 @@
+// Run metrics gathered by the runner, outside the core: per-input and input-to-decision
+// latency, per-stage handler latency (sampled), recorder hand-off and batch sizes, and
+// throughput over simulated time. Rendered as Prometheus text exposition and an HTML report.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/histogram.h"
+#include "core/batch_sink.h"
+#include "core/stage_probe.h"
+
+namespace tape {
+
+inline constexpr size_t kStages = 5;  // Core::kStageNames
+
+struct RunMetrics {
+  LatencyHistogram input_ns;      // whole process() per input
+  LatencyHistogram decision_ns;   // process() of inputs that led to a strategy order intent
+  std::array<LatencyHistogram, kStages> stage_ns;  // per handler call, sampled inputs only
+  LatencyHistogram handoff_ns;    // recorder -> sink append (includes waiting on a full queue)
+  LatencyHistogram flush_ns;      // final sink flush
+  LatencyHistogram batch_inputs;  // inputs per closed batch
+  uint64_t queue_depth_max = 0;   // bus queue high-water mark (events)
+  // Inputs per 10 ms of simulated time: inputs_by_sim_10ms[i] counts inputs stamped in
+  // [10 i ms, 10 (i + 1) ms).
+  std::vector<uint64_t> inputs_by_sim_10ms;
+  double elapsed_s = 0;
+  uint64_t events_in = 0;
+  uint64_t events_out = 0;
+
+  void count_sim_time(int64_t ts_ns) {
+    const size_t s = ts_ns < 0 ? 0 : static_cast<size_t>(ts_ns / 10'000'000);
+    if (s >= inputs_by_sim_10ms.size()) inputs_by_sim_10ms.resize(s + 1, 0);
+    ++inputs_by_sim_10ms[s];
+  }
+};
+
+// Times each bus stage with the wall clock; installed on sampled inputs only.
+class StageTimer final : public StageProbe {
+ public:
+  explicit StageTimer(RunMetrics& m) : m_(m) {}
+  void enter(size_t stage) override { start_[stage] = Clock::now(); }
+  void leave(size_t stage) override {
+    m_.stage_ns[stage].record(static_cast<uint64_t>((Clock::now() - start_[stage]).count()));
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  RunMetrics& m_;
+  std::array<Clock::time_point, kStages> start_{};
+};
+
+// Wraps a sink to time hand-offs and flushes and to size batches.
+class MeteredSink final : public BatchSink {
+ public:
+  MeteredSink(BatchSink& inner, RunMetrics& m) : inner_(inner), m_(m) {}
+  Status append(EncodedBatch&& batch) override;
+  Status flush() override;
+
+ private:
+  BatchSink& inner_;
+  RunMetrics& m_;
+};
+
+// Prometheus text exposition format (version 0.0.4): counters, gauges and summaries with
+// quantiles, names prefixed `tape_`.
+std::string prometheus_text(const RunMetrics& m, const std::string& scenario);
+// A self-contained HTML page (inline SVG, no network): latency histogram, stage breakdown,
+// throughput over simulated time.
+std::string html_report(const RunMetrics& m, const std::string& title,
+                        const std::string& summary_json);
+
+}  // namespace tape

@@ -1,0 +1,565 @@
+// Strategies and their host: the market maker quotes around the mid, skews with inventory,
+// respects max position and requotes only past its threshold; the momentum taker fires on a
+// strong order-flow imbalance only, with cooldown and max position; timers fire in the
+// documented (due time, index) order; hash_state tracks state.
+#include "core/strategy.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <variant>
+#include <vector>
+
+namespace tape {
+namespace {
+
+constexpr InstrumentId kInst(0);
+constexpr AccountId kExt(2000);
+constexpr int64_t kMs = 1'000'000;
+
+// A book the test writes directly: levels best first per side.
+class FakeMarket : public MarketView {
+ public:
+  std::vector<LevelView> bids, asks;
+  bool halt = false;
+
+  TopOfBook top(InstrumentId) const override {
+    TopOfBook t;
+    if (!bids.empty()) t = TopOfBook{true, false, bids[0].price, bids[0].qty, Price(), Qty()};
+    if (!asks.empty()) {
+      t.has_ask = true;
+      t.ask = asks[0].price;
+      t.ask_qty = asks[0].qty;
+    }
+    return t;
+  }
+  size_t depth(InstrumentId, Side side, std::span<LevelView> out) const override {
+    const std::vector<LevelView>& levels = side == Side::kBuy ? bids : asks;
+    size_t n = std::min(out.size(), levels.size());
+    for (size_t i = 0; i < n; ++i) out[i] = levels[i];
+    return n;
+  }
+  bool halted(InstrumentId) const override { return halt; }
+  bool is_resting(OrderId) const override { return false; }
+};
+
+StrategyConfig mm_config(AccountId account = AccountId(1)) {
+  StrategyConfig s;
+  s.kind = StrategyKind::kMarketMaker;
+  s.name = "mm";
+  s.account = account;
+  s.mm = MarketMakerParams{2, Qty(10), 0, 10, 100, 1};
+  return s;
+}
+
+StrategyConfig momentum_config(AccountId account = AccountId(1)) {
+  StrategyConfig s;
+  s.kind = StrategyKind::kMomentum;
+  s.name = "mom";
+  s.account = account;
+  s.momentum = MomentumParams{10, 0.3, Qty(5), 50, 100};
+  return s;
+}
+
+OrderId strategy_id(uint64_t index, uint64_t n) {
+  return OrderId(kStrategyOrderIdBase + (index << 40) + n);
+}
+
+class HostTest : public ::testing::Test {
+ protected:
+  HostTest() {
+    InstrumentConfig inst;
+    inst.symbol = "TEST";
+    config_.instruments.push_back(inst);
+  }
+
+  StrategyHost& host() {
+    if (!host_) {
+      portfolio_.emplace(config_, queue_);
+      host_.emplace(config_, clock_, market_, *portfolio_, queue_);
+    }
+    return *host_;
+  }
+
+  // Everything the host published since the last call, as intents.
+  std::vector<OrderIntent> intents() {
+    std::vector<OrderIntent> out;
+    while (!queue_.empty()) {
+      if (const auto* i = std::get_if<OrderIntent>(&queue_.front())) out.push_back(*i);
+      queue_.pop();
+    }
+    return out;
+  }
+
+  void at_ms(int64_t ms) {
+    clock_.advance(Seq(clock_.seq().value() + 1), Timestamp(ms * kMs));
+  }
+  void quote(int64_t bid, int64_t ask) {
+    host().on(QuoteIn{kInst, Price(bid), Qty(5), Price(ask), Qty(5)});
+  }
+  void accept(const OrderIntent& i) {
+    host().on(OrderAccepted{i.id, i.account, i.instrument, i.side, i.type, i.tif, i.price,
+                            i.qty});
+  }
+  void replaced(const OrderIntent& i) {
+    host().on(OrderReplaced{i.id, i.account, i.instrument, i.price, i.qty, false});
+  }
+  // Gives `account` a position through a fill against an external order (portfolio first, as
+  // on the bus; the host is not told, as the fill is not of a strategy order id).
+  void set_position(AccountId account, int64_t lots) {
+    const Side side = lots > 0 ? Side::kBuy : Side::kSell;
+    portfolio_->on(Fill{kInst, OrderId(1), kExt, OrderId(2), account, Price(100),
+                        Qty(lots > 0 ? lots : -lots), side, Qty(0), Qty(0)});
+    while (!queue_.empty()) queue_.pop();  // PositionUpdates
+  }
+  std::string hash() {
+    StateHasher h;
+    host().hash_state(h);
+    return h.hex();
+  }
+
+  CoreConfig config_;
+  SimClock clock_;
+  EventQueue queue_{4096};
+  FakeMarket market_;
+  std::optional<Portfolio> portfolio_;
+  std::optional<StrategyHost> host_;
+};
+
+// ---- Market maker ----
+
+TEST_F(HostTest, MarketMakerQuotesBothSidesAroundTheQuoteMid) {
+  config_.strategies.push_back(mm_config());
+  quote(99, 101);
+  const std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], (OrderIntent{IntentKind::kNew, strategy_id(0, 1), AccountId(1), kInst,
+                                 Side::kBuy, OrderType::kLimit, TimeInForce::kGtc, Price(98),
+                                 Qty(10)}));
+  EXPECT_EQ(out[1].side, Side::kSell);
+  EXPECT_EQ(out[1].price, Price(102));
+  EXPECT_EQ(out[1].id, strategy_id(0, 2));
+}
+
+TEST_F(HostTest, MarketMakerRoundsAnOddMidOutwards) {
+  config_.strategies.push_back(mm_config());
+  quote(100, 101);  // mid 100.5
+  const std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].price, Price(98));
+  EXPECT_EQ(out[1].price, Price(103));
+}
+
+TEST_F(HostTest, MarketMakerSendsNoSecondOrderWhilePending) {
+  config_.strategies.push_back(mm_config());
+  quote(99, 101);
+  ASSERT_EQ(intents().size(), 2u);
+  quote(120, 122);  // target moved, but both new orders are still unanswered
+  EXPECT_TRUE(intents().empty());
+}
+
+TEST_F(HostTest, MarketMakerUsesBookMidExcludingItsOwnQuotes) {
+  config_.strategies.push_back(mm_config());
+  quote(99, 101);
+  std::vector<OrderIntent> out = intents();
+  accept(out[0]);
+  accept(out[1]);
+  EXPECT_TRUE(intents().empty());
+  // Only its own quotes in the book: no outside mid, falls back to the quote mid (no change).
+  market_.bids = {LevelView{Price(98), Qty(10), 1}};
+  market_.asks = {LevelView{Price(102), Qty(10), 1}};
+  host().on(BookChanged{kInst});
+  EXPECT_TRUE(intents().empty());
+  // Outside liquidity at 99 (behind nothing) and at 103 behind its own ask: mid 101.
+  market_.bids = {LevelView{Price(99), Qty(4), 1}, LevelView{Price(98), Qty(10), 1}};
+  market_.asks = {LevelView{Price(102), Qty(10), 1}, LevelView{Price(103), Qty(7), 1}};
+  host().on(BookChanged{kInst});
+  out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].kind, IntentKind::kReplace);
+  EXPECT_EQ(out[0].id, strategy_id(0, 1));
+  EXPECT_EQ(out[0].price, Price(99));
+  EXPECT_EQ(out[1].kind, IntentKind::kReplace);
+  EXPECT_EQ(out[1].id, strategy_id(0, 2));
+  EXPECT_EQ(out[1].price, Price(103));
+}
+
+TEST_F(HostTest, MarketMakerSkewsBothQuotesAgainstInventory) {
+  StrategyConfig mm = mm_config();
+  mm.mm.skew_ticks_per_lot = 1;
+  mm.mm.skew_unit_lots = 10;
+  config_.strategies.push_back(mm);
+  host();
+  set_position(AccountId(1), 29);  // trunc(29 / 10) = 2 ticks of skew
+  quote(99, 101);
+  std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].price, Price(96));
+  EXPECT_EQ(out[1].price, Price(100));
+
+  host_.reset();  // fresh host and portfolio
+  host();
+  set_position(AccountId(1), -29);
+  quote(99, 101);
+  out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].price, Price(100));
+  EXPECT_EQ(out[1].price, Price(104));
+}
+
+TEST_F(HostTest, MarketMakerStopsTheSideThatWouldBreachMaxPosition) {
+  StrategyConfig mm = mm_config();
+  mm.mm.max_position = 15;
+  config_.strategies.push_back(mm);
+  host();
+  set_position(AccountId(1), 5);  // a bid of 10 would reach 15: at the limit, allowed
+  quote(99, 101);
+  std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  accept(out[0]);
+  accept(out[1]);
+  EXPECT_TRUE(intents().empty());
+  set_position(AccountId(1), 1);  // now 6: a bid of 10 would reach 16
+  quote(99, 101);
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kCancel);
+  EXPECT_EQ(out[0].id, strategy_id(0, 1));
+  host().on(OrderCancelled{out[0].id, AccountId(1), kInst, Qty(10), CancelReason::kUser});
+  quote(99, 101);
+  EXPECT_TRUE(intents().empty());  // no new bid while long 6
+  // Short side mirrors it: -6 blocks the ask, re-enables the bid.
+  set_position(AccountId(1), -12);
+  quote(99, 101);
+  out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].kind, IntentKind::kNew);
+  EXPECT_EQ(out[0].side, Side::kBuy);
+  EXPECT_EQ(out[1].kind, IntentKind::kCancel);
+  EXPECT_EQ(out[1].id, strategy_id(0, 2));
+}
+
+TEST_F(HostTest, MarketMakerRequotesOnlyWhenTargetMovesPastThreshold) {
+  StrategyConfig mm = mm_config();
+  mm.mm.requote_ticks = 3;
+  config_.strategies.push_back(mm);
+  quote(99, 101);
+  std::vector<OrderIntent> out = intents();
+  accept(out[0]);
+  accept(out[1]);
+  quote(101, 103);  // mid +2: below the threshold
+  EXPECT_TRUE(intents().empty());
+  quote(102, 104);  // mid +3: at the threshold
+  out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].kind, IntentKind::kReplace);
+  EXPECT_EQ(out[0].price, Price(101));
+  EXPECT_EQ(out[1].price, Price(105));
+  replaced(out[0]);
+  replaced(out[1]);
+  EXPECT_TRUE(intents().empty());
+  const MarketMaker& m = std::get<MarketMaker>(host().strategy(0));
+  EXPECT_EQ(m.quote(kInst, Side::kBuy).price, 101);
+  EXPECT_EQ(m.quote(kInst, Side::kBuy).pending, MarketMaker::Pending::kNone);
+}
+
+TEST_F(HostTest, MarketMakerNeverQuotesIntoItsOwnOtherSide) {
+  config_.strategies.push_back(mm_config());
+  quote(99, 101);
+  std::vector<OrderIntent> out = intents();
+  accept(out[0]);
+  accept(out[1]);  // bid 98, ask 102
+  quote(109, 111);  // targets 108 / 112: the bid would cross the resting ask at 102
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, strategy_id(0, 2));
+  EXPECT_EQ(out[0].price, Price(112));
+  replaced(out[0]);  // the ask moved away: now the bid follows
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, strategy_id(0, 1));
+  EXPECT_EQ(out[0].price, Price(108));
+}
+
+TEST_F(HostTest, MarketMakerBacksOffAfterAReject) {
+  config_.strategies.push_back(mm_config());
+  at_ms(0);
+  quote(99, 101);
+  std::vector<OrderIntent> out = intents();
+  host().on(OrderRejected{out[0].id, AccountId(1), kInst, RejectReason::kKillSwitch});
+  EXPECT_TRUE(intents().empty());
+  at_ms(99);
+  quote(99, 101);
+  EXPECT_TRUE(intents().empty());
+  at_ms(100);
+  quote(99, 101);
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].side, Side::kBuy);
+  EXPECT_EQ(out[0].id, strategy_id(0, 3));
+}
+
+TEST_F(HostTest, MarketMakerTracksFillsOfItsQuotes) {
+  config_.strategies.push_back(mm_config());
+  quote(99, 101);
+  std::vector<OrderIntent> out = intents();
+  accept(out[0]);
+  accept(out[1]);
+  const Fill partial{kInst, out[0].id, AccountId(1), OrderId(7), kExt, Price(98), Qty(4),
+                     Side::kSell, Qty(6), Qty(0)};
+  portfolio_->on(partial);
+  host().on(partial);
+  const MarketMaker& m = std::get<MarketMaker>(host().strategy(0));
+  EXPECT_EQ(m.quote(kInst, Side::kBuy).qty, 6);
+  const Fill rest{kInst, out[0].id, AccountId(1), OrderId(8), kExt, Price(98), Qty(6),
+                  Side::kSell, Qty(0), Qty(0)};
+  portfolio_->on(rest);
+  host().on(rest);
+  // Fully filled: the bid slot is free and a new bid goes out at once.
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, IntentKind::kNew);
+  EXPECT_EQ(out[0].side, Side::kBuy);
+}
+
+TEST_F(HostTest, MarketMakerLeavesHaltedInstrumentsAlone) {
+  config_.strategies.push_back(mm_config());
+  market_.halt = true;
+  quote(99, 101);
+  EXPECT_TRUE(intents().empty());
+}
+
+// ---- Momentum ----
+
+class MomentumTest : public HostTest {
+ protected:
+  void prints(int buys, int sells, int64_t qty = 1) {
+    for (int i = 0; i < buys; ++i) host().on(TradeIn{kInst, Price(100), Qty(qty), Side::kBuy});
+    for (int i = 0; i < sells; ++i) host().on(TradeIn{kInst, Price(100), Qty(qty), Side::kSell});
+  }
+  void resolve(const OrderIntent& i) {
+    host().on(OrderCancelled{i.id, i.account, i.instrument, i.qty, CancelReason::kNoLiquidity});
+  }
+};
+
+TEST_F(MomentumTest, FiresMarketOrderOnStrongImbalance) {
+  config_.strategies.push_back(momentum_config());
+  prints(7, 3);  // (7 - 3) / 10 = 0.4 >= 0.3
+  const std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0], (OrderIntent{IntentKind::kNew, strategy_id(0, 1), AccountId(1), kInst,
+                                 Side::kBuy, OrderType::kMarket, TimeInForce::kIoc, Price(0),
+                                 Qty(5)}));
+}
+
+TEST_F(MomentumTest, FiresAtExactlyTheThresholdNotJustBelow) {
+  config_.strategies.push_back(momentum_config());
+  // Quantity-weighted over 10 prints: buys 1299, sells 701 -> 598 / 2000 = 0.299 < 0.3.
+  for (int i = 0; i < 6; ++i) host().on(TradeIn{kInst, Price(100), Qty(100), Side::kSell});
+  host().on(TradeIn{kInst, Price(100), Qty(101), Side::kSell});
+  for (int i = 0; i < 3; ++i) host().on(TradeIn{kInst, Price(100), Qty(433), Side::kBuy});
+  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), 299'000);
+  EXPECT_TRUE(intents().empty());
+
+  host_.reset();
+  // Buys 13, sells 7 -> exactly 0.3: fires.
+  for (int i = 0; i < 7; ++i) host().on(TradeIn{kInst, Price(100), Qty(1), Side::kSell});
+  for (int64_t q : {5, 4, 4}) host().on(TradeIn{kInst, Price(100), Qty(q), Side::kBuy});
+  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), 300'000);
+  EXPECT_EQ(intents().size(), 1u);
+}
+
+TEST_F(MomentumTest, DoesNotFireOnWeakImbalanceOrBeforeTheWindowFills) {
+  config_.strategies.push_back(momentum_config());
+  prints(6, 0);  // 6 prints: window (10) not full
+  EXPECT_TRUE(intents().empty());
+  prints(0, 4);  // (6 - 4) / 10 = 0.2 < 0.3
+  EXPECT_TRUE(intents().empty());
+  const Momentum& m = std::get<Momentum>(host().strategy(0));
+  EXPECT_EQ(m.imbalance_ppm(kInst), 200'000);
+}
+
+TEST_F(MomentumTest, SellsOnStrongSellImbalance) {
+  config_.strategies.push_back(momentum_config());
+  prints(2, 8);
+  const std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].side, Side::kSell);
+}
+
+TEST_F(MomentumTest, RespectsCooldownOnSimulatedTimeAndOneOrderInFlight) {
+  config_.strategies.push_back(momentum_config());  // cooldown 100 ms
+  at_ms(1'000);
+  prints(10, 0);
+  std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 1u);  // only one: the rest of the prints found it in flight
+  prints(1, 0);
+  EXPECT_TRUE(intents().empty());  // still in flight
+  resolve(out[0]);
+  at_ms(1'099);
+  prints(1, 0);
+  EXPECT_TRUE(intents().empty());  // cooling down
+  at_ms(1'100);
+  prints(1, 0);
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  // A full fill (taker leaves 0) also ends the order in flight.
+  host().on(Fill{kInst, OrderId(9), kExt, out[0].id, AccountId(1), Price(100), Qty(5),
+                 Side::kBuy, Qty(0), Qty(0)});
+  const Momentum& m = std::get<Momentum>(host().strategy(0));
+  EXPECT_EQ(m.pending_order(kInst), 0u);
+}
+
+TEST_F(MomentumTest, RespectsMaxPosition) {
+  StrategyConfig s = momentum_config();
+  s.momentum.max_position = 12;
+  s.momentum.cooldown_ms = 0;
+  config_.strategies.push_back(s);
+  host();
+  set_position(AccountId(1), 8);  // +5 would reach 13 > 12
+  prints(10, 0);
+  EXPECT_TRUE(intents().empty());
+  set_position(AccountId(1), -1);  // 7: +5 reaches 12, at the limit
+  prints(1, 0);
+  EXPECT_EQ(intents().size(), 1u);
+}
+
+TEST_F(MomentumTest, TrendFilterBlocksBuyingIntoAFallingMid) {
+  config_.strategies.push_back(momentum_config());
+  for (int k = 0; k < 5; ++k) quote(110 - k, 112 - k);  // mid falling one tick per sample
+  const Momentum& m = std::get<Momentum>(host().strategy(0));
+  EXPECT_DOUBLE_EQ(m.trend_slope(kInst), -1.0);
+  prints(10, 0);
+  EXPECT_TRUE(intents().empty());
+  prints(0, 10);  // selling agrees with the trend
+  EXPECT_EQ(intents().size(), 1u);
+}
+
+TEST(MidTrendTest, SlopeIsExactLeastSquaresOverTheWindow) {
+  MidTrend t(4);
+  EXPECT_EQ(t.slope(), 0.0);
+  t.add(200);
+  EXPECT_EQ(t.slope_sign(), 0);
+  t.add(202);
+  EXPECT_EQ(t.slope(), 1.0);
+  for (int64_t v : {1000, 1000, 1000, 1000}) t.add(v);  // the window forgets older samples
+  EXPECT_EQ(t.slope(), 0.0);
+  EXPECT_EQ(t.slope_sign(), 0);
+  t.add(994);  // 1000 1000 1000 994: fit slope -1.8 half-ticks = -0.9 ticks per sample
+  EXPECT_EQ(t.slope_sign(), -1);
+  EXPECT_DOUBLE_EQ(t.slope(), -0.9);
+}
+
+// ---- Host: routing and timers ----
+
+TEST_F(HostTest, DeliversOnlyTradedInstrumentsAndOwnOrderEvents) {
+  InstrumentConfig other;
+  other.symbol = "OTHER";
+  config_.instruments.push_back(other);
+  StrategyConfig a = mm_config(AccountId(1));
+  a.instruments = {InstrumentId(1)};
+  config_.strategies.push_back(a);
+  config_.strategies.push_back(mm_config(AccountId(2)));  // all instruments
+  quote(99, 101);  // instrument 0: only strategy 1 quotes
+  std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].account, AccountId(2));
+  EXPECT_EQ(out[0].id, strategy_id(1, 1));
+  // A reject of strategy 1's order is not strategy 0's business.
+  host().on(OrderRejected{out[0].id, AccountId(2), kInst, RejectReason::kPriceBand});
+  const MarketMaker& m0 = std::get<MarketMaker>(host().strategy(0));
+  const MarketMaker& m1 = std::get<MarketMaker>(host().strategy(1));
+  EXPECT_EQ(m0.quote(kInst, Side::kBuy).id, 0u);
+  EXPECT_EQ(m1.quote(kInst, Side::kBuy).id, 0u);  // cleared by the reject
+  EXPECT_EQ(m1.quote(kInst, Side::kSell).id, strategy_id(1, 2).value());
+}
+
+TEST_F(HostTest, TimerDueAtTFiresAtAdvanceTimeBeforeTheInput) {
+  StrategyConfig s = mm_config();
+  s.timer_ms = 100;
+  config_.strategies.push_back(s);
+  host().advance_time(Timestamp(0));  // anchors the timers: first due at 100 ms
+  market_.halt = true;
+  quote(99, 101);  // remembered, but halted: nothing sent
+  market_.halt = false;
+  host().advance_time(Timestamp(99 * kMs));
+  EXPECT_TRUE(intents().empty());
+  host().advance_time(Timestamp(100 * kMs));  // due at t: fires before any input stamped t
+  EXPECT_EQ(intents().size(), 2u);
+}
+
+TEST_F(HostTest, TimersFireInDueTimeThenIndexOrder) {
+  StrategyConfig a = mm_config(AccountId(1));
+  a.timer_ms = 100;
+  StrategyConfig b = mm_config(AccountId(2));
+  b.timer_ms = 30;
+  config_.strategies = {a, b};
+  host().advance_time(Timestamp(0));
+  market_.halt = true;
+  quote(99, 101);
+  market_.halt = false;
+  // b is due at 30 (first), a at 100: b's quotes go out first.
+  host().advance_time(Timestamp(100 * kMs));
+  std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].account, AccountId(2));
+  EXPECT_EQ(out[2].account, AccountId(1));
+
+  // Equal due times: lower index first.
+  config_.strategies[1].timer_ms = 100;
+  host_.reset();
+  host().advance_time(Timestamp(0));
+  market_.halt = true;
+  quote(99, 101);
+  market_.halt = false;
+  host().advance_time(Timestamp(100 * kMs));
+  out = intents();
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].account, AccountId(1));
+  EXPECT_EQ(out[2].account, AccountId(2));
+}
+
+TEST_F(HostTest, TimerCatchUpIsBoundedAfterALongGap) {
+  StrategyConfig s = mm_config();
+  s.timer_ms = 1;
+  config_.strategies.push_back(s);
+  host().advance_time(Timestamp(0));
+  EXPECT_EQ(host().next_timer(0), Timestamp(kMs));
+  host().advance_time(Timestamp(10 * kMs + 5));  // 10 periods: all caught up
+  EXPECT_EQ(host().next_timer(0), Timestamp(11 * kMs));
+  // ~36 years of 1 ms periods: 64 firings, then a skip to the first due time after now.
+  const int64_t far = (int64_t{1} << 60) + 5;
+  host().advance_time(Timestamp(far));
+  EXPECT_GT(host().next_timer(0).value(), far);
+  EXPECT_LE(host().next_timer(0).value(), far + kMs);
+  EXPECT_EQ((host().next_timer(0).value() - kMs) % kMs, 0);  // still on its grid
+}
+
+TEST_F(HostTest, HashStateDiffersWhenStateDiffersAndIsCanonical) {
+  config_.strategies.push_back(mm_config());
+  config_.strategies.push_back(momentum_config(AccountId(2)));
+  const std::string empty = hash();
+  quote(99, 101);
+  const std::string quoted = hash();
+  EXPECT_NE(quoted, empty);
+  (void)intents();
+
+  // Momentum windows with the same prints in the same order hash equal whatever the ring offset.
+  StrategyConfig w = momentum_config();
+  w.momentum.window_trades = 2;
+  config_.strategies = {w};
+  host_.reset();
+  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kBuy});
+  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kSell});
+  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kBuy});  // window: sell, buy (offset 1)
+  const std::string shifted = hash();
+  host_.reset();
+  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kSell});
+  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kBuy});  // window: sell, buy (offset 0)
+  EXPECT_EQ(hash(), shifted);
+  host().on(TradeIn{kInst, Price(100), Qty(2), Side::kBuy});
+  EXPECT_NE(hash(), shifted);
+}
+
+}  // namespace
+}  // namespace tape
