@@ -1,19 +1,13 @@
-// `tape run`: scenario -> generator -> sequencer -> core -> recorder -> RocksDB, then a summary.
-// This is the runner: wall-clock latency is measured here, outside the deterministic core.
-#include <chrono>
+// `tape run`: scenario -> generator -> sequencer -> core -> recorder -> RocksDB, then a summary,
+// and on request a Prometheus metrics file and an HTML report.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/progress.h"
-#include "cli/summary.h"
-#include "core/core.h"
-#include "core/sequencer.h"
-#include "sim/generator.h"
-#include "sim/scenario.h"
-#include "store/event_log.h"
+#include "cli/runner.h"
 
 namespace tape {
 namespace {
@@ -25,6 +19,10 @@ struct RunArgs {
   std::vector<std::string> overrides;
   bool json = false;
   bool overwrite = false;
+  bool check_invariants = false;
+  std::string pace = "max";
+  std::string metrics_out;
+  std::string report;
 };
 
 std::string default_data_dir(const Scenario& s, uint64_t seed) {
@@ -32,68 +30,65 @@ std::string default_data_dir(const Scenario& s, uint64_t seed) {
 }
 
 Status write_run_meta(EventLog& log, const Scenario& s, uint64_t seed) {
-  RETURN_IF_ERROR(log.put_meta("scenario", s.canonical_toml));
-  RETURN_IF_ERROR(log.put_meta("scenario_path", s.source));
+  RETURN_IF_ERROR(log.put_meta(kMetaScenario, s.canonical_toml));
+  RETURN_IF_ERROR(log.put_meta(kMetaScenarioPath, s.source));
   RETURN_IF_ERROR(log.put_meta("scenario_name", s.name));
-  return log.put_meta("seed", std::to_string(seed));
+  return log.put_meta(kMetaSeed, std::to_string(seed));
 }
 
-// Drives the whole scenario. Returns the summary, or the first error.
-Result<Summary> run_scenario(const Scenario& scenario, uint64_t seed, EventLog& log) {
-  auto core = std::make_unique<Core>(scenario.core, Recorder::Mode::kSink, &log);
-  Generator generator(scenario, seed, &core->engine());
-  Sequencer sequencer;
-  LatencyHistogram latency;
-  ProgressBar progress("run");
-  const double duration_ns = static_cast<double>(scenario.duration_ms) * 1e6;
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  Timestamp ts;
-  InputBody body;
-  uint64_t n = 0;
-  while (generator.next(ts, body)) {
-    const Input in = sequencer.stamp(ts, body);
-    const auto t0 = Clock::now();
-    RETURN_IF_ERROR(core->process(in));
-    const auto t1 = Clock::now();
-    latency.record(static_cast<uint64_t>((t1 - t0).count()));
-    progress.tick(duration_ns > 0 ? static_cast<double>(in.ts.value()) / duration_ns : 0, ++n);
+// Writes `text` to `path` whole, or reports which file could not be written.
+Status write_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!(f << text) || !f.flush()) return Status::io("cannot write " + path);
   }
-  RETURN_IF_ERROR(core->finish());
-  progress.done();
-  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  Summary s;
-  s.command = "run";
-  s.scenario = scenario.name;
-  s.data_dir = log.dir();
-  s.seed = seed;
-  s.ts_clamped = sequencer.clamped();
-  fill_summary(*core, latency, elapsed, s);
-  RETURN_IF_ERROR(log.put_meta("state_hash", s.state_hash));
-  RETURN_IF_ERROR(log.put_meta("ts_last", std::to_string(core->now().value())));
-  RETURN_IF_ERROR(log.put_meta("summary", summary_json(s)));
-  return s;
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::io("cannot write " + path + ": " + ec.message());
+  return Status::ok();
 }
 
 int run_with(const RunArgs& a) {
+  auto pace = parse_pace(a.pace);
+  if (!pace.is_ok()) return report_error(pace.status());
   auto loaded = load_scenario_file(a.scenario_path, a.overrides);
   if (!loaded.is_ok()) return report_error(loaded.status());
   const Scenario& scenario = loaded.value();
-  const uint64_t seed = a.seed.value_or(scenario.seed);
-  const std::string dir = a.data_dir.empty() ? default_data_dir(scenario, seed) : a.data_dir;
+  RunOptions options;
+  options.seed = a.seed.value_or(scenario.seed);
+  options.check_invariants = a.check_invariants;
+  options.pace = pace.value();
+  const std::string dir = a.data_dir.empty() ? default_data_dir(scenario, options.seed) : a.data_dir;
   LogOptions log_options;
   log_options.sync = scenario.core.recorder.sync;
   log_options.queue_batches_max = scenario.core.recorder.queue_batches_max;
   auto log = EventLog::create(dir, log_options, a.overwrite);
   if (!log.is_ok()) return report_error(log.status());
-  Status st = write_run_meta(*log.value(), scenario, seed);
-  if (!st.is_ok()) return report_error(st);
-  auto summary = run_scenario(scenario, seed, *log.value());
-  if (!summary.is_ok()) return report_error(summary.status());
-  if (a.json) {
-    std::cout << summary_json(summary.value()) << "\n";
-  } else {
-    std::cout << summary_text(summary.value());
+  if (Status st = write_run_meta(*log.value(), scenario, options.seed); !st.is_ok()) {
+    return report_error(st);
+  }
+  auto outcome = run_scenario(scenario, *log.value(), options);
+  if (!outcome.is_ok()) return report_error(outcome.status());
+  const RunOutcome& out = outcome.value();
+  const std::string json = summary_json(out.summary);
+  if (!a.metrics_out.empty()) {
+    if (Status st = write_file(a.metrics_out, prometheus_text(out.metrics, scenario.name));
+        !st.is_ok()) {
+      return report_error(st);
+    }
+  }
+  if (!a.report.empty()) {
+    if (Status st = write_file(a.report, html_report(out.metrics, scenario.name, json));
+        !st.is_ok()) {
+      return report_error(st);
+    }
+  }
+  std::cout << (a.json ? json + "\n" : summary_text(out.summary));
+  if (out.breach) {
+    std::cerr << "tape: invariant '" << out.breach->invariant << "' broken at seq "
+              << out.breach->seq << ": " << out.breach->detail << "\n";
+    return 3;
   }
   return 0;
 }
@@ -117,7 +112,14 @@ int run_command(const std::vector<std::string>& args) {
       "override a scenario key, e.g. --set risk.max_order_qty=500 (repeatable)")(
       "json", po::bool_switch(&a.json), "print the summary as one JSON object")(
       "overwrite", po::bool_switch(&a.overwrite),
-      "replace an existing tape log in --data-dir (never other files)");
+      "replace an existing tape log in --data-dir (never other files)")(
+      "check-invariants", po::bool_switch(&a.check_invariants),
+      "check the engine's invariants after every input; a breach stops the run with exit 3")(
+      "pace", po::value<std::string>(&a.pace),
+      "max (default), realtime, or Nx: simulated time N times faster than the wall clock")(
+      "metrics-out", po::value<std::string>(&a.metrics_out),
+      "write metrics in the Prometheus text format to this file")(
+      "report", po::value<std::string>(&a.report), "write a self-contained HTML report");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;

@@ -100,6 +100,7 @@ std::string summary_json(const Summary& s) {
     o += ",\"outputs_compared\":" + std::to_string(s.outputs_compared);
     o += ",\"state_hash_verified\":" + std::string(s.state_hash_verified ? "true" : "false");
   }
+  if (!s.extra_json.empty()) o += "," + s.extra_json;
   return o + "}";
 }
 

@@ -36,6 +36,8 @@ struct Summary {
   bool verified = false;  // replay --verify passed
   uint64_t outputs_compared = 0;
   bool state_hash_verified = false;
+  // Further members of the JSON object, already rendered ("\"key\":value,..."), or empty.
+  std::string extra_json;
 };
 
 // Fills the counters that come from the core and the latency figures from `latency`.

@@ -31,6 +31,17 @@ class LevelBitmap {
     if (w == 0) summary_[i >> 12] &= ~bit(i >> 6);
   }
 
+  // True when every bit in [lo, hi] is set; false when the range leaves the bitmap.
+  // Precondition: hi - lo < 64 (the range touches at most two words).
+  bool all_set(int64_t lo, int64_t hi) const {
+    if (lo < 0 || static_cast<size_t>(hi) >= bits_) return false;
+    const size_t wl = static_cast<size_t>(lo) >> 6, wh = static_cast<size_t>(hi) >> 6;
+    const uint64_t from_lo = ~uint64_t{0} << (lo & 63);
+    const uint64_t to_hi = ~uint64_t{0} >> (63 - (hi & 63));
+    if (wl == wh) return (words_[wl] & from_lo & to_hi) == (from_lo & to_hi);
+    return (words_[wl] & from_lo) == from_lo && (words_[wh] & to_hi) == to_hi;
+  }
+
   // Lowest set bit >= i, or kNone.
   int64_t next_at_or_above(int64_t i) const {
     if (i < 0) i = 0;

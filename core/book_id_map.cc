@@ -13,7 +13,7 @@ OrderIdMap::OrderIdMap(uint32_t max_entries) {
   mask_ = n - 1;
 }
 
-void OrderIdMap::insert(uint64_t id, uint32_t value) {
+void OrderIdMap::insert_probing(uint64_t id, uint32_t value) {
   TAPE_CHECK(size_ < slots_.size() / 2, "order id map over its load bound");
   Slot carry{id, value, 0};
   for (size_t s = home(id);; s = next(s), ++carry.dist) {

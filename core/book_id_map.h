@@ -38,7 +38,15 @@ class OrderIdMap {
   bool contains(uint64_t id) const { return find(id) != kNilIndex; }
 
   // Precondition: `id` is absent and size() < max_entries.
-  void insert(uint64_t id, uint32_t value);
+  void insert(uint64_t id, uint32_t value) {
+    Slot& slot = slots_[home(id)];
+    if (slot.value == kNilIndex && size_ < slots_.size() / 2) {  // the usual case: home is free
+      slot = Slot{id, value, 0};
+      ++size_;
+      return;
+    }
+    insert_probing(id, value);
+  }
 
   // Removes `id`; returns false when it was absent.
   bool erase(uint64_t id);
@@ -52,6 +60,8 @@ class OrderIdMap {
     uint32_t value = kNilIndex;  // kNilIndex marks an empty slot
     uint32_t dist = 0;           // probe distance from the key's home slot
   };
+
+  void insert_probing(uint64_t id, uint32_t value);
 
   static constexpr size_t kStep = 65;
   size_t home(uint64_t id) const { return ((mix(id >> 6) << 6) | (id & 63)) & mask_; }

@@ -35,6 +35,8 @@ class Core {
   Status process(const Input& in);
   // Closes the last batch and flushes the sink.
   Status finish();
+  // Closes the open batch between inputs (wall-clock flushes of paced runs).
+  Status close_batch() { return recorder_.close_batch(); }
 
   // The outputs derived from the last processed input.
   std::span<const Output> last_outputs() const { return recorder_.current_outputs(); }

@@ -135,12 +135,30 @@ class Engine final : public MarketView {
   RejectReason validate_new(const NewOrderIn& in) const;
   RejectReason validate_replace(const ReplaceIn& in, uint32_t* node) const;
   // Matches `t` against the opposite side; returns the number of fills made.
-  uint32_t match(OrderBook& book, Taker& t);
+  uint32_t match(OrderBook& book, Taker& t) { return crosses(book, t) ? match_slow(book, t) : 0; }
+  // True when `t` would trade against the best level of the opposite side.
+  static bool crosses(const OrderBook& book, const Taker& t) {
+    const Side maker_side = opposite(t.side);
+    if (!book.has_best(maker_side)) return false;
+    if (!t.has_limit) return true;
+    const Price best = book.best_price(maker_side);
+    return t.side == Side::kBuy ? best <= t.limit : best >= t.limit;
+  }
+  uint32_t match_slow(OrderBook& book, Taker& t);
   bool fok_fillable(const OrderBook& book, const Taker& t) const;
   // Rests node `i` (fields set) in `book` and indexes its id.
-  void rest(OrderBook& book, uint32_t i);
+  void rest(OrderBook& book, uint32_t i) {
+    book.rest(i);
+    ids_.insert(pool_[i].id.value(), i);
+    ++counters_.resting;
+  }
   // Forgets a node that left the book: id map entry and pool slot.
-  void release(uint32_t i);
+  void release(uint32_t i) {
+    const bool erased = ids_.erase(pool_[i].id.value());
+    TAPE_CHECK(erased, "released order was not indexed");
+    pool_.free(i);
+    --counters_.resting;
+  }
   void reject(OrderId id, AccountId account, InstrumentId instrument, RejectReason reason);
   void cancelled(OrderId id, AccountId account, InstrumentId instrument, Qty qty,
                  CancelReason reason);

@@ -7,7 +7,7 @@
 
 namespace tape {
 
-uint32_t Engine::match(OrderBook& book, Taker& t) {
+uint32_t Engine::match_slow(OrderBook& book, Taker& t) {
   const Side maker_side = opposite(t.side);
   uint32_t fills = 0;
   while (t.leaves.value() > 0 && fills < fills_per_order_max_ && book.has_best(maker_side)) {
@@ -25,30 +25,12 @@ uint32_t Engine::match(OrderBook& book, Taker& t) {
     if (maker.leaves.value() == 0) release(m);
   }
   counters_.fills += fills;
-  // Matching stops at the first level the taker does not cross, so the book cannot be left
-  // crossed by a remainder that rests at the limit.
-  TAPE_CHECK(!book.has_best(Side::kBuy) || !book.has_best(Side::kSell) ||
-                 book.best_price(Side::kBuy) < book.best_price(Side::kSell),
-             "book crossed after matching");
   return fills;
 }
 
 bool Engine::fok_fillable(const OrderBook& book, const Taker& t) const {
   const Price* limit = t.has_limit ? &t.limit : nullptr;
   return book.fillable(opposite(t.side), limit, t.leaves, fills_per_order_max_) == t.leaves;
-}
-
-void Engine::rest(OrderBook& book, uint32_t i) {
-  book.rest(i);
-  ids_.insert(pool_[i].id.value(), i);
-  ++counters_.resting;
-}
-
-void Engine::release(uint32_t i) {
-  const bool erased = ids_.erase(pool_[i].id.value());
-  TAPE_CHECK(erased, "released order was not indexed");
-  pool_.free(i);
-  --counters_.resting;
 }
 
 void Engine::handle_kill_switch() {

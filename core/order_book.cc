@@ -27,8 +27,7 @@ bool OrderBook::occupied_range(int64_t* lo, int64_t* hi) const {
   return true;
 }
 
-bool OrderBook::can_hold(Price price) const {
-  if (in_ladder(price)) return true;
+bool OrderBook::can_hold_after_growth(Price price) const {
   int64_t lo_idx = 0, hi_idx = 0;
   int64_t lo = price.value(), hi = price.value();
   if (occupied_range(&lo_idx, &hi_idx)) {
@@ -101,6 +100,10 @@ void OrderBook::rest(uint32_t i) {
   } else {
     if (best_ask_ == LevelBitmap::kNone || idx < best_ask_) best_ask_ = idx;
   }
+  // Only resting an order can cross a book; matching must have taken everything it crosses.
+  TAPE_CHECK(best_bid_ == LevelBitmap::kNone || best_ask_ == LevelBitmap::kNone ||
+                 best_bid_ < best_ask_,
+             "book crossed at rest");
 }
 
 void OrderBook::unlink(uint32_t i) {
@@ -191,6 +194,23 @@ size_t OrderBook::depth(Side s, std::span<LevelView> out) const {
 // (books are usually dense near the touch) and the bitmap only jumps gaps.
 template <int kStep>
 size_t OrderBook::walk(int64_t idx, const LevelBitmap& bits, std::span<LevelView> out) const {
+  if (idx == LevelBitmap::kNone || out.empty()) return 0;
+  // Fast path: the first out.size() levels from the best are all occupied (usual near the
+  // touch; one look at the bitmap), so they are copied with no branch per level.
+  const int64_t span = static_cast<int64_t>(out.size());
+  const int64_t far = idx + kStep * (span - 1);
+  if (span <= 64 && bits.all_set(kStep < 0 ? far : idx, kStep < 0 ? idx : far)) {
+    const Level* level = levels_.data() + idx;
+    int64_t price = base_ + idx;
+    for (LevelView *v = out.data(), *end = v + span; v != end; ++v) {
+      v->price = Price(price);
+      v->qty = level->qty;
+      v->orders = level->count;
+      price += kStep;
+      level += kStep;
+    }
+    return out.size();
+  }
   // Locals, not members: the int64 stores into `out` could otherwise alias base_ and
   // level_count_ and force a reload of both per level.
   const Level* levels = levels_.data();

@@ -46,10 +46,11 @@ class OrderBook {
 
   // True when an order at `price` could rest: inside the ladder, or the ladder can re-base/grow
   // so that every resting price and `price` fit in ladder_levels_max levels.
-  bool can_hold(Price price) const;
+  bool can_hold(Price price) const { return in_ladder(price) || can_hold_after_growth(price); }
 
   // Appends node `i` (price, side, leaves > 0 set) at the back of its price level, growing the
-  // ladder when needed. Precondition: can_hold(node.price).
+  // ladder when needed. Precondition: can_hold(node.price), and the order does not cross the
+  // opposite side (TAPE_CHECKed: a crossed book at rest would corrupt every later match).
   void rest(uint32_t i);
   // Removes resting node `i` from its level; the node stays allocated.
   void unlink(uint32_t i);
@@ -104,6 +105,7 @@ class OrderBook {
   }
   // Lowest and highest occupied level indices; false when the book is empty.
   bool occupied_range(int64_t* lo, int64_t* hi) const;
+  bool can_hold_after_growth(Price price) const;
   void regrow(Price price);
   template <int kStep>
   size_t walk(int64_t idx, const LevelBitmap& bits, std::span<LevelView> out) const;

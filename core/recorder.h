@@ -41,6 +41,8 @@ class Recorder {
   Status begin_input(const Input& in);
   // Closes the open batch (if any) and flushes the sink.
   Status finish();
+  // Closes the open batch now (paced runs close on wall time from outside the core).
+  Status close_batch();
 
   // Outputs (bus handlers).
   void on(const OrderAccepted& e) { record(e); }
@@ -63,8 +65,6 @@ class Recorder {
     outputs_.push_back(Output{clock_.seq(), next_k_++, body});
     ++counters_.outputs;
   }
-  Status close_batch();
-
   RecorderOptions options_;
   const SimClock& clock_;
   Mode mode_;

@@ -135,7 +135,7 @@ void Generator::schedule_background(size_t i) {
     due = kNever;
     return;
   }
-  // Arrival times accumulate in double ns (exact to well below 1 ns for 30 simulated days).
+  // Arrival times accumulate in double ns: sub-ns resolution up to 2^52 ns (~52 simulated days).
   arrival_ns_[i] += arrival_rngs_[i].exponential(market_.rate_per_s) * 1e9;
   due = arrival_ns_[i] > static_cast<double>(end_ns_) ? kNever
                                                       : static_cast<int64_t>(arrival_ns_[i]);

@@ -186,6 +186,15 @@ TEST(Scenario, OpenEndedSustainedFollowsDuration) {
   EXPECT_EQ(phase_extra_ticks(s->phases[0]), 60'000u);
 }
 
+// Proves quickstart keeps every phase inside 2 s, so the README's shortened run stays valid.
+TEST(Scenario, QuickstartShortensToTwoSeconds) {
+  const std::string path = std::string(TAPE_SOURCE_DIR) + "/scenarios/quickstart.toml";
+  auto s = load_scenario_file(path, {"scenario.duration_s=2", "risk.max_order_qty=500"});
+  ASSERT_TRUE(s.is_ok()) << s.status().message();
+  EXPECT_EQ(s->duration_ms, 2000);
+  EXPECT_EQ(s->core.risk.max_order_qty, Qty(500));
+}
+
 TEST(Scenario, UnknownKeySuggestsClosest) {
   auto r = parse_scenario_text(kMinimal + "[risk]\nmax_ordr_qty = 5\n", "bad.toml");
   expect_invalid(r, {"bad.toml:8:1", "unknown key 'risk.max_ordr_qty'",

@@ -410,6 +410,18 @@ TEST_F(MomentumTest, RespectsCooldownOnSimulatedTimeAndOneOrderInFlight) {
   EXPECT_EQ(m.pending_order(kInst), 0u);
 }
 
+TEST_F(MomentumTest, CountsEngineFillsAsTradePrints) {
+  config_.strategies.push_back(momentum_config());
+  for (int i = 0; i < 10; ++i) {
+    host().on(Fill{kInst, OrderId(100 + i), kExt, OrderId(200 + i), AccountId(2001), Price(100),
+                   Qty(1), Side::kSell, Qty(0), Qty(0)});
+  }
+  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), -1'000'000);
+  const std::vector<OrderIntent> out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].side, Side::kSell);
+}
+
 TEST_F(MomentumTest, RespectsMaxPosition) {
   StrategyConfig s = momentum_config();
   s.momentum.max_position = 12;

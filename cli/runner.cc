@@ -1,0 +1,142 @@
+#include "cli/runner.h"
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "cli/progress.h"
+#include "core/core.h"
+#include "core/sequencer.h"
+#include "sim/generator.h"
+
+namespace tape {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string percentiles_json(const LatencyHistogram& h) {
+  return "{\"p50\":" + std::to_string(h.percentile(0.5)) + ",\"p95\":" +
+         std::to_string(h.percentile(0.95)) + ",\"p99\":" + std::to_string(h.percentile(0.99)) +
+         ",\"p999\":" + std::to_string(h.percentile(0.999)) + ",\"max\":" +
+         std::to_string(h.max()) + ",\"count\":" + std::to_string(h.count()) + "}";
+}
+
+bool has_intent(std::span<const Output> outputs) {
+  for (const Output& o : outputs) {
+    if (std::holds_alternative<OrderIntent>(o.body)) return true;
+  }
+  return false;
+}
+
+// Sleeps until simulated time `ts` is due on the wall clock, closing the open batch whenever
+// flush_interval of wall time passes without one (paced runs flush on wall time).
+Status wait_for_pace(const Pace& pace, Clock::time_point start, Timestamp ts, int64_t flush_ms,
+                     Clock::time_point& last_flush, Core& core) {
+  if (pace.kind == Pace::Kind::kMax) return Status::ok();
+  const double speed = pace.kind == Pace::Kind::kRealtime ? 1.0 : pace.factor;
+  const auto due = start + std::chrono::nanoseconds(
+                               static_cast<int64_t>(static_cast<double>(ts.value()) / speed));
+  const auto flush_every = std::chrono::milliseconds(std::max<int64_t>(1, flush_ms));
+  while (Clock::now() < due) {
+    std::this_thread::sleep_until(std::min(due, last_flush + flush_every));
+    if (Clock::now() - last_flush >= flush_every) {
+      RETURN_IF_ERROR(core.close_batch());
+      last_flush = Clock::now();
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<Pace> parse_pace(const std::string& text) {
+  if (text == "max") return Pace{};
+  if (text == "realtime") return Pace{Pace::Kind::kRealtime, 1};
+  if (text.size() >= 2 && text.back() == 'x') {
+    char* end = nullptr;
+    const double f = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() + text.size() - 1 && f > 0 && f <= 1e9) {
+      return Pace{Pace::Kind::kFactor, f};
+    }
+  }
+  return Status::usage("--pace must be max, realtime or Nx (e.g. 10x), not '" + text + "'");
+}
+
+std::string metrics_json(const RunMetrics& m) {
+  std::string o = "\"decision_latency_ns\":" + percentiles_json(m.decision_ns) + ",\"stages\":{";
+  for (size_t i = 0; i < kStages; ++i) {
+    o += std::string(i ? "," : "") + "\"" + Core::kStageNames[i] + "\":" +
+         percentiles_json(m.stage_ns[i]);
+  }
+  o += "},\"recorder\":{\"batch_inputs\":" + percentiles_json(m.batch_inputs) +
+       ",\"handoff_ns\":" + percentiles_json(m.handoff_ns) +
+       ",\"flush_ns\":" + percentiles_json(m.flush_ns) + "},";
+  o += "\"queue_depth_max\":" + std::to_string(m.queue_depth_max);
+  return o;
+}
+
+Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
+                                const RunOptions& options) {
+  auto outcome = std::make_unique<RunOutcome>();
+  RunMetrics& metrics = outcome->metrics;
+  MeteredSink sink(log, metrics);
+  StageTimer stage_timer(metrics);
+  auto core = std::make_unique<Core>(scenario.core, Recorder::Mode::kSink, &sink);
+  std::optional<InvariantChecker> checker;
+  if (options.check_invariants) checker.emplace(scenario.core);
+  Generator generator(scenario, options.seed, &core->engine());
+  Sequencer sequencer;
+  ProgressBar progress("run");
+  if (!options.show_progress) progress.done();
+  const double duration_ns = static_cast<double>(scenario.duration_ms) * 1e6;
+  const auto start = Clock::now();
+  auto last_flush = start;
+  Timestamp ts;
+  InputBody body;
+  uint64_t n = 0;
+  while (generator.next(ts, body)) {
+    const Input in = sequencer.stamp(ts, body);
+    RETURN_IF_ERROR(wait_for_pace(options.pace, start, in.ts,
+                                  scenario.core.recorder.flush_interval_ms, last_flush, *core));
+    const bool sampled = options.stage_sample_every != 0 && n % options.stage_sample_every == 0;
+    if (sampled) core->set_probe(&stage_timer);
+    const auto t0 = Clock::now();
+    RETURN_IF_ERROR(core->process(in));
+    const auto ns = static_cast<uint64_t>((Clock::now() - t0).count());
+    if (sampled) core->set_probe(nullptr);
+    metrics.input_ns.record(ns);
+    if (has_intent(core->last_outputs())) metrics.decision_ns.record(ns);
+    metrics.count_sim_time(in.ts.value());
+    progress.tick(duration_ns > 0 ? static_cast<double>(in.ts.value()) / duration_ns : 0, ++n);
+    if (checker) {
+      outcome->breach = checker->after_input(in, *core);
+      if (outcome->breach) break;
+    }
+  }
+  if (checker && !outcome->breach) outcome->breach = checker->at_end(*core);
+  RETURN_IF_ERROR(core->finish());
+  progress.done();
+  metrics.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  metrics.events_in = core->recorder().counters().inputs;
+  metrics.events_out = core->recorder().counters().outputs;
+  metrics.queue_depth_max = core->queue().high_water();
+
+  Summary& s = outcome->summary;
+  s.command = "run";
+  s.scenario = scenario.name;
+  s.data_dir = log.dir();
+  s.seed = options.seed;
+  s.ts_clamped = sequencer.clamped();
+  fill_summary(*core, metrics.input_ns, metrics.elapsed_s, s);
+  s.extra_json = metrics_json(metrics);
+  if (options.check_invariants) {
+    s.extra_json += ",\"invariants\":{\"checked\":" + std::to_string(checker->checked()) +
+                    ",\"ok\":" + (outcome->breach ? "false" : "true") + "}";
+  }
+  RETURN_IF_ERROR(log.put_meta("state_hash", s.state_hash));
+  RETURN_IF_ERROR(log.put_meta("ts_last", std::to_string(core->now().value())));
+  RETURN_IF_ERROR(log.put_meta("summary", summary_json(s)));
+  return std::move(*outcome);
+}
+
+}  // namespace tape

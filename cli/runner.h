@@ -1,0 +1,49 @@
+// The runner: drives a scenario from the generator through the sequencer into the core and the
+// log. It owns everything non-deterministic about a run (wall-clock latency, pacing), which is
+// why it lives outside core/.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/metrics.h"
+#include "cli/summary.h"
+#include "replay/invariants.h"
+#include "sim/scenario.h"
+#include "store/event_log.h"
+
+namespace tape {
+
+// How fast simulated time runs against the wall clock.
+struct Pace {
+  enum class Kind : uint8_t { kMax, kRealtime, kFactor };
+  Kind kind = Kind::kMax;
+  double factor = 1;  // kFactor: simulated seconds per wall second
+};
+// Parses "max", "realtime" or "Nx" (N > 0, e.g. "10x", "0.5x").
+Result<Pace> parse_pace(const std::string& text);
+
+struct RunOptions {
+  uint64_t seed = 1;
+  bool check_invariants = false;  // run the invariant checker after every input
+  Pace pace;
+  // Default: 16. Every this many inputs one is timed per stage (0 = never).
+  uint32_t stage_sample_every = 16;
+  bool show_progress = true;
+};
+
+struct RunOutcome {
+  Summary summary;
+  RunMetrics metrics;
+  std::optional<InvariantBreach> breach;  // set when the invariant checker stopped the run
+};
+
+// Runs `scenario` recording into `log` (which must be empty). Writes the final state hash and
+// summary into the log's meta. Errors are I/O or config problems; an invariant breach is
+// reported in the outcome (the log holds everything up to and including the breaching input).
+Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log, const RunOptions& options);
+
+// The per-stage and recorder figures as JSON members for Summary::extra_json.
+std::string metrics_json(const RunMetrics& m);
+
+}  // namespace tape

@@ -1,0 +1,174 @@
+#include "replay/invariants.h"
+
+#include <algorithm>
+
+#include "core/codec.h"
+
+namespace tape {
+namespace {
+
+InvariantBreach breach(uint64_t seq, const char* name, std::string detail) {
+  return InvariantBreach{seq, name, std::move(detail)};
+}
+
+std::string id_str(OrderId id) { return "order " + std::to_string(id.value()); }
+
+}  // namespace
+
+InvariantChecker::InvariantChecker(const CoreConfig& config, uint64_t full_check_every)
+    : config_(config), full_check_every_(std::max<uint64_t>(1, full_check_every)) {
+  position_.assign(kExternalAccountBase, std::vector<int64_t>(config.instruments.size(), 0));
+  signed_notional_.assign(kExternalAccountBase, 0);
+  account_touched_.assign(kExternalAccountBase, 0);
+}
+
+void InvariantChecker::note_fill_side(AccountId account, InstrumentId instrument, Side side,
+                                      const Fill& f) {
+  if (!is_managed(account)) return;
+  const auto& inst = config_.instruments[instrument.value()];
+  const int64_t notional = f.price.value() * inst.tick_value * inst.lot_size * f.qty.value();
+  position_[account.value()][instrument.value()] += sign(side) * f.qty.value();
+  signed_notional_[account.value()] -= sign(side) * notional;
+  account_touched_[account.value()] = 1;
+}
+
+std::optional<InvariantBreach> InvariantChecker::check_order_event(uint64_t seq,
+                                                                   const OutputBody& body) {
+  if (const auto* a = std::get_if<OrderAccepted>(&body)) {
+    if (open_.count(a->id.value())) {
+      return breach(seq, "one_terminal_state", id_str(a->id) + " accepted while already live");
+    }
+    open_[a->id.value()] = a->qty.value();
+    std::erase(pending_new_, a->id.value());
+    touched_.push_back(a->instrument);
+  } else if (const auto* f = std::get_if<Fill>(&body)) {
+    for (auto [id, leaves] : {std::pair{f->maker, f->maker_leaves}, {f->taker, f->taker_leaves}}) {
+      auto it = open_.find(id.value());
+      if (it == open_.end()) {
+        return breach(seq, "one_terminal_state", "fill on " + id_str(id) + " which is not live");
+      }
+      it->second -= f->qty.value();
+      if (it->second != leaves.value() || it->second < 0) {
+        return breach(seq, "quantity_conserved",
+                      id_str(id) + " has " + std::to_string(it->second) +
+                          " open after the fill, the fill says " + std::to_string(leaves.value()));
+      }
+      if (it->second == 0) open_.erase(it);
+    }
+    const Side maker_side = opposite(f->aggressor);
+    note_fill_side(f->maker_account, f->instrument, maker_side, *f);
+    note_fill_side(f->taker_account, f->instrument, f->aggressor, *f);
+    touched_.push_back(f->instrument);
+  } else if (const auto* c = std::get_if<OrderCancelled>(&body)) {
+    auto it = open_.find(c->id.value());
+    if (it == open_.end()) {
+      return breach(seq, "one_terminal_state", "cancel of " + id_str(c->id) + " which is not live");
+    }
+    if (it->second != c->qty.value()) {
+      return breach(seq, "quantity_conserved",
+                    id_str(c->id) + " cancelled " + std::to_string(c->qty.value()) + " of " +
+                        std::to_string(it->second) + " open");
+    }
+    open_.erase(it);
+    touched_.push_back(c->instrument);
+  } else if (const auto* r = std::get_if<OrderReplaced>(&body)) {
+    auto it = open_.find(r->id.value());
+    if (it == open_.end()) {
+      return breach(seq, "one_terminal_state", "replace of " + id_str(r->id) + " which is not live");
+    }
+    it->second = r->qty.value();
+    touched_.push_back(r->instrument);
+  } else if (const auto* j = std::get_if<OrderRejected>(&body)) {
+    // A reject ends a new order; for a cancel or replace request it changes nothing.
+    auto p = std::find(pending_new_.begin(), pending_new_.end(), j->id.value());
+    if (p != pending_new_.end()) {
+      if (j->reason != RejectReason::kDuplicateOrderId && open_.count(j->id.value())) {
+        return breach(seq, "one_terminal_state", id_str(j->id) + " rejected after it was accepted");
+      }
+      pending_new_.erase(p);
+    }
+  } else if (const auto* d = std::get_if<RiskDecision>(&body)) {
+    if (d->intent.kind == IntentKind::kNew) pending_new_.push_back(d->intent.id.value());
+  }
+  return std::nullopt;
+}
+
+std::optional<InvariantBreach> InvariantChecker::check_accounts(uint64_t seq, const Core& core) {
+  const Portfolio& p = core.portfolio();
+  for (uint32_t a = 0; a < account_touched_.size(); ++a) {
+    if (!account_touched_[a]) continue;
+    const AccountId acct(a);
+    for (uint32_t i = 0; i < position_[a].size(); ++i) {
+      const int64_t have = p.position(acct, InstrumentId(i));
+      if (have != position_[a][i]) {
+        return breach(seq, "position_equals_fills",
+                      "account " + std::to_string(a) + " instrument " + std::to_string(i) +
+                          " position " + std::to_string(have) + ", fills sum to " +
+                          std::to_string(position_[a][i]));
+      }
+    }
+    const int64_t expected = signed_notional_[a] - p.fees(acct).value();
+    if (p.cash(acct).value() != expected) {
+      return breach(seq, "cash_moves_by_fills_and_fees",
+                    "account " + std::to_string(a) + " cash " +
+                        std::to_string(p.cash(acct).value()) + ", fills and fees give " +
+                        std::to_string(expected));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<InvariantBreach> InvariantChecker::after_input(const Input& in, const Core& core) {
+  const uint64_t seq = in.seq.value();
+  if (seq != last_seq_ + 1) {
+    return breach(seq, "seq_contiguous", "expected seq " + std::to_string(last_seq_ + 1));
+  }
+  last_seq_ = seq;
+  ++checked_;
+  if (core.recorder().counters().inputs != seq) {
+    return breach(seq, "nothing_dropped", "recorded " +
+                                              std::to_string(core.recorder().counters().inputs) +
+                                              " inputs by seq " + std::to_string(seq));
+  }
+  pending_new_.clear();
+  touched_.clear();
+  if (const auto* o = std::get_if<NewOrderIn>(&in.body)) pending_new_.push_back(o->id.value());
+  bool had_fill = false;
+  for (const Output& out : core.last_outputs()) {
+    if (auto b = check_order_event(seq, out.body)) return b;
+    had_fill |= std::holds_alternative<Fill>(out.body);
+  }
+  if (!pending_new_.empty()) {
+    return breach(seq, "one_terminal_state",
+                  id_str(OrderId(pending_new_.front())) + " was submitted and got no response");
+  }
+  for (InstrumentId inst : touched_) {
+    const TopOfBook top = core.engine().top(inst);
+    if (top.has_bid && top.has_ask && top.bid >= top.ask) {
+      return breach(seq, "book_not_crossed",
+                    "instrument " + std::to_string(inst.value()) + " bid " +
+                        std::to_string(top.bid.value()) + " >= ask " + std::to_string(top.ask.value()));
+    }
+  }
+  if (had_fill) {
+    if (auto b = check_accounts(seq, core)) return b;
+  }
+  if (seq % full_check_every_ == 0) {
+    const std::string msg = core.engine().check_invariants();
+    if (!msg.empty()) return breach(seq, "book_consistent", msg);
+  }
+  return std::nullopt;
+}
+
+std::optional<InvariantBreach> InvariantChecker::at_end(const Core& core) {
+  const std::string msg = core.engine().check_invariants();
+  if (!msg.empty()) return breach(last_seq_, "book_consistent", msg);
+  if (core.engine().counters().resting != open_.size()) {
+    return breach(last_seq_, "one_terminal_state",
+                  std::to_string(open_.size()) + " orders live by the outputs, " +
+                      std::to_string(core.engine().counters().resting) + " resting in the books");
+  }
+  return std::nullopt;
+}
+
+}  // namespace tape
