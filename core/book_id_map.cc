@@ -7,7 +7,7 @@
 namespace tape {
 
 OrderIdMap::OrderIdMap(uint32_t max_entries) {
-  size_t n = 128;  // at least two probe strides
+  size_t n = 128;
   while (n < 2 * static_cast<size_t>(max_entries)) n <<= 1;
   slots_.resize(n);
   mask_ = n - 1;

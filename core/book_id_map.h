@@ -4,13 +4,14 @@
 // operation allocates. Each slot stores its distance from home (in what would be padding), so
 // a lookup of an absent id and a deletion's backward shift stop early without rehashing.
 //
-// Order ids on inputs are arbitrary uint64. The home slot keeps runs of 64 consecutive ids in
-// 64 consecutive slots (sequential ids touch neighbouring cache lines, instead of one cache miss
-// per id in a table far larger than L2) and scatters the runs with a 64-bit mixer. Collisions
-// probe with a stride of kStep = 65 slots: coprime with the power-of-two size, so the probe
-// chain visits every slot and all of linear probing's rules hold along it, but a run that lands
-// on another run moves on as a block to an unrelated region instead of cascading through its
-// neighbours. The map is never iterated into an output or a hash (DESIGN §3 rule 3).
+// Order ids on inputs are arbitrary uint64. The home slot keeps runs of 256 consecutive ids in
+// 256 consecutive slots (one 4 KiB page: sequential ids touch neighbouring cache lines and few
+// pages, instead of a cache and TLB miss per id in a table far larger than L2) and scatters the
+// runs with a 64-bit mixer. Collisions probe with a stride of kStep = 257 slots: odd, so coprime
+// with the power-of-two size and the probe chain visits every slot (all of linear probing's
+// rules hold along it), and longer than a run, so a run that lands on another moves on as a
+// block to an unrelated region instead of cascading through its neighbours. The map is never
+// iterated into an output or a hash (DESIGN §3 rule 3).
 #pragma once
 
 #include <cstdint>
@@ -63,8 +64,8 @@ class OrderIdMap {
 
   void insert_probing(uint64_t id, uint32_t value);
 
-  static constexpr size_t kStep = 65;
-  size_t home(uint64_t id) const { return ((mix(id >> 6) << 6) | (id & 63)) & mask_; }
+  static constexpr size_t kStep = 257;
+  size_t home(uint64_t id) const { return (mix(id >> 8) + (id & 255)) & mask_; }
   size_t next(size_t s) const { return (s + kStep) & mask_; }
   static uint64_t mix(uint64_t x) {  // splitmix64 finalizer
     x ^= x >> 30;

@@ -42,7 +42,9 @@
 // validation and outputs as external orders; rejected decisions are ignored (Risk reported them).
 //
 // Bounds: resting orders <= EngineOptions::order_pool_capacity (all books together); ladder
-// span per book <= ladder_levels_max ticks; events per order <= fills_per_order_max + 3.
+// span per book <= ladder_levels_max ticks; events per order <= fills_per_order_max + 3; a
+// kill switch publishes one cancel per resting managed order (+ one BookChanged per book), so
+// the event queue must cover the managed orders that can rest at once.
 // Memory is allocated in the constructor; only a ladder re-base/growth allocates later.
 // Thread: the core thread only.
 #pragma once

@@ -87,7 +87,6 @@ void OrderBook::rest(uint32_t i) {
   node.prev = level.tail;
   if (level.tail == kNilIndex) {
     level.head = i;
-    bitmap(node.side).set(static_cast<size_t>(idx));
   } else {
     (*pool_)[level.tail].next = i;
   }
@@ -95,10 +94,13 @@ void OrderBook::rest(uint32_t i) {
   level.qty += node.leaves;
   ++level.count;
   ++orders_;
+  // Branch-free where the outcome is a coin flip on random flow: setting an already set bit is
+  // harmless, and the new best is a select.
+  bitmap(node.side).set(static_cast<size_t>(idx));
   if (node.side == Side::kBuy) {
-    if (best_bid_ == LevelBitmap::kNone || idx > best_bid_) best_bid_ = idx;
+    best_bid_ = idx > best_bid_ ? idx : best_bid_;  // kNone (-1) is below every index
   } else {
-    if (best_ask_ == LevelBitmap::kNone || idx < best_ask_) best_ask_ = idx;
+    best_ask_ = ((best_ask_ == LevelBitmap::kNone) | (idx < best_ask_)) ? idx : best_ask_;
   }
   // Only resting an order can cross a book; matching must have taken everything it crosses.
   TAPE_CHECK(best_bid_ == LevelBitmap::kNone || best_ask_ == LevelBitmap::kNone ||

@@ -57,8 +57,8 @@ void Portfolio::book_side(AccountId account, const Fill& fill, Side side, int64_
   const int64_t s = sign(side);
   const int64_t qty = fill.qty.value();
   const int64_t fill_notional = notional(cfg, fill.price, fill.qty).value();
-  const int64_t fee = div_round_half_away(static_cast<__int128>(fill_notional) * fee_ppm,
-                                          1'000'000);
+  const int64_t fee =
+      div_round_half_away(static_cast<__int128>(fill_notional) * fee_ppm, 1'000'000);
   acct.cash += -s * fill_notional - fee;
   h.fees += fee;
 
@@ -67,9 +67,8 @@ void Portfolio::book_side(AccountId account, const Fill& fill, Side side, int64_
   if (h.position != 0 && (h.position > 0) != (s > 0)) {
     const int64_t held = h.position > 0 ? h.position : -h.position;
     const int64_t closed = qty < held ? qty : held;
-    const int64_t removed = closed == held
-                                ? h.cost
-                                : div_round_half_away(static_cast<__int128>(h.cost) * closed, held);
+    const int64_t removed =
+        closed == held ? h.cost : div_round_half_away(static_cast<__int128>(h.cost) * closed, held);
     h.realized += -s * notional(cfg, fill.price, Qty(closed)).value() - removed;
     h.cost -= removed;
     h.position += s * closed;
@@ -178,11 +177,22 @@ Money Portfolio::total_pnl() const {
   return Money(sum);
 }
 
+bool Portfolio::has_book(const Account& account) {
+  if (account.cash != 0) return true;
+  for (const Holding& x : account.holdings) {
+    if (x.position != 0 || x.cost != 0 || x.realized != 0 || x.fees != 0) return true;
+  }
+  return false;
+}
+
 void Portfolio::hash_state(StateHasher& h) const {
   h.tag("portfolio");
+  uint32_t n = 0;
+  for (const Account& acct : accounts_) n += has_book(acct) ? 1 : 0;
+  h.u32(n);
   for (uint32_t a = 0; a < accounts_.size(); ++a) {
     const Account& acct = accounts_[a];
-    if (acct.holdings.empty()) continue;
+    if (!has_book(acct)) continue;
     h.u32(a);
     h.i64(acct.cash);
     for (const Holding& x : acct.holdings) {
@@ -199,6 +209,50 @@ void Portfolio::hash_state(StateHasher& h) const {
     h.u8(m.has_mid);
     h.i64(m.mid);
   }
+}
+
+namespace {
+
+bool read_flag(StateReader& r) {
+  const uint8_t v = r.u8();
+  if (v > 1) r.fail("flag out of range");
+  return v == 1;
+}
+
+}  // namespace
+
+Status Portfolio::restore_state(StateReader& r) {
+  r.expect_tag("portfolio");
+  const uint32_t n = r.u32();
+  if (n > kExternalAccountBase) r.fail("more accounts than managed ids");
+  int64_t previous = -1;
+  for (uint32_t k = 0; k < n && r.ok(); ++k) {
+    const uint32_t a = r.u32();
+    if (a >= kExternalAccountBase || int64_t{a} <= previous) {
+      r.fail("portfolio account id out of range or order");
+      break;
+    }
+    previous = a;
+    Account& acct = accounts_[a];
+    acct.cash = r.i64();
+    acct.holdings.resize(instruments_.size());
+    for (Holding& x : acct.holdings) {
+      x.position = r.i64();
+      x.cost = r.i64();
+      x.realized = r.i64();
+      x.fees = r.i64();
+      if (x.position == 0 && x.cost != 0) r.fail("flat holding with a cost basis");
+    }
+    if (r.ok() && !has_book(acct)) r.fail("portfolio account listed with an empty book");
+  }
+  r.expect_tag("marks");
+  for (Mark& m : marks_) {
+    m.has_trade = read_flag(r);
+    m.trade = r.i64();
+    m.has_mid = read_flag(r);
+    m.mid = r.i64();
+  }
+  return r.status();
 }
 
 }  // namespace tape

@@ -34,6 +34,8 @@
 #include "core/event_queue.h"
 #include "core/events.h"
 #include "core/state_hash.h"
+#include "core/state_reader.h"
+#include "core/status.h"
 
 namespace tape {
 
@@ -55,21 +57,26 @@ class Portfolio {
 
   // Read side. Unknown/unmanaged accounts and unknown instruments read as 0.
   int64_t position(AccountId account, InstrumentId instrument) const;
-  Money cash(AccountId account) const;                  // all instruments, after fees
-  Money fees(AccountId account) const;                  // all instruments, cumulative
+  Money cash(AccountId account) const;  // all instruments, after fees
+  Money fees(AccountId account) const;  // all instruments, cumulative
   Money fees(AccountId account, InstrumentId instrument) const;
-  Money realized_pnl(AccountId account) const;          // all instruments, before fees
+  Money realized_pnl(AccountId account) const;  // all instruments, before fees
   Money realized_pnl(AccountId account, InstrumentId instrument) const;
-  Money unrealized_pnl(AccountId account) const;        // at the current marks
+  Money unrealized_pnl(AccountId account) const;  // at the current marks
   // Sum over managed accounts of realized + unrealized - fees.
   Money total_pnl() const;
   // False while an instrument has seen neither a trade nor a valid quote.
   bool has_mark(InstrumentId instrument) const;
   Price mark(InstrumentId instrument) const;
 
-  // Canonical order: per managed account with holdings, in id order: account id, cash, then per
-  // instrument in id order: position, cost, realized, fees; then per instrument the mark state.
+  // Canonical order: the count of managed accounts with a non-zero book, then each in id order:
+  // account id, cash, then per instrument in id order: position, cost, realized, fees; then per
+  // instrument the mark state. An account whose every figure is 0 is left out: it reads as none.
   void hash_state(StateHasher& h) const;
+  // Reads back what hash_state wrote into a freshly constructed Portfolio with the same config.
+  // Validates account ids (managed, ascending), flags and that a flat holding has no cost;
+  // fails the reader (and returns its status) otherwise.
+  Status restore_state(StateReader& r);
 
  private:
   struct Holding {
@@ -93,6 +100,7 @@ class Portfolio {
   void book_side(AccountId account, const Fill& fill, Side side, int64_t fee_ppm);
   const Holding* holding(AccountId account, InstrumentId instrument) const;
   int64_t unit_notional(InstrumentId instrument) const;  // notional of one lot at the mark
+  static bool has_book(const Account& account);          // any figure non-zero
 
   std::vector<InstrumentConfig> instruments_;
   FeeConfig fees_config_;

@@ -1,6 +1,7 @@
 #include "core/risk.h"
 
 #include <algorithm>
+#include <string>
 
 #include "core/status.h"
 
@@ -78,8 +79,8 @@ bool Risk::notional_ok(const OrderIntent& intent) const {
     price = ref->value();
   }
   const InstrumentConfig& cfg = instruments_[intent.instrument.value()];
-  const __int128 n = static_cast<__int128>(price) * cfg.tick_value * cfg.lot_size *
-                     intent.qty.value();
+  const __int128 n =
+      static_cast<__int128>(price) * cfg.tick_value * cfg.lot_size * intent.qty.value();
   return n <= limits_.max_notional.value();
 }
 
@@ -96,9 +97,9 @@ bool Risk::position_ok(const OrderIntent& intent) const {
   const Exposure* e = find_exposure(intent.account, intent.instrument);
   const int64_t position = e ? e->position : 0;
   const int64_t open_same = e ? e->open[static_cast<int>(side)] : 0;
-  const __int128 worst = static_cast<__int128>(position) +
-                         static_cast<__int128>(sign(side)) *
-                             (open_same - replaced_open + intent.qty.value());
+  const __int128 worst =
+      static_cast<__int128>(position) +
+      static_cast<__int128>(sign(side)) * (open_same - replaced_open + intent.qty.value());
   const __int128 magnitude = worst < 0 ? -worst : worst;
   return magnitude <= limits_.position_limit;
 }
@@ -194,9 +195,12 @@ int64_t Risk::open_qty(AccountId account, InstrumentId instrument, Side side) co
 void Risk::set_open(std::map<uint64_t, OpenOrder>::iterator it, int64_t open_qty) {
   OpenOrder& o = it->second;
   Exposure& e = exposure(o.account, o.instrument);
-  e.open[static_cast<int>(o.side)] += open_qty - o.open_qty;
-  o.open_qty = open_qty;
-  if (open_qty <= 0) open_orders_.erase(it);
+  // A non-positive quantity closes the order: it must take nothing out of the totals that it
+  // did not put in (an intent with qty <= 0 is approved here and rejected by the engine).
+  const int64_t open = open_qty > 0 ? open_qty : 0;
+  e.open[static_cast<int>(o.side)] += open - o.open_qty;
+  o.open_qty = open;
+  if (open == 0) open_orders_.erase(it);
 }
 
 void Risk::on(const Fill& fill) {
@@ -246,6 +250,24 @@ void Risk::on(const OrderRejected& rejected) {
 
 // ---- State ----
 
+namespace {
+
+bool read_flag(StateReader& r) {
+  const uint8_t v = r.u8();
+  if (v > 1) r.fail("flag out of range");
+  return v == 1;
+}
+
+// StateReader::v<T>() keeps only the low bits of a 32-bit id; these must fit whole.
+template <typename Id>
+Id read_id32(StateReader& r) {
+  const uint64_t v = r.u64();
+  if (v > UINT32_MAX) r.fail("id out of range");
+  return Id(static_cast<uint32_t>(v));
+}
+
+}  // namespace
+
 void Risk::hash_state(StateHasher& h) const {
   h.tag("risk");
   h.u8(kill_switch_);
@@ -256,8 +278,14 @@ void Risk::hash_state(StateHasher& h) const {
     h.i64(r.mid);
   }
   h.tag("exposures");
+  auto exposed = [](const std::vector<Exposure>& v) {
+    return std::any_of(v.begin(), v.end(), [](const Exposure& e) {
+      return e.position != 0 || e.open[0] != 0 || e.open[1] != 0;
+    });
+  };
+  h.u32(static_cast<uint32_t>(std::count_if(exposures_.begin(), exposures_.end(), exposed)));
   for (uint32_t a = 0; a < exposures_.size(); ++a) {
-    if (exposures_[a].empty()) continue;
+    if (!exposed(exposures_[a])) continue;
     h.u32(a);
     for (const Exposure& e : exposures_[a]) {
       h.i64(e.position);
@@ -276,6 +304,8 @@ void Risk::hash_state(StateHasher& h) const {
     h.u8(o.accepted);
   }
   h.tag("buckets");
+  h.u32(static_cast<uint32_t>(
+      std::count_if(buckets_.begin(), buckets_.end(), [](const Bucket& b) { return b.started; })));
   for (uint32_t a = 0; a < buckets_.size(); ++a) {
     const Bucket& b = buckets_[a];
     if (!b.started) continue;
@@ -288,6 +318,115 @@ void Risk::hash_state(StateHasher& h) const {
   h.u64(counters_.checked);
   h.u64(counters_.approved);
   for (uint64_t c : counters_.rejects_by_reason) h.u64(c);
+}
+
+Status Risk::restore_state(StateReader& r) {
+  r.expect_tag("risk");
+  kill_switch_ = read_flag(r);
+  for (Reference& ref : references_) {
+    ref.has_trade = read_flag(r);
+    ref.trade = r.i64();
+    ref.has_mid = read_flag(r);
+    ref.mid = r.i64();
+  }
+  restore_exposures(r);
+  restore_open_orders(r);
+  restore_buckets(r);
+  r.expect_tag("counters");
+  counters_.checked = r.u64();
+  counters_.approved = r.u64();
+  for (uint64_t& c : counters_.rejects_by_reason) c = r.u64();
+  return r.status();
+}
+
+void Risk::restore_exposures(StateReader& r) {
+  r.expect_tag("exposures");
+  const uint32_t n = r.u32();
+  if (n > kExternalAccountBase) r.fail("more exposed accounts than managed ids");
+  int64_t previous = -1;
+  for (uint32_t k = 0; k < n && r.ok(); ++k) {
+    const uint32_t a = r.u32();
+    if (a >= kExternalAccountBase || int64_t{a} <= previous) {
+      r.fail("exposure account id out of range or order");
+      return;
+    }
+    previous = a;
+    bool any = false;
+    std::vector<Exposure>& per_instrument = exposures_[a];
+    per_instrument.resize(instruments_.size());
+    for (Exposure& e : per_instrument) {
+      e.position = r.i64();
+      e.open[0] = r.i64();
+      e.open[1] = r.i64();
+      any = any || e.position != 0 || e.open[0] != 0 || e.open[1] != 0;
+    }
+    if (!any) r.fail("exposure listed with no position or open quantity");
+  }
+}
+
+void Risk::restore_open_orders(StateReader& r) {
+  r.expect_tag("open_orders");
+  const uint64_t n = r.u64();
+  // Rebuild the per-side totals from the orders and check them against the exposures read.
+  std::vector<std::vector<Exposure>> open_sums(exposures_.size());
+  uint64_t previous = 0;
+  for (uint64_t k = 0; k < n && r.ok(); ++k) {
+    const uint64_t id = r.u64();
+    OpenOrder o;
+    o.account = read_id32<AccountId>(r);
+    o.instrument = read_id32<InstrumentId>(r);
+    const uint8_t side = r.u8();
+    o.side = static_cast<Side>(side);
+    o.open_qty = r.i64();
+    o.accepted = read_flag(r);
+    if (!r.ok()) return;
+    if ((k > 0 && id <= previous) || !is_managed(o.account) ||
+        o.instrument.value() >= instruments_.size() || side > 1 || o.open_qty <= 0) {
+      r.fail("open order " + std::to_string(id) + " invalid");
+      return;
+    }
+    previous = id;
+    open_orders_.emplace_hint(open_orders_.end(), id, o);
+    std::vector<Exposure>& sums = open_sums[o.account.value()];
+    if (sums.empty()) sums.resize(instruments_.size());
+    sums[o.instrument.value()].open[side] += o.open_qty;
+  }
+  for (uint32_t a = 0; a < exposures_.size() && r.ok(); ++a) {
+    for (uint32_t i = 0; i < instruments_.size(); ++i) {
+      const Exposure* e = find_exposure(AccountId(a), InstrumentId(i));
+      for (int side = 0; side < 2; ++side) {
+        const int64_t want = open_sums[a].empty() ? 0 : open_sums[a][i].open[side];
+        if ((e ? e->open[side] : 0) != want) {
+          r.fail("open quantity of account " + std::to_string(a) + " disagrees with its orders");
+          return;
+        }
+      }
+    }
+  }
+}
+
+void Risk::restore_buckets(StateReader& r) {
+  r.expect_tag("buckets");
+  const uint32_t n = r.u32();
+  if (n > kExternalAccountBase) r.fail("more token buckets than managed ids");
+  const int64_t capacity = limits_.rate_limit_burst * kMilliPerToken;
+  int64_t previous = -1;
+  for (uint32_t k = 0; k < n && r.ok(); ++k) {
+    const uint32_t a = r.u32();
+    Bucket b;
+    b.started = true;
+    b.milli_tokens = r.i64();
+    b.remainder = r.i64();
+    b.last_ns = r.i64();
+    if (!r.ok()) return;
+    if (a >= kExternalAccountBase || int64_t{a} <= previous || b.milli_tokens < 0 ||
+        b.milli_tokens > capacity || b.remainder < 0 || b.remainder >= kRefillUnitsPerMilli) {
+      r.fail("token bucket of account " + std::to_string(a) + " invalid");
+      return;
+    }
+    previous = a;
+    buckets_[a] = b;
+  }
 }
 
 }  // namespace tape

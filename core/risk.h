@@ -46,6 +46,8 @@
 #include "core/event_queue.h"
 #include "core/events.h"
 #include "core/state_hash.h"
+#include "core/state_reader.h"
+#include "core/status.h"
 
 namespace tape {
 
@@ -70,7 +72,7 @@ class Risk {
   bool kill_switch() const { return kill_switch_; }
 
   struct Counters {
-    uint64_t checked = 0;   // intents seen, cancels included
+    uint64_t checked = 0;  // intents seen, cancels included
     uint64_t approved = 0;
     std::array<uint64_t, 32> rejects_by_reason{};  // indexed by RejectReason value
   };
@@ -81,10 +83,15 @@ class Risk {
   int64_t position(AccountId account, InstrumentId instrument) const;
   int64_t open_qty(AccountId account, InstrumentId instrument, Side side) const;
 
-  // Canonical order: kill switch; reference state per instrument; per managed account with
-  // exposure (id order): per instrument position, open buy, open sell; open orders in id order;
-  // token buckets of accounts that have one (id order); counters.
+  // Canonical order: kill switch; reference state per instrument; the count of managed
+  // accounts with a non-zero exposure, then each (id order): id, per instrument position, open
+  // buy, open sell; open orders in id order; the count of started token buckets, then each (id
+  // order); counters. All-zero exposures are left out: they behave as none.
   void hash_state(StateHasher& h) const;
+  // Reads back what hash_state wrote into a freshly constructed Risk with the same config.
+  // Validates account and instrument ids, enums, bucket levels and that the open orders add up
+  // to the exposures' open quantities; fails the reader (and returns its status) otherwise.
+  Status restore_state(StateReader& r);
 
  private:
   struct Exposure {
@@ -123,15 +130,20 @@ class Risk {
   // Sets an order's open quantity; 0 removes it. Keeps the per-side totals in step.
   void set_open(std::map<uint64_t, OpenOrder>::iterator it, int64_t open_qty);
 
+  // Sections of restore_state, in hash_state order.
+  void restore_exposures(StateReader& r);
+  void restore_open_orders(StateReader& r);
+  void restore_buckets(StateReader& r);
+
   std::vector<InstrumentConfig> instruments_;
   RiskLimits limits_;
   const SimClock& clock_;
   EventQueue& queue_;
   bool kill_switch_ = false;
-  std::vector<Reference> references_;                // by instrument id
-  std::vector<std::vector<Exposure>> exposures_;     // by managed account id, then instrument
-  std::vector<Bucket> buckets_;                      // by managed account id
-  std::map<uint64_t, OpenOrder> open_orders_;        // managed orders by id (ordered: hashed)
+  std::vector<Reference> references_;             // by instrument id
+  std::vector<std::vector<Exposure>> exposures_;  // by managed account id, then instrument
+  std::vector<Bucket> buckets_;                   // by managed account id
+  std::map<uint64_t, OpenOrder> open_orders_;     // managed orders by id (ordered: hashed)
   Counters counters_;
 };
 

@@ -2,12 +2,9 @@
 
 #include <cstring>
 
+#include <xxhash.h>
+
 namespace tape {
-
-StateHasher::StateHasher() : state_(XXH3_createState()) { XXH3_128bits_reset(state_); }
-StateHasher::~StateHasher() { XXH3_freeState(state_); }
-
-void StateHasher::bytes(const void* p, size_t n) { XXH3_128bits_update(state_, p, n); }
 
 void StateHasher::u32(uint32_t v) {
   uint8_t b[4];
@@ -32,8 +29,10 @@ void StateHasher::str(std::string_view s) {
   bytes(s.data(), s.size());
 }
 
-std::string StateHasher::hex() const {
-  XXH128_hash_t h = XXH3_128bits_digest(state_);
+std::string StateHasher::hex() const { return hash_hex(buf_); }
+
+std::string hash_hex(std::string_view bytes) {
+  const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
   static const char* kDigits = "0123456789abcdef";
   std::string out(32, '0');
   for (int i = 0; i < 16; ++i) {

@@ -1,13 +1,12 @@
-// Streaming hash over a canonical encoding of core state: each component feeds its fields in a
+// The canonical encoding of core state, and its hash. Each component writes its fields in a
 // documented order as fixed-width little-endian integers, never raw struct memory (DESIGN §3
-// rule 5). Two equal states hash equal whatever path led to them. XXH3-128.
+// rule 5). The bytes are the body of a snapshot (restored by StateReader, core/state_reader.h);
+// the state hash is XXH3-128 over them, so two equal states hash equal whatever path led there.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <xxhash.h>
 
 #include "core/types.h"
 
@@ -15,8 +14,7 @@ namespace tape {
 
 class StateHasher {
  public:
-  StateHasher();
-  ~StateHasher();
+  StateHasher() = default;
   StateHasher(const StateHasher&) = delete;
   StateHasher& operator=(const StateHasher&) = delete;
 
@@ -32,12 +30,17 @@ class StateHasher {
   template <typename Tag, typename Rep>
   void v(Strong<Tag, Rep> s) { u64(static_cast<uint64_t>(s.value())); }
 
-  // 32 lowercase hex digits.
+  // 32 lowercase hex digits of the hash of everything written so far.
   std::string hex() const;
+  // The canonical encoding written so far.
+  const std::string& bytes() const { return buf_; }
 
  private:
-  void bytes(const void* p, size_t n);
-  XXH3_state_t* state_;
+  void bytes(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
+  std::string buf_;
 };
+
+// XXH3-128 of `bytes` as 32 lowercase hex digits.
+std::string hash_hex(std::string_view bytes);
 
 }  // namespace tape

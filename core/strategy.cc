@@ -1,5 +1,7 @@
 #include "core/strategy.h"
 
+#include <string>
+
 #include "core/status.h"
 
 namespace tape {
@@ -44,6 +46,12 @@ OrderId StrategyContext::next_id() {
   return OrderId(kStrategyOrderIdBase + (uint64_t{index_} << kOrderIndexShift) + sent_);
 }
 
+bool StrategyContext::issued(OrderId id) const {
+  if (strategy_index_of(id) != int64_t{index_}) return false;
+  const uint64_t n = id.value() - kStrategyOrderIdBase - (uint64_t{index_} << kOrderIndexShift);
+  return n >= 1 && n <= sent_;
+}
+
 OrderId StrategyContext::send_limit(InstrumentId instrument, Side side, Price price, Qty qty,
                                     TimeInForce tif) {
   const OrderId id = next_id();
@@ -52,11 +60,10 @@ OrderId StrategyContext::send_limit(InstrumentId instrument, Side side, Price pr
   return id;
 }
 
-OrderId StrategyContext::send_market(InstrumentId instrument, Side side, Qty qty,
-                                     TimeInForce tif) {
+OrderId StrategyContext::send_market(InstrumentId instrument, Side side, Qty qty, TimeInForce tif) {
   const OrderId id = next_id();
-  queue_.publish(OrderIntent{IntentKind::kNew, id, account_, instrument, side,
-                             OrderType::kMarket, tif, Price(0), qty});
+  queue_.publish(OrderIntent{IntentKind::kNew, id, account_, instrument, side, OrderType::kMarket,
+                             tif, Price(0), qty});
   return id;
 }
 
@@ -112,10 +119,9 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
       TAPE_CHECK(id.value() < n_instruments, "strategy trades an unknown instrument");
       traded[id.value()] = 1;
     }
-    slots_.push_back(Slot{
-        StrategyContext(uint32_t(i), sc.account, clock, market, portfolio, queue),
-        make_strategy(sc, n_instruments), std::move(traded),
-        sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0, 0, 0});
+    slots_.push_back(Slot{StrategyContext(uint32_t(i), sc.account, clock, market, portfolio, queue),
+                          make_strategy(sc, n_instruments), std::move(traded),
+                          sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0, 0, 0});
   }
 }
 
@@ -153,8 +159,8 @@ void StrategyHost::on(const BookChanged& changed) {
 void StrategyHost::on(const Fill& fill) {
   const TradeIn print{fill.instrument, fill.price, fill.qty, fill.aggressor};
   for (Slot& s : slots_) {
-    const bool own = owns(s, fill.maker, fill.maker_account) ||
-                     owns(s, fill.taker, fill.taker_account);
+    const bool own =
+        owns(s, fill.maker, fill.maker_account) || owns(s, fill.taker, fill.taker_account);
     if (own) std::visit([&](auto& strat) { strat.on_fill(s.ctx, fill); }, s.strategy);
     if (trades(s, fill.instrument)) {
       std::visit([&](auto& strat) { strat.on_trade(s.ctx, print); }, s.strategy);
@@ -217,6 +223,32 @@ void StrategyHost::hash_state(StateHasher& h) const {
     h.i64(s.next_due_ns);
     std::visit([&](const auto& strat) { strat.hash_state(h); }, s.strategy);
   }
+}
+
+Status StrategyHost::restore_state(StateReader& r) {
+  r.expect_tag("strategies");
+  if (r.u64() != slots_.size()) r.fail("strategy count differs from the config");
+  const uint8_t started = r.u8();
+  if (started > 1) r.fail("flag out of range");
+  timers_started_ = started == 1;
+  for (Slot& s : slots_) {
+    if (!r.ok()) break;
+    const uint8_t kind = r.u8();
+    const uint64_t account = r.u64();  // compared whole: v<AccountId>() would truncate
+    const uint64_t sent = r.u64();
+    const int64_t period_ns = r.i64();
+    s.next_due_ns = r.i64();
+    if (kind != s.strategy.index() || account != s.ctx.account().value() ||
+        sent >= kMaxOrdersPerStrategy || period_ns != s.period_ns) {
+      r.fail("strategy " + std::to_string(s.ctx.index()) + " differs from the config");
+      break;
+    }
+    s.ctx.sent_ = sent;
+    const Status st =
+        std::visit([&](auto& strat) { return strat.restore_state(r, s.ctx); }, s.strategy);
+    if (!st.is_ok()) break;
+  }
+  return r.status();
 }
 
 }  // namespace tape

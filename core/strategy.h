@@ -10,6 +10,7 @@
 //                                                          // OrderReplaced of its own orders
 //   void on_timer(StrategyContext&);
 //   void hash_state(StateHasher&) const;
+//   Status restore_state(StateReader&, const StrategyContext&);  // reads back hash_state
 // It reads the world and sends orders only through its StrategyContext. Orders leave as
 // OrderIntent events on the bus; Risk answers every intent (RiskDecision, and an OrderRejected
 // the strategy hears through on_order), the engine executes approved ones. Everything a
@@ -30,6 +31,8 @@
 #include "core/market_view.h"
 #include "core/portfolio.h"
 #include "core/state_hash.h"
+#include "core/state_reader.h"
+#include "core/status.h"
 #include "core/strategies/market_maker.h"
 #include "core/strategies/momentum.h"
 
@@ -59,6 +62,8 @@ class StrategyContext {
   void replace(InstrumentId instrument, OrderId id, Price price, Qty qty);
 
   uint64_t orders_sent() const { return sent_; }  // ids issued so far
+  // True if `id` is one this strategy has issued (its range, n in [1, orders_sent()]).
+  bool issued(OrderId id) const;
 
  private:
   friend class StrategyHost;
@@ -76,8 +81,7 @@ class StrategyContext {
 };
 
 // The instruments a strategy trades: StrategyConfig::instruments, or all when empty.
-std::vector<InstrumentId> traded_instruments(const StrategyConfig& config,
-                                             size_t instrument_count);
+std::vector<InstrumentId> traded_instruments(const StrategyConfig& config, size_t instrument_count);
 
 // Strategy index that issued `id`, or -1 if the id is not in the strategy id range.
 int64_t strategy_index_of(OrderId id);
@@ -121,9 +125,15 @@ class StrategyHost {
   // when the core drains the bus (after all due timers have fired).
   void advance_time(Timestamp now);
 
-  // Canonical order: per strategy in index order: kind, account, orders sent, timer state, then
-  // the strategy's own state.
+  // Canonical order: strategy count, timers started; per strategy in index order: kind,
+  // account, orders sent, timer period and next due time, then the strategy's own state
+  // (windows, pending orders, quotes, Eigen buffers: each strategy's hash_state).
   void hash_state(StateHasher& h) const;
+  // Reads back what hash_state wrote into a freshly constructed host with the same config: the
+  // id counters, timers and every strategy's state. Fails the reader (and returns its status)
+  // when the strategy list, kinds, accounts or timer periods disagree with the config, or a
+  // strategy's state is invalid. Called between inputs (no timer is firing).
+  Status restore_state(StateReader& r);
   size_t size() const { return slots_.size(); }
 
   // Direct access for tests and reports.
@@ -139,7 +149,7 @@ class StrategyHost {
     std::vector<uint8_t> trades;  // by instrument id: 1 if traded
     int64_t period_ns = 0;        // 0 = no timer
     int64_t next_due_ns = 0;
-    int fired_in_call = 0;        // scratch of advance_time, not state
+    int fired_in_call = 0;  // scratch of advance_time, not state
   };
 
   bool trades(const Slot& slot, InstrumentId instrument) const;

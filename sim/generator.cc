@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <tuple>
 
 #include "core/status.h"
@@ -10,7 +9,6 @@
 namespace tape {
 namespace {
 
-constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 constexpr int64_t kNsPerMs = 1'000'000;
 // RNG stream ids: the high word names the role, the low word the instrument or phase.
 constexpr uint64_t kContentStream = uint64_t{1} << 32;

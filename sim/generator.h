@@ -27,17 +27,24 @@
 // one for background arrival times; one per phase. Arrival times therefore do not depend on the
 // content drawn, nor on other phases.
 //
+// Snapshots (save_state / restore_state, sim/generator_state.cc): the generator's whole mutable
+// state, so that a resumed run continues the sequence exactly where the saved one stopped.
+//
 // Thread: one; owned by the driver. With a MarketView, call next() only after the core has
 // processed the previous input (the view's answers are part of the determinism). No allocation
-// after construction.
+// after construction (or after a restore).
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "core/events.h"
 #include "core/market_view.h"
 #include "core/rng.h"
+#include "core/state_hash.h"
+#include "core/state_reader.h"
+#include "core/status.h"
 #include "sim/scenario.h"
 
 namespace tape {
@@ -60,6 +67,19 @@ class Generator {
   // The instrument's mid in ticks (flash crash applied) as of its last event; the initial mid
   // before any.
   int64_t mid_ticks(InstrumentId instrument) const { return instruments_[instrument.value()].mid; }
+
+  // Writes, in a canonical fixed-width encoding, everything that decides future output: every
+  // stream's next due time and RNG state, background arrival clocks, each mid's walk, last step
+  // time, effective mid and saved second normal, each instrument's live own orders (in the
+  // order that the next draw indexes), phase progress, control cursor, next order id and tick
+  // count; plus the scenario's shape (stream counts, phase windows), checked on restore.
+  void save_state(StateHasher& h) const;
+
+  // Reads back what save_state wrote, into a generator constructed with the same scenario, seed
+  // and MarketView (whose answers must be those the saved run would have got). A truncated,
+  // corrupt or foreign state fails the reader and returns its non-ok status; the generator is
+  // then left exactly as it was. Reads no more than save_state wrote (the reader may go on).
+  Status restore_state(StateReader& r);
 
  private:
   struct LiveOrder {
@@ -92,6 +112,9 @@ class Generator {
     int32_t instrument;  // -1 = draw one per tick
     Rng rng;
   };
+  static constexpr int64_t kNever = std::numeric_limits<int64_t>::max();  // stream exhausted
+  struct Staged;  // mutable state being restored, committed only once all of it checks out
+
   enum Stream : uint32_t { kControlStream = 0, kHeartbeatStream = 1, kFirstFlowStream = 2 };
 
   void build_phases(const Scenario& scenario, uint64_t seed);
@@ -107,6 +130,13 @@ class Generator {
   int64_t passive_distance(InstrumentState& st, double thin);
   int64_t draw_qty(Rng& rng) { return rng.uniform_int(market_.qty_min, market_.qty_max); }
   int pick_live(InstrumentState& st);
+
+  void save_instrument(StateHasher& h, size_t i) const;
+  void restore_instrument(StateReader& r, size_t i, Staged& s) const;
+  void save_flow(StateHasher& h, size_t f) const;
+  void restore_flow(StateReader& r, size_t f, Staged& s) const;
+  void check_schedule(StateReader& r, const Staged& s) const;
+  void check_live_ids(StateReader& r, const Staged& s) const;
 
   const MarketModel& market_;
   const MarketView* view_;

@@ -298,7 +298,7 @@ Status EventLog::put_meta(std::string_view key, std::string_view value) {
     return Status::invalid("meta " + std::string(key) + " is maintained by the log");
   }
   rocksdb::WriteOptions wo;
-  wo.sync = options_.sync == RecorderOptions::Sync::kBatch;
+  wo.sync = sync_writes();
   const rocksdb::Status s = db_->Put(wo, handles_[kCfMeta], slice(key), slice(value));
   if (!s.ok()) return rocks_error(s, "writing meta " + std::string(key) + in_dir(dir_));
   return Status::ok();
@@ -327,7 +327,7 @@ std::string EventLog::chain_head() const {
   return to_hex(chain_head_);
 }
 
-rocksdb::ColumnFamilyHandle* EventLog::cf(std::string_view name) {
+rocksdb::ColumnFamilyHandle* EventLog::cf(std::string_view name) const {
   for (size_t i = 0; i < kCfCount; ++i) {
     if (kCfNames[i] == name) return handles_[i];
   }

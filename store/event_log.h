@@ -156,11 +156,13 @@ class EventLog final : public BatchSink {
   BatchCursor batches(Seq from = Seq(1)) const;
   std::string dir() const { return dir_; }
   bool read_only() const { return read_only_; }
+  // True when writes are fsynced (sync = kBatch); other writers to the log (snapshots) follow it.
+  bool sync_writes() const { return options_.sync == RecorderOptions::Sync::kBatch; }
 
-  // Raw access for tests and audit. cf() takes "default", "events", "outputs", "snapshots" or
-  // "meta" and returns nullptr for any other name.
-  rocksdb::DB* db() { return db_; }
-  rocksdb::ColumnFamilyHandle* cf(std::string_view name);
+  // Raw access for tests, audit and the snapshot store (thread-safe, as RocksDB is). cf() takes
+  // "default", "events", "outputs", "snapshots" or "meta" and returns nullptr for any other.
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* cf(std::string_view name) const;
 
  private:
   EventLog(std::string dir, const LogOptions& options, bool read_only);

@@ -1,5 +1,7 @@
 // EventLog's hand-off queue and writer thread: the producer only moves batches into a bounded
 // ring; the writer hashes the chain and writes each batch with one atomic WriteBatch.
+#include <pthread.h>
+
 #include <algorithm>
 
 #include <rocksdb/db.h>
@@ -27,7 +29,10 @@ void EventLog::start_writer() {
   ring_.resize(std::clamp<uint32_t>(options_.queue_batches_max, 1, kQueueBatchesMaxLimit));
   hasher_ = std::make_unique<ChainHasher>();
   write_batch_ = std::make_unique<rocksdb::WriteBatch>();
-  writer_ = std::thread([this] { writer_loop(); });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tape-logwriter");  // for top -H and perf
+    writer_loop();
+  });
 }
 
 Status EventLog::append(EncodedBatch&& batch) {

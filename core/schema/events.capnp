@@ -86,3 +86,17 @@ struct OutputBlock {
   lastSeq @1 :UInt64;
   outputs @2 :List(Output);
 }
+
+# A snapshot of the whole core state after input `seq`: one value in `snapshots`, keyed by seq.
+# `coreState` is the canonical state encoding (core/state_hash.h): the bytes the state hash is
+# computed over, read back by core/state_reader.h. `generatorState` is the sim generator's state
+# at the same point (empty for snapshots taken during a replay).
+struct Snapshot {
+  formatVersion @0 :UInt32;
+  seq @1 :UInt64;
+  tsNs @2 :Int64;
+  stateHash @3 :Text;
+  coreState @4 :Data;
+  generatorState @5 :Data;
+  tsClamped @6 :UInt64;   # sequencer's count of clamped timestamps so far
+}

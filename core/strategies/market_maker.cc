@@ -1,6 +1,7 @@
 #include "core/strategies/market_maker.h"
 
 #include <array>
+#include <string>
 #include <utility>
 
 #include "core/market_view.h"
@@ -61,8 +62,8 @@ void MarketMaker::on_timer(StrategyContext& ctx) {
 // ---- Own orders ----
 
 void MarketMaker::on_fill(StrategyContext& ctx, const Fill& fill) {
-  for (const auto& [id, leaves] : {std::pair{fill.maker, fill.maker_leaves},
-                                   std::pair{fill.taker, fill.taker_leaves}}) {
+  for (const auto& [id, leaves] :
+       {std::pair{fill.maker, fill.maker_leaves}, std::pair{fill.taker, fill.taker_leaves}}) {
     Quote* q = find(fill.instrument, id);
     if (q == nullptr) continue;
     if (leaves.value() <= 0) {
@@ -115,8 +116,8 @@ void MarketMaker::on_order(StrategyContext& ctx, const OrderReplaced& replaced) 
 
 // ---- Quoting ----
 
-bool MarketMaker::best_excluding_own(const StrategyContext& ctx, InstrumentId instrument,
-                                     Side side, int64_t& out) const {
+bool MarketMaker::best_excluding_own(const StrategyContext& ctx, InstrumentId instrument, Side side,
+                                     int64_t& out) const {
   const Quote& own = books_[instrument.value()].sides[side_index(side)];
   // Our quote is in the book unless it is still on its way (pending new).
   const bool own_resting = own.id != 0 && own.pending != Pending::kNew;
@@ -189,8 +190,8 @@ void MarketMaker::steer(StrategyContext& ctx, InstrumentId instrument, Side side
   if (crosses_own(books_[instrument.value()], side, target)) return;
   if (q.id == 0) {
     const OrderId id = ctx.send_limit(instrument, side, Price(target), params_.quote_qty);
-    q = Quote{id.value(), target, params_.quote_qty.value(), Pending::kNew, q.retry_after_ns,
-              target};
+    q = Quote{id.value(),    target,           params_.quote_qty.value(),
+              Pending::kNew, q.retry_after_ns, target};
     return;
   }
   ctx.replace(instrument, OrderId(q.id), Price(target), params_.quote_qty);
@@ -213,6 +214,33 @@ void MarketMaker::hash_state(StateHasher& h) const {
       h.i64(q.target);
     }
   }
+}
+
+Status MarketMaker::restore_state(StateReader& r, const StrategyContext& ctx) {
+  r.expect_tag("market_maker");
+  for (Book& b : books_) {
+    if (r.u8() != (b.traded ? 1 : 0)) r.fail("market maker traded instruments differ");
+    const uint8_t has_mid = r.u8();
+    if (has_mid > 1) r.fail("flag out of range");
+    b.has_quote_mid = has_mid == 1;
+    b.quote_mid2 = r.i64();
+    for (Quote& q : b.sides) {
+      q.id = r.u64();
+      q.price = r.i64();
+      q.qty = r.i64();
+      const uint8_t pending = r.u8();
+      q.pending = static_cast<Pending>(pending);
+      q.retry_after_ns = r.i64();
+      q.target = r.i64();
+      if (!r.ok()) return r.status();
+      const bool id_ok = q.id == 0 ? pending == 0 : ctx.issued(OrderId(q.id));
+      if (pending > static_cast<uint8_t>(Pending::kCancel) || !id_ok || q.qty < 0) {
+        r.fail("market maker quote " + std::to_string(q.id) + " invalid");
+        return r.status();
+      }
+    }
+  }
+  return r.status();
 }
 
 }  // namespace tape

@@ -25,6 +25,8 @@
 #include "core/config.h"
 #include "core/events.h"
 #include "core/state_hash.h"
+#include "core/state_reader.h"
+#include "core/status.h"
 
 namespace tape {
 
@@ -38,9 +40,9 @@ class MarketMaker {
   enum class Pending : uint8_t { kNone = 0, kNew = 1, kReplace = 2, kCancel = 3 };
   // One side's quote as the maker knows it.
   struct Quote {
-    uint64_t id = 0;      // 0 = no live order
-    int64_t price = 0;    // ticks, as resting in the book (the old price while a replace pends)
-    int64_t qty = 0;      // open lots, as resting in the book
+    uint64_t id = 0;    // 0 = no live order
+    int64_t price = 0;  // ticks, as resting in the book (the old price while a replace pends)
+    int64_t qty = 0;    // open lots, as resting in the book
     Pending pending = Pending::kNone;
     int64_t retry_after_ns = 0;  // no new/replace before this simulated time
     int64_t target = 0;          // price asked for by the pending new/replace
@@ -59,7 +61,12 @@ class MarketMaker {
   void on_timer(StrategyContext& ctx);
 
   const Quote& quote(InstrumentId instrument, Side side) const;
+  // Per instrument in id order: traded, quote mid, then bid and ask quotes (every field).
   void hash_state(StateHasher& h) const;
+  // Reads back hash_state's fields into a freshly constructed maker with the same config; `ctx`
+  // (already restored) vouches for the quote ids. Fails the reader on a traded flag that
+  // disagrees with the config, a pending kind out of range or an id the strategy never issued.
+  Status restore_state(StateReader& r, const StrategyContext& ctx);
 
  private:
   struct Book {
@@ -70,8 +77,7 @@ class MarketMaker {
   };
 
   void refresh(StrategyContext& ctx, InstrumentId instrument);
-  void steer(StrategyContext& ctx, InstrumentId instrument, Side side, bool wanted,
-             int64_t target);
+  void steer(StrategyContext& ctx, InstrumentId instrument, Side side, bool wanted, int64_t target);
   bool mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const;
   // True if `price` on `side` could trade against the maker's own order on the other side.
   bool crosses_own(const Book& book, Side side, int64_t price) const;

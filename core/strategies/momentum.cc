@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
+#include <string>
 
 #include "core/market_view.h"
 #include "core/status.h"
@@ -38,9 +40,7 @@ void MidTrend::add(int64_t mid2) {
   }
 }
 
-int64_t MidTrend::last() const {
-  return anchor_ + static_cast<int64_t>(window_[size_ - 1]);
-}
+int64_t MidTrend::last() const { return anchor_ + static_cast<int64_t>(window_[size_ - 1]); }
 
 double MidTrend::numerator() const {
   const auto x = x_.head(size_);
@@ -71,6 +71,27 @@ void MidTrend::hash_state(StateHasher& h) const {
   h.u32(static_cast<uint32_t>(size_));
   for (int i = 0; i < size_; ++i) h.i64(static_cast<int64_t>(window_[i]));
   h.f64(slope());
+}
+
+void MidTrend::restore_state(StateReader& r) {
+  const uint8_t anchored = r.u8();
+  anchor_ = r.i64();
+  const uint32_t size = r.u32();
+  if (anchored > 1 || size > static_cast<uint32_t>(window_.size()) || (anchored == 0 && size > 0)) {
+    r.fail("trend window invalid");
+    return;
+  }
+  anchored_ = anchored == 1;
+  constexpr int64_t kExactMax = int64_t{1} << 53;
+  for (uint32_t i = 0; i < size && r.ok(); ++i) {
+    const int64_t v = r.i64();
+    if (v > kExactMax || v < -kExactMax) r.fail("trend sample not exact in a double");
+    window_[i] = static_cast<double>(v);
+  }
+  size_ = r.ok() ? static_cast<int>(size) : 0;
+  const double stored = r.f64();
+  const double recomputed = slope();
+  if (std::memcmp(&stored, &recomputed, sizeof stored) != 0) r.fail("trend slope mismatch");
 }
 
 // ---- Momentum ----
@@ -210,6 +231,50 @@ void Momentum::hash_state(StateHasher& h) const {
     h.i64(f.last_order_ns);
     f.trend.hash_state(h);
   }
+}
+
+Status Momentum::restore_state(StateReader& r, const StrategyContext& ctx) {
+  r.expect_tag("momentum");
+  for (Flow& f : flows_) {
+    if (r.u8() != (f.traded ? 1 : 0)) r.fail("momentum traded instruments differ");
+    restore_window(r, f);
+    f.pending = r.u64();
+    const uint8_t has_last = r.u8();
+    f.has_last_order = has_last == 1;
+    f.last_order_ns = r.i64();
+    if (has_last > 1 || (f.pending != 0 && !ctx.issued(OrderId(f.pending)))) {
+      r.fail("momentum order state invalid");
+    }
+    f.trend.restore_state(r);
+    if (!r.ok()) break;
+  }
+  return r.status();
+}
+
+// The prints go back oldest first from slot 0; the ring offset is not state (see hash_state).
+void Momentum::restore_window(StateReader& r, Flow& f) {
+  const uint64_t count = r.u64();
+  if (count > f.ring.size()) {
+    r.fail("momentum window larger than window_trades");
+    return;
+  }
+  int64_t sums[2] = {0, 0};
+  for (uint64_t k = 0; k < count && r.ok(); ++k) {
+    Print& p = f.ring[k];
+    p.qty = r.i64();
+    const uint8_t aggressor = r.u8();
+    p.aggressor = static_cast<Side>(aggressor);
+    if (p.qty <= 0 || aggressor > 1 ||
+        __builtin_add_overflow(sums[aggressor], p.qty, &sums[aggressor])) {
+      r.fail("momentum print invalid");
+      return;
+    }
+  }
+  f.count = r.ok() ? count : 0;
+  f.head = f.ring.empty() ? 0 : f.count % f.ring.size();
+  f.buy_qty = r.i64();
+  f.sell_qty = r.i64();
+  if (f.buy_qty != sums[0] || f.sell_qty != sums[1]) r.fail("momentum window sums disagree");
 }
 
 }  // namespace tape

@@ -22,14 +22,15 @@
 // (one correctly rounded division) is reported and hashed.
 #pragma once
 
+#include <Eigen/Core>
 #include <cstdint>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "core/config.h"
 #include "core/events.h"
 #include "core/state_hash.h"
+#include "core/state_reader.h"
+#include "core/status.h"
 
 namespace tape {
 
@@ -42,12 +43,17 @@ class MidTrend {
   void add(int64_t mid2);           // appends; drops the oldest when full
   int size() const { return size_; }
   bool has_last() const { return size_ > 0; }
-  int64_t last() const;             // the newest sample (half-ticks); precondition size() > 0
+  int64_t last() const;  // the newest sample (half-ticks); precondition size() > 0
   // Sign of the slope: -1, 0 or +1 (exact). 0 with fewer than 2 samples.
   int slope_sign() const;
   // Slope of mid in ticks per sample; 0.0 with fewer than 2 samples.
   double slope() const;
+  // anchored, anchor, size, the samples oldest first, then slope() (derived; checked on restore).
   void hash_state(StateHasher& h) const;
+  // Reads back hash_state into a fresh MidTrend of the same capacity: fails the reader on a
+  // size above capacity, a sample beyond 2^53 (not exact in a double) or a slope that does not
+  // recompute bit for bit.
+  void restore_state(StateReader& r);
 
  private:
   double numerator() const;    // n x sum(x y) - sum(x) x sum(y), exact
@@ -57,7 +63,7 @@ class MidTrend {
   Eigen::VectorXd window_;  // samples oldest first, relative to anchor_
   int size_ = 0;
   bool anchored_ = false;
-  int64_t anchor_ = 0;      // first sample ever, half-ticks
+  int64_t anchor_ = 0;  // first sample ever, half-ticks
 };
 
 class Momentum {
@@ -81,7 +87,14 @@ class Momentum {
   double trend_slope(InstrumentId instrument) const;
   // The id of the order in flight on `instrument`, 0 if none.
   uint64_t pending_order(InstrumentId instrument) const;
+  // Per instrument in id order: traded, the window count and prints oldest first (so equal
+  // windows hash equal whatever the ring offset), buy and sell sums, pending order, last order
+  // time, trend.
   void hash_state(StateHasher& h) const;
+  // Reads back hash_state into a freshly constructed Momentum with the same config; `ctx`
+  // (already restored) vouches for the pending order id. Fails the reader on a traded flag or
+  // window that disagrees with the config, sums that disagree with the prints, or bad enums.
+  Status restore_state(StateReader& r, const StrategyContext& ctx);
 
  private:
   struct Print {
@@ -95,7 +108,7 @@ class Momentum {
     size_t count = 0;
     int64_t buy_qty = 0;
     int64_t sell_qty = 0;
-    uint64_t pending = 0;     // order in flight, 0 = none
+    uint64_t pending = 0;  // order in flight, 0 = none
     bool has_last_order = false;
     int64_t last_order_ns = 0;
     MidTrend trend{kTrendWindow};
@@ -104,6 +117,7 @@ class Momentum {
   void sample_mid(InstrumentId instrument, int64_t mid2);
   void maybe_trade(StrategyContext& ctx, InstrumentId instrument);
   bool position_allows(const StrategyContext& ctx, InstrumentId instrument, Side side) const;
+  void restore_window(StateReader& r, Flow& f);
 
   MomentumParams params_;
   int64_t threshold_ppm_ = 0;

@@ -87,7 +87,7 @@ TEST_F(PortfolioTest, SellShortThenCoverRealizesTheDifference) {
 
 TEST_F(PortfolioTest, PartialClosesRoundCostButRoundTripIsExact) {
   take(kA, Side::kBuy, 100, 1);
-  take(kA, Side::kBuy, 101, 2);  // cost 302 for 3 lots (avg 100.67)
+  take(kA, Side::kBuy, 101, 2);   // cost 302 for 3 lots (avg 100.67)
   take(kA, Side::kSell, 110, 1);  // removes round(302 / 3) = 101
   EXPECT_EQ(pf().realized_pnl(kA), Money(9));
   take(kA, Side::kSell, 110, 2);  // removes the remaining 201 exactly
@@ -129,13 +129,13 @@ TEST_F(PortfolioTest, MakerAndTakerFeesAndRebatesRoundHalfAwayFromZero) {
   config_.fees.maker_ppm = -1'500;  // rebate
   config_.fees.taker_ppm = 1'500;
   // notional 1000 x 1500 ppm = 1.5 -> 2; rebate -1.5 -> -2.
-  pf().on(Fill{kInst, OrderId(1), kA, OrderId(2), kB, Price(100), Qty(10), Side::kBuy, Qty(0),
-               Qty(0)});
+  pf().on(
+      Fill{kInst, OrderId(1), kA, OrderId(2), kB, Price(100), Qty(10), Side::kBuy, Qty(0), Qty(0)});
   EXPECT_EQ(pf().fees(kA), Money(-2));
   EXPECT_EQ(pf().fees(kB), Money(2));
   EXPECT_EQ(pf().cash(kA), Money(1000 + 2));   // sold 10 @ 100, rebate received
   EXPECT_EQ(pf().cash(kB), Money(-1000 - 2));  // bought, fee paid
-  config_.fees.taker_ppm = 1'499;  // 1.499 -> 1
+  config_.fees.taker_ppm = 1'499;              // 1.499 -> 1
   pf_.reset();
   take(kB, Side::kBuy, 100, 10);
   EXPECT_EQ(pf().fees(kB), Money(1));
@@ -171,16 +171,16 @@ TEST_F(PortfolioTest, CashIsConservedAcrossAClosedRoundTripBetweenManagedAccount
 
 TEST_F(PortfolioTest, PositionUpdatesOnlyForManagedSidesMakerFirst) {
   config_.fees.taker_ppm = 10'000;
-  pf().on(Fill{kInst, OrderId(1), kExt, OrderId(2), kExt2, Price(100), Qty(1), Side::kBuy,
-               Qty(0), Qty(0)});
+  pf().on(Fill{kInst, OrderId(1), kExt, OrderId(2), kExt2, Price(100), Qty(1), Side::kBuy, Qty(0),
+               Qty(0)});
   EXPECT_TRUE(drain().empty());
   pf().on(Fill{kInst, OrderId(3), kExt, OrderId(4), kA, Price(100), Qty(5), Side::kBuy, Qty(0),
                Qty(0)});
   std::vector<PositionUpdate> u = drain();
   ASSERT_EQ(u.size(), 1u);
   EXPECT_EQ(u[0], (PositionUpdate{kA, kInst, 5, Money(-505), Money(0), Money(5)}));
-  pf().on(Fill{kInst, OrderId(5), kB, OrderId(6), kA, Price(100), Qty(2), Side::kSell, Qty(0),
-               Qty(0)});
+  pf().on(
+      Fill{kInst, OrderId(5), kB, OrderId(6), kA, Price(100), Qty(2), Side::kSell, Qty(0), Qty(0)});
   u = drain();
   ASSERT_EQ(u.size(), 2u);
   EXPECT_EQ(u[0].account, kB);  // maker first
@@ -211,8 +211,8 @@ TEST_F(PortfolioTest, HashStateDiffersWhenStateDiffers) {
     return h.hex();
   };
   EXPECT_EQ(hex(a), hex(b));
-  const Fill f{kInst, OrderId(1), kExt, OrderId(2), kA, Price(100), Qty(1), Side::kBuy, Qty(0),
-               Qty(0)};
+  const Fill f{kInst,      OrderId(1), kExt,       OrderId(2), kA,
+               Price(100), Qty(1),     Side::kBuy, Qty(0),     Qty(0)};
   a.on(f);
   EXPECT_NE(hex(a), hex(b));
   b.on(f);

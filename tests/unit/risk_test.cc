@@ -40,12 +40,12 @@ class RiskTest : public ::testing::Test {
   }
 
   OrderIntent limit(Side side, int64_t price, int64_t qty) {
-    return OrderIntent{IntentKind::kNew, OrderId(++next_id_), kAcct, kInst, side,
-                       OrderType::kLimit, TimeInForce::kGtc, Price(price), Qty(qty)};
+    return OrderIntent{IntentKind::kNew,  OrderId(++next_id_), kAcct,        kInst,   side,
+                       OrderType::kLimit, TimeInForce::kGtc,   Price(price), Qty(qty)};
   }
   OrderIntent market(Side side, int64_t qty) {
-    return OrderIntent{IntentKind::kNew, OrderId(++next_id_), kAcct, kInst, side,
-                       OrderType::kMarket, TimeInForce::kIoc, Price(0), Qty(qty)};
+    return OrderIntent{IntentKind::kNew,   OrderId(++next_id_), kAcct,    kInst,   side,
+                       OrderType::kMarket, TimeInForce::kIoc,   Price(0), Qty(qty)};
   }
 
   // Sends the intent and returns the reject reason (kNone when approved), checking that exactly
@@ -77,7 +77,9 @@ class RiskTest : public ::testing::Test {
     return d->reason;
   }
 
-  void at_ms(int64_t ms) { clock_.advance(Seq(clock_.seq().value() + 1), Timestamp(ms * 1'000'000)); }
+  void at_ms(int64_t ms) {
+    clock_.advance(Seq(clock_.seq().value() + 1), Timestamp(ms * 1'000'000));
+  }
   void trade(int64_t price) { risk().on(TradeIn{kInst, Price(price), Qty(1), Side::kBuy}); }
 
   CoreConfig config_;
@@ -121,9 +123,9 @@ TEST_F(RiskTest, MaxNotionalZeroDisables) {
 
 TEST_F(RiskTest, PositionLimitCountsOpenSameSideOrdersWorstCase) {
   config_.risk.position_limit = 10;
-  EXPECT_EQ(send(limit(Side::kBuy, 10, 6)), RejectReason::kNone);   // worst +6
-  EXPECT_EQ(send(limit(Side::kBuy, 10, 3)), RejectReason::kNone);   // worst +9 (below)
-  EXPECT_EQ(send(limit(Side::kBuy, 10, 1)), RejectReason::kNone);   // worst +10 (at)
+  EXPECT_EQ(send(limit(Side::kBuy, 10, 6)), RejectReason::kNone);           // worst +6
+  EXPECT_EQ(send(limit(Side::kBuy, 10, 3)), RejectReason::kNone);           // worst +9 (below)
+  EXPECT_EQ(send(limit(Side::kBuy, 10, 1)), RejectReason::kNone);           // worst +10 (at)
   EXPECT_EQ(send(limit(Side::kBuy, 10, 1)), RejectReason::kPositionLimit);  // +11 (above)
   EXPECT_EQ(risk().open_qty(kAcct, kInst, Side::kBuy), 10);
   // The sell side is independent: worst case -10 is at the limit.
@@ -140,8 +142,8 @@ TEST_F(RiskTest, PositionLimitFollowsFillsCancelsAndEngineRejects) {
   risk().on(OrderAccepted{a.id, kAcct, kInst, Side::kBuy, OrderType::kLimit, TimeInForce::kGtc,
                           Price(10), Qty(6)});
   // a fills 6 against an external seller: position +6, open buys 4.
-  risk().on(Fill{kInst, a.id, kAcct, OrderId(900), AccountId(2000), Price(10), Qty(6),
-                 Side::kSell, Qty(0), Qty(0)});
+  risk().on(Fill{kInst, a.id, kAcct, OrderId(900), AccountId(2000), Price(10), Qty(6), Side::kSell,
+                 Qty(0), Qty(0)});
   EXPECT_EQ(risk().position(kAcct, kInst), 6);
   EXPECT_EQ(risk().open_qty(kAcct, kInst, Side::kBuy), 4);
   EXPECT_EQ(send(limit(Side::kBuy, 10, 1)), RejectReason::kPositionLimit);
@@ -165,8 +167,9 @@ TEST_F(RiskTest, PositionLimitReplaceCountsNewQtyInsteadOfOld) {
   config_.risk.position_limit = 10;
   const OrderIntent a = limit(Side::kSell, 10, 8);
   ASSERT_EQ(send(a), RejectReason::kNone);
-  OrderIntent r{IntentKind::kReplace, a.id, kAcct, kInst, Side::kBuy /* ignored */,
-                OrderType::kLimit, TimeInForce::kGtc, Price(11), Qty(10)};
+  OrderIntent r{
+      IntentKind::kReplace, a.id,      kAcct,  kInst, Side::kBuy /* ignored */, OrderType::kLimit,
+      TimeInForce::kGtc,    Price(11), Qty(10)};
   EXPECT_EQ(send(r), RejectReason::kNone);  // -10: at the limit
   risk().on(OrderReplaced{a.id, kAcct, kInst, Price(11), Qty(10), false});
   EXPECT_EQ(risk().open_qty(kAcct, kInst, Side::kSell), 10);
@@ -179,7 +182,7 @@ TEST_F(RiskTest, PositionLimitZeroDisables) {
 }
 
 TEST_F(RiskTest, PriceBandAroundLastTradeAcceptsAtEdgeRejectsBeyond) {
-  config_.risk.price_band_bps = 100;  // 1% of 10'000 = 100 ticks
+  config_.risk.price_band_bps = 100;                              // 1% of 10'000 = 100 ticks
   EXPECT_EQ(send(limit(Side::kBuy, 1, 1)), RejectReason::kNone);  // no reference: skipped
   trade(10'000);
   EXPECT_EQ(send(limit(Side::kBuy, 10'099, 1)), RejectReason::kNone);
@@ -261,8 +264,8 @@ TEST_F(RiskTest, KillSwitchRejectsNewAndReplaceButCancelsPass) {
   risk().on(ControlIn{ControlKind::kKillSwitchOn, InstrumentId(0)});
   EXPECT_TRUE(risk().kill_switch());
   EXPECT_EQ(send(limit(Side::kBuy, 10, 1)), RejectReason::kKillSwitch);
-  OrderIntent replace{IntentKind::kReplace, OrderId(5), kAcct, kInst, Side::kBuy,
-                      OrderType::kLimit, TimeInForce::kGtc, Price(10), Qty(1)};
+  OrderIntent replace{IntentKind::kReplace, OrderId(5),        kAcct,     kInst, Side::kBuy,
+                      OrderType::kLimit,    TimeInForce::kGtc, Price(10), Qty(1)};
   EXPECT_EQ(send(replace), RejectReason::kKillSwitch);
   EXPECT_EQ(send(intent_of(IntentKind::kCancel, 5)), RejectReason::kNone);
   risk().on(ControlIn{ControlKind::kHalt, InstrumentId(0)});  // halts do not touch it
@@ -328,10 +331,10 @@ TEST_F(RiskTest, HashStateDiffersWhenStateDiffersAndMatchesWhenEqual) {
   a.on(TradeIn{kInst, Price(10), Qty(1), Side::kBuy});
   EXPECT_NE(hex(a), hex(b));
   b.on(TradeIn{kInst, Price(10), Qty(1), Side::kBuy});
-  a.on(Fill{kInst, OrderId(1), kAcct, OrderId(2), AccountId(2000), Price(10), Qty(1),
-            Side::kSell, Qty(0), Qty(0)});
-  b.on(Fill{kInst, OrderId(1), kAcct, OrderId(2), AccountId(2000), Price(10), Qty(2),
-            Side::kSell, Qty(0), Qty(0)});
+  a.on(Fill{kInst, OrderId(1), kAcct, OrderId(2), AccountId(2000), Price(10), Qty(1), Side::kSell,
+            Qty(0), Qty(0)});
+  b.on(Fill{kInst, OrderId(1), kAcct, OrderId(2), AccountId(2000), Price(10), Qty(2), Side::kSell,
+            Qty(0), Qty(0)});
   EXPECT_NE(hex(a), hex(b));
 }
 

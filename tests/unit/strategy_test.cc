@@ -61,6 +61,10 @@ StrategyConfig momentum_config(AccountId account = AccountId(1)) {
   return s;
 }
 
+TradeIn print(int64_t qty, Side aggressor) {
+  return TradeIn{kInst, Price(100), Qty(qty), aggressor};
+}
+
 OrderId strategy_id(uint64_t index, uint64_t n) {
   return OrderId(kStrategyOrderIdBase + (index << 40) + n);
 }
@@ -91,15 +95,19 @@ class HostTest : public ::testing::Test {
     return out;
   }
 
-  void at_ms(int64_t ms) {
-    clock_.advance(Seq(clock_.seq().value() + 1), Timestamp(ms * kMs));
-  }
+  void at_ms(int64_t ms) { clock_.advance(Seq(clock_.seq().value() + 1), Timestamp(ms * kMs)); }
   void quote(int64_t bid, int64_t ask) {
     host().on(QuoteIn{kInst, Price(bid), Qty(5), Price(ask), Qty(5)});
   }
   void accept(const OrderIntent& i) {
-    host().on(OrderAccepted{i.id, i.account, i.instrument, i.side, i.type, i.tif, i.price,
-                            i.qty});
+    host().on(OrderAccepted{i.id, i.account, i.instrument, i.side, i.type, i.tif, i.price, i.qty});
+  }
+  // Quotes once and acks both resulting orders; returns them (bid, ask).
+  std::vector<OrderIntent> quote_and_accept(int64_t bid, int64_t ask) {
+    quote(bid, ask);
+    std::vector<OrderIntent> out = intents();
+    for (const OrderIntent& i : out) accept(i);
+    return out;
   }
   void replaced(const OrderIntent& i) {
     host().on(OrderReplaced{i.id, i.account, i.instrument, i.price, i.qty, false});
@@ -133,9 +141,9 @@ TEST_F(HostTest, MarketMakerQuotesBothSidesAroundTheQuoteMid) {
   quote(99, 101);
   const std::vector<OrderIntent> out = intents();
   ASSERT_EQ(out.size(), 2u);
-  EXPECT_EQ(out[0], (OrderIntent{IntentKind::kNew, strategy_id(0, 1), AccountId(1), kInst,
-                                 Side::kBuy, OrderType::kLimit, TimeInForce::kGtc, Price(98),
-                                 Qty(10)}));
+  EXPECT_EQ(out[0],
+            (OrderIntent{IntentKind::kNew, strategy_id(0, 1), AccountId(1), kInst, Side::kBuy,
+                         OrderType::kLimit, TimeInForce::kGtc, Price(98), Qty(10)}));
   EXPECT_EQ(out[1].side, Side::kSell);
   EXPECT_EQ(out[1].price, Price(102));
   EXPECT_EQ(out[1].id, strategy_id(0, 2));
@@ -160,10 +168,7 @@ TEST_F(HostTest, MarketMakerSendsNoSecondOrderWhilePending) {
 
 TEST_F(HostTest, MarketMakerUsesBookMidExcludingItsOwnQuotes) {
   config_.strategies.push_back(mm_config());
-  quote(99, 101);
-  std::vector<OrderIntent> out = intents();
-  accept(out[0]);
-  accept(out[1]);
+  std::vector<OrderIntent> out = quote_and_accept(99, 101);
   EXPECT_TRUE(intents().empty());
   // Only its own quotes in the book: no outside mid, falls back to the quote mid (no change).
   market_.bids = {LevelView{Price(98), Qty(10), 1}};
@@ -213,11 +218,8 @@ TEST_F(HostTest, MarketMakerStopsTheSideThatWouldBreachMaxPosition) {
   config_.strategies.push_back(mm);
   host();
   set_position(AccountId(1), 5);  // a bid of 10 would reach 15: at the limit, allowed
-  quote(99, 101);
-  std::vector<OrderIntent> out = intents();
+  std::vector<OrderIntent> out = quote_and_accept(99, 101);
   ASSERT_EQ(out.size(), 2u);
-  accept(out[0]);
-  accept(out[1]);
   EXPECT_TRUE(intents().empty());
   set_position(AccountId(1), 1);  // now 6: a bid of 10 would reach 16
   quote(99, 101);
@@ -243,10 +245,7 @@ TEST_F(HostTest, MarketMakerRequotesOnlyWhenTargetMovesPastThreshold) {
   StrategyConfig mm = mm_config();
   mm.mm.requote_ticks = 3;
   config_.strategies.push_back(mm);
-  quote(99, 101);
-  std::vector<OrderIntent> out = intents();
-  accept(out[0]);
-  accept(out[1]);
+  std::vector<OrderIntent> out = quote_and_accept(99, 101);
   quote(101, 103);  // mid +2: below the threshold
   EXPECT_TRUE(intents().empty());
   quote(102, 104);  // mid +3: at the threshold
@@ -265,10 +264,7 @@ TEST_F(HostTest, MarketMakerRequotesOnlyWhenTargetMovesPastThreshold) {
 
 TEST_F(HostTest, MarketMakerNeverQuotesIntoItsOwnOtherSide) {
   config_.strategies.push_back(mm_config());
-  quote(99, 101);
-  std::vector<OrderIntent> out = intents();
-  accept(out[0]);
-  accept(out[1]);  // bid 98, ask 102
+  std::vector<OrderIntent> out = quote_and_accept(99, 101);  // bid 98, ask 102
   quote(109, 111);  // targets 108 / 112: the bid would cross the resting ask at 102
   out = intents();
   ASSERT_EQ(out.size(), 1u);
@@ -301,18 +297,15 @@ TEST_F(HostTest, MarketMakerBacksOffAfterAReject) {
 
 TEST_F(HostTest, MarketMakerTracksFillsOfItsQuotes) {
   config_.strategies.push_back(mm_config());
-  quote(99, 101);
-  std::vector<OrderIntent> out = intents();
-  accept(out[0]);
-  accept(out[1]);
-  const Fill partial{kInst, out[0].id, AccountId(1), OrderId(7), kExt, Price(98), Qty(4),
-                     Side::kSell, Qty(6), Qty(0)};
+  std::vector<OrderIntent> out = quote_and_accept(99, 101);
+  const Fill partial{kInst,     out[0].id, AccountId(1), OrderId(7), kExt,
+                     Price(98), Qty(4),    Side::kSell,  Qty(6),     Qty(0)};
   portfolio_->on(partial);
   host().on(partial);
   const MarketMaker& m = std::get<MarketMaker>(host().strategy(0));
   EXPECT_EQ(m.quote(kInst, Side::kBuy).qty, 6);
-  const Fill rest{kInst, out[0].id, AccountId(1), OrderId(8), kExt, Price(98), Qty(6),
-                  Side::kSell, Qty(0), Qty(0)};
+  const Fill rest{kInst,     out[0].id, AccountId(1), OrderId(8), kExt,
+                  Price(98), Qty(6),    Side::kSell,  Qty(0),     Qty(0)};
   portfolio_->on(rest);
   host().on(rest);
   // Fully filled: the bid slot is free and a new bid goes out at once.
@@ -334,8 +327,8 @@ TEST_F(HostTest, MarketMakerLeavesHaltedInstrumentsAlone) {
 class MomentumTest : public HostTest {
  protected:
   void prints(int buys, int sells, int64_t qty = 1) {
-    for (int i = 0; i < buys; ++i) host().on(TradeIn{kInst, Price(100), Qty(qty), Side::kBuy});
-    for (int i = 0; i < sells; ++i) host().on(TradeIn{kInst, Price(100), Qty(qty), Side::kSell});
+    for (int i = 0; i < buys; ++i) host().on(print(qty, Side::kBuy));
+    for (int i = 0; i < sells; ++i) host().on(print(qty, Side::kSell));
   }
   void resolve(const OrderIntent& i) {
     host().on(OrderCancelled{i.id, i.account, i.instrument, i.qty, CancelReason::kNoLiquidity});
@@ -347,24 +340,24 @@ TEST_F(MomentumTest, FiresMarketOrderOnStrongImbalance) {
   prints(7, 3);  // (7 - 3) / 10 = 0.4 >= 0.3
   const std::vector<OrderIntent> out = intents();
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0], (OrderIntent{IntentKind::kNew, strategy_id(0, 1), AccountId(1), kInst,
-                                 Side::kBuy, OrderType::kMarket, TimeInForce::kIoc, Price(0),
-                                 Qty(5)}));
+  EXPECT_EQ(out[0],
+            (OrderIntent{IntentKind::kNew, strategy_id(0, 1), AccountId(1), kInst, Side::kBuy,
+                         OrderType::kMarket, TimeInForce::kIoc, Price(0), Qty(5)}));
 }
 
 TEST_F(MomentumTest, FiresAtExactlyTheThresholdNotJustBelow) {
   config_.strategies.push_back(momentum_config());
   // Quantity-weighted over 10 prints: buys 1299, sells 701 -> 598 / 2000 = 0.299 < 0.3.
-  for (int i = 0; i < 6; ++i) host().on(TradeIn{kInst, Price(100), Qty(100), Side::kSell});
-  host().on(TradeIn{kInst, Price(100), Qty(101), Side::kSell});
-  for (int i = 0; i < 3; ++i) host().on(TradeIn{kInst, Price(100), Qty(433), Side::kBuy});
+  for (int i = 0; i < 6; ++i) host().on(print(100, Side::kSell));
+  host().on(print(101, Side::kSell));
+  for (int i = 0; i < 3; ++i) host().on(print(433, Side::kBuy));
   EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), 299'000);
   EXPECT_TRUE(intents().empty());
 
   host_.reset();
   // Buys 13, sells 7 -> exactly 0.3: fires.
-  for (int i = 0; i < 7; ++i) host().on(TradeIn{kInst, Price(100), Qty(1), Side::kSell});
-  for (int64_t q : {5, 4, 4}) host().on(TradeIn{kInst, Price(100), Qty(q), Side::kBuy});
+  for (int i = 0; i < 7; ++i) host().on(print(1, Side::kSell));
+  for (int64_t q : {5, 4, 4}) host().on(print(q, Side::kBuy));
   EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), 300'000);
   EXPECT_EQ(intents().size(), 1u);
 }
@@ -404,8 +397,8 @@ TEST_F(MomentumTest, RespectsCooldownOnSimulatedTimeAndOneOrderInFlight) {
   out = intents();
   ASSERT_EQ(out.size(), 1u);
   // A full fill (taker leaves 0) also ends the order in flight.
-  host().on(Fill{kInst, OrderId(9), kExt, out[0].id, AccountId(1), Price(100), Qty(5),
-                 Side::kBuy, Qty(0), Qty(0)});
+  host().on(Fill{kInst, OrderId(9), kExt, out[0].id, AccountId(1), Price(100), Qty(5), Side::kBuy,
+                 Qty(0), Qty(0)});
   const Momentum& m = std::get<Momentum>(host().strategy(0));
   EXPECT_EQ(m.pending_order(kInst), 0u);
 }
@@ -472,7 +465,7 @@ TEST_F(HostTest, DeliversOnlyTradedInstrumentsAndOwnOrderEvents) {
   a.instruments = {InstrumentId(1)};
   config_.strategies.push_back(a);
   config_.strategies.push_back(mm_config(AccountId(2)));  // all instruments
-  quote(99, 101);  // instrument 0: only strategy 1 quotes
+  quote(99, 101);                                         // instrument 0: only strategy 1 quotes
   std::vector<OrderIntent> out = intents();
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].account, AccountId(2));
@@ -561,15 +554,15 @@ TEST_F(HostTest, HashStateDiffersWhenStateDiffersAndIsCanonical) {
   w.momentum.window_trades = 2;
   config_.strategies = {w};
   host_.reset();
-  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kBuy});
-  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kSell});
-  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kBuy});  // window: sell, buy (offset 1)
+  host().on(print(1, Side::kBuy));
+  host().on(print(1, Side::kSell));
+  host().on(print(1, Side::kBuy));  // window: sell, buy (offset 1)
   const std::string shifted = hash();
   host_.reset();
-  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kSell});
-  host().on(TradeIn{kInst, Price(100), Qty(1), Side::kBuy});  // window: sell, buy (offset 0)
+  host().on(print(1, Side::kSell));
+  host().on(print(1, Side::kBuy));  // window: sell, buy (offset 0)
   EXPECT_EQ(hash(), shifted);
-  host().on(TradeIn{kInst, Price(100), Qty(2), Side::kBuy});
+  host().on(print(2, Side::kBuy));
   EXPECT_NE(hash(), shifted);
 }
 
