@@ -43,6 +43,15 @@ class Recorder {
   Status finish();
   // Closes the open batch now (paced runs close on wall time from outside the core).
   Status close_batch();
+  // Switches mode between inputs, dropping the open batch unwritten. Recovery replays the
+  // logged tail in kCollect mode, then switches to kSink at the log's end (a batch boundary).
+  void set_mode(Mode mode) {
+    TAPE_CHECK(mode != Mode::kSink || sink_ != nullptr, "recorder in sink mode needs a sink");
+    mode_ = mode;
+    inputs_.clear();
+    outputs_.clear();
+    current_first_output_ = 0;
+  }
 
   // Outputs (bus handlers).
   void on(const OrderAccepted& e) { record(e); }

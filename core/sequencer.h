@@ -10,8 +10,9 @@ namespace tape {
 class Sequencer {
  public:
   // Continues after `last_seq`/`last_ts` (0 for a new log; the log's end when resuming).
-  explicit Sequencer(Seq last_seq = Seq(0), Timestamp last_ts = Timestamp(0))
-      : last_seq_(last_seq), last_ts_(last_ts) {}
+  explicit Sequencer(Seq last_seq = Seq(0), Timestamp last_ts = Timestamp(0),
+                     uint64_t clamped = 0)
+      : last_seq_(last_seq), last_ts_(last_ts), clamped_(clamped) {}
 
   Input stamp(Timestamp source_ts, const InputBody& body) {
     Timestamp ts = source_ts;

@@ -42,9 +42,17 @@ class StateReader {
   void expect_tag(std::string_view name) {
     if (str() != name && ok_) fail("expected section '" + std::string(name) + "'");
   }
+  // A strong type written by StateHasher::v; a value that does not fit its type fails the read.
   template <typename T>
   T v() {
-    return T(static_cast<typename T::rep>(u64()));
+    using Rep = typename T::rep;
+    const uint64_t raw = u64();
+    const Rep value = static_cast<Rep>(raw);
+    if (static_cast<uint64_t>(value) != raw) {
+      fail("value " + std::to_string(raw) + " does not fit its type");
+      return T();
+    }
+    return T(value);
   }
   // Marks the read as failed with `why` (for range checks by the caller).
   void fail(const std::string& why) {

@@ -185,7 +185,8 @@ EventLog::~EventLog() {
 }
 
 Status EventLog::open_db(bool create) {
-  rocksdb::DBOptions db_opts = store_internal::db_options(options_);
+  const bool direct = !read_only_ && store_internal::direct_io_supported(dir_);
+  rocksdb::DBOptions db_opts = store_internal::db_options(options_, direct);
   db_opts.create_if_missing = create;
   db_opts.error_if_exists = create;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = store_internal::cf_descriptors(options_);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,8 +20,12 @@ enum CfIndex : size_t { kCfDefault = 0, kCfEvents, kCfOutputs, kCfSnapshots, kCf
 inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
     "default", "events", "outputs", "snapshots", "meta"};
 
-// DBOptions for opening or creating the log in `options` (env, memtable budget).
-rocksdb::DBOptions db_options(const LogOptions& options);
+// DBOptions for opening or creating the log in `options` (env, memtable budget). With
+// `direct_flush`, flushes and compactions write with O_DIRECT (see direct_io_supported).
+rocksdb::DBOptions db_options(const LogOptions& options, bool direct_flush = false);
+// Whether files in `dir` (an existing directory) can be opened with O_DIRECT: not on tmpfs, for
+// one. Probes with a short-lived file named .tape_direct_io_probe.
+bool direct_io_supported(const std::string& dir);
 // One descriptor per kCfNames entry, in CfIndex order.
 std::vector<rocksdb::ColumnFamilyDescriptor> cf_descriptors(const LogOptions& options);
 // ReadOptions for sequential scans by BatchCursor.
