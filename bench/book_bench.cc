@@ -108,10 +108,12 @@ class StdMapBook {
     int64_t qty = in.qty.value();
     const int64_t price = in.price.value();
     if (in.side == Side::kBuy) {
-      match(asks_, [price](int64_t ask) { return ask <= price; }, qty);
+      match(
+          asks_, [price](int64_t ask) { return ask <= price; }, qty);
       if (qty > 0) rest(bids_[price], in.id.value(), qty);
     } else {
-      match(bids_, [price](int64_t bid) { return bid >= price; }, qty);
+      match(
+          bids_, [price](int64_t bid) { return bid >= price; }, qty);
       if (qty > 0) rest(asks_[price], in.id.value(), qty);
     }
   }

@@ -1,5 +1,6 @@
 #include "core/book_id_map.h"
 
+#include <bit>
 #include <utility>
 
 #include "core/status.h"
@@ -11,6 +12,7 @@ OrderIdMap::OrderIdMap(uint32_t max_entries) {
   while (n < 2 * static_cast<size_t>(max_entries)) n <<= 1;
   slots_.resize(n);
   mask_ = n - 1;
+  shift_ = 64 - std::countr_zero(n);
 }
 
 void OrderIdMap::insert_probing(uint64_t id, uint32_t value) {

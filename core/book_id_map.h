@@ -6,12 +6,12 @@
 //
 // Order ids on inputs are arbitrary uint64. The home slot keeps runs of 256 consecutive ids in
 // 256 consecutive slots (one 4 KiB page: sequential ids touch neighbouring cache lines and few
-// pages, instead of a cache and TLB miss per id in a table far larger than L2) and scatters the
-// runs with a 64-bit mixer. Collisions probe with a stride of kStep = 257 slots: odd, so coprime
-// with the power-of-two size and the probe chain visits every slot (all of linear probing's
-// rules hold along it), and longer than a run, so a run that lands on another moves on as a
-// block to an unrelated region instead of cascading through its neighbours. The map is never
-// iterated into an output or a hash (DESIGN §3 rule 3).
+// pages, instead of a cache and TLB miss per id in a table far larger than L2) and scatters
+// the runs with Fibonacci hashing. Collisions probe with a stride of kStep = 257 slots: odd,
+// so coprime with the power-of-two size and the probe chain visits every slot (all of linear
+// probing's rules hold along it), and longer than a run, so a run that lands on another moves
+// on as a block to an unrelated region instead of cascading through its neighbours. The map is
+// never iterated into an output or a hash (DESIGN §3 rule 3).
 #pragma once
 
 #include <cstdint>
@@ -65,18 +65,17 @@ class OrderIdMap {
   void insert_probing(uint64_t id, uint32_t value);
 
   static constexpr size_t kStep = 257;
-  size_t home(uint64_t id) const { return (mix(id >> 8) + (id & 255)) & mask_; }
-  size_t next(size_t s) const { return (s + kStep) & mask_; }
-  static uint64_t mix(uint64_t x) {  // splitmix64 finalizer
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
+  // Run index scattered by Fibonacci hashing (one multiply; the product's high bits are well
+  // mixed), then the id's place in its run.
+  size_t home(uint64_t id) const {
+    const uint64_t run = (id >> 8) * 0x9E3779B97F4A7C15ULL;
+    return (static_cast<size_t>(run >> shift_) + (id & 255)) & mask_;
   }
+  size_t next(size_t s) const { return (s + kStep) & mask_; }
 
   std::vector<Slot> slots_;
   size_t mask_ = 0;
+  int shift_ = 64;  // 64 - log2(slot count): keeps the top bits of the product
   uint32_t size_ = 0;
 };
 

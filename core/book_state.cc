@@ -29,8 +29,8 @@ void OrderBook::hash_state(StateHasher& h) const {
 }
 
 std::string OrderBook::check_level(Side s, int64_t idx, const OrderIdMap& ids) const {
-  const std::string where = "instrument " + std::to_string(id_.value()) + " level " +
-                            std::to_string(base_ + idx) + ": ";
+  const std::string where =
+      "instrument " + std::to_string(id_.value()) + " level " + std::to_string(base_ + idx) + ": ";
   const Level& level = levels_[idx];
   if (bitmap(opposite(s)).test(static_cast<size_t>(idx))) return where + "both sides marked";
   if (level.count == 0 || level.head == kNilIndex) return where + "marked but empty";

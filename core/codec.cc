@@ -96,6 +96,12 @@ struct OutputWriter {
     put_intent(x.initIntent(), d.intent);
     x.setApproved(d.approved); x.setReason(static_cast<uint16_t>(d.reason));
   }
+  void operator()(const InputRejected& r) {
+    auto x = b.initInputRejected();
+    x.setInstrument(r.instrument.value());
+    x.setReason(static_cast<uint16_t>(r.reason));
+    x.setText(reject_reason_name(r.reason));
+  }
   void operator()(const PositionUpdate& p) {
     auto x = b.initPositionUpdate();
     x.setAccount(p.account.value()); x.setInstrument(p.instrument.value());
@@ -182,7 +188,7 @@ Result<OutputBody> read_output_body(s::Output::Reader r) {
     }
     case s::Output::REJECTED: {
       auto x = r.getRejected();
-      if (x.getReason() > static_cast<uint16_t>(RejectReason::kQtyAboveInstrumentMax)) {
+      if (x.getReason() > static_cast<uint16_t>(kLastRejectReason)) {
         return corrupt(seq, "reject reason out of range");
       }
       return OutputBody{OrderRejected{OrderId(x.getId()), AccountId(x.getAccount()),
@@ -220,10 +226,18 @@ Result<OutputBody> read_output_body(s::Output::Reader r) {
     case s::Output::RISK_DECISION: {
       auto d = r.getRiskDecision();
       ASSIGN_OR_RETURN(OrderIntent i, read_intent(d.getIntent(), seq));
-      if (d.getReason() > static_cast<uint16_t>(RejectReason::kQtyAboveInstrumentMax)) {
+      if (d.getReason() > static_cast<uint16_t>(kLastRejectReason)) {
         return corrupt(seq, "risk reason out of range");
       }
       return OutputBody{RiskDecision{i, d.getApproved(), static_cast<RejectReason>(d.getReason())}};
+    }
+    case s::Output::INPUT_REJECTED: {
+      auto x = r.getInputRejected();
+      if (x.getReason() > static_cast<uint16_t>(kLastRejectReason)) {
+        return corrupt(seq, "input reject reason out of range");
+      }
+      return OutputBody{InputRejected{InstrumentId(x.getInstrument()),
+                                      static_cast<RejectReason>(x.getReason())}};
     }
     case s::Output::POSITION_UPDATE: {
       auto p = r.getPositionUpdate();

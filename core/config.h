@@ -51,7 +51,7 @@ struct RiskLimits {
   int64_t rate_limit_burst = 0;           // token bucket capacity
 };
 
-enum class StrategyKind : uint8_t { kMarketMaker = 0, kMomentum = 1 };
+enum class StrategyKind : uint8_t { kMarketMaker = 0, kMomentum = 1, kFatFinger = 2 };
 
 struct MarketMakerParams {
   int64_t half_spread_ticks = 2;  // quote distance from mid
@@ -70,6 +70,18 @@ struct MomentumParams {
   int64_t cooldown_ms = 100;        // simulated ms between orders
 };
 
+// A misbehaving trader for risk drills (core/strategies/fat_finger.h has the behaviour).
+struct FatFingerParams {
+  Qty order_qty = Qty(10);        // normal order size, lots
+  int64_t offset_ticks = 1;       // normal orders rest this many ticks from the mid
+  int64_t max_position = 100;     // normal orders skip a side that would pass |position|; 0 = none
+  int64_t at_ms = 1000;           // simulated ms when the oversize orders go out
+  int64_t oversize_orders = 5;    // how many oversize orders; 0 = none
+  int64_t size_multiplier = 100;  // oversize qty = order_qty x size_multiplier
+  int64_t burst_at_ms = 2000;     // simulated ms when the burst goes out
+  int64_t burst_orders = 100;     // orders sent in one instant at burst_at_ms; 0 = none
+};
+
 struct StrategyConfig {
   StrategyKind kind = StrategyKind::kMarketMaker;
   std::string name;
@@ -78,6 +90,7 @@ struct StrategyConfig {
   int64_t timer_ms = 0;  // on_timer period in simulated ms; 0 = none
   MarketMakerParams mm;
   MomentumParams momentum;
+  FatFingerParams fat_finger;
 };
 
 struct RecorderOptions {

@@ -3,6 +3,47 @@
 #include "core/state_hash.h"
 
 namespace tape {
+namespace {
+
+bool bad_price(Price p) { return p.value() <= 0 || p.value() > kMaxFeedValue; }
+
+// Market data the core must not act on. Orders are validated by the engine (they get
+// OrderRejected); quotes, trades and controls are checked here because nothing downstream
+// answers them.
+RejectReason validate_input(const InputBody& body, size_t instruments) {
+  auto known = [instruments](InstrumentId i) { return i.value() < instruments; };
+  if (const auto* q = std::get_if<QuoteIn>(&body)) {
+    if (!known(q->instrument)) return RejectReason::kUnknownInstrument;
+    if (bad_price(q->bid) || bad_price(q->ask)) return RejectReason::kInvalidPrice;
+    if (q->bid_qty.value() <= 0 || q->ask_qty.value() <= 0 || q->bid_qty.value() > kMaxFeedValue ||
+        q->ask_qty.value() > kMaxFeedValue) {
+      return RejectReason::kInvalidQty;
+    }
+    if (q->bid >= q->ask) return RejectReason::kCrossedQuote;
+  } else if (const auto* t = std::get_if<TradeIn>(&body)) {
+    if (!known(t->instrument)) return RejectReason::kUnknownInstrument;
+    if (bad_price(t->price)) return RejectReason::kInvalidPrice;
+    if (t->qty.value() <= 0 || t->qty.value() > kMaxFeedValue) return RejectReason::kInvalidQty;
+  } else if (const auto* c = std::get_if<ControlIn>(&body)) {
+    const bool per_instrument = c->kind == ControlKind::kHalt || c->kind == ControlKind::kResume;
+    if (per_instrument && !known(c->instrument)) return RejectReason::kUnknownInstrument;
+  }
+  return RejectReason::kNone;
+}
+
+InstrumentId instrument_of(const InputBody& body) {
+  return std::visit(
+      [](const auto& e) {
+        if constexpr (requires { e.instrument; }) {
+          return e.instrument;
+        } else {
+          return InstrumentId(0);
+        }
+      },
+      body);
+}
+
+}  // namespace
 
 Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
     : config_(config),
@@ -23,7 +64,12 @@ Status Core::process(const Input& in) {
   // outputs are numbered under that input's seq.
   strategies_.advance_time(in.ts);
   bus_.drain();
-  std::visit([this](const auto& body) { bus_.publish(body); }, in.body);
+  const RejectReason bad = validate_input(in.body, config_.instruments.size());
+  if (bad != RejectReason::kNone) {
+    bus_.publish(InputRejected{instrument_of(in.body), bad});
+  } else {
+    std::visit([this](const auto& body) { bus_.publish(body); }, in.body);
+  }
   bus_.drain();
   return Status::ok();
 }

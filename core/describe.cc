@@ -127,6 +127,9 @@ struct OutputFields {
     intent_fields(f, d.intent);
     f.flag("approved", d.approved).str("reason", reject_reason_name(d.reason));
   }
+  void operator()(const InputRejected& r) {
+    f.unum("instrument", r.instrument.value()).str("reason", reject_reason_name(r.reason));
+  }
   void operator()(const PositionUpdate& p) {
     f.unum("account", p.account.value()).unum("instrument", p.instrument.value())
         .num("position", p.position).num("cash", p.cash.value())
@@ -158,7 +161,7 @@ const char* input_type_name(const InputBody& body) {
 
 const char* output_type_name(const OutputBody& body) {
   static const char* kNames[] = {"accepted", "rejected", "fill", "cancelled",
-                                 "replaced", "intent", "risk_decision", "position_update"};
+                                 "replaced", "intent", "risk_decision", "position_update", "input_rejected"};
   return kNames[body.index()];
 }
 

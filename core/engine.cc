@@ -50,8 +50,8 @@ void Engine::on(const RiskDecision& d) {
   const OrderIntent& it = d.intent;
   switch (it.kind) {
     case IntentKind::kNew:
-      handle_new(NewOrderIn{it.id, it.account, it.instrument, it.side, it.type, it.tif, it.price,
-                            it.qty});
+      handle_new(
+          NewOrderIn{it.id, it.account, it.instrument, it.side, it.type, it.tif, it.price, it.qty});
       return;
     case IntentKind::kCancel:
       handle_cancel(CancelIn{it.id, it.account, it.instrument});
@@ -92,8 +92,8 @@ void Engine::handle_new(const NewOrderIn& in) {
     reject(in.id, in.account, in.instrument, reason);
     return;
   }
-  queue_.publish(OrderAccepted{in.id, in.account, in.instrument, in.side, in.type, in.tif,
-                               in.price, in.qty});
+  queue_.publish(
+      OrderAccepted{in.id, in.account, in.instrument, in.side, in.type, in.tif, in.price, in.qty});
   ++counters_.accepted;
   OrderBook& book = books_[in.instrument.value()];
   const bool market = in.type == OrderType::kMarket;

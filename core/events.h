@@ -176,6 +176,14 @@ struct PositionUpdate {
   bool operator==(const PositionUpdate&) const = default;
 };
 
+// Market data the core refused to act on (a quote or trade print that is crossed, non-positive,
+// absurd, or for an unknown instrument). The input is still journaled; nothing else sees it.
+struct InputRejected {
+  InstrumentId instrument;
+  RejectReason reason = RejectReason::kNone;
+  bool operator==(const InputRejected&) const = default;
+};
+
 // ---- Internal (bus only, never recorded) ----
 
 // The engine changed an instrument's book (top or depth); strategies read it through the engine.
@@ -186,10 +194,11 @@ struct BookChanged {
 
 using BusEvent = std::variant<QuoteIn, TradeIn, NewOrderIn, CancelIn, ReplaceIn, ControlIn,
                               HeartbeatIn, OrderAccepted, OrderRejected, Fill, OrderCancelled,
-                              OrderReplaced, OrderIntent, RiskDecision, PositionUpdate, BookChanged>;
+                              OrderReplaced, OrderIntent, RiskDecision, PositionUpdate, BookChanged,
+                              InputRejected>;
 
 using OutputBody = std::variant<OrderAccepted, OrderRejected, Fill, OrderCancelled, OrderReplaced,
-                                OrderIntent, RiskDecision, PositionUpdate>;
+                                OrderIntent, RiskDecision, PositionUpdate, InputRejected>;
 
 struct Output {
   Seq seq;

@@ -21,9 +21,7 @@ bool OrderBook::occupied_range(int64_t* lo, int64_t* hi) const {
   if (orders_ == 0) return false;
   // Uncrossed: every bid is below every ask.
   *lo = best_bid_ != LevelBitmap::kNone ? bids_.next_at_or_above(0) : best_ask_;
-  *hi = best_ask_ != LevelBitmap::kNone
-            ? asks_.prev_at_or_below(level_count_ - 1)
-            : best_bid_;
+  *hi = best_ask_ != LevelBitmap::kNone ? asks_.prev_at_or_below(level_count_ - 1) : best_bid_;
   return true;
 }
 
@@ -103,9 +101,9 @@ void OrderBook::rest(uint32_t i) {
     best_ask_ = ((best_ask_ == LevelBitmap::kNone) | (idx < best_ask_)) ? idx : best_ask_;
   }
   // Only resting an order can cross a book; matching must have taken everything it crosses.
-  TAPE_CHECK(best_bid_ == LevelBitmap::kNone || best_ask_ == LevelBitmap::kNone ||
-                 best_bid_ < best_ask_,
-             "book crossed at rest");
+  TAPE_CHECK(
+      best_bid_ == LevelBitmap::kNone || best_ask_ == LevelBitmap::kNone || best_bid_ < best_ask_,
+      "book crossed at rest");
 }
 
 void OrderBook::unlink(uint32_t i) {

@@ -100,9 +100,7 @@ class OrderBook {
     return s == Side::kBuy ? bids_.prev_at_or_below(idx - 1) : asks_.next_at_or_above(idx + 1);
   }
   size_t index_of(Price p) const { return static_cast<size_t>(p.value() - base_); }
-  bool in_ladder(Price p) const {
-    return p.value() >= base_ && p.value() - base_ < level_count_;
-  }
+  bool in_ladder(Price p) const { return p.value() >= base_ && p.value() - base_ < level_count_; }
   // Lowest and highest occupied level indices; false when the book is empty.
   bool occupied_range(int64_t* lo, int64_t* hi) const;
   bool can_hold_after_growth(Price price) const;

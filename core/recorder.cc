@@ -34,6 +34,12 @@ void Recorder::on(const OrderRejected& e) {
   record(e);
 }
 
+void Recorder::on(const InputRejected& e) {
+  ++counters_.rejects;
+  ++counters_.rejects_by_reason[static_cast<size_t>(e.reason) % counters_.rejects_by_reason.size()];
+  record(e);
+}
+
 void Recorder::on(const Fill& e) {
   ++counters_.fills;
   record(e);

@@ -62,6 +62,7 @@ class Recorder {
   void on(const OrderIntent& e) { record(e); }
   void on(const RiskDecision& e) { record(e); }
   void on(const PositionUpdate& e) { record(e); }
+  void on(const InputRejected& e);
 
   // The outputs of the input begun last, in order.
   std::span<const Output> current_outputs() const {

@@ -16,6 +16,8 @@ AnyStrategy make_strategy(const StrategyConfig& config, size_t instrument_count)
   switch (config.kind) {
     case StrategyKind::kMomentum:
       return AnyStrategy(std::in_place_type<Momentum>, config, instrument_count);
+    case StrategyKind::kFatFinger:
+      return AnyStrategy(std::in_place_type<FatFinger>, config, instrument_count);
     case StrategyKind::kMarketMaker:
       break;
   }

@@ -33,6 +33,7 @@
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
+#include "core/strategies/fat_finger.h"
 #include "core/strategies/market_maker.h"
 #include "core/strategies/momentum.h"
 
@@ -86,7 +87,7 @@ std::vector<InstrumentId> traded_instruments(const StrategyConfig& config, size_
 // Strategy index that issued `id`, or -1 if the id is not in the strategy id range.
 int64_t strategy_index_of(OrderId id);
 
-using AnyStrategy = std::variant<MarketMaker, Momentum>;
+using AnyStrategy = std::variant<MarketMaker, Momentum, FatFinger>;
 
 // Owns the configured strategies (CoreConfig::strategies, index = position in that list) and
 // delivers events to them, in strategy index order:

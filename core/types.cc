@@ -25,6 +25,7 @@ const char* reject_reason_name(RejectReason r) {
     case RejectReason::kInvalidOrderType: return "invalid_order_type";
     case RejectReason::kCrossedQuote: return "crossed_quote";
     case RejectReason::kQtyAboveInstrumentMax: return "qty_above_instrument_max";
+    case RejectReason::kTimestampBackwards: return "timestamp_backwards";
   }
   return "unknown_reason";
 }

@@ -103,7 +103,13 @@ enum class RejectReason : uint16_t {
   kInvalidOrderType = 18,   // e.g. a market order with GTC
   kCrossedQuote = 19,       // a quote whose bid is at or above its ask
   kQtyAboveInstrumentMax = 20,
+  kTimestampBackwards = 21,  // an input stamped before its predecessor (clamped by the sequencer)
 };
+inline constexpr RejectReason kLastRejectReason = RejectReason::kTimestampBackwards;
+
+// Largest price or quantity magnitude accepted from a feed; beyond it a value is a sentinel or
+// garbage (e.g. INT64_MAX standing in for "no price").
+inline constexpr int64_t kMaxFeedValue = 1'000'000'000'000;
 const char* reject_reason_name(RejectReason r);
 
 enum class CancelReason : uint8_t {

@@ -6,6 +6,7 @@
 #include "core/codec.h"
 #include "core/core.h"
 #include "store/chain.h"
+#include "store/snapshot_store.h"
 
 namespace tape {
 namespace {
@@ -16,6 +17,12 @@ class Auditor {
       : log_(log), core_(std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr)) {}
 
   AuditReport run() {
+    auto seqs = snapshot_seqs(log_);
+    if (!seqs.is_ok()) {
+      fail(0, "snapshot", seqs.status().message());
+      return report_;
+    }
+    snapshot_seqs_ = seqs.value();
     std::string prev = zero_link();
     std::string link;
     auto cursor = log_.batches(Seq(1));
@@ -100,6 +107,10 @@ class Auditor {
       }
       report_.outputs += produced.size();
       ++report_.inputs;
+      if (next_snapshot_ < snapshot_seqs_.size() && snapshot_seqs_[next_snapshot_] == in.seq) {
+        check_snapshot(in.seq);
+        if (!report_.ok()) return;
+      }
       last_ts_ = in.ts;
       ++next_seq_;
     }
@@ -108,6 +119,24 @@ class Auditor {
            "recorded output for seq " + std::to_string(outputs_[o].seq.value()) +
                " outside its block's inputs");
     }
+  }
+
+  // The snapshot taken after `seq` must decode and hold the state the replay reached there.
+  void check_snapshot(Seq seq) {
+    ++next_snapshot_;
+    auto snap = read_snapshot(log_, seq);
+    if (!snap.is_ok()) return fail(seq.value(), "snapshot", snap.status().message());
+    if (snap.value().seq != seq) {
+      return fail(seq.value(), "snapshot", "snapshot stored at seq " + std::to_string(seq.value()) +
+                                               " says seq " + std::to_string(snap.value().seq.value()));
+    }
+    const std::string replayed = core_->state_hash();
+    if (snap.value().state_hash != replayed) {
+      return fail(seq.value(), "snapshot",
+                  "snapshot at seq " + std::to_string(seq.value()) + " holds state hash " +
+                      snap.value().state_hash + ", the replay reached " + replayed);
+    }
+    ++report_.snapshots;
   }
 
   void check_end(const std::string& last_link) {
@@ -147,6 +176,8 @@ class Auditor {
   std::vector<Output> outputs_;
   uint64_t next_seq_ = 1;
   Timestamp last_ts_;
+  std::vector<Seq> snapshot_seqs_;
+  size_t next_snapshot_ = 0;
 };
 
 }  // namespace

@@ -36,7 +36,7 @@ const std::vector<std::string>& inspect_type_names() {
   static const std::vector<std::string> kNames = {
       "quote",    "trade",     "new_order", "cancel",   "replace",       "control",
       "heartbeat", "accepted", "rejected",  "fill",     "cancelled",     "replaced",
-      "intent",   "risk_decision", "position_update"};
+      "intent",   "risk_decision", "position_update", "input_rejected"};
   return kNames;
 }
 

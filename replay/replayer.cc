@@ -42,6 +42,7 @@ class Replayer {
     const Seq log_last = log_.last_seq();
     const Seq to = options_.to.value() == 0 ? log_last : std::min(options_.to, log_last);
     for (auto cursor = log_.batches(Seq(1)); cursor.valid(); cursor.next()) {
+      RETURN_IF_ERROR(cursor.status());
       RETURN_IF_ERROR(replay_batch(cursor));
       if (result_.last_seq >= to) break;
     }

@@ -43,6 +43,13 @@ uint64_t phase_extra_ticks(const Phase& phase) {
       std::llround(phase.rate_per_s * static_cast<double>(phase.duration_ms) / 1000.0));
 }
 
+uint64_t phase_injections(const Phase& phase) {
+  if (phase.kind != PhaseKind::kBadData) return 0;
+  if (phase.count > 0) return phase.count;
+  return static_cast<uint64_t>(
+      std::llround(phase.rate_per_s * static_cast<double>(phase.duration_ms) / 1000.0));
+}
+
 Generator::Generator(const Scenario& scenario, uint64_t seed, const MarketView* market)
     : market_(scenario.market),
       view_(market),
@@ -67,13 +74,14 @@ Generator::Generator(const Scenario& scenario, uint64_t seed, const MarketView* 
     st.live.reserve(market_.live_orders_max);
     instruments_.push_back(std::move(st));
     arrival_rngs_.emplace_back(seed, kArrivalStream | i);
+    max_order_qty_.push_back(scenario.core.instruments[i].max_order_qty);
   }
   build_phases(scenario, seed);
   build_controls(scenario);
-  due_ns_.assign(kFirstFlowStream + n + flows_.size(), kNever);
-  due_ns_[kControlStream] = controls_.empty() ? kNever : controls_[0].ts_ns;
-  due_ns_[kHeartbeatStream] =
-      heartbeat_ns_ > 0 && heartbeat_ns_ <= end_ns_ ? heartbeat_ns_ : kNever;
+  std::vector<int64_t> due(kFirstFlowStream + n + flows_.size(), kNever);
+  due[kControlStream] = controls_.empty() ? kNever : controls_[0].ts_ns;
+  due[kHeartbeatStream] = heartbeat_ns_ > 0 && heartbeat_ns_ <= end_ns_ ? heartbeat_ns_ : kNever;
+  queue_.reset(std::move(due));
   arrival_ns_.assign(n, 0.0);
   for (size_t i = 0; i < n; ++i) schedule_background(i);
   for (size_t f = 0; f < flows_.size(); ++f) schedule_flow(f);
@@ -92,11 +100,27 @@ void Generator::build_phases(const Scenario& scenario, uint64_t seed) {
         }
       }
     }
-    const uint64_t extra = phase_extra_ticks(ph);
-    if (extra > 0 && ph.duration_ms > 0) {
-      flows_.push_back(TickFlow{ph.at_ms * kNsPerMs, ph.duration_ms * kNsPerMs, extra, 0,
-                                ph.instrument, Rng(seed, kPhaseStream | p)});
+    if (ph.kind == PhaseKind::kStale) {
+      const GapWindow g{ph.at_ms * kNsPerMs, (ph.at_ms + ph.duration_ms) * kNsPerMs,
+                        1.0 + ph.jump_pct / 100.0};
+      for (size_t i = 0; i < n; ++i) {
+        if (ph.instrument < 0 || static_cast<size_t>(ph.instrument) == i) {
+          instruments_[i].gaps.push_back(g);
+        }
+      }
     }
+    const uint64_t extra = phase_extra_ticks(ph) + phase_injections(ph);
+    if (extra == 0 || ph.duration_ms <= 0) continue;
+    TickFlow flow{ph.at_ms * kNsPerMs, ph.duration_ms * kNsPerMs, extra, 0,
+                  ph.instrument, Rng(seed, kPhaseStream | p)};
+    if (ph.kind == PhaseKind::kBadData) {
+      flow.bad = true;
+      uint32_t sum = 0;
+      for (size_t k = 0; k < kBadKinds; ++k) flow.bad_cumulative[k] = sum += ph.bad_weights[k];
+      TAPE_CHECK(sum > 0, "bad_data weights must not all be 0");
+      flow.backwards_ns = ph.backwards_ms * kNsPerMs;
+    }
+    flows_.push_back(flow);
   }
 }
 
@@ -127,23 +151,40 @@ void Generator::build_controls(const Scenario& scenario) {
   }
 }
 
+bool Generator::stale(size_t i, int64_t ts_ns) const {
+  for (const GapWindow& g : instruments_[i].gaps) {
+    if (ts_ns >= g.at_ns && ts_ns < g.end_ns) return true;
+  }
+  return false;
+}
+
 void Generator::schedule_background(size_t i) {
-  int64_t& due = due_ns_[kFirstFlowStream + i];
   if (!(market_.rate_per_s > 0)) {
-    due = kNever;
+    queue_.set(kFirstFlowStream + i, kNever);
     return;
   }
   // Arrival times accumulate in double ns: sub-ns resolution up to 2^52 ns (~52 simulated days).
-  arrival_ns_[i] += arrival_rngs_[i].exponential(market_.rate_per_s) * 1e9;
-  due = arrival_ns_[i] > static_cast<double>(end_ns_) ? kNever
-                                                      : static_cast<int64_t>(arrival_ns_[i]);
+  double& at = arrival_ns_[i];
+  at += arrival_rngs_[i].exponential(market_.rate_per_s) * 1e9;
+  // An arrival inside a stale window restarts the clock at the window's end.
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const GapWindow& g : instruments_[i].gaps) {
+      const int64_t t = static_cast<int64_t>(std::min(at, static_cast<double>(kNever / 2)));
+      if (t < g.at_ns || t >= g.end_ns) continue;
+      at = static_cast<double>(g.end_ns) + arrival_rngs_[i].exponential(market_.rate_per_s) * 1e9;
+      moved = true;
+    }
+  }
+  queue_.set(kFirstFlowStream + i,
+             at > static_cast<double>(end_ns_) ? kNever : static_cast<int64_t>(at));
 }
 
 void Generator::schedule_flow(size_t f) {
   TickFlow& flow = flows_[f];
-  int64_t& due = due_ns_[kFirstFlowStream + instruments_.size() + f];
+  const size_t stream = kFirstFlowStream + instruments_.size() + f;
   if (flow.emitted >= flow.count) {
-    due = kNever;
+    queue_.set(stream, kNever);
     return;
   }
   // Tick k lands at a uniform offset inside slot k of count equal slots: exactly `count` ticks,
@@ -152,45 +193,62 @@ void Generator::schedule_flow(size_t f) {
                       static_cast<double>(flow.count);
   const int64_t offset = std::min(static_cast<int64_t>(slot * static_cast<double>(flow.duration_ns)),
                                   flow.duration_ns - 1);
-  due = flow.at_ns + offset > end_ns_ ? kNever : flow.at_ns + offset;
+  queue_.set(stream, flow.at_ns + offset > end_ns_ ? kNever : flow.at_ns + offset);
 }
 
 bool Generator::next(Timestamp& ts, InputBody& body) {
-  size_t best = 0;
-  int64_t best_ns = due_ns_[0];
-  for (size_t s = 1; s < due_ns_.size(); ++s) {  // strict <: the lower stream wins a tie
-    if (due_ns_[s] < best_ns) {
-      best = s;
-      best_ns = due_ns_[s];
-    }
-  }
-  if (best_ns == kNever) return false;
-  ts = Timestamp(best_ns);
-  const size_t n = instruments_.size();
-  if (best == kHeartbeatStream) {
-    body = HeartbeatIn{};
-    due_ns_[best] = best_ns <= end_ns_ - heartbeat_ns_ ? best_ns + heartbeat_ns_ : kNever;
+  while (true) {
+    const size_t best = queue_.top();  // the earliest stream; the lower one wins a tie
+    const int64_t best_ns = queue_.due(best);
+    if (best_ns == kNever) return false;
+    int64_t stamp = best_ns;
+    if (!emit(best, best_ns, stamp, body)) continue;
+    ts = Timestamp(stamp);
+    last_ns_ = std::max(last_ns_, stamp);
     return true;
   }
-  ++ticks_;
-  if (best == kControlStream) {
+}
+
+bool Generator::emit(size_t stream, int64_t due_ns, int64_t& stamp, InputBody& body) {
+  const size_t n = instruments_.size();
+  if (stream == kHeartbeatStream) {
+    body = HeartbeatIn{};
+    queue_.set(stream, due_ns <= end_ns_ - heartbeat_ns_ ? due_ns + heartbeat_ns_ : kNever);
+    return true;
+  }
+  if (stream == kControlStream) {
+    ++ticks_;
     body = controls_[next_control_].control;
     ++next_control_;
-    due_ns_[best] = next_control_ < controls_.size() ? controls_[next_control_].ts_ns : kNever;
-  } else if (best < kFirstFlowStream + n) {
-    const size_t i = best - kFirstFlowStream;
-    make_tick(static_cast<uint32_t>(i), best_ns, body);
+    queue_.set(stream, next_control_ < controls_.size() ? controls_[next_control_].ts_ns : kNever);
+    return true;
+  }
+  if (stream < kFirstFlowStream + n) {
+    ++ticks_;
+    const size_t i = stream - kFirstFlowStream;
+    make_tick(static_cast<uint32_t>(i), due_ns, body);
     schedule_background(i);
+    return true;
+  }
+  return emit_flow(stream - kFirstFlowStream - n, due_ns, stamp, body);
+}
+
+bool Generator::emit_flow(size_t f, int64_t due_ns, int64_t& stamp, InputBody& body) {
+  TickFlow& flow = flows_[f];
+  bool emitted = true;
+  if (flow.bad) {
+    make_bad(flow, stamp, body);
   } else {
-    const size_t f = best - kFirstFlowStream - n;
-    TickFlow& flow = flows_[f];
+    const size_t n = instruments_.size();
     const uint32_t i = flow.instrument >= 0 ? static_cast<uint32_t>(flow.instrument)
                                             : static_cast<uint32_t>(flow.rng.uniform_below(n));
-    make_tick(i, best_ns, body);
-    ++flow.emitted;
-    schedule_flow(f);
+    emitted = !stale(i, due_ns);
+    if (emitted) make_tick(i, due_ns, body);
   }
-  return true;
+  ticks_ += emitted ? 1 : 0;
+  ++flow.emitted;
+  schedule_flow(f);
+  return emitted;
 }
 
 double Generator::step_mid(InstrumentState& st, int64_t ts_ns) {
@@ -207,6 +265,9 @@ double Generator::step_mid(InstrumentState& st, int64_t ts_ns) {
   }
   double factor = 1.0;
   double thin = 0.0;
+  for (const GapWindow& g : st.gaps) {
+    if (ts_ns >= g.end_ns) factor *= g.jump;
+  }
   for (const CrashWindow& c : st.crashes) {
     const double f = crash_depth(c.at_ns, c.fall_ns, c.recover_ns, ts_ns);
     factor *= 1.0 - c.drop * f;
@@ -279,7 +340,7 @@ void Generator::make_limit(uint32_t i, double thin, InputBody& body) {
 
 bool Generator::make_cancel(uint32_t i, InputBody& body) {
   InstrumentState& st = instruments_[i];
-  const int idx = pick_live(st);
+  const int idx = pick_live(st, st.rng);
   if (idx < 0) return false;
   const LiveOrder o = st.live[static_cast<size_t>(idx)];
   st.live[static_cast<size_t>(idx)] = st.live.back();
@@ -290,7 +351,7 @@ bool Generator::make_cancel(uint32_t i, InputBody& body) {
 
 bool Generator::make_replace(uint32_t i, double thin, InputBody& body) {
   InstrumentState& st = instruments_[i];
-  const int idx = pick_live(st);
+  const int idx = pick_live(st, st.rng);
   if (idx < 0) return false;
   const LiveOrder& o = st.live[static_cast<size_t>(idx)];
   const int64_t price = std::max<int64_t>(1, st.mid - sign(o.side) * passive_distance(st, thin));
@@ -303,9 +364,9 @@ int64_t Generator::passive_distance(InstrumentState& st, double thin) {
   return 1 + static_cast<int64_t>(st.rng.exponential(1.0) * scale);
 }
 
-int Generator::pick_live(InstrumentState& st) {
+int Generator::pick_live(InstrumentState& st, Rng& rng) {
   for (int attempt = 0; attempt < kPickAttempts && !st.live.empty(); ++attempt) {
-    const size_t idx = st.rng.uniform_below(st.live.size());
+    const size_t idx = rng.uniform_below(st.live.size());
     if (view_ == nullptr || view_->is_resting(st.live[idx].id)) return static_cast<int>(idx);
     st.live[idx] = st.live.back();
     st.live.pop_back();

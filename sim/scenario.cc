@@ -21,8 +21,19 @@ const char* phase_kind_name(PhaseKind kind) {
     case PhaseKind::kFlashCrash: return "flash_crash";
     case PhaseKind::kHalt: return "halt";
     case PhaseKind::kKillSwitch: return "kill_switch";
+    case PhaseKind::kStale: return "stale";
+    case PhaseKind::kBadData: return "bad_data";
   }
   return "unknown";
+}
+
+const char* bad_kind_name(BadKind kind) {
+  static constexpr const char* kNames[kBadKinds] = {
+      "crossed_quote", "zero_price", "negative_price", "sentinel_price",
+      "zero_qty",      "sentinel_qty", "oversize_qty", "backwards_ts",
+      "duplicate_id",  "unknown_id",   "unknown_instrument"};
+  const size_t k = static_cast<size_t>(kind);
+  return k < kBadKinds ? kNames[k] : "unknown";
 }
 
 namespace scenario_detail {
@@ -242,7 +253,14 @@ bool same_strategy(const StrategyConfig& a, const StrategyConfig& b) {
   const MarketMakerParams& n = b.mm;
   const MomentumParams& p = a.momentum;
   const MomentumParams& q = b.momentum;
-  return a.kind == b.kind && a.name == b.name && a.account == b.account &&
+  const FatFingerParams& f = a.fat_finger;
+  const FatFingerParams& g = b.fat_finger;
+  const bool same_fat_finger =
+      f.order_qty == g.order_qty && f.offset_ticks == g.offset_ticks &&
+      f.max_position == g.max_position && f.at_ms == g.at_ms &&
+      f.oversize_orders == g.oversize_orders && f.size_multiplier == g.size_multiplier &&
+      f.burst_at_ms == g.burst_at_ms && f.burst_orders == g.burst_orders;
+  return same_fat_finger && a.kind == b.kind && a.name == b.name && a.account == b.account &&
          a.instruments == b.instruments && a.timer_ms == b.timer_ms &&
          m.half_spread_ticks == n.half_spread_ticks && m.quote_qty == n.quote_qty &&
          m.skew_ticks_per_lot == n.skew_ticks_per_lot && m.skew_unit_lots == n.skew_unit_lots &&

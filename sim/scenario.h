@@ -12,6 +12,8 @@
 // log, so a later change of a default cannot change an old run.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,10 +24,39 @@
 
 namespace tape {
 
-enum class PhaseKind : uint8_t { kBurst, kSustained, kFlashCrash, kHalt, kKillSwitch };
+enum class PhaseKind : uint8_t {
+  kBurst,
+  kSustained,
+  kFlashCrash,
+  kHalt,
+  kKillSwitch,
+  kStale,
+  kBadData,
+};
+inline constexpr size_t kPhaseKinds = 7;
 
-// The TOML spelling of a phase kind ("burst", "sustained", "flash_crash", "halt", "kill_switch").
+// The TOML spelling of a phase kind ("burst", "sustained", "flash_crash", "halt", "kill_switch",
+// "stale", "bad_data").
 const char* phase_kind_name(PhaseKind kind);
+
+// What one bad_data injection is (scenarios/README.md, sim/generator.h).
+enum class BadKind : uint8_t {
+  kCrossedQuote,       // QuoteIn with bid >= ask
+  kZeroPrice,          // a price of 0 in a quote, trade, limit order or replace
+  kNegativePrice,      // a negative price, same forms
+  kSentinelPrice,      // INT64_MAX or INT64_MIN as a price, same forms
+  kZeroQty,            // a quantity of 0, same forms
+  kSentinelQty,        // INT64_MAX or INT64_MIN as a quantity, same forms
+  kOversizeQty,        // limit order or replace above the instrument's max_order_qty
+  kBackwardsTs,        // a valid quote stamped before the previous input
+  kDuplicateId,        // a new order re-using the id of a live order
+  kUnknownId,          // cancel or replace of an id never issued
+  kUnknownInstrument,  // quote, trade, order or cancel naming instrument id >= the count
+};
+inline constexpr size_t kBadKinds = 11;
+
+// The TOML spelling of a bad kind ("crossed_quote", ..., "unknown_instrument").
+const char* bad_kind_name(BadKind kind);
 
 // A scheduled change to the market. Times are simulated ms from the scenario start.
 struct Phase {
@@ -33,10 +64,15 @@ struct Phase {
   int64_t at_ms = 0;        // start
   int64_t duration_ms = 0;  // length of the window (halt / kill switch: until the resume / off)
   uint64_t ticks = 0;       // burst: extra market events spread over [at, at + duration)
-  double rate_per_s = 0;    // sustained: extra market events per simulated second
+  double rate_per_s = 0;    // sustained: extra market events per simulated second; bad_data:
+                            // injections per simulated second when count = 0
   double drop_pct = 0;      // flash crash: mid falls this % (0, 100) linearly over duration_ms
   int64_t recover_ms = 0;   // flash crash: then climbs back linearly over this long
   int32_t instrument = -1;  // instrument index; -1 = all (kill switch: always all)
+  double jump_pct = 0;      // stale: the mid jumps this % (> -100) when the feed resumes
+  uint64_t count = 0;       // bad_data: injections over the window (0: from rate_per_s)
+  int64_t backwards_ms = 100;  // bad_data: a backwards_ts input goes back up to this far
+  std::array<uint32_t, kBadKinds> bad_weights{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};  // by BadKind
   bool operator==(const Phase&) const = default;
 };
 

@@ -106,12 +106,22 @@ void emit_strategy(const StrategyConfig& sc, const CoreConfig& c, Writer& w) {
     w.num("skew_unit_lots", sc.mm.skew_unit_lots);
     w.num("max_position", sc.mm.max_position);
     w.num("requote_ticks", sc.mm.requote_ticks);
-  } else {
+  } else if (sc.kind == StrategyKind::kMomentum) {
     w.num("window_trades", sc.momentum.window_trades);
     w.real("entry_threshold", sc.momentum.entry_threshold);
     w.num("order_qty", sc.momentum.order_qty.value());
     w.num("max_position", sc.momentum.max_position);
     w.num("cooldown_ms", sc.momentum.cooldown_ms);
+  } else {
+    const FatFingerParams& f = sc.fat_finger;
+    w.num("order_qty", f.order_qty.value());
+    w.num("offset_ticks", f.offset_ticks);
+    w.num("max_position", f.max_position);
+    w.num("at_ms", f.at_ms);
+    w.num("oversize_orders", f.oversize_orders);
+    w.num("size_multiplier", f.size_multiplier);
+    w.num("burst_at_ms", f.burst_at_ms);
+    w.num("burst_orders", f.burst_orders);
   }
 }
 
@@ -126,8 +136,20 @@ void emit_phase(const Phase& p, const CoreConfig& c, Writer& w) {
     w.real("drop_pct", p.drop_pct);
     w.num("recover_ms", p.recover_ms);
   }
+  if (p.kind == PhaseKind::kStale) w.real("jump_pct", p.jump_pct);
   if (p.kind != PhaseKind::kKillSwitch && p.instrument >= 0) {
     w.str("instrument", c.instruments[static_cast<size_t>(p.instrument)].symbol);
+  }
+  if (p.kind != PhaseKind::kBadData) return;
+  if (p.count > 0) {
+    w.num("count", p.count);
+  } else {
+    w.real("rate_per_s", p.rate_per_s);
+  }
+  w.num("backwards_ms", p.backwards_ms);
+  w.header("[phases.weights]");  // a sub-table of the [[phases]] element just written
+  for (size_t k = 0; k < kBadKinds; ++k) {
+    w.num(bad_kind_name(static_cast<BadKind>(k)), p.bad_weights[k]);
   }
 }
 

@@ -28,7 +28,12 @@ std::string emit_canonical(const Scenario& s);
 
 // The strategy kinds' TOML spellings, indexed by StrategyKind.
 inline const char* strategy_kind_name(StrategyKind kind) {
-  return kind == StrategyKind::kMarketMaker ? "market_maker" : "momentum";
+  switch (kind) {
+    case StrategyKind::kMarketMaker: return "market_maker";
+    case StrategyKind::kMomentum: return "momentum";
+    case StrategyKind::kFatFinger: return "fat_finger";
+  }
+  return "unknown";
 }
 
 }  // namespace tape::scenario_detail

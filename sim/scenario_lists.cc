@@ -54,11 +54,25 @@ Status read_momentum(TableReader& r, MomentumParams& p) {
   return r.integer("cooldown_ms", 0, kMaxHourMs, p.cooldown_ms);
 }
 
+Status read_fat_finger(TableReader& r, FatFingerParams& p) {
+  constexpr int64_t kMaxAtMs = int64_t{30} * 24 * kMaxHourMs;  // the longest scenario
+  int64_t qty = p.order_qty.value();
+  RETURN_IF_ERROR(r.integer("order_qty", 1, 1'000'000'000, qty));
+  p.order_qty = Qty(qty);
+  RETURN_IF_ERROR(r.integer("offset_ticks", 0, 1'000'000, p.offset_ticks));
+  RETURN_IF_ERROR(r.integer("max_position", 0, kMaxCount, p.max_position));
+  RETURN_IF_ERROR(r.integer("at_ms", 0, kMaxAtMs, p.at_ms));
+  RETURN_IF_ERROR(r.integer("oversize_orders", 0, 1'000'000, p.oversize_orders));
+  RETURN_IF_ERROR(r.integer("size_multiplier", 1, 1'000'000, p.size_multiplier));
+  RETURN_IF_ERROR(r.integer("burst_at_ms", 0, kMaxAtMs, p.burst_at_ms));
+  return r.integer("burst_orders", 0, 1'000'000, p.burst_orders);
+}
+
 Status read_strategy(const toml::table& t, size_t index, const std::string& doc,
                      const CoreConfig& core, StrategyConfig& sc) {
   TableReader r(t, item_path("strategies", index), doc);
   size_t kind = 0;
-  RETURN_IF_ERROR(r.choice("kind", {"market_maker", "momentum"}, kind, true));
+  RETURN_IF_ERROR(r.choice("kind", {"market_maker", "momentum", "fat_finger"}, kind, true));
   sc.kind = static_cast<StrategyKind>(kind);
   sc.name = std::string(strategy_kind_name(sc.kind)) + "_" + std::to_string(index);
   RETURN_IF_ERROR(r.string("name", sc.name));
@@ -78,13 +92,49 @@ Status read_strategy(const toml::table& t, size_t index, const std::string& doc,
   RETURN_IF_ERROR(r.integer("timer_ms", 0, kMaxHourMs, sc.timer_ms));
   if (sc.kind == StrategyKind::kMarketMaker) {
     RETURN_IF_ERROR(read_market_maker(r, sc.mm));
-  } else {
+  } else if (sc.kind == StrategyKind::kMomentum) {
     RETURN_IF_ERROR(read_momentum(r, sc.momentum));
+  } else {
+    RETURN_IF_ERROR(read_fat_finger(r, sc.fat_finger));
   }
   return r.finish();
 }
 
-Status read_phase_kind_keys(TableReader& r, const Scenario& s, Phase& p) {
+Status read_bad_weights(TableReader& phase, const std::string& path, const std::string& doc,
+                        Phase& p) {
+  ASSIGN_OR_RETURN(const toml::table* t, phase.table("weights"));
+  if (!t) return Status::ok();
+  TableReader r(*t, path + ".weights", doc);
+  uint64_t total = 0;
+  for (size_t k = 0; k < kBadKinds; ++k) {
+    RETURN_IF_ERROR(
+        r.integer_as(bad_kind_name(static_cast<BadKind>(k)), 0, 1'000'000, p.bad_weights[k]));
+    total += p.bad_weights[k];
+  }
+  if (total == 0) return Status::invalid(r.location() + ": '" + path + ".weights' are all 0");
+  return r.finish();
+}
+
+// bad_data: exactly one of count and rate_per_s.
+Status read_bad_data(TableReader& r, const toml::table& t, const std::string& path,
+                     const std::string& doc, Phase& p) {
+  const bool has_count = t.contains("count");
+  if (has_count == t.contains("rate_per_s")) {
+    return Status::invalid(r.location() + ": '" + path +
+                           "' needs exactly one of 'count' and 'rate_per_s'");
+  }
+  if (has_count) {
+    RETURN_IF_ERROR(r.integer_as("count", 1, 100'000'000, p.count, true));
+  } else {
+    RETURN_IF_ERROR(r.number("rate_per_s", 0, 1e7, p.rate_per_s, true));
+    if (p.rate_per_s <= 0) return r.error_at("rate_per_s", "must be greater than 0");
+  }
+  RETURN_IF_ERROR(r.integer("backwards_ms", 1, kMaxHourMs, p.backwards_ms));
+  return read_bad_weights(r, path, doc, p);
+}
+
+Status read_phase_kind_keys(TableReader& r, const toml::table& t, size_t index,
+                            const std::string& doc, const Scenario& s, Phase& p) {
   switch (p.kind) {
     case PhaseKind::kBurst:
       return r.integer_as("ticks", 1, 100'000'000, p.ticks, true);
@@ -98,6 +148,12 @@ Status read_phase_kind_keys(TableReader& r, const Scenario& s, Phase& p) {
         return r.error_at("drop_pct", "must be in (0, 100)");
       }
       return r.integer("recover_ms", 0, s.duration_ms, p.recover_ms);
+    case PhaseKind::kStale:
+      RETURN_IF_ERROR(r.number("jump_pct", -100, 1000, p.jump_pct));
+      if (p.jump_pct <= -100) return r.error_at("jump_pct", "must be greater than -100");
+      return Status::ok();
+    case PhaseKind::kBadData:
+      return read_bad_data(r, t, item_path("phases", index), doc, p);
     case PhaseKind::kHalt:
     case PhaseKind::kKillSwitch:
       return Status::ok();
@@ -109,8 +165,9 @@ Status read_phase(const toml::table& t, size_t index, const std::string& doc, co
                   Phase& p) {
   TableReader r(t, item_path("phases", index), doc);
   size_t kind = 0;
-  RETURN_IF_ERROR(r.choice("kind", {"burst", "sustained", "flash_crash", "halt", "kill_switch"},
-                           kind, true));
+  RETURN_IF_ERROR(r.choice(
+      "kind", {"burst", "sustained", "flash_crash", "halt", "kill_switch", "stale", "bad_data"},
+      kind, true));
   p.kind = static_cast<PhaseKind>(kind);
   RETURN_IF_ERROR(r.integer("at_ms", 0, s.duration_ms, p.at_ms, true));
   // A sustained phase without duration_ms runs to the end of the scenario, so a shorter run
@@ -119,7 +176,7 @@ Status read_phase(const toml::table& t, size_t index, const std::string& doc, co
   p.duration_ms = s.duration_ms - p.at_ms;
   RETURN_IF_ERROR(r.integer("duration_ms", 1, s.duration_ms, p.duration_ms, !open_ended));
   if (p.duration_ms < 1) return r.error_at("at_ms", "leaves no time before the scenario ends");
-  RETURN_IF_ERROR(read_phase_kind_keys(r, s, p));
+  RETURN_IF_ERROR(read_phase_kind_keys(r, t, index, doc, s, p));
   if (p.kind != PhaseKind::kKillSwitch) {
     std::string symbol;
     RETURN_IF_ERROR(r.string("instrument", symbol));

@@ -1,6 +1,8 @@
 // Reads the merged scenario table into a Scenario. Every key, its type, range and default is
 // here (and in scenarios/README.md); a key no reader asks for is reported as unknown.
+#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "sim/scenario_internal.h"
 #include "sim/scenario_reader.h"
@@ -15,13 +17,6 @@ constexpr size_t kMaxInstruments = 4096;
 
 std::string item_path(std::string_view array, size_t index) {
   return std::string(array) + "[" + std::to_string(index) + "]";
-}
-
-int find_symbol(const CoreConfig& core, std::string_view symbol) {
-  for (size_t i = 0; i < core.instruments.size(); ++i) {
-    if (core.instruments[i].symbol == symbol) return static_cast<int>(i);
-  }
-  return -1;
 }
 
 Status read_header(TableReader& root, const std::string& doc, Scenario& s) {
@@ -39,13 +34,8 @@ Status read_header(TableReader& root, const std::string& doc, Scenario& s) {
   return r.finish();
 }
 
-Status read_instrument(const toml::table& t, size_t index, const std::string& doc,
-                       InstrumentConfig& ic) {
-  TableReader r(t, item_path("instruments", index), doc);
-  RETURN_IF_ERROR(r.string("symbol", ic.symbol, true));
-  if (ic.symbol.empty() || ic.symbol.size() > 32) {
-    return r.error_at("symbol", "must be 1 to 32 characters");
-  }
+// The keys an instrument and an instrument set share (all but the symbol).
+Status read_instrument_fields(TableReader& r, InstrumentConfig& ic) {
   RETURN_IF_ERROR(r.decimal("tick_size", kMoneyScale, 1, kMaxCount, ic.tick_value));
   RETURN_IF_ERROR(r.integer("lot_size", 1, 1'000'000'000, ic.lot_size));
   int64_t price_minor = 0;
@@ -59,27 +49,87 @@ Status read_instrument(const toml::table& t, size_t index, const std::string& do
   int64_t max_qty = ic.max_order_qty.value();
   RETURN_IF_ERROR(r.integer("max_order_qty", 1, kMaxCount, max_qty));
   ic.max_order_qty = Qty(max_qty);
+  return Status::ok();
+}
+
+Status read_instrument(const toml::table& t, size_t index, const std::string& doc,
+                       InstrumentConfig& ic) {
+  TableReader r(t, item_path("instruments", index), doc);
+  RETURN_IF_ERROR(r.string("symbol", ic.symbol, true));
+  if (ic.symbol.empty() || ic.symbol.size() > 32) {
+    return r.error_at("symbol", "must be 1 to 32 characters");
+  }
+  RETURN_IF_ERROR(read_instrument_fields(r, ic));
   return r.finish();
+}
+
+int64_t decimal_digits(int64_t v) {
+  int64_t n = 1;
+  for (; v >= 10; v /= 10) ++n;
+  return n;
+}
+
+// [[instrument_sets]]: `count` instruments <prefix><index zero-padded to width>, index 0 up, all
+// with the set's tick_size, lot_size, initial_price and max_order_qty. Appended after
+// [[instruments]], sets in file order. `taken` holds the symbols so far.
+Status read_instrument_set(const toml::table& t, size_t index, const std::string& doc,
+                           std::set<std::string>& taken, Scenario& s) {
+  TableReader r(t, item_path("instrument_sets", index), doc);
+  std::string prefix;
+  RETURN_IF_ERROR(r.string("prefix", prefix, true));
+  int64_t count = 0;
+  RETURN_IF_ERROR(r.integer("count", 1, kMaxInstruments, count, true));
+  int64_t width = decimal_digits(count);
+  RETURN_IF_ERROR(r.integer("width", 1, 10, width));
+  if (prefix.size() + static_cast<size_t>(std::max(width, decimal_digits(count - 1))) > 32) {
+    return r.error_at("prefix", "makes symbols longer than 32 characters");
+  }
+  if (s.core.instruments.size() + static_cast<size_t>(count) > kMaxInstruments) {
+    return r.error_at("count", "= " + std::to_string(count) + " takes the instruments past " +
+                                   std::to_string(kMaxInstruments));
+  }
+  InstrumentConfig proto;
+  RETURN_IF_ERROR(read_instrument_fields(r, proto));
+  RETURN_IF_ERROR(r.finish());
+  for (int64_t k = 0; k < count; ++k) {
+    std::string digits = std::to_string(k);
+    if (static_cast<int64_t>(digits.size()) < width) {
+      digits.insert(0, static_cast<size_t>(width) - digits.size(), '0');
+    }
+    InstrumentConfig ic = proto;
+    ic.symbol = prefix + digits;
+    if (!taken.insert(ic.symbol).second) {
+      return r.error_at("prefix", "makes symbol \"" + ic.symbol + "\", which is already used");
+    }
+    s.core.instruments.push_back(std::move(ic));
+  }
+  return Status::ok();
 }
 
 Status read_instruments(TableReader& root, const std::string& doc, Scenario& s) {
   ASSIGN_OR_RETURN(const toml::array* arr, root.table_array("instruments"));
-  if (!arr || arr->empty()) {
-    return Status::invalid(root.location() + ": at least one [[instruments]] is required");
+  ASSIGN_OR_RETURN(const toml::array* sets, root.table_array("instrument_sets"));
+  if ((!arr || arr->empty()) && (!sets || sets->empty())) {
+    return Status::invalid(root.location() +
+                           ": at least one [[instruments]] or [[instrument_sets]] is required");
   }
-  if (arr->size() > kMaxInstruments) {
+  if (arr && arr->size() > kMaxInstruments) {
     return root.error_at("instruments", "has " + std::to_string(arr->size()) +
                                             " entries, more than " +
                                             std::to_string(kMaxInstruments));
   }
-  for (size_t i = 0; i < arr->size(); ++i) {
+  std::set<std::string> taken;
+  for (size_t i = 0; arr && i < arr->size(); ++i) {
     InstrumentConfig ic;
     RETURN_IF_ERROR(read_instrument(*(*arr)[i].as_table(), i, doc, ic));
-    if (find_symbol(s.core, ic.symbol) >= 0) {
+    if (!taken.insert(ic.symbol).second) {
       TableReader r(*(*arr)[i].as_table(), item_path("instruments", i), doc);
       return r.error_at("symbol", "= \"" + ic.symbol + "\" is already used by another instrument");
     }
     s.core.instruments.push_back(std::move(ic));
+  }
+  for (size_t i = 0; sets && i < sets->size(); ++i) {
+    RETURN_IF_ERROR(read_instrument_set(*(*sets)[i].as_table(), i, doc, taken, s));
   }
   return Status::ok();
 }

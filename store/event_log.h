@@ -127,8 +127,8 @@ class EventLog final : public BatchSink {
   // Status::mismatch if the meta counters disagree with the last batch in `events`.
   static Result<std::unique_ptr<EventLog>> open(const std::string& dir, bool read_only,
                                                 const LogOptions& options = {});
-  // Writes every queued batch, stops the writer thread and closes the database. Call flush()
-  // first to see write errors.
+  // Writes every queued batch, stops the writer thread, flushes the memtables to table files
+  // (read-write logs) and closes the database. Call flush() first to see write errors.
   ~EventLog() override;
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;

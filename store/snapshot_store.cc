@@ -7,10 +7,6 @@
 namespace tape {
 namespace {
 
-// The log's raw handles are only reachable through its non-const accessors; reads here do not
-// modify it.
-EventLog& raw(const EventLog& log) { return const_cast<EventLog&>(log); }
-
 std::string context(Seq seq) { return "snapshot at seq " + std::to_string(seq.value()); }
 
 }  // namespace
@@ -26,7 +22,7 @@ Status put_snapshot(EventLog& log, const SnapshotData& s, bool sync) {
 
 Result<SnapshotData> read_snapshot(const EventLog& log, Seq seq) {
   std::string value;
-  EventLog& l = raw(log);
+  const EventLog& l = log;
   const auto st = l.db()->Get(rocksdb::ReadOptions(), l.cf("snapshots"), seq_key(seq), &value);
   if (st.IsNotFound()) return Status::invalid(log.dir() + ": no " + context(seq));
   if (!st.ok()) return Status::io(log.dir() + ": reading " + context(seq) + ": " + st.ToString());
@@ -34,7 +30,7 @@ Result<SnapshotData> read_snapshot(const EventLog& log, Seq seq) {
 }
 
 Result<std::vector<Seq>> snapshot_seqs(const EventLog& log) {
-  EventLog& l = raw(log);
+  const EventLog& l = log;
   std::unique_ptr<rocksdb::Iterator> it(l.db()->NewIterator(rocksdb::ReadOptions(), l.cf("snapshots")));
   std::vector<Seq> out;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -47,7 +43,7 @@ Result<std::vector<Seq>> snapshot_seqs(const EventLog& log) {
 
 Result<std::optional<SnapshotData>> latest_snapshot(const EventLog& log, Seq at) {
   const Seq limit = std::min(at, log.last_seq());
-  EventLog& l = raw(log);
+  const EventLog& l = log;
   std::unique_ptr<rocksdb::Iterator> it(l.db()->NewIterator(rocksdb::ReadOptions(), l.cf("snapshots")));
   it->SeekForPrev(seq_key(limit));
   if (!it->Valid()) {

@@ -58,6 +58,8 @@ struct PositionUpdate {
   realizedPnl @4 :Int64; fees @5 :Int64;
 }
 
+struct InputRejected { instrument @0 :UInt32; reason @1 :UInt16; text @2 :Text; }
+
 # One output, numbered (seq, k): the k-th output derived from input seq.
 struct Output {
   seq @0 :UInt64;
@@ -71,6 +73,7 @@ struct Output {
     intent @7 :Intent;
     riskDecision @8 :RiskDecision;
     positionUpdate @9 :PositionUpdate;
+    inputRejected @10 :InputRejected;
   }
 }
 

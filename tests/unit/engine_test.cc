@@ -31,10 +31,10 @@ CoreConfig make_config(uint32_t instruments = 2) {
 
 // Short names of the BusEvent alternatives, by variant index.
 const char* kind(const BusEvent& e) {
-  static const char* kNames[] = {"quote",    "trade",     "new",      "cancel_in", "replace_in",
-                                 "control",  "heartbeat", "accepted", "rejected",  "fill",
-                                 "cancelled", "replaced", "intent",   "risk",      "position",
-                                 "book_changed"};
+  static const char* kNames[] = {"quote",      "trade",   "new",       "cancel_in",
+                                 "replace_in", "control", "heartbeat", "accepted",
+                                 "rejected",   "fill",    "cancelled", "replaced",
+                                 "intent",     "risk",    "position",  "book_changed"};
   return kNames[e.index()];
 }
 
@@ -87,13 +87,19 @@ class EngineTest : public ::testing::Test {
   static NewOrderIn limit(uint64_t id, Side side, int64_t price, int64_t qty,
                           TimeInForce tif = TimeInForce::kGtc, uint32_t account = kExt,
                           uint32_t instrument = 0) {
-    return NewOrderIn{OrderId(id),  AccountId(account), InstrumentId(instrument), side,
-                      OrderType::kLimit, tif, Price(price), Qty(qty)};
+    return NewOrderIn{OrderId(id),
+                      AccountId(account),
+                      InstrumentId(instrument),
+                      side,
+                      OrderType::kLimit,
+                      tif,
+                      Price(price),
+                      Qty(qty)};
   }
   static NewOrderIn market(uint64_t id, Side side, int64_t qty,
                            TimeInForce tif = TimeInForce::kIoc) {
-    return NewOrderIn{OrderId(id),        AccountId(kExt), InstrumentId(0), side,
-                      OrderType::kMarket, tif,             Price(0),        Qty(qty)};
+    return NewOrderIn{OrderId(id), AccountId(kExt), InstrumentId(0), side, OrderType::kMarket,
+                      tif,         Price(0),        Qty(qty)};
   }
   static CancelIn cancel(uint64_t id, uint32_t account = kExt, uint32_t instrument = 0) {
     return CancelIn{OrderId(id), AccountId(account), InstrumentId(instrument)};
@@ -300,8 +306,8 @@ TEST_F(EngineTest, CancelRemovesTheOrderAndReportsItsOpenQty) {
   send(limit(2, Side::kSell, 99, 4));
   const auto ev = send(cancel(1));
   EXPECT_EQ(kinds(ev), (Strs{"cancelled", "book_changed"}));
-  EXPECT_EQ(only<OrderCancelled>(ev),
-            (OrderCancelled{OrderId(1), AccountId(kExt), InstrumentId(0), Qty(6), CancelReason::kUser}));
+  EXPECT_EQ(only<OrderCancelled>(ev), (OrderCancelled{OrderId(1), AccountId(kExt), InstrumentId(0),
+                                                      Qty(6), CancelReason::kUser}));
   EXPECT_FALSE(engine_->is_resting(OrderId(1)));
   EXPECT_FALSE(engine_->top(InstrumentId(0)).has_bid);
 }
@@ -361,8 +367,8 @@ TEST_F(EngineTest, ReplaceQtyUpLosesPriority) {
   send(limit(2, Side::kSell, 100, 10));
   const auto ev = send(replace(1, 100, 12));
   EXPECT_EQ(kinds(ev), (Strs{"replaced", "book_changed"}));
-  EXPECT_EQ(only<OrderReplaced>(ev),
-            (OrderReplaced{OrderId(1), AccountId(kExt), InstrumentId(0), Price(100), Qty(12), false}));
+  EXPECT_EQ(only<OrderReplaced>(ev), (OrderReplaced{OrderId(1), AccountId(kExt), InstrumentId(0),
+                                                    Price(100), Qty(12), false}));
   EXPECT_EQ(engine_->top(InstrumentId(0)).ask_qty, Qty(22));
   EXPECT_EQ(maker_ids(send(limit(3, Side::kBuy, 100, 11))), (std::vector<uint64_t>{2, 1}));
 }
@@ -502,15 +508,15 @@ TEST_F(EngineTest, EachInvalidNewOrderIsRejectedWithItsReasonAndNoAccept) {
 
 TEST_F(EngineTest, MaxQtyIsInclusiveAndMarketOrdersIgnoreTheirPrice) {
   EXPECT_EQ(kinds(send(limit(1, Side::kBuy, 99, 1000))), (Strs{"accepted", "book_changed"}));
-  EXPECT_EQ(kinds(send(market(2, Side::kSell, 1000))),
-            (Strs{"accepted", "fill", "book_changed"}));
+  EXPECT_EQ(kinds(send(market(2, Side::kSell, 1000))), (Strs{"accepted", "fill", "book_changed"}));
 }
 
 // ---- Strategy orders through risk ----
 
 TEST_F(EngineTest, ApprovedRiskDecisionsActLikeExternalOrdersAndRejectedOnesAreIgnored) {
-  OrderIntent intent{IntentKind::kNew, OrderId(7), AccountId(kMgd), InstrumentId(0), Side::kBuy,
-                     OrderType::kLimit, TimeInForce::kGtc, Price(99), Qty(5)};
+  OrderIntent intent{IntentKind::kNew,  OrderId(7), AccountId(kMgd),
+                     InstrumentId(0),   Side::kBuy, OrderType::kLimit,
+                     TimeInForce::kGtc, Price(99),  Qty(5)};
   EXPECT_EQ(kinds(send(RiskDecision{intent, false, RejectReason::kRateLimit})), Strs{});
   EXPECT_EQ(kinds(send(RiskDecision{intent, true, RejectReason::kNone})),
             (Strs{"accepted", "book_changed"}));
@@ -531,9 +537,9 @@ TEST_F(EngineTest, ApprovedRiskDecisionsActLikeExternalOrdersAndRejectedOnesAreI
 TEST_F(EngineTest, CountersAddUpOverAMixedSequence) {
   send(limit(1, Side::kSell, 100, 5));
   send(limit(2, Side::kSell, 101, 5));
-  send(limit(3, Side::kBuy, 101, 7));      // 2 fills, 7 lots
-  send(limit(4, Side::kBuy, 0, 1));        // rejected
-  send(replace(2, 102, 3));                // replaced
+  send(limit(3, Side::kBuy, 101, 7));                    // 2 fills, 7 lots
+  send(limit(4, Side::kBuy, 0, 1));                      // rejected
+  send(replace(2, 102, 3));                              // replaced
   send(limit(5, Side::kBuy, 90, 1, TimeInForce::kIoc));  // cancelled (no liquidity)
   const Engine::Counters& c = engine_->counters();
   EXPECT_EQ(c.orders, 5u);

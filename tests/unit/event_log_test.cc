@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -366,15 +367,27 @@ TEST_F(EventLogTest, AFailedWriteSurfacesFromFlushAndStaysSticky) {
   log.reset();  // closes cleanly despite the error
 }
 
-TEST_F(EventLogTest, SeqGapAtAppendAborts) {
+// The threadsafe death test re-executes this binary: the child learns the parent's dir from
+// the environment, so the parent can remove what the aborted child left behind.
+TEST(EventLogDeathTest, SeqGapAtAppendAborts) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
+  constexpr const char* kEnv = "TAPE_EVENT_LOG_DEATH_DIR";
+  const char* inherited = std::getenv(kEnv);
+  const std::string dir = inherited != nullptr
+                              ? std::string(inherited)
+                              : (fs::path(::testing::TempDir()) /
+                                 ("tape_event_log_death_" + std::to_string(::getpid())))
+                                    .string();
+  ::setenv(kEnv, dir.c_str(), 1);
   EXPECT_DEATH(
       {
-        auto log = EventLog::create(dir_, {}, false);
+        auto log = EventLog::create(dir, {}, false);
         (void)log.value()->append(make_batch(1, 5));
         (void)log.value()->append(make_batch(7, 9));
       },
       "out of seq order");
+  ::unsetenv(kEnv);
+  fs::remove_all(dir);
 }
 
 TEST_F(EventLogTest, MetaCountersThatDisagreeWithEventsAreAMismatchNamingTheSeq) {

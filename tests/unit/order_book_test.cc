@@ -54,8 +54,9 @@ CoreConfig make_config(uint32_t instruments, uint32_t pool, uint32_t levels_init
 
 NewOrderIn order(uint64_t id, Side side, int64_t price, int64_t qty,
                  TimeInForce tif = TimeInForce::kGtc, uint32_t instrument = 0) {
-  return NewOrderIn{OrderId(id),       AccountId(1000), InstrumentId(instrument), side,
-                    OrderType::kLimit, tif,             Price(price),             Qty(qty)};
+  return NewOrderIn{OrderId(id),  AccountId(1000),   InstrumentId(instrument),
+                    side,         OrderType::kLimit, tif,
+                    Price(price), Qty(qty)};
 }
 
 std::vector<BusEvent> drain(EventQueue& q) {
@@ -120,15 +121,21 @@ TEST(OrderIdMapTest, MatchesAReferenceMapUnderCollidingIdPatterns) {
   // Sequential ids, strides that share low bits, and arbitrary 64-bit ids.
   const auto id_for = [&](int pattern, uint64_t k) -> uint64_t {
     switch (pattern) {
-      case 0: return k;
-      case 1: return k * 64;
-      case 2: return k << 20;
-      case 3: return k * 256 + 7;  // one id per run
-      default: return rng.next();
+      case 0:
+        return k;
+      case 1:
+        return k * 64;
+      case 2:
+        return k << 20;
+      case 3:
+        return k * 256 + 7;  // one id per run
+      default:
+        return rng.next();
     }
   };
   for (int round = 0; round < 20000; ++round) {
-    const uint64_t id = id_for(static_cast<int>(rng.in(0, 4)), static_cast<uint64_t>(rng.in(0, 700)));
+    const uint64_t id =
+        id_for(static_cast<int>(rng.in(0, 4)), static_cast<uint64_t>(rng.in(0, 700)));
     if (ref.count(id) != 0) {
       ASSERT_TRUE(map.erase(id));
       ref.erase(id);
@@ -190,7 +197,8 @@ TEST(OrderBookTest, LadderGrowthKeepsLevelsAndFifoOrder) {
 TEST(EngineBoundsTest, PoolFullRejectsRestingOrdersAtItsCapacityOnly) {
   EventQueue q(256);
   Engine e(make_config(2, 4, 64, 1 << 12), q);
-  for (uint64_t id = 1; id <= 4; ++id) e.on(order(id, Side::kBuy, 90 + id, 1, TimeInForce::kGtc, id % 2));
+  for (uint64_t id = 1; id <= 4; ++id)
+    e.on(order(id, Side::kBuy, 90 + id, 1, TimeInForce::kGtc, id % 2));
   drain(q);
   EXPECT_EQ(e.counters().resting, 4u);
   e.on(order(5, Side::kBuy, 80, 1));
@@ -266,8 +274,8 @@ TEST(EngineBoundsTest, LadderGrowsFarFromInitialMidAndRejectsBeyondItsMaximum) {
   e.on(order(6, Side::kSell, 5'000'000, 1));
   e.on(order(7, Side::kBuy, 4'999'000, 1));
   drain(q);
-  EXPECT_EQ(e.top(InstrumentId(0)), (TopOfBook{true, true, Price(4'999'000), Qty(1),
-                                               Price(5'000'000), Qty(1)}));
+  EXPECT_EQ(e.top(InstrumentId(0)),
+            (TopOfBook{true, true, Price(4'999'000), Qty(1), Price(5'000'000), Qty(1)}));
   EXPECT_EQ(e.check_invariants(), "");
 }
 
@@ -331,10 +339,7 @@ struct Tracked {
 class Workload {
  public:
   explicit Workload(uint64_t seed)
-      : rng_(seed),
-        config_(workload_config()),
-        queue_(1 << 16),
-        engine_(config_, queue_) {}
+      : rng_(seed), config_(workload_config()), queue_(1 << 16), engine_(config_, queue_) {}
 
   // Runs `steps` random inputs; returns the concatenated event kinds and fields as text.
   std::string run(int steps) {
@@ -381,13 +386,18 @@ class Workload {
     if (roll < 600) {
       const Side side = rng_.in(0, 1) == 0 ? Side::kBuy : Side::kSell;
       const int64_t tif_roll = rng_.in(0, 9);
-      const TimeInForce tif = tif_roll < 7 ? TimeInForce::kGtc
-                              : tif_roll < 9 ? TimeInForce::kIoc : TimeInForce::kFok;
+      const TimeInForce tif = tif_roll < 7   ? TimeInForce::kGtc
+                              : tif_roll < 9 ? TimeInForce::kIoc
+                                             : TimeInForce::kFok;
       const bool is_market = rng_.in(0, 19) == 0;
       // Mostly near the mid; now and then far out, to grow the ladder or hit its maximum.
       const int64_t spread = rng_.in(0, 49) == 0 ? 3000 : 12;
-      NewOrderIn in{OrderId(next_id_++), AccountId(account), InstrumentId(instrument), side,
-                    is_market ? OrderType::kMarket : OrderType::kLimit, tif,
+      NewOrderIn in{OrderId(next_id_++),
+                    AccountId(account),
+                    InstrumentId(instrument),
+                    side,
+                    is_market ? OrderType::kMarket : OrderType::kLimit,
+                    tif,
                     Price(std::max<int64_t>(1, mid + rng_.in(-spread, spread))),
                     Qty(rng_.in(0, 9) == 0 ? rng_.in(100, 400) : rng_.in(1, 40))};
       if (rng_.in(0, 99) == 0) in.qty = Qty(rng_.in(-1, 0));  // invalid now and then
@@ -441,13 +451,15 @@ class Workload {
   // Mostly a resting order (from the candidates, pruned lazily), sometimes any id ever issued.
   uint64_t pick_id() {
     while (!candidates_.empty() && rng_.in(0, 4) != 0) {
-      const size_t k = static_cast<size_t>(rng_.in(0, static_cast<int64_t>(candidates_.size()) - 1));
+      const size_t k =
+          static_cast<size_t>(rng_.in(0, static_cast<int64_t>(candidates_.size()) - 1));
       const uint64_t id = candidates_[k];
       if (orders_.at(id).live) return id;
       candidates_[k] = candidates_.back();
       candidates_.pop_back();
     }
-    return static_cast<uint64_t>(rng_.in(1, std::max<int64_t>(1, static_cast<int64_t>(next_id_) - 1)));
+    return static_cast<uint64_t>(
+        rng_.in(1, std::max<int64_t>(1, static_cast<int64_t>(next_id_) - 1)));
   }
 
   void observe(const BusEvent& e, std::string* log) {
@@ -455,7 +467,8 @@ class Workload {
     if (const auto* a = std::get_if<OrderAccepted>(&e)) {
       Tracked& t = orders_[a->id.value()];
       EXPECT_FALSE(t.live);
-      t = Tracked{a->instrument, a->side, a->price, a->qty.value(), 0, 0, 0, a->qty.value(), 0, true};
+      t = Tracked{a->instrument,  a->side, a->price, a->qty.value(), 0, 0, 0,
+                  a->qty.value(), 0,       true};
       candidates_.push_back(a->id.value());
     } else if (const auto* f = std::get_if<Fill>(&e)) {
       ++fills_;
@@ -548,14 +561,14 @@ TEST(EngineWorkloadTest, RandomWorkloadKeepsInvariantsAndConservesQuantity) {
   EXPECT_GT(w.fills_seen(), 5000u);
   EXPECT_GT(c.replaced, 1000u);
   EXPECT_GT(c.rejected, 1000u);
-  for (RejectReason r : {RejectReason::kBookFull, RejectReason::kPriceOutOfRange,
-                         RejectReason::kHalted, RejectReason::kNotOwner,
-                         RejectReason::kUnknownOrderId, RejectReason::kInvalidQty}) {
+  for (RejectReason r :
+       {RejectReason::kBookFull, RejectReason::kPriceOutOfRange, RejectReason::kHalted,
+        RejectReason::kNotOwner, RejectReason::kUnknownOrderId, RejectReason::kInvalidQty}) {
     EXPECT_GT(w.rejects_by_reason_[static_cast<int>(r)], 0) << reject_reason_name(r);
   }
-  for (CancelReason r : {CancelReason::kUser, CancelReason::kIocRemainder,
-                         CancelReason::kFokUnfilled, CancelReason::kNoLiquidity,
-                         CancelReason::kKillSwitch, CancelReason::kFillLimit}) {
+  for (CancelReason r :
+       {CancelReason::kUser, CancelReason::kIocRemainder, CancelReason::kFokUnfilled,
+        CancelReason::kNoLiquidity, CancelReason::kKillSwitch, CancelReason::kFillLimit}) {
     EXPECT_GT(w.cancels_by_reason_[static_cast<int>(r)], 0) << cancel_reason_name(r);
   }
 }

@@ -1,0 +1,183 @@
+#include "core/strategies/fat_finger.h"
+
+#include <string>
+
+#include "core/market_view.h"
+#include "core/strategy.h"
+
+namespace tape {
+namespace {
+
+constexpr int64_t kNsPerMs = 1'000'000;
+
+int64_t at_least(int64_t v, int64_t lo) { return v < lo ? lo : v; }
+
+}  // namespace
+
+FatFinger::FatFinger(const StrategyConfig& config, size_t instrument_count)
+    : params_(config.fat_finger), books_(instrument_count) {
+  params_.order_qty = Qty(at_least(params_.order_qty.value(), 1));
+  params_.offset_ticks = at_least(params_.offset_ticks, 0);
+  params_.max_position = at_least(params_.max_position, 0);
+  params_.oversize_orders = at_least(params_.oversize_orders, 0);
+  params_.size_multiplier = at_least(params_.size_multiplier, 1);
+  params_.burst_orders = at_least(params_.burst_orders, 0);
+  for (InstrumentId id : traded_instruments(config, instrument_count)) {
+    if (id.value() < books_.size()) books_[id.value()].traded = true;
+  }
+  ready_.reserve(books_.size());
+}
+
+bool FatFinger::mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const {
+  const TopOfBook top = ctx.market().top(instrument);
+  if (top.has_bid && top.has_ask && top.bid < top.ask) {
+    out = top.bid.value() + top.ask.value();
+    return true;
+  }
+  const Book& b = books_[instrument.value()];
+  if (!b.has_quote_mid) return false;
+  out = b.quote_mid2;
+  return true;
+}
+
+void FatFinger::on_quote(StrategyContext& ctx, const QuoteIn& quote) {
+  if (quote.instrument.value() < books_.size() && quote.bid.value() > 0 &&
+      quote.ask.value() > 0 && quote.bid < quote.ask) {
+    Book& b = books_[quote.instrument.value()];
+    b.has_quote_mid = true;
+    b.quote_mid2 = quote.bid.value() + quote.ask.value();
+  }
+  maybe_misfire(ctx);
+}
+
+// ---- Own orders ----
+
+void FatFinger::forget(InstrumentId instrument, OrderId id) {
+  if (instrument.value() < books_.size() && books_[instrument.value()].live == id.value()) {
+    books_[instrument.value()].live = 0;
+  }
+}
+
+void FatFinger::on_fill(StrategyContext&, const Fill& fill) {
+  if (fill.maker_leaves.value() <= 0) forget(fill.instrument, fill.maker);
+  if (fill.taker_leaves.value() <= 0) forget(fill.instrument, fill.taker);
+}
+
+void FatFinger::on_order(StrategyContext&, const OrderRejected& rejected) {
+  // A rejected cancel leaves nothing live either: its order had already gone.
+  forget(rejected.instrument, rejected.id);
+}
+
+void FatFinger::on_order(StrategyContext&, const OrderCancelled& cancelled) {
+  forget(cancelled.instrument, cancelled.id);
+}
+
+// ---- Trading ----
+
+void FatFinger::on_timer(StrategyContext& ctx) {
+  maybe_misfire(ctx);
+  const int64_t qty = params_.order_qty.value();
+  const int64_t limit = params_.max_position;
+  for (uint32_t i = 0; i < books_.size(); ++i) {
+    Book& b = books_[i];
+    const InstrumentId instrument(i);
+    int64_t m2 = 0;
+    if (!b.traded || ctx.market().halted(instrument) || !mid2(ctx, instrument, m2)) continue;
+    if (b.live != 0) {
+      ctx.cancel(instrument, OrderId(b.live));
+      b.live = 0;
+    }
+    const Side side = b.next_side;
+    b.next_side = opposite(side);
+    const int64_t after = ctx.position(instrument) + sign(side) * qty;
+    if (limit != 0 && (after > limit || after < -limit)) continue;
+    const int64_t price = side == Side::kBuy ? m2 / 2 - params_.offset_ticks
+                                             : (m2 + 1) / 2 + params_.offset_ticks;
+    if (price <= 0) continue;
+    b.live = ctx.send_limit(instrument, side, Price(price), params_.order_qty).value();
+  }
+}
+
+void FatFinger::maybe_misfire(StrategyContext& ctx) {
+  const int64_t now = ctx.now().value();
+  if (!oversize_done_ && now >= params_.at_ms * kNsPerMs) {
+    const Qty big(params_.order_qty.value() * params_.size_multiplier);
+    if (send_round_robin(ctx, params_.oversize_orders, big)) {
+      oversize_done_ = true;
+      oversize_sent_ = static_cast<uint64_t>(params_.oversize_orders);
+    }
+  }
+  if (!burst_done_ && now >= params_.burst_at_ms * kNsPerMs) {
+    if (send_round_robin(ctx, params_.burst_orders, params_.order_qty)) {
+      burst_done_ = true;
+      burst_sent_ = static_cast<uint64_t>(params_.burst_orders);
+    }
+  }
+}
+
+bool FatFinger::send_round_robin(StrategyContext& ctx, int64_t count, Qty qty) {
+  if (count == 0) return true;
+  ready_.clear();
+  int64_t m2 = 0;
+  for (uint32_t i = 0; i < books_.size(); ++i) {
+    if (books_[i].traded && mid2(ctx, InstrumentId(i), m2)) ready_.push_back(i);
+  }
+  if (ready_.empty()) return false;
+  for (int64_t k = 0; k < count; ++k) {
+    const InstrumentId instrument(ready_[static_cast<size_t>(k) % ready_.size()]);
+    mid2(ctx, instrument, m2);
+    const Side side = k % 2 == 0 ? Side::kBuy : Side::kSell;
+    const int64_t price = side == Side::kBuy ? m2 / 2 : (m2 + 1) / 2;
+    ctx.send_limit(instrument, side, Price(price), qty, TimeInForce::kIoc);
+  }
+  return true;
+}
+
+// ---- State ----
+
+void FatFinger::hash_state(StateHasher& h) const {
+  h.tag("fat_finger");
+  h.u8(oversize_done_);
+  h.u8(burst_done_);
+  h.u64(oversize_sent_);
+  h.u64(burst_sent_);
+  for (const Book& b : books_) {
+    h.u8(b.traded);
+    h.u8(b.has_quote_mid);
+    h.i64(b.quote_mid2);
+    h.u64(b.live);
+    h.u8(static_cast<uint8_t>(b.next_side));
+  }
+}
+
+Status FatFinger::restore_state(StateReader& r, const StrategyContext& ctx) {
+  r.expect_tag("fat_finger");
+  const uint8_t oversize_done = r.u8();
+  const uint8_t burst_done = r.u8();
+  oversize_sent_ = r.u64();
+  burst_sent_ = r.u64();
+  if (oversize_done > 1 || burst_done > 1) r.fail("fat finger flag out of range");
+  if (oversize_sent_ != (oversize_done ? uint64_t(params_.oversize_orders) : 0) ||
+      burst_sent_ != (burst_done ? uint64_t(params_.burst_orders) : 0)) {
+    r.fail("fat finger counters disagree with the config");
+  }
+  oversize_done_ = oversize_done == 1;
+  burst_done_ = burst_done == 1;
+  for (Book& b : books_) {
+    if (r.u8() != (b.traded ? 1 : 0)) r.fail("fat finger traded instruments differ");
+    const uint8_t has_mid = r.u8();
+    b.quote_mid2 = r.i64();
+    b.live = r.u64();
+    const uint8_t side = r.u8();
+    if (!r.ok()) return r.status();
+    if (has_mid > 1 || side > 1 || (b.live != 0 && !ctx.issued(OrderId(b.live)))) {
+      r.fail("fat finger order " + std::to_string(b.live) + " or flags invalid");
+      return r.status();
+    }
+    b.has_quote_mid = has_mid == 1;
+    b.next_side = static_cast<Side>(side);
+  }
+  return r.status();
+}
+
+}  // namespace tape

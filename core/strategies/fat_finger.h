@@ -1,0 +1,91 @@
+// Built-in "fat finger": a trader that behaves for most of the run and then makes the two classic
+// operator mistakes, so that a scenario can show pre-trade risk catching them.
+//
+// Normal trading (only with StrategyConfig::timer_ms > 0): on every timer, per traded instrument
+// that is not halted and has a mid, it cancels its previous normal order if still live and sends
+// one GTC limit order of order_qty lots, alternating buy and sell, offset_ticks below (buy) or
+// above (sell) the mid. A side whose fill would take |position| past max_position (0 = no
+// limit) is skipped that time. So at most one normal order per instrument rests.
+// The mistakes (each once, at the first callback - timer, quote, trade or book change - at or
+// after its time; deferred while no traded instrument has a mid):
+//   at_ms:       oversize_orders limit IOC orders of order_qty x size_multiplier lots;
+//   burst_at_ms: burst_orders limit IOC orders of order_qty lots, all in that one instant.
+// Order k of either kind goes to the k-th (mod m) of the m traded instruments that have a mid,
+// in id order, buying on even k and selling on odd k, priced at the mid (floor for a buy, ceil
+// for a sell). IOC, so an order that risk lets through trades or is cancelled, never rests.
+// Risk (core/risk.h) is expected to reject them: kMaxOrderQty / kMaxNotional for the oversize
+// orders, kRateLimit for the part of the burst beyond the token bucket.
+// Mid (half-ticks, mid2 = bid + ask): the book's best bid and ask when both exist, else the last
+// valid QuoteIn (bid > 0, ask > 0, bid < ask), else none.
+// Parameters are clamped at construction: order_qty >= 1, offset_ticks >= 0, size_multiplier
+// >= 1, counts and max_position >= 0.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/config.h"
+#include "core/events.h"
+#include "core/state_hash.h"
+#include "core/state_reader.h"
+#include "core/status.h"
+
+namespace tape {
+
+class StrategyContext;
+
+class FatFinger {
+ public:
+  FatFinger(const StrategyConfig& config, size_t instrument_count);
+
+  void on_quote(StrategyContext& ctx, const QuoteIn& quote);
+  void on_trade(StrategyContext& ctx, const TradeIn&) { maybe_misfire(ctx); }
+  void on_book(StrategyContext& ctx, InstrumentId) { maybe_misfire(ctx); }
+  void on_fill(StrategyContext& ctx, const Fill& fill);
+  void on_order(StrategyContext&, const OrderAccepted&) {}
+  void on_order(StrategyContext& ctx, const OrderRejected& rejected);
+  void on_order(StrategyContext& ctx, const OrderCancelled& cancelled);
+  void on_order(StrategyContext&, const OrderReplaced&) {}
+  void on_timer(StrategyContext& ctx);
+
+  // Reported: oversize and burst orders sent so far (each reaches its configured count once).
+  uint64_t oversize_sent() const { return oversize_sent_; }
+  uint64_t burst_sent() const { return burst_sent_; }
+  // The live normal order on `instrument`, 0 if none.
+  uint64_t live_order(InstrumentId instrument) const { return books_[instrument.value()].live; }
+
+  // Both done flags and counters, then per instrument in id order: traded, quote mid, live
+  // normal order, next side.
+  void hash_state(StateHasher& h) const;
+  // Reads back hash_state into a freshly constructed FatFinger with the same config; `ctx`
+  // (already restored) vouches for the live ids. Fails the reader on a traded flag that
+  // disagrees with the config, flags or sides out of range, counters past the configured
+  // counts, or an id the strategy never issued.
+  Status restore_state(StateReader& r, const StrategyContext& ctx);
+
+ private:
+  struct Book {
+    bool traded = false;
+    bool has_quote_mid = false;
+    int64_t quote_mid2 = 0;
+    uint64_t live = 0;  // normal order believed live, 0 = none
+    Side next_side = Side::kBuy;
+  };
+
+  bool mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const;
+  void maybe_misfire(StrategyContext& ctx);
+  // Sends `count` IOC orders of `qty` round robin over the instruments with a mid; false (and
+  // nothing sent) when no traded instrument has one.
+  bool send_round_robin(StrategyContext& ctx, int64_t count, Qty qty);
+  void forget(InstrumentId instrument, OrderId id);
+
+  FatFingerParams params_;
+  std::vector<Book> books_;     // by instrument id
+  std::vector<uint32_t> ready_;  // scratch of send_round_robin, reserved once; not state
+  bool oversize_done_ = false;
+  bool burst_done_ = false;
+  uint64_t oversize_sent_ = 0;
+  uint64_t burst_sent_ = 0;
+};
+
+}  // namespace tape
