@@ -1,5 +1,7 @@
 // `tape run`: scenario -> generator -> sequencer -> core -> recorder -> RocksDB, then a summary,
 // and on request a Prometheus metrics file and an HTML report.
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -23,7 +25,20 @@ struct RunArgs {
   std::string pace = "max";
   std::string metrics_out;
   std::string report;
+  bool resume = false;
 };
+
+// Set by SIGINT/SIGTERM; the runner stops between inputs, flushes and snapshots.
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 std::string default_data_dir(const Scenario& s, uint64_t seed) {
   return "runs/" + s.name + "-seed" + std::to_string(seed);
@@ -49,6 +64,25 @@ Status write_file(const std::string& path, const std::string& text) {
   return Status::ok();
 }
 
+// Opens the log a killed or interrupted run left in `dir` and the scenario and seed recorded in
+// it, which must agree with what the command line names.
+Result<std::unique_ptr<EventLog>> open_for_resume(const std::string& dir, const LogOptions& lo,
+                                                  const Scenario& named, uint64_t seed) {
+  ASSIGN_OR_RETURN(auto log, EventLog::open(dir, /*read_only=*/false, lo));
+  ASSIGN_OR_RETURN(std::optional<std::string> text, log->get_meta(kMetaScenario));
+  ASSIGN_OR_RETURN(std::optional<std::string> recorded_seed, log->get_meta(kMetaSeed));
+  if (!text || !recorded_seed) return Status::invalid(dir + ": log has no scenario to resume");
+  if (*text != named.canonical_toml) {
+    return Status::invalid(dir + ": the log was recorded from a different scenario than " +
+                           named.source + " (with these --set overrides)");
+  }
+  if (*recorded_seed != std::to_string(seed)) {
+    return Status::invalid(dir + ": the log was recorded with seed " + *recorded_seed +
+                           ", not " + std::to_string(seed));
+  }
+  return log;
+}
+
 int run_with(const RunArgs& a) {
   auto pace = parse_pace(a.pace);
   if (!pace.is_ok()) return report_error(pace.status());
@@ -59,15 +93,22 @@ int run_with(const RunArgs& a) {
   options.seed = a.seed.value_or(scenario.seed);
   options.check_invariants = a.check_invariants;
   options.pace = pace.value();
+  options.resume = a.resume;
+  options.stop = &g_stop;
   const std::string dir = a.data_dir.empty() ? default_data_dir(scenario, options.seed) : a.data_dir;
   LogOptions log_options;
   log_options.sync = scenario.core.recorder.sync;
   log_options.queue_batches_max = scenario.core.recorder.queue_batches_max;
-  auto log = EventLog::create(dir, log_options, a.overwrite);
+  Result<std::unique_ptr<EventLog>> log =
+      a.resume ? open_for_resume(dir, log_options, scenario, options.seed)
+               : EventLog::create(dir, log_options, a.overwrite);
   if (!log.is_ok()) return report_error(log.status());
-  if (Status st = write_run_meta(*log.value(), scenario, options.seed); !st.is_ok()) {
-    return report_error(st);
+  if (!a.resume) {
+    if (Status st = write_run_meta(*log.value(), scenario, options.seed); !st.is_ok()) {
+      return report_error(st);
+    }
   }
+  install_stop_handlers();
   auto outcome = run_scenario(scenario, *log.value(), options);
   if (!outcome.is_ok()) return report_error(outcome.status());
   const RunOutcome& out = outcome.value();
@@ -119,12 +160,19 @@ int run_command(const std::vector<std::string>& args) {
       "max (default), realtime, or Nx: simulated time N times faster than the wall clock")(
       "metrics-out", po::value<std::string>(&a.metrics_out),
       "write metrics in the Prometheus text format to this file")(
-      "report", po::value<std::string>(&a.report), "write a self-contained HTML report");
+      "report", po::value<std::string>(&a.report), "write a self-contained HTML report")(
+      "resume", po::bool_switch(&a.resume),
+      "continue the killed or interrupted run recorded in --data-dir: latest snapshot, replay "
+      "of the logged tail, then generation from where the log ends");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
   if (auto code = parse_options("run", args, desc, &pos, vm)) return *code;
   if (vm.count("seed")) a.seed = vm["seed"].as<uint64_t>();
+  if (a.resume && a.overwrite) {
+    std::cerr << "tape run: --resume and --overwrite exclude each other\n";
+    return 1;
+  }
   return run_with(a);
 }
 

@@ -6,8 +6,8 @@
 
 #include "cli/progress.h"
 #include "core/core.h"
-#include "core/sequencer.h"
-#include "sim/generator.h"
+#include "cli/recovery.h"
+#include "store/snapshot_store.h"
 
 namespace tape {
 namespace {
@@ -81,11 +81,18 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   RunMetrics& metrics = outcome->metrics;
   MeteredSink sink(log, metrics);
   StageTimer stage_timer(metrics);
-  auto core = std::make_unique<Core>(scenario.core, Recorder::Mode::kSink, &sink);
+  RunState state;
+  if (options.resume) {
+    ASSIGN_OR_RETURN(state, recover_run_state(log, scenario, options.seed, Recorder::Mode::kSink,
+                                              &sink));
+  } else {
+    state = fresh_run_state(scenario, options.seed, Recorder::Mode::kSink, &sink);
+  }
+  Core& core = *state.core;
   std::optional<InvariantChecker> checker;
   if (options.check_invariants) checker.emplace(scenario.core);
-  Generator generator(scenario, options.seed, &core->engine());
-  Sequencer sequencer;
+  const uint64_t snapshot_every = scenario.core.snapshot.every_events;
+  const bool sync = scenario.core.recorder.sync == RecorderOptions::Sync::kBatch;
   ProgressBar progress("run");
   if (!options.show_progress) progress.done();
   const double duration_ns = static_cast<double>(scenario.duration_ms) * 1e6;
@@ -94,47 +101,65 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   Timestamp ts;
   InputBody body;
   uint64_t n = 0;
-  while (generator.next(ts, body)) {
-    const Input in = sequencer.stamp(ts, body);
+  while (true) {
+    if (options.stop && options.stop->load(std::memory_order_relaxed)) {
+      outcome->interrupted = true;
+      break;
+    }
+    if (!state.generator->next(ts, body)) break;
+    const Input in = state.sequencer.stamp(ts, body);
     RETURN_IF_ERROR(wait_for_pace(options.pace, start, in.ts,
-                                  scenario.core.recorder.flush_interval_ms, last_flush, *core));
+                                  scenario.core.recorder.flush_interval_ms, last_flush, core));
     const bool sampled = options.stage_sample_every != 0 && n % options.stage_sample_every == 0;
-    if (sampled) core->set_probe(&stage_timer);
+    if (sampled) core.set_probe(&stage_timer);
     const auto t0 = Clock::now();
-    RETURN_IF_ERROR(core->process(in));
+    RETURN_IF_ERROR(core.process(in));
     const auto ns = static_cast<uint64_t>((Clock::now() - t0).count());
-    if (sampled) core->set_probe(nullptr);
+    if (sampled) core.set_probe(nullptr);
     metrics.input_ns.record(ns);
-    if (has_intent(core->last_outputs())) metrics.decision_ns.record(ns);
+    if (has_intent(core.last_outputs())) metrics.decision_ns.record(ns);
     metrics.count_sim_time(in.ts.value());
     progress.tick(duration_ns > 0 ? static_cast<double>(in.ts.value()) / duration_ns : 0, ++n);
     if (checker) {
-      outcome->breach = checker->after_input(in, *core);
+      outcome->breach = checker->after_input(in, core);
       if (outcome->breach) break;
     }
+    if (snapshot_every != 0 && in.seq.value() % snapshot_every == 0) {
+      RETURN_IF_ERROR(put_snapshot(log, snapshot_of(state), sync));
+    }
   }
-  if (checker && !outcome->breach) outcome->breach = checker->at_end(*core);
-  RETURN_IF_ERROR(core->finish());
+  if (checker && !outcome->breach && !outcome->interrupted) outcome->breach = checker->at_end(core);
+  RETURN_IF_ERROR(core.finish());
   progress.done();
+  if (outcome->interrupted && core.last_seq().value() != 0 &&
+      (snapshot_every == 0 || core.last_seq().value() % snapshot_every != 0)) {
+    RETURN_IF_ERROR(put_snapshot(log, snapshot_of(state), sync));
+  }
   metrics.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
-  metrics.events_in = core->recorder().counters().inputs;
-  metrics.events_out = core->recorder().counters().outputs;
-  metrics.queue_depth_max = core->queue().high_water();
+  metrics.events_in = core.recorder().counters().inputs;
+  metrics.events_out = core.recorder().counters().outputs;
+  metrics.queue_depth_max = core.queue().high_water();
 
   Summary& s = outcome->summary;
   s.command = "run";
   s.scenario = scenario.name;
   s.data_dir = log.dir();
   s.seed = options.seed;
-  s.ts_clamped = sequencer.clamped();
-  fill_summary(*core, metrics.input_ns, metrics.elapsed_s, s);
+  s.ts_clamped = state.sequencer.clamped();
+  fill_summary(core, metrics.input_ns, metrics.elapsed_s, s);
   s.extra_json = metrics_json(metrics);
+  s.extra_json += ",\"complete\":" + std::string(outcome->interrupted || outcome->breach ? "false" : "true");
+  if (options.resume) {
+    s.extra_json += ",\"resumed_from_snapshot\":" + std::to_string(state.resumed_from.value()) +
+                    ",\"tail_replayed\":" + std::to_string(state.tail_inputs);
+  }
   if (options.check_invariants) {
     s.extra_json += ",\"invariants\":{\"checked\":" + std::to_string(checker->checked()) +
                     ",\"ok\":" + (outcome->breach ? "false" : "true") + "}";
   }
   RETURN_IF_ERROR(log.put_meta("state_hash", s.state_hash));
-  RETURN_IF_ERROR(log.put_meta("ts_last", std::to_string(core->now().value())));
+  RETURN_IF_ERROR(log.put_meta("ts_last", std::to_string(core.now().value())));
+  RETURN_IF_ERROR(log.put_meta("complete", outcome->interrupted || outcome->breach ? "0" : "1"));
   RETURN_IF_ERROR(log.put_meta("summary", summary_json(s)));
   return std::move(*outcome);
 }

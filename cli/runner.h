@@ -3,6 +3,7 @@
 // why it lives outside core/.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -30,15 +31,22 @@ struct RunOptions {
   // Default: 16. Every this many inputs one is timed per stage (0 = never).
   uint32_t stage_sample_every = 16;
   bool show_progress = true;
+  // Continue a killed or interrupted run recorded in the log (see cli/recovery.h).
+  bool resume = false;
+  // Polled between inputs; when it turns true the run stops cleanly: the recorder is flushed
+  // and a final snapshot written (SIGINT/SIGTERM). Not owned; may be null.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct RunOutcome {
   Summary summary;
   RunMetrics metrics;
   std::optional<InvariantBreach> breach;  // set when the invariant checker stopped the run
+  bool interrupted = false;               // stopped by `stop` before the scenario's end
 };
 
-// Runs `scenario` recording into `log` (which must be empty). Writes the final state hash and
+// Runs `scenario` recording into `log` (empty, or with `resume` the log of the same scenario and
+// seed). Takes a snapshot every snapshot.every_events inputs. Writes the final state hash and
 // summary into the log's meta. Errors are I/O or config problems; an invariant breach is
 // reported in the outcome (the log holds everything up to and including the breaching input).
 Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log, const RunOptions& options);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "core/bus.h"
 #include "core/clock.h"
@@ -19,6 +20,7 @@
 #include "core/event_queue.h"
 #include "core/portfolio.h"
 #include "core/recorder.h"
+#include "core/state_hash.h"
 #include "core/risk.h"
 #include "core/strategy.h"
 
@@ -42,6 +44,14 @@ class Core {
   std::span<const Output> last_outputs() const { return recorder_.current_outputs(); }
   // Hash of the whole core state (books, risk, portfolio, strategies, clock).
   std::string state_hash() const;
+  // The canonical encoding of the whole core state: what state_hash() hashes and a snapshot
+  // stores.
+  void save_state(StateHasher& h) const;
+  // Restores what save_state wrote into this fresh core (same config), then proves it by
+  // re-encoding. Errors name what was wrong; the core must then be discarded.
+  Status restore_state(std::string_view bytes);
+  // Switches the recorder's mode between inputs (recovery replays a logged tail uncounted).
+  void set_record_mode(Recorder::Mode mode) { recorder_.set_mode(mode); }
 
   Seq last_seq() const { return clock_.seq(); }
   Timestamp now() const { return clock_.now(); }

@@ -62,6 +62,7 @@
 #include "core/order_book.h"
 #include "core/order_pool.h"
 #include "core/state_hash.h"
+#include "core/state_reader.h"
 
 namespace tape {
 
@@ -115,6 +116,10 @@ class Engine final : public MarketView {
   // engines holding the same orders in the same priority hash equal whatever path led there.
   void hash_state(StateHasher& h) const;
 
+  // Rebuilds a fresh engine (same config) from what hash_state wrote; validates every field and
+  // the resulting books (core/engine_restore.cc).
+  Status restore_state(StateReader& r);
+
   // Names the first breach (crossed book at rest, non-positive resting qty, level totals,
   // links, id map or pool accounting), or returns empty.
   std::string check_invariants() const;
@@ -130,6 +135,7 @@ class Engine final : public MarketView {
     Qty leaves;
   };
 
+  void restore_level(StateReader& r, OrderBook& book, Side side);
   void handle_new(const NewOrderIn& in);
   void handle_cancel(const CancelIn& in);
   void handle_replace(const ReplaceIn& in);

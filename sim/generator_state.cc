@@ -9,6 +9,11 @@
 //     u64 live + (u64 id, u64 account, u8 side) each, in vector order
 //   per phase flow: i64 at_ns, i64 duration_ns, u64 count, i64 instrument [shape],
 //     u64 emitted, rng
+//   i64 last_ns (latest timestamp emitted)
+//   per phase flow: u8 bad_data [shape]
+//   per instrument: u64 stale windows + (i64 at, i64 end, f64 jump) each [shape]
+// (The last three came with the stale and bad_data phases; they trail the older fields so that
+// those keep their offsets.)
 // where rng = the four u64 words of Rng::state(). The live vector is written in its own order,
 // not sorted: the next cancel draws an index into it, so its order is behaviour, and it is a
 // function of the event history alone. Shape fields are scenario-derived; restore checks them
@@ -31,6 +36,7 @@ struct Generator::Staged {
   uint64_t next_control = 0;
   uint64_t next_order_id = 0;
   uint64_t ticks = 0;
+  int64_t last_ns = 0;
 };
 
 namespace {
@@ -70,9 +76,37 @@ void Generator::save_state(StateHasher& h) const {
   h.u64(next_order_id_);
   h.u64(ticks_);
   h.u64(next_control_);
-  for (int64_t due : due_ns_) h.i64(due);
+  for (int64_t due : queue_.due()) h.i64(due);
   for (size_t i = 0; i < instruments_.size(); ++i) save_instrument(h, i);
   for (size_t f = 0; f < flows_.size(); ++f) save_flow(h, f);
+  h.i64(last_ns_);
+  save_shape_tail(h);
+}
+
+void Generator::save_shape_tail(StateHasher& h) const {
+  for (const TickFlow& flow : flows_) h.u8(flow.bad ? 1 : 0);
+  for (const InstrumentState& st : instruments_) {
+    h.u64(st.gaps.size());
+    for (const GapWindow& g : st.gaps) {
+      h.i64(g.at_ns);
+      h.i64(g.end_ns);
+      h.f64(g.jump);
+    }
+  }
+}
+
+void Generator::check_shape_tail(StateReader& r) const {
+  for (const TickFlow& flow : flows_) {
+    if (r.u8() != (flow.bad ? 1 : 0)) r.fail("generator: phase flow kind differs from the scenario's");
+  }
+  for (const InstrumentState& st : instruments_) {
+    expect_u64(r, st.gaps.size(), "stale window count");
+    for (const GapWindow& g : st.gaps) {
+      expect_i64(r, g.at_ns, "stale window start");
+      expect_i64(r, g.end_ns, "stale window end");
+      if (r.f64() != g.jump) r.fail("generator: stale jump differs from the scenario's");
+    }
+  }
 }
 
 Status Generator::restore_state(StateReader& r) {
@@ -85,7 +119,7 @@ Status Generator::restore_state(StateReader& r) {
   if (!r.ok()) return r.status();
   // Everything is read into a copy and committed only once it all checks out, so a failed
   // restore leaves the generator as it was.
-  Staged s{instruments_, arrival_rngs_, arrival_ns_, flows_, due_ns_, 0, 0, 0};
+  Staged s{instruments_, arrival_rngs_, arrival_ns_, flows_, queue_.due(), 0, 0, 0, 0};
   s.next_order_id = r.u64();
   s.ticks = r.u64();
   s.next_control = r.u64();
@@ -93,6 +127,9 @@ Status Generator::restore_state(StateReader& r) {
   for (int64_t& due : s.due_ns) due = r.i64();
   for (size_t i = 0; i < instruments_.size() && r.ok(); ++i) restore_instrument(r, i, s);
   for (size_t f = 0; f < flows_.size() && r.ok(); ++f) restore_flow(r, f, s);
+  s.last_ns = r.i64();
+  if (s.last_ns < 0 || s.last_ns > end_ns_) r.fail("generator: latest timestamp out of range");
+  check_shape_tail(r);
   check_schedule(r, s);
   check_live_ids(r, s);
   if (!r.ok()) return r.status();
@@ -102,10 +139,11 @@ Status Generator::restore_state(StateReader& r) {
   arrival_rngs_ = std::move(s.arrival_rngs);
   arrival_ns_ = std::move(s.arrival_ns);
   flows_ = std::move(s.flows);
-  due_ns_ = std::move(s.due_ns);
+  queue_.reset(std::move(s.due_ns));
   next_control_ = static_cast<size_t>(s.next_control);
   next_order_id_ = s.next_order_id;
   ticks_ = s.ticks;
+  last_ns_ = s.last_ns;
   return Status::ok();
 }
 
