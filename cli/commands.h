@@ -13,6 +13,7 @@ int replay_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 int audit_command(const std::vector<std::string>& args);
 int diff_command(const std::vector<std::string>& args);
+int snapshot_command(const std::vector<std::string>& args);
 
 // Prints "tape: <message>" on stderr and returns the status's exit code.
 class Status;

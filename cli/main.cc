@@ -13,6 +13,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run SCENARIO.toml [--seed N] [--data-dir DIR] [--set key=value]... [--json] [--overwrite]\n"
+    "      [--resume] [--check-invariants] [--pace max|realtime|Nx] [--metrics-out F] [--report F]\n"
     "      generate the scenario's market activity, drive it through the engine, record it\n"
     "  replay --data-dir DIR [--from SEQ] [--to SEQ] [--verify] [--json]\n"
     "      re-run the core from the recorded inputs; --verify proves every output matches\n"
@@ -20,6 +21,8 @@ constexpr const char* kUsage =
     "      print recorded inputs and the outputs derived from them\n"
     "  audit --data-dir DIR [--json]\n"
     "      check seqs, decoding, the hash chain and every output; exit 3 naming the first bad seq\n"
+    "  snapshot --data-dir DIR [--json]\n"
+    "      write a snapshot of the recorded run's state at the end of its log\n"
     "  diff DIR_A DIR_B [--json]\n"
     "      the first input or output where two runs differ (exit 3), or exit 0 when identical\n"
     "\n"
@@ -40,6 +43,7 @@ int main(int argc, char** argv) {
   if (command == "inspect") return tape::inspect_command(args);
   if (command == "audit") return tape::audit_command(args);
   if (command == "diff") return tape::diff_command(args);
+  if (command == "snapshot") return tape::snapshot_command(args);
   if (command == "--version" || command == "version") {
     std::printf("tape %s\n", TAPE_VERSION);
     return 0;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/codec.h"
+#include "store/snapshot_store.h"
 
 namespace tape {
 namespace {
@@ -41,7 +42,9 @@ class Replayer {
   Result<ReplayResult> run() {
     const Seq log_last = log_.last_seq();
     const Seq to = options_.to.value() == 0 ? log_last : std::min(options_.to, log_last);
-    for (auto cursor = log_.batches(Seq(1)); cursor.valid(); cursor.next()) {
+    RETURN_IF_ERROR(start_from_snapshot());
+    for (auto cursor = log_.batches(Seq(result_.last_seq.value() + 1)); cursor.valid();
+         cursor.next()) {
       RETURN_IF_ERROR(cursor.status());
       RETURN_IF_ERROR(replay_batch(cursor));
       if (result_.last_seq >= to) break;
@@ -67,6 +70,12 @@ class Replayer {
     size_t next_recorded = 0;
     for (const Input& in : inputs_) {
       if (options_.to.value() != 0 && in.seq > options_.to) break;
+      if (in.seq <= result_.last_seq) {  // before the snapshot we started from
+        while (next_recorded < recorded_.size() && recorded_[next_recorded].seq <= in.seq) {
+          ++next_recorded;
+        }
+        continue;
+      }
       if (in.seq.value() != result_.last_seq.value() + 1) {
         return Status::mismatch("seq gap: expected " + at_seq(Seq(result_.last_seq.value() + 1)) +
                                 ", log has " + at_seq(in.seq));
@@ -94,6 +103,18 @@ class Replayer {
                               at_seq(recorded_[next_recorded].seq) + ": " +
                               describe(recorded_[next_recorded]));
     }
+    return Status::ok();
+  }
+
+  // With --from past seq 1, start from the newest snapshot before it instead of seq 1.
+  Status start_from_snapshot() {
+    if (options_.from.value() <= 1) return Status::ok();
+    ASSIGN_OR_RETURN(std::optional<SnapshotData> snap,
+                     latest_snapshot(log_, Seq(options_.from.value() - 1)));
+    if (!snap) return Status::ok();
+    RETURN_IF_ERROR(core_.restore_state(snap->core_state));
+    result_.last_seq = snap->seq;
+    result_.snapshot_seq = snap->seq;
     return Status::ok();
   }
 

@@ -14,8 +14,8 @@
 namespace tape {
 
 struct ReplayOptions {
-  // Default: 1. First seq reported and verified. Inputs before it are still replayed (from seq 1,
-  // or from a snapshot once snapshots exist) because state depends on them.
+  // Default: 1. First seq reported and verified. The replay starts from the newest snapshot
+  // taken before it (or from seq 1 when there is none) and replays the inputs in between.
   Seq from = Seq(1);
   // Default: 0 = the end of the log. Last seq replayed.
   Seq to = Seq(0);
@@ -32,6 +32,7 @@ struct ReplayResult {
   std::string state_hash;
   bool reached_end = false;
   bool state_hash_verified = false;
+  Seq snapshot_seq;  // the snapshot the replay started from (0: seq 1)
 };
 
 // Optional callbacks around each replayed input (the CLI times them with its wall clock; the

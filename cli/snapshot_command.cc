@@ -1,0 +1,52 @@
+// `tape snapshot`: write a snapshot of a recorded run's state at the end of its log.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/recovery.h"
+#include "store/snapshot_store.h"
+
+namespace tape {
+
+int snapshot_command(const std::vector<std::string>& args) {
+  std::string dir;
+  bool json = false;
+  po::options_description desc("tape snapshot --data-dir DIR");
+  desc.add_options()("help,h", "show this help")(
+      "data-dir", po::value<std::string>(&dir)->required(), "recorded log to snapshot")(
+      "json", po::bool_switch(&json), "print one JSON object");
+  po::variables_map vm;
+  if (auto code = parse_options("snapshot", args, desc, nullptr, vm)) return *code;
+
+  auto log = EventLog::open(dir, /*read_only=*/false);
+  if (!log.is_ok()) return report_error(log.status());
+  auto text = log.value()->get_meta(kMetaScenario);
+  auto seed_text = log.value()->get_meta(kMetaSeed);
+  if (!text.is_ok()) return report_error(text.status());
+  if (!seed_text.is_ok()) return report_error(seed_text.status());
+  if (!text.value() || !seed_text.value()) {
+    return report_error(Status::invalid(dir + ": log has no scenario or seed in its meta"));
+  }
+  auto scenario = parse_scenario_text(*text.value(), dir + " (meta scenario)");
+  if (!scenario.is_ok()) return report_error(scenario.status());
+  const uint64_t seed = std::strtoull(seed_text.value()->c_str(), nullptr, 10);
+  auto state = recover_run_state(*log.value(), scenario.value(), seed, Recorder::Mode::kCollect,
+                                 nullptr);
+  if (!state.is_ok()) return report_error(state.status());
+  const SnapshotData snap = snapshot_of(state.value());
+  const bool sync = scenario.value().core.recorder.sync == RecorderOptions::Sync::kBatch;
+  if (Status st = put_snapshot(*log.value(), snap, sync); !st.is_ok()) return report_error(st);
+  if (json) {
+    std::cout << "{\"data_dir\":\"" << dir << "\",\"seq\":" << snap.seq.value()
+              << ",\"state_hash\":\"" << snap.state_hash << "\",\"bytes\":"
+              << snap.core_state.size() + snap.generator_state.size()
+              << ",\"replayed_from_snapshot\":" << state.value().resumed_from.value()
+              << ",\"tail_replayed\":" << state.value().tail_inputs << "}\n";
+  } else {
+    std::cout << "tape snapshot: " << dir << " at seq " << snap.seq.value() << " (state hash "
+              << snap.state_hash << ", " << snap.core_state.size() << " bytes of core state)\n";
+  }
+  return 0;
+}
+
+}  // namespace tape
