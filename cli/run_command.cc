@@ -26,6 +26,7 @@ struct RunArgs {
   std::string metrics_out;
   std::string report;
   bool resume = false;
+  std::string durable_trace;
 };
 
 // Set by SIGINT/SIGTERM; the runner stops between inputs, flushes and snapshots.
@@ -95,6 +96,7 @@ int run_with(const RunArgs& a) {
   options.pace = pace.value();
   options.resume = a.resume;
   options.stop = &g_stop;
+  options.durable_trace = a.durable_trace;
   const std::string dir = a.data_dir.empty() ? default_data_dir(scenario, options.seed) : a.data_dir;
   LogOptions log_options;
   log_options.sync = scenario.core.recorder.sync;
@@ -164,10 +166,15 @@ int run_command(const std::vector<std::string>& args) {
       "resume", po::bool_switch(&a.resume),
       "continue the killed or interrupted run recorded in --data-dir: latest snapshot, replay "
       "of the logged tail, then generation from where the log ends");
+  po::options_description hidden;
+  hidden.add_options()("durable-trace", po::value<std::string>(&a.durable_trace),
+                       "test aid: append each durably written seq to this file");
+  po::options_description all;
+  all.add(desc).add(hidden);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
-  if (auto code = parse_options("run", args, desc, &pos, vm)) return *code;
+  if (auto code = parse_options("run", args, all, &pos, vm)) return *code;
   if (vm.count("seed")) a.seed = vm["seed"].as<uint64_t>();
   if (a.resume && a.overwrite) {
     std::cerr << "tape run: --resume and --overwrite exclude each other\n";

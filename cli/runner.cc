@@ -1,5 +1,8 @@
 #include "cli/runner.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -46,6 +49,28 @@ Status wait_for_pace(const Pace& pace, Clock::time_point start, Timestamp ts, in
   }
   return Status::ok();
 }
+
+// Appends the log's durable seq to a file whenever it advances (see RunOptions::durable_trace).
+class DurableTrace {
+ public:
+  explicit DurableTrace(const std::string& path)
+      : fd_(path.empty() ? -1 : ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644)) {}
+  ~DurableTrace() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void note(const EventLog& log) {
+    if (fd_ < 0) return;
+    const uint64_t seq = log.last_seq().value();
+    if (seq == last_) return;
+    last_ = seq;
+    const std::string line = std::to_string(seq) + "\n";
+    if (::write(fd_, line.data(), line.size()) < 0) fd_ = -1;
+  }
+
+ private:
+  int fd_;
+  uint64_t last_ = 0;
+};
 
 }  // namespace
 
@@ -95,6 +120,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   const bool sync = scenario.core.recorder.sync == RecorderOptions::Sync::kBatch;
   ProgressBar progress("run");
   if (!options.show_progress) progress.done();
+  DurableTrace trace(options.durable_trace);
   const double duration_ns = static_cast<double>(scenario.duration_ms) * 1e6;
   const auto start = Clock::now();
   auto last_flush = start;
@@ -127,6 +153,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
     if (snapshot_every != 0 && in.seq.value() % snapshot_every == 0) {
       RETURN_IF_ERROR(put_snapshot(log, snapshot_of(state), sync));
     }
+    trace.note(log);
   }
   if (checker && !outcome->breach && !outcome->interrupted) outcome->breach = checker->at_end(core);
   RETURN_IF_ERROR(core.finish());

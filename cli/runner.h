@@ -36,6 +36,9 @@ struct RunOptions {
   // Polled between inputs; when it turns true the run stops cleanly: the recorder is flushed
   // and a final snapshot written (SIGINT/SIGTERM). Not owned; may be null.
   const std::atomic<bool>* stop = nullptr;
+  // Test aid (fault harness): when set, the last durably written seq is appended to this file
+  // each time it advances, so a harness that kills the run knows what must survive.
+  std::string durable_trace;
 };
 
 struct RunOutcome {

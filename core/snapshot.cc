@@ -6,11 +6,26 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
+#include <xxhash.h>
 
 #include "core/schema/events.capnp.h"
 #include "core/state_hash.h"
 
 namespace tape {
+namespace {
+
+constexpr size_t kChecksumBytes = 8;
+
+// XXH3-64 of the message, little-endian: any altered byte of a stored snapshot is caught
+// before it is decoded (the state hash inside covers only the core state).
+std::string frame_checksum(std::string_view body) {
+  const uint64_t h = XXH3_64bits(body.data(), body.size());
+  std::string out(kChecksumBytes, '\0');
+  for (size_t i = 0; i < kChecksumBytes; ++i) out[i] = static_cast<char>(h >> (8 * i));
+  return out;
+}
+
+}  // namespace
 
 std::string encode_snapshot(const SnapshotData& s) {
   capnp::MallocMessageBuilder msg(
@@ -27,10 +42,16 @@ std::string encode_snapshot(const SnapshotData& s) {
   b.setTsClamped(s.ts_clamped);
   auto words = capnp::messageToFlatArray(msg);
   auto bytes = words.asBytes();
-  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  const std::string_view body(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  return frame_checksum(body) + std::string(body);
 }
 
-Result<SnapshotData> decode_snapshot(std::string_view bytes, const std::string& context) {
+Result<SnapshotData> decode_snapshot(std::string_view framed, const std::string& context) {
+  if (framed.size() < kChecksumBytes) return Status::mismatch(context + ": too short");
+  const std::string_view bytes = framed.substr(kChecksumBytes);
+  if (framed.substr(0, kChecksumBytes) != frame_checksum(bytes)) {
+    return Status::mismatch(context + ": checksum mismatch (the stored bytes were altered)");
+  }
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
     return Status::mismatch(context + ": not a whole number of 8-byte words");
   }

@@ -22,9 +22,11 @@ struct SnapshotData {
   uint64_t ts_clamped = 0;
 };
 
+// Stored form: 8-byte XXH3-64 checksum (little-endian) of the message, then the Cap'n Proto
+// schema::Snapshot message (flat array, unpacked).
 std::string encode_snapshot(const SnapshotData& s);
-// Decodes and checks a stored snapshot: format version, traversal limits, and that the state
-// hash matches the state bytes. `context` names it in errors ("snapshot at seq 1000").
+// Decodes and checks a stored snapshot: checksum, format version, traversal limits, and that
+// the state hash matches the state bytes. `context` names it in errors ("snapshot at seq 1000").
 Result<SnapshotData> decode_snapshot(std::string_view bytes, const std::string& context);
 
 }  // namespace tape

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <rocksdb/db.h>
+
 #include "cli_util.h"
 #include "core/codec.h"
 #include "store/event_log.h"

@@ -7,6 +7,7 @@
 #include "cli_util.h"
 #include "core/codec.h"
 #include "core/snapshot.h"
+#include "core/state_hash.h"
 #include "store/event_log.h"
 #include "store/snapshot_store.h"
 

@@ -1,5 +1,6 @@
 // sim/generator.h: determinism per seed, ordering, exact phase tick counts, the flash crash
-// path, control and heartbeat timing, and well-formed orders that only cancel their own.
+// path, control and heartbeat timing, well-formed orders that only cancel their own, stale
+// windows (silent, then a gap in the mid) and flow over instrument sets.
 #include "sim/generator.h"
 
 #include <gtest/gtest.h>
@@ -316,6 +317,118 @@ TEST(Generator, NoBackgroundFlowWhenRateIsZero) {
   const auto events = run(s, 1);
   EXPECT_EQ(ticks_in(events, 0, 3000 * kMs), 37u);
   EXPECT_EQ(ticks_in(events, 500 * kMs, 510 * kMs), 37u);
+}
+
+
+// Instrument index of a market event; -1 for controls and heartbeats.
+int64_t instrument_of(const Event& e) {
+  return std::visit(
+      [](const auto& b) -> int64_t {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, HeartbeatIn> || std::is_same_v<T, ControlIn>) {
+          return -1;
+        } else {
+          return b.instrument.value();
+        }
+      },
+      e.body);
+}
+
+// A stale window on B, with background flow and burst / sustained phases aimed at it (and at
+// every instrument) across the window; A is untouched.
+const char* kStaleScenario =
+    "[scenario]\nduration_s = 3.0\nheartbeat_ms = 50\n"
+    "[[instruments]]\nsymbol = \"A\"\ninitial_price = 100.0\n"
+    "[[instruments]]\nsymbol = \"B\"\ninitial_price = 100.0\n"
+    "[market]\nvolatility_ticks_per_sqrt_s = 0.0\nrate_per_s = 2000\n"
+    "[[phases]]\nkind = \"stale\"\ninstrument = \"B\"\nat_ms = 1000\nduration_ms = 1000\n"
+    "jump_pct = 5.0\n"
+    "[[phases]]\nkind = \"burst\"\ninstrument = \"B\"\nat_ms = 900\nduration_ms = 200\n"
+    "ticks = 400\n"
+    "[[phases]]\nkind = \"sustained\"\nat_ms = 500\nduration_ms = 2000\nrate_per_s = 500\n"
+    "[[phases]]\nkind = \"halt\"\ninstrument = \"B\"\nat_ms = 1200\nduration_ms = 100\n";
+
+// Proves a stale window has no market event of its instrument (background, burst or sustained),
+// while heartbeats, controls and the other instrument carry on, and the flow comes back after.
+TEST(Generator, StaleWindowHasNoMarketEvents) {
+  const Scenario s = parse(kStaleScenario);
+  const auto events = run(s, 3);
+  uint64_t b_inside = 0, b_after = 0, a_inside = 0, beats_inside = 0, controls_inside = 0;
+  for (const Event& e : events) {
+    const int64_t t = e.ts.value();
+    const bool inside = t >= 1000 * kMs && t < 2000 * kMs;
+    const int64_t i = instrument_of(e);
+    if (inside && is_heartbeat(e)) ++beats_inside;
+    if (inside && std::holds_alternative<ControlIn>(e.body)) ++controls_inside;
+    if (i == 1 && inside) ++b_inside;
+    if (i == 1 && t >= 2000 * kMs && t < 2100 * kMs) ++b_after;
+    if (i == 0 && inside) ++a_inside;
+  }
+  EXPECT_EQ(b_inside, 0u);
+  EXPECT_EQ(beats_inside, 20u);
+  EXPECT_EQ(controls_inside, 2u);  // the halt and resume of B still arrive
+  EXPECT_GT(a_inside, 1500u);      // A: 2000/s background + about half of 500/s sustained
+  EXPECT_GT(b_after, 100u);        // B's background resumes at the window's end
+}
+
+// Proves B's mid jumps by jump_pct when its feed resumes, and A's does not.
+TEST(Generator, StaleWindowResumesWithAJumpInTheMid) {
+  const Scenario s = parse(kStaleScenario);
+  Generator g(s, 3, nullptr);
+  Timestamp ts;
+  InputBody body;
+  int64_t b_before = 0, b_after = 0;
+  while (g.next(ts, body)) {
+    const int64_t i = instrument_of(Event{ts, body});
+    if (i != 1) continue;
+    if (ts.value() < 1000 * kMs) b_before = g.mid_ticks(InstrumentId(1));
+    if (ts.value() >= 2000 * kMs && b_after == 0) b_after = g.mid_ticks(InstrumentId(1));
+  }
+  EXPECT_EQ(b_before, 10'000);  // no volatility: only the jump moves it
+  EXPECT_EQ(b_after, 10'500);
+  EXPECT_EQ(g.mid_ticks(InstrumentId(0)), 10'000);
+}
+
+// Proves a stale phase without an instrument silences every instrument: only heartbeats (and
+// controls) inside the window.
+TEST(Generator, StaleOfAllInstrumentsLeavesOnlyHeartbeats) {
+  const Scenario s = parse(
+      "[scenario]\nduration_s = 2.0\nheartbeat_ms = 100\n"
+      "[[instruments]]\nsymbol = \"A\"\ninitial_price = 1.0\n"
+      "[[instruments]]\nsymbol = \"B\"\ninitial_price = 1.0\n"
+      "[[phases]]\nkind = \"stale\"\nat_ms = 500\nduration_ms = 1000\n"
+      "[[phases]]\nkind = \"burst\"\nat_ms = 400\nduration_ms = 1200\nticks = 1200\n");
+  const auto events = run(s, 5);
+  uint64_t inside = 0, beats = 0;
+  for (const Event& e : events) {
+    if (e.ts.value() < 500 * kMs || e.ts.value() >= 1500 * kMs) continue;
+    is_heartbeat(e) ? ++beats : ++inside;
+  }
+  EXPECT_EQ(inside, 0u);
+  EXPECT_EQ(beats, 10u);
+  EXPECT_GT(ticks_in(events, 0, 500 * kMs), 500u);
+}
+
+// Proves flow over an instrument set reaches every one of its instruments, with their own
+// initial mids, and never an id past the set.
+TEST(Generator, FlowCoversEveryInstrumentOfASet) {
+  const Scenario s = parse(
+      "[scenario]\nduration_s = 1.0\n"
+      "[[instruments]]\nsymbol = \"IDX\"\ninitial_price = 10.0\n"
+      "[[instrument_sets]]\nprefix = \"S\"\ncount = 300\ninitial_price = 20.0\n"
+      "[market]\nrate_per_s = 50\nvolatility_ticks_per_sqrt_s = 0.0\n");
+  ASSERT_EQ(s.core.instruments.size(), 301u);
+  std::vector<uint64_t> per_instrument(301, 0);
+  for (const Event& e : run(s, 1)) {
+    const int64_t i = instrument_of(e);
+    if (i < 0) continue;
+    ASSERT_LT(i, 301);
+    ++per_instrument[static_cast<size_t>(i)];
+    if (const auto* q = std::get_if<QuoteIn>(&e.body)) {
+      ASSERT_EQ(q->bid.value() + 1, i == 0 ? 1'000 : 2'000);  // spread 2 around the mid
+    }
+  }
+  for (size_t i = 0; i < per_instrument.size(); ++i) EXPECT_GT(per_instrument[i], 10u) << i;
 }
 
 }  // namespace

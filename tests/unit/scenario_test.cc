@@ -1,6 +1,7 @@
 // sim/scenario.h: shipped scenarios parse and round-trip through canonical_toml; includes and
 // --set overrides merge as documented; every kind of bad file is an kInvalidInput Status that
-// names the file, the line and the key.
+// names the file, the line and the key. (scenario_keys_test.cc: the keys of the scenario
+// library; scenario_library_test.cc: the library scenarios themselves.)
 #include "sim/scenario.h"
 
 #include <gtest/gtest.h>
