@@ -45,8 +45,8 @@ void Generator::make_bad(TickFlow& flow, int64_t& stamp, InputBody& body) {
     case BadKind::kCrossedQuote: {
       const int64_t bid = instruments_[i].mid + rng.uniform_int(0, market_.spread_ticks);
       const int64_t ask = bid - rng.uniform_int(0, market_.spread_ticks);  // >= 1: mid > spread
-      body = QuoteIn{InstrumentId(i), Price(bid), Qty(draw_qty(rng)), Price(ask),
-                     Qty(draw_qty(rng))};
+      body =
+          QuoteIn{InstrumentId(i), Price(bid), Qty(draw_qty(rng)), Price(ask), Qty(draw_qty(rng))};
       return;
     }
     case BadKind::kBackwardsTs:
@@ -63,8 +63,8 @@ void Generator::make_bad(TickFlow& flow, int64_t& stamp, InputBody& body) {
       if (rng.next_u64() >> 63) {
         body = CancelIn{id, account, InstrumentId(i)};
       } else {
-        body = ReplaceIn{id, account, InstrumentId(i), Price(instruments_[i].mid),
-                         Qty(draw_qty(rng))};
+        body =
+            ReplaceIn{id, account, InstrumentId(i), Price(instruments_[i].mid), Qty(draw_qty(rng))};
       }
       return;
     }
@@ -79,8 +79,8 @@ void Generator::make_bad(TickFlow& flow, int64_t& stamp, InputBody& body) {
 
 // One bad price or quantity in an otherwise valid quote, trade, limit order or replace.
 void Generator::bad_field(uint32_t i, Rng& rng, BadKind kind, InputBody& body) {
-  const bool qty_field = kind == BadKind::kZeroQty || kind == BadKind::kSentinelQty ||
-                         kind == BadKind::kOversizeQty;
+  const bool qty_field =
+      kind == BadKind::kZeroQty || kind == BadKind::kSentinelQty || kind == BadKind::kOversizeQty;
   int64_t value = 0;  // zero_price, zero_qty
   if (kind == BadKind::kNegativePrice) {
     value = -rng.uniform_int(1, instruments_[i].mid);
@@ -92,8 +92,8 @@ void Generator::bad_field(uint32_t i, Rng& rng, BadKind kind, InputBody& body) {
   }
   // Forms: 0 quote, 1 trade, 2 limit order, 3 replace. Market data has no size limit, so an
   // oversize quantity only goes into orders.
-  const uint64_t form = kind == BadKind::kOversizeQty ? 2 + rng.uniform_below(2)
-                                                      : rng.uniform_below(4);
+  const uint64_t form =
+      kind == BadKind::kOversizeQty ? 2 + rng.uniform_below(2) : rng.uniform_below(4);
   if (form == 3 && live_replace(i, rng, body)) {
     ReplaceIn& r = std::get<ReplaceIn>(body);
     if (qty_field) {
@@ -128,8 +128,8 @@ void Generator::bad_field(uint32_t i, Rng& rng, BadKind kind, InputBody& body) {
 
 void Generator::valid_quote(uint32_t i, Rng& rng, InputBody& body) {
   const int64_t bid = instruments_[i].mid - market_.spread_ticks / 2;
-  body = QuoteIn{InstrumentId(i), Price(bid), Qty(draw_qty(rng)),
-                 Price(bid + market_.spread_ticks), Qty(draw_qty(rng))};
+  body = QuoteIn{InstrumentId(i), Price(bid), Qty(draw_qty(rng)), Price(bid + market_.spread_ticks),
+                 Qty(draw_qty(rng))};
 }
 
 void Generator::valid_limit(uint32_t i, Rng& rng, OrderId id, InputBody& body) {
@@ -138,8 +138,9 @@ void Generator::valid_limit(uint32_t i, Rng& rng, OrderId id, InputBody& body) {
                           static_cast<uint32_t>(rng.uniform_below(market_.participants)));
   const int64_t distance = rng.uniform_int(1, kPassiveTicksMax);
   const int64_t price = std::max<int64_t>(1, instruments_[i].mid - sign(side) * distance);
-  body = NewOrderIn{id,     account,           InstrumentId(i), side, OrderType::kLimit,
-                    TimeInForce::kGtc, Price(price), Qty(draw_qty(rng))};
+  body = NewOrderIn{id,           account,           InstrumentId(i),
+                    side,         OrderType::kLimit, TimeInForce::kGtc,
+                    Price(price), Qty(draw_qty(rng))};
 }
 
 bool Generator::live_replace(uint32_t i, Rng& rng, InputBody& body) {
@@ -169,9 +170,10 @@ void Generator::duplicate_order(uint32_t i, Rng& rng, InputBody& body) {
 
 void Generator::unknown_instrument(Rng& rng, InputBody& body) {
   const uint64_t n = instruments_.size();
-  const InstrumentId bad(rng.uniform_below(4) == 0
-                             ? std::numeric_limits<uint32_t>::max()
-                             : static_cast<uint32_t>(n + rng.uniform_below(kUnknownInstrumentSpan)));
+  const InstrumentId bad(
+      rng.uniform_below(4) == 0
+          ? std::numeric_limits<uint32_t>::max()
+          : static_cast<uint32_t>(n + rng.uniform_below(kUnknownInstrumentSpan)));
   // Content as valid as instrument 0's: only the instrument id is wrong.
   switch (rng.uniform_below(4)) {
     case 0:

@@ -97,7 +97,9 @@ void Generator::save_shape_tail(StateHasher& h) const {
 
 void Generator::check_shape_tail(StateReader& r) const {
   for (const TickFlow& flow : flows_) {
-    if (r.u8() != (flow.bad ? 1 : 0)) r.fail("generator: phase flow kind differs from the scenario's");
+    if (r.u8() != (flow.bad ? 1 : 0)) {
+      r.fail("generator: phase flow kind differs from the scenario's");
+    }
   }
   for (const InstrumentState& st : instruments_) {
     expect_u64(r, st.gaps.size(), "stale window count");

@@ -41,8 +41,8 @@ bool FatFinger::mid2(const StrategyContext& ctx, InstrumentId instrument, int64_
 }
 
 void FatFinger::on_quote(StrategyContext& ctx, const QuoteIn& quote) {
-  if (quote.instrument.value() < books_.size() && quote.bid.value() > 0 &&
-      quote.ask.value() > 0 && quote.bid < quote.ask) {
+  if (quote.instrument.value() < books_.size() && quote.bid.value() > 0 && quote.ask.value() > 0 &&
+      quote.bid < quote.ask) {
     Book& b = books_[quote.instrument.value()];
     b.has_quote_mid = true;
     b.quote_mid2 = quote.bid.value() + quote.ask.value();
@@ -91,8 +91,8 @@ void FatFinger::on_timer(StrategyContext& ctx) {
     b.next_side = opposite(side);
     const int64_t after = ctx.position(instrument) + sign(side) * qty;
     if (limit != 0 && (after > limit || after < -limit)) continue;
-    const int64_t price = side == Side::kBuy ? m2 / 2 - params_.offset_ticks
-                                             : (m2 + 1) / 2 + params_.offset_ticks;
+    const int64_t price =
+        side == Side::kBuy ? m2 / 2 - params_.offset_ticks : (m2 + 1) / 2 + params_.offset_ticks;
     if (price <= 0) continue;
     b.live = ctx.send_limit(instrument, side, Price(price), params_.order_qty).value();
   }

@@ -80,7 +80,7 @@ class FatFinger {
   void forget(InstrumentId instrument, OrderId id);
 
   FatFingerParams params_;
-  std::vector<Book> books_;     // by instrument id
+  std::vector<Book> books_;      // by instrument id
   std::vector<uint32_t> ready_;  // scratch of send_round_robin, reserved once; not state
   bool oversize_done_ = false;
   bool burst_done_ = false;

@@ -96,9 +96,8 @@ TEST_F(FatFingerTest, TradesSmallOnItsTimer) {
   EXPECT_TRUE(quote(0, 99, 101).empty());  // before any due time: nothing
   std::vector<OrderIntent> out = at_ms(100);
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0], (OrderIntent{IntentKind::kNew, own_id(1), kAccount, InstrumentId(0),
-                                 Side::kBuy, OrderType::kLimit, TimeInForce::kGtc, Price(99),
-                                 Qty(10)}));
+  EXPECT_EQ(out[0], (OrderIntent{IntentKind::kNew, own_id(1), kAccount, InstrumentId(0), Side::kBuy,
+                                 OrderType::kLimit, TimeInForce::kGtc, Price(99), Qty(10)}));
   EXPECT_EQ(ff().live_order(InstrumentId(0)), own_id(1).value());
   out = at_ms(200);
   ASSERT_EQ(out.size(), 2u);

@@ -107,7 +107,8 @@ class Classifier {
   size_t kind_of(const NewOrderIn& o, bool) {
     if (!issued_.insert(o.id.value()).second) return k(BadKind::kDuplicateId);
     if (unknown(o.instrument)) return k(BadKind::kUnknownInstrument);
-    if (o.type == OrderType::kLimit && bad_price(o.price.value())) return price_kind(o.price.value());
+    if (o.type == OrderType::kLimit && bad_price(o.price.value()))
+      return price_kind(o.price.value());
     if (o.qty.value() <= 0 || o.qty.value() > kMaxQty) return qty_kind(o.qty.value());
     return kBadKinds;
   }
@@ -166,7 +167,8 @@ TEST(GeneratorBadData, MixedWeightsInjectExactlyCount) {
     total += n[kind];
   }
   EXPECT_EQ(total, 2200u);
-  EXPECT_GT(n[static_cast<size_t>(BadKind::kZeroQty)], 2 * n[static_cast<size_t>(BadKind::kZeroPrice)]);
+  EXPECT_GT(n[static_cast<size_t>(BadKind::kZeroQty)],
+            2 * n[static_cast<size_t>(BadKind::kZeroPrice)]);
 }
 
 // Proves backwards_ts inputs go back at most backwards_ms, and the sequencer clamps exactly them.
@@ -270,12 +272,15 @@ TEST(GeneratorBadData, StateOfAnotherShapeIsRefused) {
       "[scenario]\nduration_s = 2.0\n"
       "[[instruments]]\nsymbol = \"A\"\ninitial_price = 100.0\n"
       "[[phases]]\nkind = \"stale\"\nat_ms = 800\nduration_ms = 300\njump_pct = ";
-  const Scenario s = parse(base + "2.0\n[[phases]]\nkind = \"bad_data\"\nat_ms = 100\n"
-                                  "duration_ms = 1000\ncount = 50\n");
-  const Scenario other_jump = parse(base + "2.5\n[[phases]]\nkind = \"bad_data\"\nat_ms = 100\n"
-                                           "duration_ms = 1000\ncount = 50\n");
-  const Scenario burst = parse(base + "2.0\n[[phases]]\nkind = \"burst\"\nat_ms = 100\n"
-                                      "duration_ms = 1000\nticks = 50\n");
+  const Scenario s = parse(base +
+                           "2.0\n[[phases]]\nkind = \"bad_data\"\nat_ms = 100\n"
+                           "duration_ms = 1000\ncount = 50\n");
+  const Scenario other_jump = parse(base +
+                                    "2.5\n[[phases]]\nkind = \"bad_data\"\nat_ms = 100\n"
+                                    "duration_ms = 1000\ncount = 50\n");
+  const Scenario burst = parse(base +
+                               "2.0\n[[phases]]\nkind = \"burst\"\nat_ms = 100\n"
+                               "duration_ms = 1000\nticks = 50\n");
   Generator g(s, 1, nullptr);
   Event e;
   for (int k = 0; k < 700; ++k) ASSERT_TRUE(g.next(e.ts, e.body));

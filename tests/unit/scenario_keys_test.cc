@@ -57,36 +57,36 @@ TEST(Scenario, InstrumentSetsExpand) {
 
 TEST(Scenario, InstrumentSetErrorsNameTheKey) {
   const std::string head = "[scenario]\nduration_s = 1.0\n";
-  expect_invalid(parse_scenario_text(head + "[[instrument_sets]]\ncount = 3\ninitial_price = 1\n",
-                                     "bad.toml"),
-                 {"bad.toml:3", "missing required key 'instrument_sets[0].prefix'"});
-  expect_invalid(parse_scenario_text(
-                     head + "[[instrument_sets]]\nprefix = \"S\"\ncount = 0\ninitial_price = 1\n",
-                     "bad.toml"),
-                 {"bad.toml:5:9", "'instrument_sets[0].count' = 0 is out of range [1, 4096]"});
-  expect_invalid(parse_scenario_text(head +
-                                         "[[instrument_sets]]\nprefix = \"S\"\ncount = 4000\n"
-                                         "initial_price = 1\n[[instrument_sets]]\nprefix = \"T\"\n"
-                                         "count = 100\ninitial_price = 1\n",
-                                     "bad.toml"),
-                 {"bad.toml:9:9", "'instrument_sets[1].count' = 100 takes the instruments past 4096"});
-  expect_invalid(parse_scenario_text(head +
-                                         "[[instruments]]\nsymbol = \"S1\"\ninitial_price = 1\n"
-                                         "[[instrument_sets]]\nprefix = \"S\"\ncount = 3\n"
-                                         "width = 1\ninitial_price = 1\n",
-                                     "bad.toml"),
-                 {"bad.toml:7", "'instrument_sets[0].prefix'", "symbol \"S1\", which is already used"});
-  expect_invalid(parse_scenario_text(head +
-                                         "[[instrument_sets]]\nprefix = \"S\"\ncount = 3\n"
-                                         "initial_price = 1\ntick_sise = 0.01\n",
-                                     "bad.toml"),
-                 {"bad.toml:7:1", "unknown key 'instrument_sets[0].tick_sise'",
-                  "did you mean 'tick_size'?"});
-  expect_invalid(parse_scenario_text(head + "[[instrument_sets]]\nprefix = \"" +
-                                         std::string(30, 'X') + "\"\ncount = 1000\n"
-                                         "initial_price = 1\n",
-                                     "bad.toml"),
-                 {"bad.toml:4", "'instrument_sets[0].prefix' makes symbols longer than 32"});
+  expect_invalid(
+      parse_scenario_text(head + "[[instrument_sets]]\ncount = 3\ninitial_price = 1\n", "bad.toml"),
+      {"bad.toml:3", "missing required key 'instrument_sets[0].prefix'"});
+  expect_invalid(
+      parse_scenario_text(
+          head + "[[instrument_sets]]\nprefix = \"S\"\ncount = 0\ninitial_price = 1\n", "bad.toml"),
+      {"bad.toml:5:9", "'instrument_sets[0].count' = 0 is out of range [1, 4096]"});
+  expect_invalid(
+      parse_scenario_text(head + "[[instrument_sets]]\nprefix = \"S\"\ncount = 4000\n"
+                                 "initial_price = 1\n[[instrument_sets]]\nprefix = \"T\"\n"
+                                 "count = 100\ninitial_price = 1\n",
+                          "bad.toml"),
+      {"bad.toml:9:9", "'instrument_sets[1].count' = 100 takes the instruments past 4096"});
+  expect_invalid(
+      parse_scenario_text(head + "[[instruments]]\nsymbol = \"S1\"\ninitial_price = 1\n"
+                                 "[[instrument_sets]]\nprefix = \"S\"\ncount = 3\n"
+                                 "width = 1\ninitial_price = 1\n",
+                          "bad.toml"),
+      {"bad.toml:7", "'instrument_sets[0].prefix'", "symbol \"S1\", which is already used"});
+  expect_invalid(
+      parse_scenario_text(head + "[[instrument_sets]]\nprefix = \"S\"\ncount = 3\n"
+                                 "initial_price = 1\ntick_sise = 0.01\n",
+                          "bad.toml"),
+      {"bad.toml:7:1", "unknown key 'instrument_sets[0].tick_sise'", "did you mean 'tick_size'?"});
+  expect_invalid(
+      parse_scenario_text(head + "[[instrument_sets]]\nprefix = \"" + std::string(30, 'X') +
+                              "\"\ncount = 1000\n"
+                              "initial_price = 1\n",
+                          "bad.toml"),
+      {"bad.toml:4", "'instrument_sets[0].prefix' makes symbols longer than 32"});
 }
 
 // Proves the stale phase reads jump_pct (default 0) and the instrument, and refuses -100.
@@ -103,14 +103,12 @@ TEST(Scenario, StalePhaseKeys) {
   EXPECT_EQ(s->phases[0].instrument, 0);
   EXPECT_EQ(s->phases[1].jump_pct, 0.0);
   EXPECT_EQ(s->phases[1].instrument, -1);
-  expect_invalid(parse_scenario_text(kMinimal +
-                                         "[[phases]]\nkind = \"stale\"\nat_ms = 0\n"
-                                         "duration_ms = 5\njump_pct = -100\n",
+  expect_invalid(parse_scenario_text(kMinimal + "[[phases]]\nkind = \"stale\"\nat_ms = 0\n"
+                                                "duration_ms = 5\njump_pct = -100\n",
                                      "bad.toml"),
                  {"bad.toml:11:12", "'phases[0].jump_pct' must be greater than -100"});
-  expect_invalid(parse_scenario_text(kMinimal +
-                                         "[[phases]]\nkind = \"stale\"\nat_ms = 0\n"
-                                         "duration_ms = 5\ndrop_pct = 3\n",
+  expect_invalid(parse_scenario_text(kMinimal + "[[phases]]\nkind = \"stale\"\nat_ms = 0\n"
+                                                "duration_ms = 5\ndrop_pct = 3\n",
                                      "bad.toml"),
                  {"bad.toml:11:1", "unknown key 'phases[0].drop_pct'"});
 }
@@ -149,15 +147,18 @@ TEST(Scenario, BadDataPhaseErrorsNameTheKey) {
                  {"bad.toml:7", "needs exactly one of 'count' and 'rate_per_s'"});
   expect_invalid(parse_scenario_text(kMinimal + phase + "count = 0\n", "bad.toml"),
                  {"bad.toml:11:9", "'phases[0].count' = 0 is out of range"});
-  expect_invalid(parse_scenario_text(kMinimal + phase + "count = 3\nbackwards_ms = 0\n", "bad.toml"),
-                 {"bad.toml:12:16", "'phases[0].backwards_ms' = 0 is out of range"});
-  expect_invalid(parse_scenario_text(kMinimal + phase + "count = 3\n[phases.weights]\n"
-                                                        "crosed_quote = 2\n",
+  expect_invalid(
+      parse_scenario_text(kMinimal + phase + "count = 3\nbackwards_ms = 0\n", "bad.toml"),
+      {"bad.toml:12:16", "'phases[0].backwards_ms' = 0 is out of range"});
+  expect_invalid(parse_scenario_text(kMinimal + phase +
+                                         "count = 3\n[phases.weights]\n"
+                                         "crosed_quote = 2\n",
                                      "bad.toml"),
                  {"bad.toml:13:1", "unknown key 'phases[0].weights.crosed_quote'",
                   "did you mean 'crossed_quote'?"});
-  expect_invalid(parse_scenario_text(kMinimal + phase + "count = 3\n[phases.weights]\n"
-                                                        "zero_price = -1\n",
+  expect_invalid(parse_scenario_text(kMinimal + phase +
+                                         "count = 3\n[phases.weights]\n"
+                                         "zero_price = -1\n",
                                      "bad.toml"),
                  {"bad.toml:13:14", "'phases[0].weights.zero_price' = -1 is out of range"});
   std::string all_zero = kMinimal + phase + "count = 3\n[phases.weights]\n";
@@ -206,9 +207,9 @@ TEST(Scenario, FatFingerStrategyKeys) {
                                                 "quote_qty = 5\n",
                                      "bad.toml"),
                  {"bad.toml:9:1", "unknown key 'strategies[0].quote_qty'"});
-  expect_invalid(parse_scenario_text(kMinimal + "[[strategies]]\nkind = \"fat_fingers\"\n",
-                                     "bad.toml"),
-                 {"bad.toml:8", "\"fat_finger\""});
+  expect_invalid(
+      parse_scenario_text(kMinimal + "[[strategies]]\nkind = \"fat_fingers\"\n", "bad.toml"),
+      {"bad.toml:8", "\"fat_finger\""});
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
 #include <limits>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -38,7 +38,8 @@ struct CoreRun {
   std::unique_ptr<Core> core;
   uint64_t ts_clamped = 0;
 };
-CoreRun run_core(const Scenario& s, const std::function<void(const Input&, const Core&)>& each = {}) {
+CoreRun run_core(const Scenario& s,
+                 const std::function<void(const Input&, const Core&)>& each = {}) {
   CoreRun run{std::make_unique<Core>(s.core, Recorder::Mode::kEncodeOnly, nullptr), 0};
   Core& core = *run.core;
   InvariantChecker checker(s.core);
@@ -52,8 +53,8 @@ CoreRun run_core(const Scenario& s, const std::function<void(const Input&, const
     EXPECT_TRUE(st.is_ok()) << st.message();
     if (!st.is_ok()) break;
     const auto breach = checker.after_input(in, core);
-    EXPECT_FALSE(breach.has_value()) << "seq " << breach->seq << ": " << breach->invariant << " "
-                                     << breach->detail;
+    EXPECT_FALSE(breach.has_value())
+        << "seq " << breach->seq << ": " << breach->invariant << " " << breach->detail;
     if (breach) break;
     if (each) each(in, core);
   }
@@ -77,8 +78,8 @@ TEST(ScenarioLibrary, ScenariosConfigureWhatTheirNamesPromise) {
   };
   auto crash = load_scenario_file(dir + "flash_crash.toml");
   ASSERT_TRUE(crash.is_ok()) << crash.status().message();
-  for (PhaseKind k : {PhaseKind::kFlashCrash, PhaseKind::kKillSwitch, PhaseKind::kHalt,
-                      PhaseKind::kBurst}) {
+  for (PhaseKind k :
+       {PhaseKind::kFlashCrash, PhaseKind::kKillSwitch, PhaseKind::kHalt, PhaseKind::kBurst}) {
     EXPECT_TRUE(has_phase(crash.value(), k)) << phase_kind_name(k);
   }
   const Phase& fall = crash->phases[0];
@@ -293,7 +294,6 @@ TEST(ScenarioLibrary, ManyInstrumentsAllTrade) {
   EXPECT_NEAR(static_cast<double>(inputs), 50'000.0, 1'500.0);
   for (size_t i = 0; i < per_instrument.size(); ++i) EXPECT_GT(per_instrument[i], 15u) << i;
 }
-
 
 }  // namespace
 }  // namespace tape
