@@ -2,6 +2,8 @@
 // snapshot and replaying the tail reaches the same final state hash as replaying from seq 1.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "cli/runner.h"
 #include "cli_util.h"
 #include "replay/replayer.h"
@@ -14,6 +16,7 @@ struct Case {
   const char* file;
   std::vector<std::string> overrides;
 };
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file; }
 
 class SnapshotResume : public ::testing::TestWithParam<Case> {};
 
