@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/histogram.h"
+#include "cli/summary.h"
 #include "core/batch_sink.h"
 #include "core/stage_probe.h"
 
@@ -71,7 +72,6 @@ class MeteredSink final : public BatchSink {
 std::string prometheus_text(const RunMetrics& m, const std::string& scenario);
 // A self-contained HTML page (inline SVG, no network): latency histogram, stage breakdown,
 // throughput over simulated time.
-std::string html_report(const RunMetrics& m, const std::string& title,
-                        const std::string& summary_json);
+std::string html_report(const RunMetrics& m, const Summary& summary);
 
 }  // namespace tape

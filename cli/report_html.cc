@@ -41,8 +41,10 @@ std::string bar_chart(const std::vector<double>& values, const std::vector<std::
   }
   for (size_t i : {size_t{0}, values.size() / 2, values.size() - 1}) {
     if (i >= values.size()) continue;
-    svg += "<text x='" + num(left + bw * static_cast<double>(i), "%.1f") + "' y='" +
-           num(h + 18) + "' font-size='11'>" + labels[i] + "</text>";
+    const bool last = i + 1 == values.size() && i != 0;
+    const double x = last ? w : left + bw * static_cast<double>(i);
+    svg += "<text x='" + num(x, "%.1f") + "' y='" + num(h + 18) + "' font-size='11'" +
+           (last ? " text-anchor='end'" : "") + ">" + labels[i] + "</text>";
   }
   svg += "<line x1='" + num(left) + "' y1='" + num(h) + "' x2='" + num(w) + "' y2='" + num(h) +
          "' stroke='#333'/></svg>";
@@ -81,13 +83,13 @@ std::string percentile_row(const char* name, const LatencyHistogram& h) {
 
 }  // namespace
 
-std::string html_report(const RunMetrics& m, const std::string& title,
-                        const std::string& summary_json) {
+std::string html_report(const RunMetrics& m, const Summary& summary) {
+  const std::string& title = summary.scenario;
   std::string o = "<!doctype html><html><head><meta charset='utf-8'><title>tape: " + title +
                   "</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}"
                   "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;"
                   "text-align:right}td:first-child{text-align:left}pre{background:#f4f4f4;"
-                  "padding:1em;white-space:pre-wrap}</style></head><body>";
+                  "padding:1em;white-space:pre-wrap;word-break:break-all}</style></head><body>";
   o += "<h1>tape run: " + title + "</h1>";
   o += "<p>" + std::to_string(m.events_in) + " inputs, " + std::to_string(m.events_out) +
        " outputs in " + num(m.elapsed_s, "%.3f") + " s (" +
@@ -107,7 +109,20 @@ std::string html_report(const RunMetrics& m, const std::string& title,
   o += "<h2>Recorder batches</h2><p>inputs per batch: p50 " +
        std::to_string(m.batch_inputs.percentile(0.5)) + ", max " +
        std::to_string(m.batch_inputs.max()) + ", batches " + std::to_string(m.batch_inputs.count()) + "</p>";
-  o += "<h2>Summary</h2><pre>" + summary_json + "</pre></body></html>\n";
+  o += "<h2>Orders and rejects</h2><table><tr><th>what</th><th>count</th></tr>";
+  o += "<tr><td>orders</td><td>" + std::to_string(summary.orders) + "</td></tr>";
+  o += "<tr><td>fills</td><td>" + std::to_string(summary.fills) + "</td></tr>";
+  o += "<tr><td>rejects</td><td>" + std::to_string(summary.rejects) + "</td></tr>";
+  for (size_t r = 0; r < summary.rejects_by_reason.size(); ++r) {
+    if (summary.rejects_by_reason[r] == 0) continue;
+    o += std::string("<tr><td>&nbsp;&nbsp;") + reject_reason_name(static_cast<RejectReason>(r)) +
+         "</td><td>" + std::to_string(summary.rejects_by_reason[r]) + "</td></tr>";
+  }
+  o += "<tr><td>timestamps clamped</td><td>" + std::to_string(summary.ts_clamped) + "</td></tr>";
+  o += "<tr><td>dropped</td><td>0</td></tr></table>";
+  o += "<p>state hash <code>" + summary.state_hash + "</code>, pnl " + num(summary.pnl, "%.4f") +
+       ", seq 1.." + std::to_string(summary.seq_last) + "</p>";
+  o += "<h2>Summary</h2><pre>" + summary_json(summary) + "</pre></body></html>\n";
   return o;
 }
 

@@ -122,7 +122,7 @@ int run_with(const RunArgs& a) {
     }
   }
   if (!a.report.empty()) {
-    if (Status st = write_file(a.report, html_report(out.metrics, scenario.name, json));
+    if (Status st = write_file(a.report, html_report(out.metrics, out.summary));
         !st.is_ok()) {
       return report_error(st);
     }

@@ -12,11 +12,14 @@
 // probing's rules hold along it), and longer than a run, so a run that lands on another moves
 // on as a block to an unrelated region instead of cascading through its neighbours. The map is
 // never iterated into an output or a hash (DESIGN §3 rule 3).
+//
+// An empty slot is all-zero bytes (a slot stores its value + 1), so the table is reserved as
+// lazily committed zero pages (core/lazy_array.h): only the pages the ids actually hash to are
+// ever touched.
 #pragma once
 
 #include <cstdint>
-#include <vector>
-
+#include "core/lazy_array.h"
 #include "core/order_pool.h"
 
 namespace tape {
@@ -32,17 +35,17 @@ class OrderIdMap {
     for (uint32_t dist = 0;; ++dist, s = next(s)) {
       const Slot& slot = slots_[s];
       // An empty slot, or one whose entry is closer to home than we would be, ends the run.
-      if (slot.value == kNilIndex || slot.dist < dist) return kNilIndex;
-      if (slot.key == id) return slot.value;
+      if (slot.empty() || slot.dist < dist) return kNilIndex;
+      if (slot.key == id) return slot.value();
     }
   }
   bool contains(uint64_t id) const { return find(id) != kNilIndex; }
 
-  // Precondition: `id` is absent and size() < max_entries.
+  // Precondition: `id` is absent, size() < max_entries and value < kNilIndex.
   void insert(uint64_t id, uint32_t value) {
     Slot& slot = slots_[home(id)];
-    if (slot.value == kNilIndex && size_ < slots_.size() / 2) {  // the usual case: home is free
-      slot = Slot{id, value, 0};
+    if (slot.empty() && size_ < slots_.size() / 2) {  // the usual case: home is free
+      slot = Slot::make(id, value);
       ++size_;
       return;
     }
@@ -56,10 +59,14 @@ class OrderIdMap {
   size_t slot_count() const { return slots_.size(); }
 
  private:
+  // All-zero bytes are an empty slot.
   struct Slot {
-    uint64_t key = 0;
-    uint32_t value = kNilIndex;  // kNilIndex marks an empty slot
-    uint32_t dist = 0;           // probe distance from the key's home slot
+    uint64_t key;
+    uint32_t value_plus_1;  // 0 marks an empty slot (values are below kNilIndex)
+    uint32_t dist;          // probe distance from the key's home slot
+    bool empty() const { return value_plus_1 == 0; }
+    uint32_t value() const { return value_plus_1 - 1; }
+    static Slot make(uint64_t key, uint32_t value) { return Slot{key, value + 1, 0}; }
   };
 
   void insert_probing(uint64_t id, uint32_t value);
@@ -73,7 +80,7 @@ class OrderIdMap {
   }
   size_t next(size_t s) const { return (s + kStep) & mask_; }
 
-  std::vector<Slot> slots_;
+  LazyArray<Slot> slots_;
   size_t mask_ = 0;
   int shift_ = 64;  // 64 - log2(slot count): keeps the top bits of the product
   uint32_t size_ = 0;

@@ -2,12 +2,18 @@
 // Single thread. Capacity is fixed at construction and never grows: overflowing it means an
 // input produced more derived events than the configured bound, a configuration error that
 // would otherwise lose events, so it stops the process (events are never dropped).
+//
+// Whenever the queue drains empty its head and tail go back to slot 0, so the few events one
+// input derives are written to the same few cache lines input after input. The ring is
+// reserved up front but committed lazily (core/lazy_array.h): only slots ever reached by the
+// deepest burst of derived events cost memory.
 #pragma once
 
 #include <cstddef>
-#include <vector>
+#include <memory>
 
 #include "core/events.h"
+#include "core/lazy_array.h"
 #include "core/status.h"
 
 namespace tape {
@@ -16,30 +22,35 @@ class EventQueue {
  public:
   // Default: 65536 events. Must cover the events one input can derive (see
   // EngineOptions::fills_per_order_max). Rounded up to a power of two.
-  explicit EventQueue(size_t capacity = 65536) {
-    size_t cap = 1;
-    while (cap < capacity) cap <<= 1;
-    ring_.resize(cap);
-    mask_ = cap - 1;
+  explicit EventQueue(size_t capacity = 65536) : ring_(round_up(capacity)) {
+    mask_ = ring_.size() - 1;
   }
 
   void publish(const BusEvent& e) {
     TAPE_CHECK(size() < ring_.size(), "event queue full: raise core.event_queue_capacity");
-    ring_[tail_++ & mask_] = e;
+    std::construct_at(&ring_[tail_++ & mask_], e);
     if (size() > high_water_) high_water_ = size();
   }
   bool empty() const { return head_ == tail_; }
   size_t size() const { return tail_ - head_; }
   size_t capacity() const { return ring_.size(); }
   size_t high_water() const { return high_water_; }
-  // Precondition: !empty(). The reference stays valid until the next publish wraps onto it,
-  // which cannot happen before capacity() further publishes.
+  // Precondition: !empty(). The reference stays valid until the next pop(): once the queue
+  // drains empty, the next publish reuses slot 0. Copy the event before popping it.
   const BusEvent& front() const { return ring_[head_ & mask_]; }
-  void pop() { ++head_; }
-  void clear() { head_ = tail_; }
+  void pop() {
+    if (++head_ == tail_) head_ = tail_ = 0;
+  }
+  void clear() { head_ = tail_ = 0; }
 
  private:
-  std::vector<BusEvent> ring_;
+  static size_t round_up(size_t capacity) {
+    size_t cap = 1;
+    while (cap < capacity) cap <<= 1;
+    return cap;
+  }
+
+  LazyArray<BusEvent> ring_;
   size_t mask_ = 0;
   size_t head_ = 0;
   size_t tail_ = 0;

@@ -1,11 +1,19 @@
 // Preallocated storage for resting orders, shared by every book of an Engine. Nodes are
-// addressed by uint32 index; a node is either free (on the free list) or linked into exactly
-// one price level of one book. Single thread; nothing here allocates after construction.
+// addressed by uint32 index; a node is either free (never used, or on the free list) or linked
+// into exactly one price level of one book. Single thread; nothing here allocates after
+// construction.
+//
+// The capacity is reserved up front but committed lazily (core/lazy_array.h): nodes are handed
+// out first from the free list (most recently freed first), then from a high-water mark over
+// never-used nodes, so a pool sized for a million orders touches only the memory of the most
+// orders that ever rested at once. The indices handed out are exactly those of a free list
+// threaded 0, 1, 2, ... at construction.
 #pragma once
 
 #include <cstdint>
-#include <vector>
+#include <memory>
 
+#include "core/lazy_array.h"
 #include "core/status.h"
 #include "core/types.h"
 
@@ -28,25 +36,29 @@ struct OrderNode {
 
 class OrderPool {
  public:
-  // `capacity` nodes are allocated and threaded onto the free list here, once.
+  // Reserves `capacity` nodes; memory is committed as nodes are first used.
   explicit OrderPool(uint32_t capacity) : nodes_(capacity) {
     TAPE_CHECK(capacity < kNilIndex, "order pool capacity must be below 2^32 - 1");
-    for (uint32_t i = 0; i < capacity; ++i) nodes_[i].next = i + 1 < capacity ? i + 1 : kNilIndex;
-    free_head_ = capacity > 0 ? 0 : kNilIndex;
   }
 
   uint32_t capacity() const { return static_cast<uint32_t>(nodes_.size()); }
   uint32_t used() const { return used_; }
-  bool full() const { return free_head_ == kNilIndex; }
+  bool full() const { return free_head_ == kNilIndex && high_water_ == capacity(); }
 
   // Returns a node index, or kNilIndex when the pool is exhausted. The most recently freed
-  // node is reused first (LIFO keeps the working set in cache).
+  // node is reused first (LIFO keeps the working set in cache), then never-used nodes in index
+  // order.
   uint32_t alloc() {
-    const uint32_t i = free_head_;
-    if (i == kNilIndex) return kNilIndex;
-    free_head_ = nodes_[i].next;
-    nodes_[i].prev = kNilIndex;
-    nodes_[i].next = kNilIndex;
+    uint32_t i = free_head_;
+    if (i != kNilIndex) {
+      free_head_ = nodes_[i].next;
+      nodes_[i].prev = kNilIndex;
+      nodes_[i].next = kNilIndex;
+    } else {
+      if (high_water_ == capacity()) return kNilIndex;
+      i = high_water_++;
+      std::construct_at(&nodes_[i]);  // prev = next = kNilIndex
+    }
     ++used_;
     return i;
   }
@@ -62,8 +74,9 @@ class OrderPool {
   const OrderNode& operator[](uint32_t i) const { return nodes_[i]; }
 
  private:
-  std::vector<OrderNode> nodes_;
-  uint32_t free_head_ = kNilIndex;
+  LazyArray<OrderNode> nodes_;
+  uint32_t free_head_ = kNilIndex;  // freed nodes, most recent first
+  uint32_t high_water_ = 0;         // nodes [high_water_, capacity) were never used
   uint32_t used_ = 0;
 };
 

@@ -209,6 +209,35 @@ TEST(Cli, ReplayOfMissingDirExitsTwo) {
   EXPECT_NE(r.err.find("tape_no_such_log_dir"), std::string::npos) << r.err;
 }
 
+TEST(Cli, MetricsFileAndHtmlReportAreWritten) {
+  TempDir d("metrics");
+  std::filesystem::create_directories(d.path());
+  auto r = run_tape("run scenarios/burst_10k.toml --json --metrics-out " + d.path() +
+                    "/m.prom --report " + d.path() + "/r.html --data-dir " + d.path() + "/log");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string prom = testing_util::slurp(d.path() + "/m.prom");
+  EXPECT_NE(prom.find("# TYPE tape_input_latency_ns summary"), std::string::npos) << prom;
+  EXPECT_NE(prom.find("tape_stage_latency_ns{scenario=\"burst_10k\",stage=\"engine\",quantile=\"0.99\"}"),
+            std::string::npos);
+  EXPECT_NE(prom.find("tape_events_dropped_total 0"), std::string::npos);
+  const std::string html = testing_util::slurp(d.path() + "/r.html");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, no scripts
+  EXPECT_EQ(html.find("http"), html.find("http://www.w3.org/2000/svg"));  // no network
+  EXPECT_NE(r.out.find("\"stages\":{\"risk\":{\"p50\":"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"decision_latency_ns\":{"), std::string::npos);
+}
+
+TEST(Cli, PacedRunTakesAtLeastItsScaledDuration) {
+  TempDir d("paced");
+  auto r = run_tape("run scenarios/quickstart.toml --set scenario.duration_s=2 --pace 10x --json "
+                    "--data-dir " + d.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GE(json_number(r.out, "elapsed_s"), 0.19);  // 2 simulated s at 10x
+  EXPECT_EQ(run_tape("replay --verify --data-dir " + d.path()).exit_code, 0);
+  EXPECT_EQ(run_tape("run scenarios/quickstart.toml --pace fast --data-dir " + d.path() + "x").exit_code, 1);
+}
+
 TEST(Cli, InspectPrintsTheRequestedRange) {
   TempDir d("inspect");
   ASSERT_EQ(run_tape("run scenarios/quickstart.toml --data-dir " + d.path()).exit_code, 0);
