@@ -44,15 +44,7 @@ std::unique_ptr<Core> core_with_big_book(const CoreConfig& config) {
 
 const std::string& big_snapshot() {
   static const std::string bytes = [] {
-    auto core = core_with_big_book(big_book_config());
-    SnapshotData s;
-    StateHasher h;
-    core->save_state(h);
-    s.seq = core->last_seq();
-    s.ts = core->now();
-    s.core_state = h.bytes();
-    s.state_hash = h.hex();
-    return encode_snapshot(s);
+    return encode_snapshot(core_with_big_book(big_book_config())->snapshot());
   }();
   return bytes;
 }
@@ -64,14 +56,7 @@ void BM_SnapshotWrite1M(benchmark::State& state) {
   const std::string dir = (std::filesystem::temp_directory_path() / "tape_bench_snap").string();
   auto log = EventLog::create(dir, LogOptions{}, true);
   for (auto _ : state) {
-    SnapshotData s;
-    StateHasher h;
-    core->save_state(h);
-    s.seq = core->last_seq();
-    s.ts = core->now();
-    s.core_state = h.bytes();
-    s.state_hash = h.hex();
-    benchmark::DoNotOptimize(put_snapshot(*log.value(), s, false));
+    benchmark::DoNotOptimize(put_snapshot(*log.value(), core->snapshot(), false));
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kRestingOrders);
   state.counters["snapshot_bytes"] = static_cast<double>(big_snapshot().size());

@@ -77,13 +77,7 @@ Result<RunState> recover_run_state(const EventLog& log, const Scenario& scenario
 }
 
 SnapshotData snapshot_of(const RunState& state) {
-  SnapshotData s;
-  s.seq = state.core->last_seq();
-  s.ts = state.core->now();
-  StateHasher core_bytes;
-  state.core->save_state(core_bytes);
-  s.core_state = core_bytes.bytes();
-  s.state_hash = core_bytes.hex();
+  SnapshotData s = state.core->snapshot();
   StateHasher gen_bytes;
   state.generator->save_state(gen_bytes);
   s.generator_state = gen_bytes.bytes();

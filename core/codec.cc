@@ -114,144 +114,186 @@ Status corrupt(uint64_t seq, const char* what) {
   return Status::mismatch("corrupt record at seq " + std::to_string(seq) + ": " + what);
 }
 
-Result<OrderIntent> read_intent(s::Intent::Reader r, uint64_t seq) {
+// The readers below fill `out` and return nullptr, or name what is corrupt. Replay decodes
+// every recorded event through them, so the good path builds no Status and no string.
+
+const char* read_intent(s::Intent::Reader r, OrderIntent& out) {
   if (!in_range(r.getKind(), IntentKind::kReplace) || !in_range(r.getSide(), Side::kSell) ||
       !in_range(r.getType(), OrderType::kMarket) || !in_range(r.getTif(), TimeInForce::kFok)) {
-    return corrupt(seq, "intent enum out of range");
+    return "intent enum out of range";
   }
-  return OrderIntent{as<IntentKind>(r.getKind()), OrderId(r.getId()), AccountId(r.getAccount()),
-                     InstrumentId(r.getInstrument()), as<Side>(r.getSide()),
-                     as<OrderType>(r.getType()), as<TimeInForce>(r.getTif()),
-                     Price(r.getPrice()), Qty(r.getQty())};
+  out = OrderIntent{as<IntentKind>(r.getKind()), OrderId(r.getId()), AccountId(r.getAccount()),
+                    InstrumentId(r.getInstrument()), as<Side>(r.getSide()),
+                    as<OrderType>(r.getType()), as<TimeInForce>(r.getTif()),
+                    Price(r.getPrice()), Qty(r.getQty())};
+  return nullptr;
 }
 
-Result<InputBody> read_input_body(s::Input::Reader r) {
-  const uint64_t seq = r.getSeq();
+const char* read_input_body(s::Input::Reader r, InputBody& out) {
   switch (r.which()) {
     case s::Input::QUOTE: {
       auto q = r.getQuote();
-      return InputBody{QuoteIn{InstrumentId(q.getInstrument()), Price(q.getBid()),
-                               Qty(q.getBidQty()), Price(q.getAsk()), Qty(q.getAskQty())}};
+      out = QuoteIn{InstrumentId(q.getInstrument()), Price(q.getBid()), Qty(q.getBidQty()),
+                    Price(q.getAsk()), Qty(q.getAskQty())};
+      return nullptr;
     }
     case s::Input::TRADE: {
       auto t = r.getTrade();
-      if (!in_range(t.getAggressor(), Side::kSell)) return corrupt(seq, "trade side");
-      return InputBody{TradeIn{InstrumentId(t.getInstrument()), Price(t.getPrice()),
-                               Qty(t.getQty()), as<Side>(t.getAggressor())}};
+      if (!in_range(t.getAggressor(), Side::kSell)) return "trade side";
+      out = TradeIn{InstrumentId(t.getInstrument()), Price(t.getPrice()), Qty(t.getQty()),
+                    as<Side>(t.getAggressor())};
+      return nullptr;
     }
     case s::Input::NEW_ORDER: {
       auto o = r.getNewOrder();
       if (!in_range(o.getSide(), Side::kSell) || !in_range(o.getType(), OrderType::kMarket) ||
           !in_range(o.getTif(), TimeInForce::kFok)) {
-        return corrupt(seq, "new order enum out of range");
+        return "new order enum out of range";
       }
-      return InputBody{NewOrderIn{OrderId(o.getId()), AccountId(o.getAccount()),
-                                  InstrumentId(o.getInstrument()), as<Side>(o.getSide()),
-                                  as<OrderType>(o.getType()), as<TimeInForce>(o.getTif()),
-                                  Price(o.getPrice()), Qty(o.getQty())}};
+      out = NewOrderIn{OrderId(o.getId()), AccountId(o.getAccount()),
+                       InstrumentId(o.getInstrument()), as<Side>(o.getSide()),
+                       as<OrderType>(o.getType()), as<TimeInForce>(o.getTif()),
+                       Price(o.getPrice()), Qty(o.getQty())};
+      return nullptr;
     }
     case s::Input::CANCEL: {
       auto c = r.getCancel();
-      return InputBody{CancelIn{OrderId(c.getId()), AccountId(c.getAccount()),
-                                InstrumentId(c.getInstrument())}};
+      out = CancelIn{OrderId(c.getId()), AccountId(c.getAccount()),
+                     InstrumentId(c.getInstrument())};
+      return nullptr;
     }
     case s::Input::REPLACE: {
       auto x = r.getReplace();
-      return InputBody{ReplaceIn{OrderId(x.getId()), AccountId(x.getAccount()),
-                                 InstrumentId(x.getInstrument()), Price(x.getPrice()),
-                                 Qty(x.getQty())}};
+      out = ReplaceIn{OrderId(x.getId()), AccountId(x.getAccount()),
+                      InstrumentId(x.getInstrument()), Price(x.getPrice()), Qty(x.getQty())};
+      return nullptr;
     }
     case s::Input::CONTROL: {
       auto c = r.getControl();
-      if (!in_range(c.getKind(), ControlKind::kKillSwitchOff)) return corrupt(seq, "control kind");
-      return InputBody{ControlIn{as<ControlKind>(c.getKind()), InstrumentId(c.getInstrument())}};
+      if (!in_range(c.getKind(), ControlKind::kKillSwitchOff)) return "control kind";
+      out = ControlIn{as<ControlKind>(c.getKind()), InstrumentId(c.getInstrument())};
+      return nullptr;
     }
     case s::Input::HEARTBEAT:
-      return InputBody{HeartbeatIn{}};
+      out = HeartbeatIn{};
+      return nullptr;
   }
-  return corrupt(seq, "unknown input type");
+  return "unknown input type";
 }
 
-Result<OutputBody> read_output_body(s::Output::Reader r) {
-  const uint64_t seq = r.getSeq();
+// Order events (the bulk of every output block).
+const char* read_order_output(s::Output::Reader r, OutputBody& out) {
   switch (r.which()) {
     case s::Output::ACCEPTED: {
       auto a = r.getAccepted();
       if (!in_range(a.getSide(), Side::kSell) || !in_range(a.getType(), OrderType::kMarket) ||
           !in_range(a.getTif(), TimeInForce::kFok)) {
-        return corrupt(seq, "accepted enum out of range");
+        return "accepted enum out of range";
       }
-      return OutputBody{OrderAccepted{OrderId(a.getId()), AccountId(a.getAccount()),
-                                      InstrumentId(a.getInstrument()), as<Side>(a.getSide()),
-                                      as<OrderType>(a.getType()), as<TimeInForce>(a.getTif()),
-                                      Price(a.getPrice()), Qty(a.getQty())}};
+      out = OrderAccepted{OrderId(a.getId()), AccountId(a.getAccount()),
+                          InstrumentId(a.getInstrument()), as<Side>(a.getSide()),
+                          as<OrderType>(a.getType()), as<TimeInForce>(a.getTif()),
+                          Price(a.getPrice()), Qty(a.getQty())};
+      return nullptr;
     }
     case s::Output::REJECTED: {
       auto x = r.getRejected();
       if (x.getReason() > static_cast<uint16_t>(kLastRejectReason)) {
-        return corrupt(seq, "reject reason out of range");
+        return "reject reason out of range";
       }
-      return OutputBody{OrderRejected{OrderId(x.getId()), AccountId(x.getAccount()),
-                                      InstrumentId(x.getInstrument()),
-                                      static_cast<RejectReason>(x.getReason())}};
+      out = OrderRejected{OrderId(x.getId()), AccountId(x.getAccount()),
+                          InstrumentId(x.getInstrument()), static_cast<RejectReason>(x.getReason())};
+      return nullptr;
     }
     case s::Output::FILL: {
       auto f = r.getFill();
-      if (!in_range(f.getAggressor(), Side::kSell)) return corrupt(seq, "fill side");
-      return OutputBody{Fill{InstrumentId(f.getInstrument()), OrderId(f.getMaker()),
-                             AccountId(f.getMakerAccount()), OrderId(f.getTaker()),
-                             AccountId(f.getTakerAccount()), Price(f.getPrice()),
-                             Qty(f.getQty()), as<Side>(f.getAggressor()),
-                             Qty(f.getMakerLeaves()), Qty(f.getTakerLeaves())}};
+      if (!in_range(f.getAggressor(), Side::kSell)) return "fill side";
+      out = Fill{InstrumentId(f.getInstrument()), OrderId(f.getMaker()),
+                 AccountId(f.getMakerAccount()), OrderId(f.getTaker()),
+                 AccountId(f.getTakerAccount()), Price(f.getPrice()), Qty(f.getQty()),
+                 as<Side>(f.getAggressor()), Qty(f.getMakerLeaves()), Qty(f.getTakerLeaves())};
+      return nullptr;
     }
     case s::Output::CANCELLED: {
       auto c = r.getCancelled();
       if (c.getReason() > static_cast<uint8_t>(CancelReason::kFillLimit)) {
-        return corrupt(seq, "cancel reason out of range");
+        return "cancel reason out of range";
       }
-      return OutputBody{OrderCancelled{OrderId(c.getId()), AccountId(c.getAccount()),
-                                       InstrumentId(c.getInstrument()), Qty(c.getQty()),
-                                       static_cast<CancelReason>(c.getReason())}};
+      out = OrderCancelled{OrderId(c.getId()), AccountId(c.getAccount()),
+                           InstrumentId(c.getInstrument()), Qty(c.getQty()),
+                           static_cast<CancelReason>(c.getReason())};
+      return nullptr;
     }
     case s::Output::REPLACED: {
       auto x = r.getReplaced();
-      return OutputBody{OrderReplaced{OrderId(x.getId()), AccountId(x.getAccount()),
-                                      InstrumentId(x.getInstrument()), Price(x.getPrice()),
-                                      Qty(x.getQty()), x.getPriorityKept()}};
+      out = OrderReplaced{OrderId(x.getId()), AccountId(x.getAccount()),
+                          InstrumentId(x.getInstrument()), Price(x.getPrice()), Qty(x.getQty()),
+                          x.getPriorityKept()};
+      return nullptr;
     }
+    default:
+      return "unknown output type";
+  }
+}
+
+const char* read_output_body(s::Output::Reader r, OutputBody& out) {
+  switch (r.which()) {
     case s::Output::INTENT: {
-      ASSIGN_OR_RETURN(OrderIntent i, read_intent(r.getIntent(), seq));
-      return OutputBody{i};
+      OrderIntent i;
+      if (const char* bad = read_intent(r.getIntent(), i)) return bad;
+      out = i;
+      return nullptr;
     }
     case s::Output::RISK_DECISION: {
       auto d = r.getRiskDecision();
-      ASSIGN_OR_RETURN(OrderIntent i, read_intent(d.getIntent(), seq));
+      OrderIntent i;
+      if (const char* bad = read_intent(d.getIntent(), i)) return bad;
       if (d.getReason() > static_cast<uint16_t>(kLastRejectReason)) {
-        return corrupt(seq, "risk reason out of range");
+        return "risk reason out of range";
       }
-      return OutputBody{RiskDecision{i, d.getApproved(), static_cast<RejectReason>(d.getReason())}};
+      out = RiskDecision{i, d.getApproved(), static_cast<RejectReason>(d.getReason())};
+      return nullptr;
     }
     case s::Output::INPUT_REJECTED: {
       auto x = r.getInputRejected();
       if (x.getReason() > static_cast<uint16_t>(kLastRejectReason)) {
-        return corrupt(seq, "input reject reason out of range");
+        return "input reject reason out of range";
       }
-      return OutputBody{InputRejected{InstrumentId(x.getInstrument()),
-                                      static_cast<RejectReason>(x.getReason())}};
+      out = InputRejected{InstrumentId(x.getInstrument()),
+                          static_cast<RejectReason>(x.getReason())};
+      return nullptr;
     }
     case s::Output::POSITION_UPDATE: {
       auto p = r.getPositionUpdate();
-      return OutputBody{PositionUpdate{AccountId(p.getAccount()), InstrumentId(p.getInstrument()),
-                                       p.getPosition(), Money(p.getCash()),
-                                       Money(p.getRealizedPnl()), Money(p.getFees())}};
+      out = PositionUpdate{AccountId(p.getAccount()), InstrumentId(p.getInstrument()),
+                           p.getPosition(), Money(p.getCash()), Money(p.getRealizedPnl()),
+                           Money(p.getFees())};
+      return nullptr;
     }
+    default:
+      return read_order_output(r, out);
   }
-  return corrupt(seq, "unknown output type");
 }
 
-std::string to_string(kj::Array<capnp::word>&& words) {
-  auto bytes = words.asBytes();
-  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+// Zeroed scratch reused as the first segment of every block this thread encodes, so encoding
+// a block allocates nothing but its result. Cap'n Proto zeroes what it used when the builder
+// is destroyed, keeping the scratch ready for the next block.
+kj::ArrayPtr<capnp::word> first_segment(size_t words) {
+  thread_local std::vector<capnp::word> scratch;
+  if (scratch.size() < words) {
+    scratch.clear();
+    scratch.resize(words);  // value-initialised: zero
+  }
+  return kj::arrayPtr(scratch.data(), words);
+}
+
+// The block as stored: Cap'n Proto's flat-array (stream) framing, written straight into the
+// result instead of through an intermediate kj::Array.
+std::string to_bytes(capnp::MessageBuilder& msg) {
+  std::string out(capnp::computeSerializedSizeInWords(msg) * sizeof(capnp::word), '\0');
+  kj::ArrayOutputStream stream(kj::arrayPtr(reinterpret_cast<kj::byte*>(out.data()), out.size()));
+  capnp::writeMessage(stream, msg);
+  return out;
 }
 
 // Cap'n Proto reads 8-byte-aligned words; RocksDB slices are not aligned (DESIGN §4).
@@ -261,7 +303,7 @@ kj::ArrayPtr<const capnp::word> aligned_words(std::string_view bytes,
   if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
     return {reinterpret_cast<const capnp::word*>(bytes.data()), n};
   }
-  scratch.resize(n);
+  if (scratch.size() < n) scratch.resize(n);
   std::memcpy(scratch.data(), bytes.data(), n * sizeof(capnp::word));
   return {scratch.data(), n};
 }
@@ -298,44 +340,56 @@ void encode_output(const Output& o, schema::Output::Builder b) {
 }
 
 Result<Input> decode_input(schema::Input::Reader r) {
-  ASSIGN_OR_RETURN(InputBody body, read_input_body(r));
-  return Input{Seq(r.getSeq()), Timestamp(r.getTsNs()), body};
+  Input in{Seq(r.getSeq()), Timestamp(r.getTsNs()), HeartbeatIn{}};
+  if (const char* bad = read_input_body(r, in.body)) return corrupt(r.getSeq(), bad);
+  return in;
 }
 
 Result<Output> decode_output(schema::Output::Reader r) {
-  ASSIGN_OR_RETURN(OutputBody body, read_output_body(r));
-  return Output{Seq(r.getSeq()), r.getK(), body};
+  Output o{Seq(r.getSeq()), r.getK(), OrderAccepted{}};
+  if (const char* bad = read_output_body(r, o.body)) return corrupt(r.getSeq(), bad);
+  return o;
 }
 
+// The first segment's size is part of the stored bytes (a block that outgrows it spills into a
+// second segment): keep these estimates as they are.
 std::string encode_input_block(std::span<const Input> inputs) {
   // ~10 words per input; one first segment avoids growth for typical blocks.
-  capnp::MallocMessageBuilder msg(static_cast<unsigned>(16 + inputs.size() * 10));
+  capnp::MallocMessageBuilder msg(first_segment(16 + inputs.size() * 10));
   auto block = msg.initRoot<schema::InputBlock>();
   block.setFirstSeq(inputs.empty() ? 0 : inputs.front().seq.value());
   auto list = block.initInputs(static_cast<unsigned>(inputs.size()));
   for (size_t i = 0; i < inputs.size(); ++i) encode_input(inputs[i], list[i]);
-  return to_string(capnp::messageToFlatArray(msg));
+  return to_bytes(msg);
 }
 
 std::string encode_output_block(Seq first_seq, Seq last_seq, std::span<const Output> outputs) {
-  capnp::MallocMessageBuilder msg(static_cast<unsigned>(16 + outputs.size() * 12));
+  capnp::MallocMessageBuilder msg(first_segment(16 + outputs.size() * 12));
   auto block = msg.initRoot<schema::OutputBlock>();
   block.setFirstSeq(first_seq.value());
   block.setLastSeq(last_seq.value());
   auto list = block.initOutputs(static_cast<unsigned>(outputs.size()));
   for (size_t i = 0; i < outputs.size(); ++i) encode_output(outputs[i], list[i]);
-  return to_string(capnp::messageToFlatArray(msg));
+  return to_bytes(msg);
 }
 
+// Both block decoders append in place and, on a corrupt record, leave `out` holding the
+// records before it.
 Status decode_input_block(std::string_view bytes, const std::string& context,
                           std::vector<Input>& out) {
   return with_reader(bytes, context, [&](capnp::MessageReader& reader) -> Status {
-    auto block = reader.getRoot<schema::InputBlock>();
-    auto list = block.getInputs();
-    out.reserve(out.size() + list.size());
-    for (auto r : list) {
-      ASSIGN_OR_RETURN(Input in, decode_input(r));
-      out.push_back(in);
+    auto list = reader.getRoot<schema::InputBlock>().getInputs();
+    const size_t base = out.size();
+    out.resize(base + list.size());
+    for (unsigned i = 0; i < list.size(); ++i) {
+      const auto r = list[i];
+      Input& in = out[base + i];
+      in.seq = Seq(r.getSeq());
+      in.ts = Timestamp(r.getTsNs());
+      if (const char* bad = read_input_body(r, in.body)) [[unlikely]] {
+        out.resize(base + i);
+        return corrupt(r.getSeq(), bad);
+      }
     }
     return Status::ok();
   });
@@ -344,12 +398,18 @@ Status decode_input_block(std::string_view bytes, const std::string& context,
 Status decode_output_block(std::string_view bytes, const std::string& context,
                            std::vector<Output>& out) {
   return with_reader(bytes, context, [&](capnp::MessageReader& reader) -> Status {
-    auto block = reader.getRoot<schema::OutputBlock>();
-    auto list = block.getOutputs();
-    out.reserve(out.size() + list.size());
-    for (auto r : list) {
-      ASSIGN_OR_RETURN(Output o, decode_output(r));
-      out.push_back(o);
+    auto list = reader.getRoot<schema::OutputBlock>().getOutputs();
+    const size_t base = out.size();
+    out.resize(base + list.size());
+    for (unsigned i = 0; i < list.size(); ++i) {
+      const auto r = list[i];
+      Output& o = out[base + i];
+      o.seq = Seq(r.getSeq());
+      o.k = r.getK();
+      if (const char* bad = read_output_body(r, o.body)) [[unlikely]] {
+        out.resize(base + i);
+        return corrupt(r.getSeq(), bad);
+      }
     }
     return Status::ok();
   });

@@ -97,6 +97,17 @@ void Core::save_state(StateHasher& h) const {
   strategies_.hash_state(h);
 }
 
+SnapshotData Core::snapshot() const {
+  StateHasher h;
+  save_state(h);
+  SnapshotData s;
+  s.seq = clock_.seq();
+  s.ts = clock_.now();
+  s.state_hash = h.hex();
+  s.core_state = h.bytes();
+  return s;
+}
+
 Status Core::restore_state(std::string_view bytes) {
   TAPE_CHECK(clock_.seq().value() == 0, "restore_state needs a fresh core");
   StateReader r(bytes);

@@ -20,6 +20,7 @@
 #include "core/event_queue.h"
 #include "core/portfolio.h"
 #include "core/recorder.h"
+#include "core/snapshot.h"
 #include "core/state_hash.h"
 #include "core/risk.h"
 #include "core/strategy.h"
@@ -50,6 +51,8 @@ class Core {
   // Restores what save_state wrote into this fresh core (same config), then proves it by
   // re-encoding. Errors name what was wrong; the core must then be discarded.
   Status restore_state(std::string_view bytes);
+  // A snapshot of the core after its last input (no generator state: the runner adds it).
+  SnapshotData snapshot() const;
   // Switches the recorder's mode between inputs (recovery replays a logged tail uncounted).
   void set_record_mode(Recorder::Mode mode) { recorder_.set_mode(mode); }
 
