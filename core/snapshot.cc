@@ -55,13 +55,16 @@ Result<SnapshotData> decode_snapshot(std::string_view framed, const std::string&
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
     return Status::mismatch(context + ": not a whole number of 8-byte words");
   }
-  std::vector<capnp::word> aligned(bytes.size() / sizeof(capnp::word));
+  // uint64_t storage: capnp::word itself is not movable, which std::vector needs under clang.
+  std::vector<uint64_t> aligned(bytes.size() / sizeof(capnp::word));
   std::memcpy(aligned.data(), bytes.data(), bytes.size());
   capnp::ReaderOptions options;
   options.traversalLimitInWords = aligned.size() + 64;
   SnapshotData s;
   try {
-    capnp::FlatArrayMessageReader reader(kj::arrayPtr(aligned.data(), aligned.size()), options);
+    capnp::FlatArrayMessageReader reader(
+        kj::arrayPtr(reinterpret_cast<const capnp::word*>(aligned.data()), aligned.size()),
+        options);
     auto r = reader.getRoot<schema::Snapshot>();
     if (r.getFormatVersion() != kSnapshotFormatVersion) {
       return Status::invalid(context + ": snapshot format version " +
