@@ -4,21 +4,26 @@
 // operation allocates. Each slot stores its distance from home (in what would be padding), so
 // a lookup of an absent id and a deletion's backward shift stop early without rehashing.
 //
-// Order ids on inputs are arbitrary uint64. The home slot keeps runs of 256 consecutive ids in
-// 256 consecutive slots (one 4 KiB page: sequential ids touch neighbouring cache lines and few
-// pages, instead of a cache and TLB miss per id in a table far larger than L2) and scatters
-// the runs with Fibonacci hashing. Collisions probe with a stride of kStep = 257 slots: odd,
-// so coprime with the power-of-two size and the probe chain visits every slot (all of linear
-// probing's rules hold along it), and longer than a run, so a run that lands on another moves
-// on as a block to an unrelated region instead of cascading through its neighbours. The map is
-// never iterated into an output or a hash (DESIGN §3 rule 3).
+// Order ids on inputs are arbitrary uint64. The table is cut into blocks of 256 slots (one
+// 4 KiB page); the home slot puts a run of 256 consecutive ids into the 256 slots of one block
+// (sequential ids touch neighbouring cache lines and one page, instead of a cache and TLB miss
+// per id in a table far larger than L2) and scatters the runs over the blocks with Fibonacci
+// hashing. Collisions probe with a stride of kStep = 257 slots: odd, so coprime with the
+// power-of-two size and the probe chain visits every slot (all of linear probing's rules hold
+// along it), and longer than a block, so a run that lands on another moves on as a whole to
+// another block instead of cascading through its neighbours. The map is never iterated into an
+// output or a hash (DESIGN §3 rule 3).
 //
-// An empty slot is all-zero bytes (a slot stores its value + 1), so the table is reserved as
-// lazily committed zero pages (core/lazy_array.h): only the pages the ids actually hash to are
-// ever touched.
+// Memory: an empty slot is all-zero bytes (a slot stores its value + 1), so the table is
+// reserved as lazily committed zero pages (core/lazy_array.h), and a small bitmap marks the
+// blocks ever written: a probe that reaches an unwritten block knows it is empty without
+// reading it. A run of ids costs one page, committed when its first id is inserted; lookups of
+// absent ids and probes past the end of a chain never fault pages in.
 #pragma once
 
 #include <cstdint>
+#include <vector>
+
 #include "core/lazy_array.h"
 #include "core/order_pool.h"
 
@@ -26,13 +31,15 @@ namespace tape {
 
 class OrderIdMap {
  public:
-  // Holds up to `max_entries` ids; the table has the next power of two >= 2 * max_entries slots.
+  // Holds up to `max_entries` ids; the table has the next power of two >= 2 * max_entries
+  // slots, and at least one block (256 slots).
   explicit OrderIdMap(uint32_t max_entries);
 
   // Pool index of `id`, or kNilIndex.
   uint32_t find(uint64_t id) const {
     size_t s = home(id);
     for (uint32_t dist = 0;; ++dist, s = next(s)) {
+      if (!written(s)) return kNilIndex;
       const Slot& slot = slots_[s];
       // An empty slot, or one whose entry is closer to home than we would be, ends the run.
       if (slot.empty() || slot.dist < dist) return kNilIndex;
@@ -43,9 +50,10 @@ class OrderIdMap {
 
   // Precondition: `id` is absent, size() < max_entries and value < kNilIndex.
   void insert(uint64_t id, uint32_t value) {
-    Slot& slot = slots_[home(id)];
-    if (slot.empty() && size_ < slots_.size() / 2) {  // the usual case: home is free
-      slot = Slot::make(id, value);
+    const size_t s = home(id);
+    // The usual case: home is free.
+    if (size_ < slots_.size() / 2 && (!written(s) || slots_[s].empty())) {
+      put(s, Slot::make(id, value));
       ++size_;
       return;
     }
@@ -71,16 +79,29 @@ class OrderIdMap {
 
   void insert_probing(uint64_t id, uint32_t value);
 
-  static constexpr size_t kStep = 257;
-  // Run index scattered by Fibonacci hashing (one multiply; the product's high bits are well
-  // mixed), then the id's place in its run.
+  static constexpr size_t kBlockSlots = 256;
+  static constexpr size_t kStep = kBlockSlots + 1;
+  // The run's block, scattered by Fibonacci hashing (one multiply; the product's high bits are
+  // well mixed), then the id's place in the block.
   size_t home(uint64_t id) const {
     const uint64_t run = (id >> 8) * 0x9E3779B97F4A7C15ULL;
-    return (static_cast<size_t>(run >> shift_) + (id & 255)) & mask_;
+    return (static_cast<size_t>(run >> shift_) & ~(kBlockSlots - 1)) | (id & (kBlockSlots - 1));
   }
   size_t next(size_t s) const { return (s + kStep) & mask_; }
 
+  // Whether slot s's block was ever written; an unwritten block is all empty (zero pages).
+  bool written(size_t s) const {
+    const size_t block = s / kBlockSlots;
+    return (written_[block / 64] >> (block % 64)) & 1;
+  }
+  void put(size_t s, const Slot& slot) {
+    const size_t block = s / kBlockSlots;
+    written_[block / 64] |= uint64_t{1} << (block % 64);
+    slots_[s] = slot;
+  }
+
   LazyArray<Slot> slots_;
+  std::vector<uint64_t> written_;  // one bit per block
   size_t mask_ = 0;
   int shift_ = 64;  // 64 - log2(slot count): keeps the top bits of the product
   uint32_t size_ = 0;

@@ -1,6 +1,7 @@
 #include "core/codec.h"
 
 #include <cstring>
+#include <vector>
 
 #include <capnp/serialize.h>
 #include <kj/exception.h>

@@ -4,16 +4,20 @@
 // event queue) and then never allocates on the hot path. Value-initialising that much memory
 // would touch tens of MB (page faults, RSS) for slots most runs never use. LazyArray instead
 // reserves anonymous zero pages from the OS, so a slot's page is committed the first time it
-// is written, and the whole array is released in the destructor. The capacity is fixed: the
-// array never grows and never allocates again after construction.
+// is written. The capacity is fixed: the array never grows and never allocates again after
+// construction.
+//
+// Large arrays are released to a small process-wide cache instead of the OS, and a later
+// LazyArray of the same size takes the mapping back with the pages its last owner touched
+// cleared in place (core/lazy_array.cc): a process that builds core after core (replays,
+// audits, tests, benchmarks) pays the first touch of a page once, not once per core. The
+// first owner of a mapping still pays it on first write; long-lived cores are unaffected.
 //
 // T must be trivially copyable and trivially destructible. Every slot starts as all-zero bytes;
 // an owner whose T has a meaningful all-zero value (an empty hash slot) may read any slot, an
 // owner that needs another initial value constructs it (std::construct_at) before first use.
-// Single thread; not copyable.
+// Single thread per array; the cache behind it is thread-safe. Not copyable.
 #pragma once
-
-#include <sys/mman.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +28,17 @@
 #include "core/status.h"
 
 namespace tape {
+
+namespace lazy_array_internal {
+// Default: 256 KiB. Below this an array comes from the heap (calloc: a mapping costs a syscall
+// and whole pages, and small arrays are touched entirely anyway).
+inline constexpr size_t kMapBytesMin = size_t{256} << 10;
+// `bytes` (>= kMapBytesMin) of zeroed, lazily committed memory: a cached mapping of that size
+// cleared in place, or a fresh anonymous mapping. Stops the process when out of memory.
+void* acquire_zeroed(size_t bytes);
+// Gives back what acquire_zeroed returned: into the cache, or to the OS when the cache is full.
+void release(void* p, size_t bytes);
+}  // namespace lazy_array_internal
 
 template <typename T>
 class LazyArray {
@@ -36,20 +51,14 @@ class LazyArray {
     if (size_ == 0) return;
     TAPE_CHECK(size_ <= SIZE_MAX / sizeof(T), "lazy array size overflows");
     bytes_ = size_ * sizeof(T);
-    if (bytes_ < kMapBytesMin) {
-      // Small arrays (tests, tiny configs) come from the heap; zeroing them is free.
+    if (bytes_ < lazy_array_internal::kMapBytesMin) {
       data_ = static_cast<T*>(std::calloc(size_, sizeof(T)));
       TAPE_CHECK(data_ != nullptr, "out of memory reserving a lazy array");
-      return;
+    } else {
+      data_ = static_cast<T*>(lazy_array_internal::acquire_zeroed(bytes_));
     }
-    // Fresh anonymous pages read as zero and are committed on first write. (glibc's calloc
-    // would often do the same, but reuses freed heap memory below its moving mmap threshold
-    // and then has to clear it, which is exactly the cost this class exists to avoid.)
-    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    TAPE_CHECK(p != MAP_FAILED, "out of memory reserving a lazy array");
-    data_ = static_cast<T*>(p);
   }
-  ~LazyArray() { release(); }
+  ~LazyArray() { reset(); }
 
   LazyArray(const LazyArray&) = delete;
   LazyArray& operator=(const LazyArray&) = delete;
@@ -58,7 +67,7 @@ class LazyArray {
         bytes_(std::exchange(o.bytes_, 0)) {}
   LazyArray& operator=(LazyArray&& o) noexcept {
     if (this != &o) {
-      release();
+      reset();
       data_ = std::exchange(o.data_, nullptr);
       size_ = std::exchange(o.size_, 0);
       bytes_ = std::exchange(o.bytes_, 0);
@@ -73,18 +82,16 @@ class LazyArray {
   const T& operator[](size_t i) const { return data_[i]; }
 
  private:
-  // Default: 256 KiB. Below this the heap serves the array (a mapping costs a syscall and a
-  // whole page; small arrays are touched entirely anyway).
-  static constexpr size_t kMapBytesMin = size_t{256} << 10;
-
-  void release() {
+  void reset() {
     if (data_ == nullptr) return;
-    if (bytes_ < kMapBytesMin) {
+    if (bytes_ < lazy_array_internal::kMapBytesMin) {
       std::free(data_);
     } else {
-      ::munmap(data_, bytes_);
+      lazy_array_internal::release(data_, bytes_);
     }
     data_ = nullptr;
+    size_ = 0;
+    bytes_ = 0;
   }
 
   T* data_ = nullptr;

@@ -60,12 +60,13 @@ class Replayer {
 
  private:
   Status replay_batch(const EventLog::BatchCursor& cursor) {
-    const std::string where = "batch at " + at_seq(cursor.first_seq());
     inputs_.clear();
-    RETURN_IF_ERROR(decode_input_block(cursor.inputs(), "events " + where, inputs_));
+    RETURN_IF_ERROR(
+        decode_input_block(cursor.inputs(), context("events", cursor.first_seq()), inputs_));
     recorded_.clear();
     if (options_.verify) {
-      RETURN_IF_ERROR(decode_output_block(cursor.outputs(), "outputs " + where, recorded_));
+      RETURN_IF_ERROR(decode_output_block(cursor.outputs(), context("outputs", cursor.first_seq()),
+                                          recorded_));
     }
     size_t next_recorded = 0;
     for (const Input& in : inputs_) {
@@ -106,6 +107,15 @@ class Replayer {
     return Status::ok();
   }
 
+  // "events batch at seq N": names a block in decode errors. Built in a reused buffer, as it is
+  // needed for every batch but read only on an error.
+  const std::string& context(const char* what, Seq first_seq) {
+    context_.assign(what);
+    context_.append(" batch at seq ");
+    context_.append(std::to_string(first_seq.value()));
+    return context_;
+  }
+
   // With --from past seq 1, start from the newest snapshot before it instead of seq 1.
   Status start_from_snapshot() {
     if (options_.from.value() <= 1) return Status::ok();
@@ -144,6 +154,7 @@ class Replayer {
   ReplayResult result_;
   std::vector<Input> inputs_;
   std::vector<Output> recorded_;
+  std::string context_;
 };
 
 }  // namespace

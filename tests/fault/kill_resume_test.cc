@@ -82,15 +82,23 @@ struct FaultCase {
   std::vector<std::string> args;  // scenario and --set overrides
   int kills;
   bool check_durable;
-  int max_delay_ms = 450;  // kills land 30 ms to this long after each start
 };
 
 void run_case(const FaultCase& c, uint64_t seed) {
   TempDir ref("ref"), dir("victim");
   std::string ref_cmd = "run";
   for (const auto& a : c.args) ref_cmd += " " + a;
+  const auto ref_start = std::chrono::steady_clock::now();
   auto r = run_tape(ref_cmd + " --json --data-dir " + ref.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Kills land after the process's start-up, between 2% and 14% of the uninterrupted run's
+  // processing time into it, so the quota of kills is reached before the run can finish, on a
+  // fast machine or a slow one.
+  const auto ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - ref_start).count();
+  const int64_t work_ms = static_cast<int64_t>(testing_util::json_number(r.out, "elapsed_s") * 1000);
+  const uint64_t min_delay_ms = static_cast<uint64_t>(std::max<int64_t>(5, ref_ms - work_ms + work_ms / 50));
+  const uint64_t span_ms = static_cast<uint64_t>(std::max<int64_t>(10, work_ms / 8));
   const std::string ref_hash = testing_util::json_string(r.out, "state_hash");
   const std::string trace = dir.path() + ".trace";
   std::remove(trace.c_str());
@@ -108,23 +116,26 @@ void run_case(const FaultCase& c, uint64_t seed) {
     int status = 0;
     if (kills < c.kills) {
       // Kill at a random moment: most land mid-run (recording, snapshotting or recovering).
-      const auto delay = std::chrono::milliseconds(
-          30 + next_random(rng) % static_cast<uint64_t>(c.max_delay_ms - 30));
+      const auto delay =
+          std::chrono::milliseconds(min_delay_ms + next_random(rng) % span_ms);
       std::this_thread::sleep_for(delay);
       if (waitpid(pid, &status, WNOHANG) == 0) {
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
-        ++kills;
         bool has_scenario = false;
         {
           auto log = EventLog::open(dir.path(), true);
           has_scenario = log.is_ok() && log.value()->get_meta("scenario").is_ok() &&
                          log.value()->get_meta("scenario").value().has_value();
         }
-        if (!has_scenario) continue;  // killed before the log existed: start over
+        if (!has_scenario) continue;  // killed before the log existed: start over, uncounted
         started = true;
+        ++kills;
         const uint64_t durable = max_traced(trace);
         const uint64_t last = expect_prefix(ref.path(), dir.path());
+        std::printf("%s: kill %d after %lld ms, log ends at seq %llu (durable per trace: %llu)\n",
+                    c.name, kills, static_cast<long long>(delay.count()),
+                    static_cast<unsigned long long>(last), static_cast<unsigned long long>(durable));
         if (c.check_durable) {
           EXPECT_GE(last, durable) << "a batch flushed before the kill is missing after it";
         }
@@ -165,9 +176,9 @@ TEST(KillAndResume, SustainedSyncBatchKeepsEveryFlushedBatch) {
 
 TEST(KillAndResume, QuickstartLongWithFrequentSnapshots) {
   run_case({"quickstart",
-            {"scenarios/quickstart.toml", "--set", "scenario.duration_s=600", "--set",
+            {"scenarios/quickstart.toml", "--set", "scenario.duration_s=300", "--set",
              "snapshot.every_events=5000"},
-            7, false, 250},
+            7, false},
            3);
 }
 
