@@ -279,13 +279,14 @@ const char* read_output_body(s::Output::Reader r, OutputBody& out) {
 // Zeroed scratch reused as the first segment of every block this thread encodes, so encoding
 // a block allocates nothing but its result. Cap'n Proto zeroes what it used when the builder
 // is destroyed, keeping the scratch ready for the next block.
+// Storage is uint64_t: capnp::word is not movable, which std::vector needs under clang.
 kj::ArrayPtr<capnp::word> first_segment(size_t words) {
-  thread_local std::vector<capnp::word> scratch;
+  thread_local std::vector<uint64_t> scratch;
   if (scratch.size() < words) {
     scratch.clear();
     scratch.resize(words);  // value-initialised: zero
   }
-  return kj::arrayPtr(scratch.data(), words);
+  return kj::arrayPtr(reinterpret_cast<capnp::word*>(scratch.data()), words);
 }
 
 // The block as stored: Cap'n Proto's flat-array (stream) framing, written straight into the
@@ -299,14 +300,14 @@ std::string to_bytes(capnp::MessageBuilder& msg) {
 
 // Cap'n Proto reads 8-byte-aligned words; RocksDB slices are not aligned (DESIGN §4).
 kj::ArrayPtr<const capnp::word> aligned_words(std::string_view bytes,
-                                              std::vector<capnp::word>& scratch) {
+                                              std::vector<uint64_t>& scratch) {
   const size_t n = bytes.size() / sizeof(capnp::word);
   if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
     return {reinterpret_cast<const capnp::word*>(bytes.data()), n};
   }
   if (scratch.size() < n) scratch.resize(n);
   std::memcpy(scratch.data(), bytes.data(), n * sizeof(capnp::word));
-  return {scratch.data(), n};
+  return {reinterpret_cast<const capnp::word*>(scratch.data()), n};
 }
 
 template <typename Fn>
@@ -315,7 +316,7 @@ Status with_reader(std::string_view bytes, const std::string& context, Fn&& fn) 
     return Status::mismatch(context + ": block is " + std::to_string(bytes.size()) +
                             " bytes, not a whole number of 8-byte words");
   }
-  thread_local std::vector<capnp::word> scratch;
+  thread_local std::vector<uint64_t> scratch;
   capnp::ReaderOptions options;
   options.traversalLimitInWords = kBlockTraversalLimitWords;
   try {
