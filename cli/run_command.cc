@@ -45,11 +45,13 @@ std::string default_data_dir(const Scenario& s, uint64_t seed) {
   return "runs/" + s.name + "-seed" + std::to_string(seed);
 }
 
+// The scenario text goes last: a log that has it has all of the run's meta, so a run killed
+// between these writes is seen as never started, not as a log that cannot be resumed.
 Status write_run_meta(EventLog& log, const Scenario& s, uint64_t seed) {
-  RETURN_IF_ERROR(log.put_meta(kMetaScenario, s.canonical_toml));
+  RETURN_IF_ERROR(log.put_meta(kMetaSeed, std::to_string(seed)));
   RETURN_IF_ERROR(log.put_meta(kMetaScenarioPath, s.source));
   RETURN_IF_ERROR(log.put_meta("scenario_name", s.name));
-  return log.put_meta(kMetaSeed, std::to_string(seed));
+  return log.put_meta(kMetaScenario, s.canonical_toml);
 }
 
 // Writes `text` to `path` whole, or reports which file could not be written.
