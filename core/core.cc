@@ -32,18 +32,6 @@ RejectReason validate_input(const InputBody& body, size_t instruments) {
   return RejectReason::kNone;
 }
 
-InstrumentId instrument_of(const InputBody& body) {
-  return std::visit(
-      [](const auto& e) {
-        if constexpr (requires { e.instrument; }) {
-          return e.instrument;
-        } else {
-          return InstrumentId(0);
-        }
-      },
-      body);
-}
-
 }  // namespace
 
 Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
@@ -67,7 +55,7 @@ Status Core::process(const Input& in) {
   bus_.drain();
   const RejectReason bad = validate_input(in.body, config_.instruments.size());
   if (bad != RejectReason::kNone) {
-    bus_.publish(InputRejected{instrument_of(in.body), bad});
+    bus_.publish(InputRejected{instrument_of(in.body).value_or(InstrumentId(0)), bad});
   } else {
     std::visit([this](const auto& body) { bus_.publish(body); }, in.body);
   }

@@ -4,6 +4,7 @@
 // (core/codec.h converts).
 #pragma once
 
+#include <optional>
 #include <variant>
 
 #include "core/types.h"
@@ -199,6 +200,23 @@ using BusEvent = std::variant<QuoteIn, TradeIn, NewOrderIn, CancelIn, ReplaceIn,
 
 using OutputBody = std::variant<OrderAccepted, OrderRejected, Fill, OrderCancelled, OrderReplaced,
                                 OrderIntent, RiskDecision, PositionUpdate, InputRejected>;
+
+// The instrument an event concerns (a risk decision's is its intent's), or nullopt for events
+// without one (heartbeats, kill-switch controls keep their field but ignore it).
+template <typename Body>
+std::optional<InstrumentId> instrument_of(const Body& body) {
+  return std::visit(
+      [](const auto& e) -> std::optional<InstrumentId> {
+        if constexpr (requires { e.instrument; }) {
+          return e.instrument;
+        } else if constexpr (requires { e.intent.instrument; }) {
+          return e.intent.instrument;
+        } else {
+          return std::nullopt;
+        }
+      },
+      body);
+}
 
 struct Output {
   Seq seq;

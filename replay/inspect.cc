@@ -8,22 +8,6 @@ namespace tape {
 namespace {
 
 template <typename Body>
-std::optional<InstrumentId> instrument_of(const Body& body) {
-  return std::visit(
-      [](const auto& e) -> std::optional<InstrumentId> {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (requires { e.instrument; }) {
-          return e.instrument;
-        } else if constexpr (std::is_same_v<T, RiskDecision>) {
-          return e.intent.instrument;
-        } else {
-          return std::nullopt;
-        }
-      },
-      body);
-}
-
-template <typename Body>
 bool instrument_ok(const InspectFilter& f, const Body& body) {
   if (!f.instrument) return true;
   auto inst = instrument_of(body);
