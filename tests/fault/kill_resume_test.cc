@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "cli_util.h"
@@ -48,11 +49,23 @@ pid_t spawn_tape(const std::vector<std::string>& args) {
   return pid;
 }
 
-uint64_t max_traced(const std::string& path) {
-  std::ifstream f(path);
-  uint64_t v = 0, best = 0;
-  while (f >> v) best = std::max(best, v);
-  return best;
+// The last seq the victim reported durable. The trace only grows and its seqs only rise (a
+// resumed run continues past its predecessor), so the last complete line is the maximum; reading
+// just the tail keeps polling cheap while the victim appends.
+uint64_t last_traced(const std::string& path) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) return 0;
+  const std::streamoff size = f.tellg();
+  const std::streamoff from = std::max<std::streamoff>(0, size - 48);
+  std::string tail(static_cast<size_t>(size - from), '\0');
+  f.seekg(from);
+  f.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+  const size_t end = tail.rfind('\n');
+  if (end == std::string::npos) return 0;
+  const size_t begin = tail.rfind('\n', end == 0 ? 0 : end - 1);
+  const size_t first = begin == std::string::npos || begin == end ? 0 : begin + 1;
+  if (from != 0 && first == 0) return 0;
+  return std::stoull(tail.substr(first, end - first));
 }
 
 // Checks that `dir` holds a gap-free byte-identical prefix of `ref`; returns its last seq.
@@ -77,6 +90,18 @@ uint64_t expect_prefix(const std::string& ref_dir, const std::string& dir) {
   return got.value()->last_seq().value();
 }
 
+// A finished victim must hold exactly the reference run: same log, chain head and state hash.
+void expect_same_run(const std::string& ref_dir, const std::string& dir,
+                     const std::string& ref_hash) {
+  expect_prefix(ref_dir, dir);
+  auto a = EventLog::open(ref_dir, true);
+  auto b = EventLog::open(dir, true);
+  ASSERT_TRUE(a.is_ok() && b.is_ok());
+  EXPECT_EQ(a.value()->last_seq(), b.value()->last_seq());
+  EXPECT_EQ(a.value()->chain_head(), b.value()->chain_head());
+  EXPECT_EQ(b.value()->get_meta("state_hash").value().value_or(""), ref_hash);
+}
+
 struct FaultCase {
   const char* name;
   std::vector<std::string> args;  // scenario and --set overrides
@@ -84,6 +109,22 @@ struct FaultCase {
   bool check_durable;
 };
 
+// Sleeps until the victim has made `target` durable; returns its wait status if it ended first.
+std::optional<int> wait_for_seq(pid_t pid, const std::string& trace, uint64_t target) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (std::chrono::steady_clock::now() < deadline && last_traced(trace) < target) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  return std::nullopt;
+}
+
+// Kill moments are chosen two ways, so the quota is met on a fast machine or a slow one: most
+// wait for a seeded random seq to become durable (landing mid-recording, often mid-snapshot),
+// and one in four comes a random few milliseconds after start-up (landing in opening the log,
+// recovery or tail replay). A run that reaches its end before its kill is checked against the
+// reference and started over, so every kill counted interrupted real work.
 void run_case(const FaultCase& c, uint64_t seed) {
   TempDir ref("ref"), dir("victim");
   std::string ref_cmd = "run";
@@ -91,14 +132,12 @@ void run_case(const FaultCase& c, uint64_t seed) {
   const auto ref_start = std::chrono::steady_clock::now();
   auto r = run_tape(ref_cmd + " --json --data-dir " + ref.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // Kills land after the process's start-up, between 2% and 14% of the uninterrupted run's
-  // processing time into it, so the quota of kills is reached before the run can finish, on a
-  // fast machine or a slow one.
   const auto ref_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::steady_clock::now() - ref_start).count();
   const int64_t work_ms = static_cast<int64_t>(testing_util::json_number(r.out, "elapsed_s") * 1000);
-  const uint64_t min_delay_ms = static_cast<uint64_t>(std::max<int64_t>(5, ref_ms - work_ms + work_ms / 50));
-  const uint64_t span_ms = static_cast<uint64_t>(std::max<int64_t>(10, work_ms / 8));
+  const uint64_t overhead_ms = static_cast<uint64_t>(std::max<int64_t>(5, ref_ms - work_ms));
+  const uint64_t end_seq = static_cast<uint64_t>(testing_util::json_number(r.out, "seq_last"));
+  ASSERT_GT(end_seq, 1000u) << r.out;
   const std::string ref_hash = testing_util::json_string(r.out, "state_hash");
   const std::string trace = dir.path() + ".trace";
   std::remove(trace.c_str());
@@ -106,20 +145,33 @@ void run_case(const FaultCase& c, uint64_t seed) {
   uint64_t rng = seed;
   int kills = 0;
   bool started = false;
-  for (int attempt = 0; attempt < 200; ++attempt) {
+  uint64_t last = 0;  // where the log ended after the previous kill
+  for (int attempt = 0;; ++attempt) {
+    ASSERT_LT(attempt, 400) << "kill quota not reached";
     std::vector<std::string> args = {"run"};
     args.insert(args.end(), c.args.begin(), c.args.end());
     args.insert(args.end(), {"--data-dir", dir.path(), "--durable-trace", trace});
     args.push_back(started ? "--resume" : "--overwrite");
     const pid_t pid = spawn_tape(args);
     ASSERT_GT(pid, 0);
-    int status = 0;
+    std::optional<int> ended;
+    std::string moment;
     if (kills < c.kills) {
-      // Kill at a random moment: most land mid-run (recording, snapshotting or recovering).
-      const auto delay =
-          std::chrono::milliseconds(min_delay_ms + next_random(rng) % span_ms);
-      std::this_thread::sleep_for(delay);
-      if (waitpid(pid, &status, WNOHANG) == 0) {
+      if (next_random(rng) % 4 == 0) {
+        const uint64_t ms = next_random(rng) % (overhead_ms + 20);
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        moment = std::to_string(ms) + " ms after start";
+      } else {
+        // Spread the remaining kills over the remaining log, a little past durable seq target.
+        const uint64_t stride = std::max<uint64_t>(1, 2 * (end_seq - last) / (c.kills - kills + 1));
+        const uint64_t target = std::min(end_seq - 1, last + 1 + next_random(rng) % stride);
+        ended = wait_for_seq(pid, trace, target);
+        const uint64_t us = next_random(rng) % 3000;
+        if (!ended) std::this_thread::sleep_for(std::chrono::microseconds(us));
+        moment = "seq " + std::to_string(target) + " durable + " + std::to_string(us) + " us";
+      }
+      int status = 0;
+      if (!ended && waitpid(pid, &status, WNOHANG) == 0) {
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
         bool has_scenario = false;
@@ -131,32 +183,33 @@ void run_case(const FaultCase& c, uint64_t seed) {
         if (!has_scenario) continue;  // killed before the log existed: start over, uncounted
         started = true;
         ++kills;
-        const uint64_t durable = max_traced(trace);
-        const uint64_t last = expect_prefix(ref.path(), dir.path());
-        std::printf("%s: kill %d after %lld ms, log ends at seq %llu (durable per trace: %llu)\n",
-                    c.name, kills, static_cast<long long>(delay.count()),
-                    static_cast<unsigned long long>(last), static_cast<unsigned long long>(durable));
+        const uint64_t durable = last_traced(trace);
+        last = expect_prefix(ref.path(), dir.path());
+        std::printf("%s: kill %d at %s, log ends at seq %llu (durable per trace: %llu)\n", c.name,
+                    kills, moment.c_str(), static_cast<unsigned long long>(last),
+                    static_cast<unsigned long long>(durable));
         if (c.check_durable) {
           EXPECT_GE(last, durable) << "a batch flushed before the kill is missing after it";
         }
         if (::testing::Test::HasFailure()) return;
         continue;
       }
+      if (!ended) ended = status;
     } else {
+      int status = 0;
       waitpid(pid, &status, 0);
+      ended = status;
     }
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << "attempt " << attempt << " exited with status " << status;
-    break;
+    ASSERT_TRUE(WIFEXITED(*ended) && WEXITSTATUS(*ended) == 0)
+        << "attempt " << attempt << " exited with status " << *ended;
+    expect_same_run(ref.path(), dir.path(), ref_hash);
+    if (::testing::Test::HasFailure() || kills >= c.kills) break;
+    std::printf("%s: run finished before kill %d; starting over\n", c.name, kills + 1);
+    started = false;
+    last = 0;
+    std::remove(trace.c_str());
   }
   EXPECT_GE(kills, c.kills);
-  expect_prefix(ref.path(), dir.path());
-  auto a = EventLog::open(ref.path(), true);
-  auto b = EventLog::open(dir.path(), true);
-  ASSERT_TRUE(a.is_ok() && b.is_ok());
-  EXPECT_EQ(a.value()->last_seq(), b.value()->last_seq());
-  EXPECT_EQ(a.value()->chain_head(), b.value()->chain_head());
-  EXPECT_EQ(b.value()->get_meta("state_hash").value().value_or(""), ref_hash);
   std::remove(trace.c_str());
 }
 
