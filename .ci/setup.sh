@@ -11,6 +11,8 @@ packages=(
   capnproto libcapnp-dev librocksdb-dev libeigen3-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libssl-dev libxxhash-dev
 )
+# A clang++ build (CXX=clang++) needs Debian's clang; the default build uses g++.
+[[ "${CXX:-}" == clang* ]] && packages+=(clang)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

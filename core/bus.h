@@ -36,7 +36,7 @@ class Bus {
       // Copy out: a handler may publish and the slot must not change under it.
       const BusEvent e = queue_.front();
       queue_.pop();
-      std::visit([this](const auto& ev) { deliver(ev); }, e);
+      std::visit([this](const auto& ev) { this->deliver(ev); }, e);
     }
   }
 

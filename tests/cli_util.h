@@ -1,14 +1,17 @@
 // Runs the `tape` binary for end-to-end tests and captures what it printed.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace tape::testing_util {
 
@@ -25,12 +28,12 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Runs `tape <args>` from the source dir (so scenarios/ paths resolve); args are passed to sh.
-inline CliResult run_tape(const std::string& args) {
+// Runs `<binary> <args>` from the source dir (so scenarios/ paths resolve); args go to sh.
+inline CliResult run_binary(const std::string& binary, const std::string& args) {
   static int counter = 0;
   const std::string base = std::filesystem::temp_directory_path().string() + "/tape_cli_" +
                            std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  const std::string cmd = std::string("cd ") + TAPE_SOURCE_DIR + " && " + TAPE_BINARY + " " +
+  const std::string cmd = std::string("cd ") + TAPE_SOURCE_DIR + " && " + binary + " " +
                           args + " >" + base + ".out 2>" + base + ".err";
   const int status = std::system(cmd.c_str());
   CliResult r;
@@ -40,6 +43,48 @@ inline CliResult run_tape(const std::string& args) {
   std::filesystem::remove(base + ".out");
   std::filesystem::remove(base + ".err");
   return r;
+}
+
+// Runs this build's `tape <args>` (see run_binary).
+inline CliResult run_tape(const std::string& args) { return run_binary(TAPE_BINARY, args); }
+
+// Starts `<binary> <args...>` in the source dir with its output discarded; returns its pid.
+inline pid_t spawn_binary(const std::string& binary, const std::vector<std::string>& args) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(TAPE_SOURCE_DIR) != 0) _exit(127);
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(binary.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+inline pid_t spawn_tape(const std::vector<std::string>& args) { return spawn_binary(TAPE_BINARY, args); }
+
+// The last seq a run reported durable in its --durable-trace file (0 before the first). The
+// trace only grows and its seqs only rise (a resumed run continues past its predecessor), so the
+// last complete line is the maximum; reading just the tail keeps polling cheap while it grows.
+inline uint64_t last_traced(const std::string& path) {
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
+  if (!f) return 0;
+  const std::streamoff size = f.tellg();
+  const std::streamoff from = std::max<std::streamoff>(0, size - 48);
+  std::string tail(static_cast<size_t>(size - from), '\0');
+  f.seekg(from);
+  f.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+  const size_t end = tail.rfind('\n');
+  if (end == std::string::npos) return 0;
+  const size_t begin = end == 0 ? std::string::npos : tail.rfind('\n', end - 1);
+  if (begin == std::string::npos && from != 0) return 0;  // cannot happen: lines are short
+  const size_t first = begin == std::string::npos ? 0 : begin + 1;
+  return std::stoull(tail.substr(first, end - first));
 }
 
 // A fresh directory path under the temp dir (not created), removed when the object dies.

@@ -32,42 +32,6 @@ uint64_t next_random(uint64_t& s) {
   return z ^ (z >> 31);
 }
 
-pid_t spawn_tape(const std::vector<std::string>& args) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(TAPE_SOURCE_DIR) != 0) _exit(127);
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(TAPE_BINARY));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(TAPE_BINARY, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-// The last seq the victim reported durable. The trace only grows and its seqs only rise (a
-// resumed run continues past its predecessor), so the last complete line is the maximum; reading
-// just the tail keeps polling cheap while the victim appends.
-uint64_t last_traced(const std::string& path) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) return 0;
-  const std::streamoff size = f.tellg();
-  const std::streamoff from = std::max<std::streamoff>(0, size - 48);
-  std::string tail(static_cast<size_t>(size - from), '\0');
-  f.seekg(from);
-  f.read(tail.data(), static_cast<std::streamsize>(tail.size()));
-  const size_t end = tail.rfind('\n');
-  if (end == std::string::npos) return 0;
-  const size_t begin = tail.rfind('\n', end == 0 ? 0 : end - 1);
-  const size_t first = begin == std::string::npos || begin == end ? 0 : begin + 1;
-  if (from != 0 && first == 0) return 0;
-  return std::stoull(tail.substr(first, end - first));
-}
-
 // Checks that `dir` holds a gap-free byte-identical prefix of `ref`; returns its last seq.
 uint64_t expect_prefix(const std::string& ref_dir, const std::string& dir) {
   auto ref = EventLog::open(ref_dir, true);
@@ -112,7 +76,7 @@ struct FaultCase {
 // Sleeps until the victim has made `target` durable; returns its wait status if it ended first.
 std::optional<int> wait_for_seq(pid_t pid, const std::string& trace, uint64_t target) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (std::chrono::steady_clock::now() < deadline && last_traced(trace) < target) {
+  while (std::chrono::steady_clock::now() < deadline && testing_util::last_traced(trace) < target) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return status;
     std::this_thread::sleep_for(std::chrono::microseconds(500));
@@ -152,7 +116,7 @@ void run_case(const FaultCase& c, uint64_t seed) {
     args.insert(args.end(), c.args.begin(), c.args.end());
     args.insert(args.end(), {"--data-dir", dir.path(), "--durable-trace", trace});
     args.push_back(started ? "--resume" : "--overwrite");
-    const pid_t pid = spawn_tape(args);
+    const pid_t pid = testing_util::spawn_tape(args);
     ASSERT_GT(pid, 0);
     std::optional<int> ended;
     std::string moment;
@@ -183,7 +147,7 @@ void run_case(const FaultCase& c, uint64_t seed) {
         if (!has_scenario) continue;  // killed before the log existed: start over, uncounted
         started = true;
         ++kills;
-        const uint64_t durable = last_traced(trace);
+        const uint64_t durable = testing_util::last_traced(trace);
         last = expect_prefix(ref.path(), dir.path());
         std::printf("%s: kill %d at %s, log ends at seq %llu (durable per trace: %llu)\n", c.name,
                     kills, moment.c_str(), static_cast<unsigned long long>(last),
@@ -239,7 +203,7 @@ TEST(CleanStop, SigtermFlushesSnapshotsAndResumes) {
   TempDir ref("ref"), dir("term");
   auto r = run_tape("run scenarios/sustained_1k.toml --json --data-dir " + ref.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const pid_t pid = spawn_tape({"run", "scenarios/sustained_1k.toml", "--data-dir", dir.path()});
+  const pid_t pid = testing_util::spawn_tape({"run", "scenarios/sustained_1k.toml", "--data-dir", dir.path()});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(pid, SIGTERM);
   int status = 0;

@@ -7,6 +7,7 @@
 #include <rocksdb/db.h>
 
 #include "cli_util.h"
+#include "scenario_util.h"
 #include "core/codec.h"
 #include "store/event_log.h"
 
@@ -17,43 +18,9 @@ using testing_util::json_number;
 using testing_util::json_string;
 using testing_util::run_tape;
 using testing_util::TempDir;
-
-std::vector<std::string> shipped_scenarios() {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(TAPE_SOURCE_DIR) + "/scenarios")) {
-    if (e.path().extension() == ".toml") out.push_back("scenarios/" + e.path().filename().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-// Asserts that two logs hold the same batches byte for byte, and the same chain and state.
-void expect_same_log(const std::string& a_dir, const std::string& b_dir) {
-  auto a = EventLog::open(a_dir, true);
-  auto b = EventLog::open(b_dir, true);
-  ASSERT_TRUE(a.is_ok()) << a.status().message();
-  ASSERT_TRUE(b.is_ok()) << b.status().message();
-  EXPECT_EQ(a.value()->last_seq(), b.value()->last_seq());
-  EXPECT_EQ(a.value()->chain_head(), b.value()->chain_head());
-  auto ca = a.value()->batches();
-  auto cb = b.value()->batches();
-  uint64_t n = 0;
-  for (; ca.valid() && cb.valid(); ca.next(), cb.next(), ++n) {
-    ASSERT_EQ(ca.first_seq(), cb.first_seq());
-    ASSERT_EQ(ca.inputs(), cb.inputs()) << "batch at seq " << ca.first_seq().value();
-    ASSERT_EQ(ca.outputs(), cb.outputs()) << "batch at seq " << ca.first_seq().value();
-  }
-  EXPECT_FALSE(ca.valid());
-  EXPECT_FALSE(cb.valid());
-  EXPECT_GT(n, 0u);
-  EXPECT_EQ(a.value()->get_meta("state_hash").value(), b.value()->get_meta("state_hash").value());
-}
-
-// Overrides that keep a scenario inside CI's budget (the shipped file runs longer).
-std::string ci_overrides(const std::string& scenario) {
-  if (scenario.find("many_instruments") != std::string::npos) return " --set scenario.duration_s=8";
-  return "";
-}
+using testing_util::ci_overrides;
+using testing_util::expect_same_log;
+using testing_util::shipped_scenarios;
 
 // Reject reasons each themed scenario must provoke (the summary's rejects_by_reason).
 std::vector<std::string> expected_rejects(const std::string& scenario) {
@@ -110,11 +77,7 @@ TEST_P(EveryScenario, RunsTwiceIdenticallyAndReplaysVerified) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, EveryScenario, ::testing::ValuesIn(shipped_scenarios()),
-                         [](const auto& info) {
-                           auto name = std::filesystem::path(info.param).stem().string();
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+                         [](const auto& info) { return testing_util::scenario_test_name(info.param); });
 
 TEST(Determinism, DifferentSeedsDiffer) {
   TempDir d1("s1"), d2("s2");

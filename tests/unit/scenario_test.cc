@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "scenario_util.h"
 #include "sim/generator.h"
 
 namespace tape {
@@ -21,15 +22,6 @@ namespace fs = std::filesystem;
 const std::string kMinimal =
     "[scenario]\nname = \"t\"\nduration_s = 2.0\n"
     "[[instruments]]\nsymbol = \"AAA\"\ninitial_price = 10.0\n";
-
-std::vector<std::string> shipped_scenarios() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(std::string(TAPE_SOURCE_DIR) + "/scenarios")) {
-    if (e.path().extension() == ".toml") out.push_back(e.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 class ScenarioFiles : public ::testing::Test {
  protected:
@@ -64,9 +56,10 @@ void expect_invalid(const Result<Scenario>& r, const std::vector<std::string>& f
 
 // Proves every shipped scenario loads and its canonical text rebuilds an equal scenario.
 TEST(Scenario, ShippedScenariosParseAndRoundTrip) {
-  const auto files = shipped_scenarios();
+  const auto files = testing_util::shipped_scenarios();
   ASSERT_GE(files.size(), 3u);
-  for (const std::string& path : files) {
+  for (const std::string& rel : files) {
+    const std::string path = std::string(TAPE_SOURCE_DIR) + "/" + rel;
     auto s = load_scenario_file(path);
     ASSERT_TRUE(s.is_ok()) << s.status().message();
     EXPECT_EQ(s->source, path);
