@@ -51,7 +51,7 @@ std::string prometheus_text(const RunMetrics& m, const std::string& scenario) {
   const std::string sc = "scenario=\"" + scenario + "\"";
   summary_lines(o, "tape_input_latency_ns", "Wall time to process one input.", m.input_ns, sc);
   summary_lines(o, "tape_decision_latency_ns",
-                "Wall time from an input to the strategy order it caused.", m.decision_ns, sc);
+                "Wall time from an input to the first strategy order it caused, risk-checked.", m.decision_ns, sc);
   o += "# HELP tape_stage_latency_ns Wall time per handler call by pipeline stage (sampled).\n"
        "# TYPE tape_stage_latency_ns summary\n";
   for (size_t i = 0; i < kStages; ++i) {

@@ -20,7 +20,7 @@ inline constexpr size_t kStages = 5;  // Core::kStageNames
 
 struct RunMetrics {
   LatencyHistogram input_ns;      // whole process() per input
-  LatencyHistogram decision_ns;   // process() of inputs that led to a strategy order intent
+  LatencyHistogram decision_ns;   // tick to order: process() start to the first order intent
   std::array<LatencyHistogram, kStages> stage_ns;  // per handler call, sampled inputs only
   LatencyHistogram handoff_ns;    // recorder -> sink append (includes waiting on a full queue)
   LatencyHistogram flush_ns;      // final sink flush

@@ -24,12 +24,26 @@ std::string percentiles_json(const LatencyHistogram& h) {
          std::to_string(h.max()) + ",\"count\":" + std::to_string(h.count()) + "}";
 }
 
-bool has_intent(std::span<const Output> outputs) {
-  for (const Output& o : outputs) {
-    if (std::holds_alternative<OrderIntent>(o.body)) return true;
+// Tick-to-order latency: wall time from the start of Core::process to the input's first order
+// intent, once risk has ruled on it. The core reports the moment; the clock is read here.
+class DecisionTimer final : public DecisionProbe {
+ public:
+  void start(Clock::time_point t0) {
+    t0_ = t0;
+    hit_ = false;
   }
-  return false;
-}
+  void decided() override {
+    ns_ = static_cast<uint64_t>((Clock::now() - t0_).count());
+    hit_ = true;
+  }
+  // The latency of the input just processed, if it led to an order.
+  std::optional<uint64_t> latency_ns() const { return hit_ ? std::optional(ns_) : std::nullopt; }
+
+ private:
+  Clock::time_point t0_;
+  uint64_t ns_ = 0;
+  bool hit_ = false;
+};
 
 // Sleeps until simulated time `ts` is due on the wall clock, closing the open batch whenever
 // flush_interval of wall time passes without one (paced runs flush on wall time).
@@ -106,6 +120,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   RunMetrics& metrics = outcome->metrics;
   MeteredSink sink(log, metrics);
   StageTimer stage_timer(metrics);
+  DecisionTimer decision_timer;
   RunState state;
   if (options.resume) {
     ASSIGN_OR_RETURN(state, recover_run_state(log, scenario, options.seed, Recorder::Mode::kSink,
@@ -114,6 +129,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
     state = fresh_run_state(scenario, options.seed, Recorder::Mode::kSink, &sink);
   }
   Core& core = *state.core;
+  core.set_decision_probe(&decision_timer);
   std::optional<InvariantChecker> checker;
   if (options.check_invariants) checker.emplace(scenario.core);
   const uint64_t snapshot_every = scenario.core.snapshot.every_events;
@@ -139,11 +155,12 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
     const bool sampled = options.stage_sample_every != 0 && n % options.stage_sample_every == 0;
     if (sampled) core.set_probe(&stage_timer);
     const auto t0 = Clock::now();
+    decision_timer.start(t0);
     RETURN_IF_ERROR(core.process(in));
     const auto ns = static_cast<uint64_t>((Clock::now() - t0).count());
     if (sampled) core.set_probe(nullptr);
     metrics.input_ns.record(ns);
-    if (has_intent(core.last_outputs())) metrics.decision_ns.record(ns);
+    if (const auto decision_ns = decision_timer.latency_ns()) metrics.decision_ns.record(*decision_ns);
     metrics.count_sim_time(in.ts.value());
     progress.tick(duration_ns > 0 ? static_cast<double>(in.ts.value()) / duration_ns : 0, ++n);
     if (checker) {

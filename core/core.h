@@ -70,6 +70,8 @@ class Core {
                                                 "recorder"};
   // Installs a probe timing each stage (nullptr removes it). Not owned.
   void set_probe(StageProbe* probe) { bus_.set_probe(probe); }
+  // Installs a probe told of each input's first order decision (nullptr removes it). Not owned.
+  void set_decision_probe(DecisionProbe* probe) { recorder_.set_decision_probe(probe); }
 
  private:
   CoreConfig config_;

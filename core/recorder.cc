@@ -14,18 +14,40 @@ Recorder::Recorder(const RecorderOptions& options, const SimClock& clock, Mode m
   outputs_.reserve(options_.batch_events_max * 4);
 }
 
-Status Recorder::begin_input(const Input& in) {
+void Recorder::begin_input(const Input& in) {
+  TAPE_CHECK(closing_inputs_ == 0, "begin_input before end_input");
   if (!inputs_.empty()) {
     const bool full = inputs_.size() >= options_.batch_events_max;
     const bool due =
         in.ts.value() - inputs_.front().ts.value() >= options_.flush_interval_ms * 1'000'000;
-    if (full || due) RETURN_IF_ERROR(close_batch());
+    // The batch ends before `in`, but it is encoded and handed over in end_input, after `in`
+    // has been decided on: the hand-off never delays a strategy's reaction to this input.
+    if (full || due) closing_inputs_ = inputs_.size();
   }
   inputs_.push_back(in);
   current_first_output_ = outputs_.size();
   next_k_ = 0;
+  decided_ = false;
   ++counters_.inputs;
+}
+
+Status Recorder::end_input() {
+  if (closing_inputs_ == 0) return Status::ok();
+  const size_t inputs = closing_inputs_;
+  const size_t outputs = current_first_output_;
+  closing_inputs_ = 0;
+  RETURN_IF_ERROR(emit({inputs_.data(), inputs}, {outputs_.data(), outputs}));
+  // Keep the input just begun (and its outputs) as the start of the next batch.
+  inputs_.erase(inputs_.begin(), inputs_.begin() + static_cast<ptrdiff_t>(inputs));
+  outputs_.erase(outputs_.begin(), outputs_.begin() + static_cast<ptrdiff_t>(outputs));
+  current_first_output_ = 0;
   return Status::ok();
+}
+
+void Recorder::on(const OrderIntent& e) {
+  if (!decided_ && decision_probe_ != nullptr) decision_probe_->decided();
+  decided_ = true;
+  record(e);
 }
 
 void Recorder::on(const OrderRejected& e) {
@@ -45,22 +67,27 @@ void Recorder::on(const Fill& e) {
   record(e);
 }
 
-Status Recorder::close_batch() {
-  if (inputs_.empty()) return Status::ok();
+Status Recorder::emit(std::span<const Input> inputs, std::span<const Output> outputs) {
   ++counters_.batches;
-  if (inputs_.size() > counters_.batch_inputs_max) counters_.batch_inputs_max = inputs_.size();
-  if (mode_ != Mode::kCollect) {
-    EncodedBatch batch;
-    batch.first_seq = inputs_.front().seq;
-    batch.last_seq = inputs_.back().seq;
-    batch.first_ts = inputs_.front().ts;
-    batch.last_ts = inputs_.back().ts;
-    batch.input_count = static_cast<uint32_t>(inputs_.size());
-    batch.output_count = static_cast<uint32_t>(outputs_.size());
-    batch.inputs = encode_input_block(inputs_);
-    batch.outputs = encode_output_block(batch.first_seq, batch.last_seq, outputs_);
-    if (mode_ == Mode::kSink) RETURN_IF_ERROR(sink_->append(std::move(batch)));
-  }
+  if (inputs.size() > counters_.batch_inputs_max) counters_.batch_inputs_max = inputs.size();
+  if (mode_ == Mode::kCollect) return Status::ok();
+  EncodedBatch batch;
+  batch.first_seq = inputs.front().seq;
+  batch.last_seq = inputs.back().seq;
+  batch.first_ts = inputs.front().ts;
+  batch.last_ts = inputs.back().ts;
+  batch.input_count = static_cast<uint32_t>(inputs.size());
+  batch.output_count = static_cast<uint32_t>(outputs.size());
+  batch.inputs = encode_input_block(inputs);
+  batch.outputs = encode_output_block(batch.first_seq, batch.last_seq, outputs);
+  if (mode_ == Mode::kSink) return sink_->append(std::move(batch));
+  return Status::ok();
+}
+
+Status Recorder::close_batch() {
+  RETURN_IF_ERROR(end_input());
+  if (inputs_.empty()) return Status::ok();
+  RETURN_IF_ERROR(emit(inputs_, outputs_));
   inputs_.clear();
   outputs_.clear();
   current_first_output_ = 0;

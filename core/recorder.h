@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/events.h"
+#include "core/stage_probe.h"
 
 namespace tape {
 
@@ -36,18 +37,24 @@ class Recorder {
   // `sink` is required in kSink mode and ignored otherwise; it must outlive the recorder.
   Recorder(const RecorderOptions& options, const SimClock& clock, Mode mode, BatchSink* sink);
 
-  // Journals `in`, first closing the open batch when it is full or `in` arrives at least
-  // flush_interval_ms (simulated) after the batch's first input.
-  Status begin_input(const Input& in);
+  // Journals `in`. When the open batch is full, or `in` arrives at least flush_interval_ms
+  // (simulated) after the batch's first input, the batch ends before `in`; it is encoded and
+  // handed to the sink by end_input(), once `in` has been processed.
+  void begin_input(const Input& in);
+  // Hands over the batch that begin_input() ended, if any. Called after each input's outputs.
+  Status end_input();
   // Closes the open batch (if any) and flushes the sink.
   Status finish();
-  // Closes the open batch now (paced runs close on wall time from outside the core).
+  // Closes the open batch now, between inputs (paced runs close on wall time from outside).
   Status close_batch();
+  // Told when the first OrderIntent of each input is recorded (nullptr: nobody). Not owned.
+  void set_decision_probe(DecisionProbe* probe) { decision_probe_ = probe; }
   // Switches mode between inputs, dropping the open batch unwritten. Recovery replays the
   // logged tail in kCollect mode, then switches to kSink at the log's end (a batch boundary).
   void set_mode(Mode mode) {
     TAPE_CHECK(mode != Mode::kSink || sink_ != nullptr, "recorder in sink mode needs a sink");
     mode_ = mode;
+    closing_inputs_ = 0;
     inputs_.clear();
     outputs_.clear();
     current_first_output_ = 0;
@@ -59,7 +66,7 @@ class Recorder {
   void on(const Fill& e);
   void on(const OrderCancelled& e) { record(e); }
   void on(const OrderReplaced& e) { record(e); }
-  void on(const OrderIntent& e) { record(e); }
+  void on(const OrderIntent& e);
   void on(const RiskDecision& e) { record(e); }
   void on(const PositionUpdate& e) { record(e); }
   void on(const InputRejected& e);
@@ -71,6 +78,8 @@ class Recorder {
   const Counters& counters() const { return counters_; }
 
  private:
+  // Encodes one batch and hands it to the sink (kSink), counting it in every mode.
+  Status emit(std::span<const Input> inputs, std::span<const Output> outputs);
   void record(const OutputBody& body) {
     outputs_.push_back(Output{clock_.seq(), next_k_++, body});
     ++counters_.outputs;
@@ -82,7 +91,10 @@ class Recorder {
   std::vector<Input> inputs_;    // the open batch
   std::vector<Output> outputs_;  // outputs of the open batch
   size_t current_first_output_ = 0;
+  size_t closing_inputs_ = 0;  // inputs of the batch begin_input() ended (0: none)
   uint32_t next_k_ = 0;
+  bool decided_ = false;  // an OrderIntent was recorded for the current input
+  DecisionProbe* decision_probe_ = nullptr;
   Counters counters_;
 };
 

@@ -15,4 +15,13 @@ class StageProbe {
   virtual void leave(size_t stage) = 0;
 };
 
+// Told when an input's first order intent has been decided (the strategy emitted it and risk
+// has ruled on it): the "tick to order" moment. Like StageProbe, installed from outside the
+// core, which never reads a clock.
+class DecisionProbe {
+ public:
+  virtual ~DecisionProbe() = default;
+  virtual void decided() = 0;
+};
+
 }  // namespace tape

@@ -2,6 +2,8 @@
 // batch of the recorder is one key (big-endian first_seq) in the `events` column family (framed
 // InputBlock + chain link) and the same key in `outputs` (OutputBlock), written together with
 // the meta counters in one atomic rocksdb::WriteBatch, so a crash never leaves half a batch.
+// Batches queued while the writer was busy are written together in one WriteBatch (group
+// commit); the counters then describe the group's last batch.
 //
 // Threads: append() and flush() are called from one producer thread (the core's); a private
 // writer thread hashes the chain and writes to RocksDB. The const readers (last_seq, batch_count,
@@ -172,7 +174,7 @@ class EventLog final : public BatchSink {
   Status check_last_batch();
   void start_writer();
   void writer_loop();
-  Status write_batch(const EncodedBatch& batch, uint64_t count);
+  Status write_group(uint64_t count);
 
   const std::string dir_;
   const LogOptions options_;
@@ -200,8 +202,10 @@ class EventLog final : public BatchSink {
   // Writer thread only.
   std::unique_ptr<ChainHasher> hasher_;
   std::unique_ptr<rocksdb::WriteBatch> write_batch_;
-  std::string head_;                  // raw link before the batch being written
-  std::string next_head_;             // raw link of the batch being written
+  std::vector<EncodedBatch> group_;   // the batches being written together
+  std::string head_;                  // raw link of the last batch linked so far
+  std::string next_head_;             // scratch for the next link
+  std::string key_;                   // scratch for a batch's key
   std::thread writer_;
 };
 

@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -365,6 +367,101 @@ TEST_F(EventLogTest, AFailedWriteSurfacesFromFlushAndStaysSticky) {
   EXPECT_EQ(log->append(make_batch(16, 20)).code(), StatusCode::kIo);
   EXPECT_EQ(log->flush().code(), StatusCode::kIo);
   log.reset();  // closes cleanly despite the error
+}
+
+// Holds every WAL append while closed and counts the appends, so a test can make the writer
+// thread busy while batches queue up behind it.
+class GatedWalFs : public rocksdb::FileSystemWrapper {
+ public:
+  explicit GatedWalFs(const std::shared_ptr<rocksdb::FileSystem>& base) : FileSystemWrapper(base) {}
+  static const char* kClassName() { return "GatedWalFs"; }
+  const char* Name() const override { return kClassName(); }
+
+  class File : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile>&& f, GatedWalFs& fs)
+        : FSWritableFileOwnerWrapper(std::move(f)), fs_(fs) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                             rocksdb::IODebugContext* dbg) override {
+      fs_.pass();
+      return FSWritableFileOwnerWrapper::Append(data, o, dbg);
+    }
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
+                             const rocksdb::DataVerificationInfo& v,
+                             rocksdb::IODebugContext* dbg) override {
+      fs_.pass();
+      return FSWritableFileOwnerWrapper::Append(data, o, v, dbg);
+    }
+
+   private:
+    GatedWalFs& fs_;
+  };
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& o,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* out,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, o, out, dbg);
+    if (s.ok() && name.ends_with(".log")) *out = std::make_unique<File>(std::move(*out), *this);
+    return s;
+  }
+
+  void pass() {
+    ++appends;
+    while (closed) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  std::atomic<bool> closed{false};
+  std::atomic<int> appends{0};
+};
+
+// Batches queued while the writer is busy are written together (one WAL write for the group),
+// and the stored keys, values, links and counters are exactly those of writing them one by one.
+TEST_F(EventLogTest, BatchesQueuedBehindABusyWriterAreWrittenAsOneGroupWithTheSameBytes) {
+  std::string one_by_one;
+  {
+    dir_ = (root_ / "one_by_one").string();
+    auto log = create();
+    for (uint64_t i = 0; i < 10; ++i) {
+      ASSERT_TRUE(log->append(make_batch(i * 4 + 1, i * 4 + 4)).is_ok());
+      ASSERT_TRUE(log->flush().is_ok());
+    }
+    one_by_one = log->chain_head();
+  }
+  auto gated = std::make_shared<GatedWalFs>(rocksdb::FileSystem::Default());
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(gated);
+  LogOptions options;
+  options.env = env.get();
+  options.queue_batches_max = 16;
+  dir_ = (root_ / "grouped").string();
+  {
+    auto log = create(options);
+    gated->closed = true;
+    const int before = gated->appends;
+    ASSERT_TRUE(log->append(make_batch(1, 4)).is_ok());  // the writer takes it and blocks
+    while (gated->appends == before) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    for (uint64_t i = 1; i < 10; ++i) ASSERT_TRUE(log->append(make_batch(i * 4 + 1, i * 4 + 4)).is_ok());
+    gated->closed = false;
+    ASSERT_TRUE(log->flush().is_ok());
+    EXPECT_LE(gated->appends - before, 4) << "10 batches took one WAL write each: no grouping";
+    EXPECT_EQ(log->last_seq(), Seq(40));
+    EXPECT_EQ(log->batch_count(), 10u);
+    EXPECT_EQ(log->chain_head(), one_by_one);
+  }
+  auto log = open(/*read_only=*/true);
+  EXPECT_EQ(log->chain_head(), one_by_one);
+  EXPECT_EQ(log->batch_count(), 10u);
+  std::string prev = zero_link();
+  uint64_t first = 1;
+  auto c = log->batches();
+  for (; c.valid(); c.next(), first += 4) {
+    const EncodedBatch b = make_batch(first, first + 3);
+    EXPECT_EQ(c.first_seq(), Seq(first));
+    EXPECT_EQ(c.inputs(), b.inputs);
+    EXPECT_EQ(c.outputs(), b.outputs);
+    prev = reference_link(prev, b);
+    EXPECT_EQ(c.link(), prev) << "batch at seq " << first;
+  }
+  EXPECT_TRUE(c.status().is_ok()) << c.status().message();
+  EXPECT_EQ(first, 41u);
 }
 
 // The threadsafe death test re-executes this binary: the child learns the parent's dir from

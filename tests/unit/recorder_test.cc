@@ -27,7 +27,8 @@ struct Harness {
   Status input(uint64_t seq, int64_t ts_ms) {
     Input in{Seq(seq), Timestamp(ts_ms * 1'000'000), HeartbeatIn{}};
     clock.advance(in.seq, in.ts);
-    return rec.begin_input(in);
+    rec.begin_input(in);
+    return rec.end_input();
   }
   SimClock clock;
   MemorySink sink;
@@ -84,6 +85,58 @@ TEST(Recorder, OutputsAreNumberedPerInputAndEncoded) {
   EXPECT_EQ(outs[2].seq, Seq(2));
   EXPECT_EQ(outs[2].k, 0u);
   EXPECT_EQ(h.rec.counters().rejects_by_reason[static_cast<size_t>(RejectReason::kHalted)], 2u);
+}
+
+// The batch an input ends is handed over only after that input's outputs, and holds none of
+// them: the bytes are those of closing before the input, the hand-off comes after its decision.
+TEST(Recorder, BatchEndedByAnInputIsHandedOverAfterItsOutputs) {
+  RecorderOptions o;
+  o.batch_events_max = 2;
+  Harness h(o);
+  ASSERT_TRUE(h.input(1, 0).is_ok());
+  h.rec.on(OrderCancelled{OrderId(1), AccountId(1), InstrumentId(0), Qty(1), CancelReason::kUser});
+  ASSERT_TRUE(h.input(2, 0).is_ok());
+  const Input third{Seq(3), Timestamp(0), HeartbeatIn{}};
+  h.clock.advance(third.seq, third.ts);
+  h.rec.begin_input(third);  // the batch [1, 2] is full: it ends here...
+  h.rec.on(OrderCancelled{OrderId(3), AccountId(1), InstrumentId(0), Qty(1), CancelReason::kUser});
+  EXPECT_TRUE(h.sink.batches.empty());  // ...but is not handed over yet
+  ASSERT_TRUE(h.rec.end_input().is_ok());
+  ASSERT_EQ(h.sink.batches.size(), 1u);
+  EXPECT_EQ(h.sink.batches[0].last_seq, Seq(2));
+  EXPECT_EQ(h.sink.batches[0].output_count, 1u);
+  ASSERT_EQ(h.rec.current_outputs().size(), 1u);
+  EXPECT_EQ(h.rec.current_outputs()[0].seq, Seq(3));
+  ASSERT_TRUE(h.rec.finish().is_ok());
+  ASSERT_EQ(h.sink.batches.size(), 2u);
+  EXPECT_EQ(h.sink.batches[1].first_seq, Seq(3));
+  EXPECT_EQ(h.sink.batches[1].output_count, 1u);
+  std::vector<Output> outs;
+  ASSERT_TRUE(decode_output_block(h.sink.batches[1].outputs, "t", outs).is_ok());
+  ASSERT_EQ(outs.size(), 1u);
+  EXPECT_EQ(outs[0].seq, Seq(3));
+}
+
+// The decision probe hears of an input's first order intent once, whatever follows it.
+TEST(Recorder, DecisionProbeFiresOnTheFirstIntentOfEachInput) {
+  struct Counter final : DecisionProbe {
+    void decided() override { ++n; }
+    int n = 0;
+  } probe;
+  Harness h(RecorderOptions{});
+  h.rec.set_decision_probe(&probe);
+  const OrderIntent intent{};
+  ASSERT_TRUE(h.input(1, 0).is_ok());
+  EXPECT_EQ(probe.n, 0);
+  h.rec.on(intent);
+  h.rec.on(intent);
+  EXPECT_EQ(probe.n, 1);
+  ASSERT_TRUE(h.input(2, 0).is_ok());
+  h.rec.on(OrderCancelled{OrderId(1), AccountId(1), InstrumentId(0), Qty(1), CancelReason::kUser});
+  EXPECT_EQ(probe.n, 1);
+  ASSERT_TRUE(h.input(3, 0).is_ok());
+  h.rec.on(intent);
+  EXPECT_EQ(probe.n, 2);
 }
 
 }  // namespace
