@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/generator_oracle.h"
 #include "cli/log_config.h"
 #include "cli/options.h"
 #include "cli/summary.h"
@@ -17,6 +18,7 @@ std::string audit_json(const std::string& dir, const AuditReport& r) {
        ",\"outputs\":" + std::to_string(r.outputs) +
        ",\"chain_links\":" + std::to_string(r.chain_links) +
        ",\"snapshots\":" + std::to_string(r.snapshots) +
+       ",\"inputs_regenerated\":" + std::to_string(r.inputs_regenerated) +
        ",\"state_hash_checked\":" + (r.state_hash_checked ? "true" : "false");
   if (!r.ok()) {
     o += ",\"failure\":{\"seq\":" + std::to_string(r.failure_seq) + ",\"check\":\"" +
@@ -38,7 +40,11 @@ int audit_command(const std::vector<std::string>& args) {
   if (auto code = parse_options("audit", args, desc, nullptr, vm)) return *code;
   auto opened = open_recorded_log(dir);
   if (!opened.is_ok()) return report_error(opened.status());
-  auto report = audit_log(*opened.value().log, opened.value().config);
+  // A run's log (one with a seed) must also be what its scenario and seed generate.
+  const OpenedLog& log = opened.value();
+  const InputOracleFactory oracle =
+      log.seed ? generator_oracle(*log.scenario, *log.seed) : InputOracleFactory();
+  auto report = audit_log(*log.log, log.config, oracle);
   if (!report.is_ok()) return report_error(report.status());
   const AuditReport& r = report.value();
   if (json) {
@@ -46,7 +52,8 @@ int audit_command(const std::vector<std::string>& args) {
   } else {
     std::cout << "tape audit: " << dir << "\n  batches " << r.batches << ", inputs " << r.inputs
               << ", outputs " << r.outputs << ", chain links " << r.chain_links
-              << ", snapshots " << r.snapshots
+              << ", snapshots " << r.snapshots << ", inputs regenerated "
+              << r.inputs_regenerated
               << (r.state_hash_checked ? ", final state hash checked" : "") << "\n"
               << (r.ok() ? "  ok: every check held\n" : "");
   }

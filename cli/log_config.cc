@@ -12,8 +12,16 @@ Result<OpenedLog> open_recorded_log(const std::string& dir) {
   ASSIGN_OR_RETURN(Scenario scenario, parse_scenario_text(*text, dir + " (meta scenario)"));
   out.config = scenario.core;
   out.scenario_name = scenario.name;
+  out.scenario = std::make_unique<Scenario>(std::move(scenario));
   ASSIGN_OR_RETURN(std::optional<std::string> seed, out.log->get_meta("seed"));
-  if (seed) out.seed = std::strtoull(seed->c_str(), nullptr, 10);
+  if (seed) {
+    char* end = nullptr;
+    const uint64_t value = std::strtoull(seed->c_str(), &end, 10);
+    if (seed->empty() || *end != '\0') {
+      return Status::invalid(dir + ": meta seed '" + *seed + "' is not a number");
+    }
+    out.seed = value;
+  }
   return out;
 }
 

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/config.h"
 #include "core/status.h"
+#include "sim/scenario.h"
 #include "store/event_log.h"
 
 namespace tape {
@@ -14,7 +16,8 @@ struct OpenedLog {
   std::unique_ptr<EventLog> log;
   CoreConfig config;
   std::string scenario_name;
-  uint64_t seed = 0;
+  std::unique_ptr<Scenario> scenario;  // parsed from the meta's canonical text
+  std::optional<uint64_t> seed;        // the meta's seed, if it has one
 };
 
 // Opens `dir` read-only and rebuilds the CoreConfig from the scenario text in its meta.

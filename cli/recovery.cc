@@ -25,18 +25,8 @@ Status restore_from(RunState& state, const SnapshotData& snap) {
 
 // Steps the generator for one recorded input and checks the two agree, then applies it.
 Status replay_one(RunState& state, const RecordedInput& rec) {
-  Timestamp ts;
-  InputBody body;
-  if (!state.generator->next(ts, body)) {
-    return Status::mismatch("log has " + at(rec.input.seq) +
-                            " but the scenario ends before it: the log is not this run's");
-  }
-  const Input in = state.sequencer.stamp(ts, body);
-  if (!(in == rec.input)) {
-    return Status::mismatch("log differs from the scenario's input at " + at(in.seq) +
-                            "\n  recorded:    " + describe(rec.input) +
-                            "\n  regenerated: " + describe(in));
-  }
+  RETURN_IF_ERROR(regenerate_and_compare(*state.generator, state.sequencer, rec.input));
+  const Input& in = rec.input;
   RETURN_IF_ERROR(state.core->process(in));
   const auto produced = state.core->last_outputs();
   if (produced.size() != rec.outputs.size() ||
@@ -48,6 +38,22 @@ Status replay_one(RunState& state, const RecordedInput& rec) {
 }
 
 }  // namespace
+
+Status regenerate_and_compare(Generator& generator, Sequencer& sequencer, const Input& recorded) {
+  Timestamp ts;
+  InputBody body;
+  if (!generator.next(ts, body)) {
+    return Status::mismatch("log has " + at(recorded.seq) +
+                            " but the scenario ends before it: the log is not this run's");
+  }
+  const Input in = sequencer.stamp(ts, body);
+  if (!(in == recorded)) {
+    return Status::mismatch("log differs from the scenario's input at " + at(in.seq) +
+                            "\n  recorded:    " + describe(recorded) +
+                            "\n  regenerated: " + describe(in));
+  }
+  return Status::ok();
+}
 
 RunState fresh_run_state(const Scenario& scenario, uint64_t seed, Recorder::Mode mode,
                          BatchSink* sink) {

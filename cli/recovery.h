@@ -32,6 +32,10 @@ RunState fresh_run_state(const Scenario& scenario, uint64_t seed, Recorder::Mode
 Result<RunState> recover_run_state(const EventLog& log, const Scenario& scenario, uint64_t seed,
                                    Recorder::Mode mode, BatchSink* sink);
 
+// Generates the next input and stamps it; Status::mismatch naming the seq and both inputs if it
+// is not `recorded`, or if the scenario has ended.
+Status regenerate_and_compare(Generator& generator, Sequencer& sequencer, const Input& recorded);
+
 // A snapshot of `state` as it stands (after its last processed input).
 SnapshotData snapshot_of(const RunState& state);
 

@@ -62,7 +62,7 @@ int replay_command(const std::vector<std::string>& args) {
   s.command = "replay";
   s.scenario = opened.value().scenario_name;
   s.data_dir = dir;
-  s.seed = opened.value().seed;
+  s.seed = opened.value().seed.value_or(0);
   s.elapsed_s = elapsed;
   s.events_per_s = elapsed > 0 ? static_cast<double>(result.value().inputs) / elapsed : 0;
   // Counters, latency percentiles, seq_last and state_hash came from fill_summary above.

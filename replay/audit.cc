@@ -13,8 +13,10 @@ namespace {
 
 class Auditor {
  public:
-  Auditor(const EventLog& log, const CoreConfig& config)
-      : log_(log), core_(std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr)) {}
+  Auditor(const EventLog& log, const CoreConfig& config, const InputOracleFactory& oracle)
+      : log_(log), core_(std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr)) {
+    if (oracle) oracle_ = oracle(*core_);
+  }
 
   AuditReport run() {
     auto seqs = snapshot_seqs(log_);
@@ -88,6 +90,11 @@ class Auditor {
         return fail(in.seq.value(), "seq", "timestamp goes backwards at seq " +
                                                std::to_string(in.seq.value()));
       }
+      if (oracle_) {
+        Status expected = oracle_->expect(in);
+        if (!expected.is_ok()) return fail(in.seq.value(), "inputs", expected.message());
+        ++report_.inputs_regenerated;
+      }
       Status st = core_->process(in);
       if (!st.is_ok()) return fail(in.seq.value(), "outputs", st.message());
       const auto produced = core_->last_outputs();
@@ -136,6 +143,10 @@ class Auditor {
                   "snapshot at seq " + std::to_string(seq.value()) + " holds state hash " +
                       snap.value().state_hash + ", the replay reached " + replayed);
     }
+    if (oracle_) {
+      Status generator = oracle_->expect_snapshot(snap.value());
+      if (!generator.is_ok()) return fail(seq.value(), "snapshot", generator.message());
+    }
     ++report_.snapshots;
   }
 
@@ -149,6 +160,11 @@ class Auditor {
     if (log_.chain_head() != to_hex(last_link)) {
       return fail(last, "chain", "meta chain head differs from the last batch's link (seq " +
                                      std::to_string(last) + ")");
+    }
+    if (oracle_) {
+      auto complete = log_.get_meta("complete");
+      Status end = oracle_->expect_end(complete.is_ok() && complete.value() == "1");
+      if (!end.is_ok()) return fail(last + 1, "inputs", end.message());
     }
     auto recorded = log_.get_meta("state_hash");
     if (recorded.is_ok() && recorded.value()) {
@@ -169,6 +185,7 @@ class Auditor {
 
   const EventLog& log_;
   std::unique_ptr<Core> core_;
+  std::unique_ptr<InputOracle> oracle_;
   ChainHasher hasher_;
   AuditReport report_;
   Status decode_ok_;
@@ -182,8 +199,9 @@ class Auditor {
 
 }  // namespace
 
-Result<AuditReport> audit_log(const EventLog& log, const CoreConfig& config) {
-  Auditor auditor(log, config);
+Result<AuditReport> audit_log(const EventLog& log, const CoreConfig& config,
+                              const InputOracleFactory& oracle) {
+  Auditor auditor(log, config, oracle);
   return auditor.run();
 }
 

@@ -39,8 +39,8 @@ class ChainHasher;
 
 // The format this build writes and the only one it reads (meta "format_version").
 inline constexpr int kLogFormatVersion = 1;
-// Written to meta "tape_version" at create; keep equal to project(VERSION) in CMakeLists.txt.
-inline constexpr std::string_view kTapeVersion = "0.1.0";
+// Written to meta "tape_version" at create: project(VERSION) in CMakeLists.txt.
+inline constexpr std::string_view kTapeVersion = TAPE_VERSION;
 // First 4 bytes of every `events` value.
 inline constexpr std::string_view kBatchMagic = "TPB1";
 // Byte offset of the InputBlock inside an `events` value: magic + 32-byte chain link.

@@ -125,6 +125,90 @@ TEST_F(Tamper, SnapshotAltered) {
   expect_audit_fails_at(snap_seq.value());
 }
 
+// A snapshot whose generator state was changed and re-sealed (checksum and state hash valid):
+// only regenerating the scenario's inputs can tell, and the audit does.
+TEST_F(Tamper, SnapshotGeneratorStateAlteredAndResealed) {
+  Seq snap_seq;
+  {
+    auto log = EventLog::open(dir_.path(), false);
+    ASSERT_TRUE(log.is_ok());
+    auto seqs = snapshot_seqs(*log.value());
+    ASSERT_TRUE(seqs.is_ok());
+    ASSERT_GE(seqs.value().size(), 2u);
+    snap_seq = seqs.value()[1];
+    auto snap = read_snapshot(*log.value(), snap_seq);
+    ASSERT_TRUE(snap.is_ok()) << snap.status().message();
+    SnapshotData s = snap.value();
+    ASSERT_FALSE(s.generator_state.empty());
+    s.generator_state[s.generator_state.size() / 2] ^= 0x01;
+    put_raw(*log.value(), "snapshots", seq_key(snap_seq), encode_snapshot(s));
+  }
+  auto r = run_tape("audit --json --data-dir " + dir_.path());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("at seq " + std::to_string(snap_seq.value()) + " (snapshot)"),
+            std::string::npos) << r.err;
+}
+
+// A consistent forgery: a log recorded from other market activity, given this scenario's text.
+// Its chain, outputs, snapshots and state hash all recompute; its inputs are not what the
+// recorded scenario and seed generate, and the audit names the first that differs.
+TEST(AuditRegenerates, ASelfConsistentLogWithForeignInputsIsCaught) {
+  TempDir real("real"), forged("forged");
+  ASSERT_EQ(run_tape("run scenarios/quickstart.toml --set snapshot.every_events=2000 --data-dir " +
+                     real.path()).exit_code, 0);
+  ASSERT_EQ(run_tape("run scenarios/quickstart.toml --set snapshot.every_events=2000"
+                     " --set market.volatility_ticks_per_sqrt_s=4.5 --data-dir " + forged.path())
+                .exit_code, 0);
+  auto clean = run_tape("audit --json --data-dir " + forged.path());
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_GT(testing_util::json_number(clean.out, "inputs_regenerated"), 0) << clean.out;
+  {
+    auto a = EventLog::open(real.path(), true);
+    auto b = EventLog::open(forged.path(), false);
+    ASSERT_TRUE(a.is_ok() && b.is_ok());
+    const auto text = a.value()->get_meta("scenario");
+    ASSERT_TRUE(text.is_ok() && text.value());
+    ASSERT_TRUE(b.value()->db()->Put(rocksdb::WriteOptions(), b.value()->cf("meta"), "scenario",
+                                     *text.value()).ok());
+  }
+  auto diff = run_tape("diff --json " + real.path() + " " + forged.path());
+  ASSERT_EQ(diff.exit_code, 3) << diff.out;
+  const auto first_difference = static_cast<uint64_t>(testing_util::json_number(diff.out, "seq"));
+  auto r = run_tape("audit --json --data-dir " + forged.path());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("at seq " + std::to_string(first_difference) + " (inputs)"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("regenerated:"), std::string::npos) << r.err;
+}
+
+// A log that says its run completed but stops short of the scenario's end is caught.
+TEST(AuditRegenerates, ALogCutShortButMarkedCompleteIsCaught) {
+  TempDir dir("short");
+  ASSERT_EQ(run_tape("run scenarios/quickstart.toml --set scenario.duration_s=20 --data-dir " +
+                     dir.path()).exit_code, 0);
+  std::string full_text;
+  {
+    TempDir longer("longer");
+    ASSERT_EQ(run_tape("run scenarios/quickstart.toml --set scenario.duration_s=21 --data-dir " +
+                       longer.path()).exit_code, 0);
+    auto log = EventLog::open(longer.path(), true);
+    ASSERT_TRUE(log.is_ok());
+    full_text = log.value()->get_meta("scenario").value().value();
+  }
+  uint64_t last = 0;
+  {
+    auto log = EventLog::open(dir.path(), false);
+    ASSERT_TRUE(log.is_ok());
+    last = log.value()->last_seq().value();
+    ASSERT_TRUE(log.value()->db()->Put(rocksdb::WriteOptions(), log.value()->cf("meta"),
+                                       "scenario", full_text).ok());
+  }
+  auto r = run_tape("audit --json --data-dir " + dir.path());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("at seq " + std::to_string(last + 1) + " (inputs)"), std::string::npos)
+      << r.err;
+}
+
 TEST_F(Tamper, SnapshotBytesCorrupted) {
   Seq snap_seq;
   {
