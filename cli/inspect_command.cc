@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/log_config.h"
+#include "cli/log_point.h"
 #include "cli/options.h"
 #include "cli/summary.h"
 #include "core/codec.h"
@@ -27,13 +28,16 @@ std::optional<InstrumentId> resolve_instrument(const CoreConfig& config, const s
 
 int inspect_command(const std::vector<std::string>& args) {
   std::string dir, type, instrument;
-  uint64_t from = 1, to = 0;
+  std::string from = "1", to;
   bool json = false;
   po::options_description desc("tape inspect --data-dir DIR");
   desc.add_options()("help,h", "show this help")(
       "data-dir", po::value<std::string>(&dir)->required(), "recorded log")(
-      "from", po::value<uint64_t>(&from), "first seq (default 1)")(
-      "to", po::value<uint64_t>(&to), "last seq (default: end of log)")(
+      "from", po::value<std::string>(&from),
+      "first seq, or a simulated time (12.5s, 1500ms, 250us, 42ns, 2m: the first input at or "
+      "after it); default 1")(
+      "to", po::value<std::string>(&to),
+      "last seq, or a simulated time (the last input at or before it); default: end of log")(
       "type", po::value<std::string>(&type),
       "only this input type (quote, trade, new_order, cancel, replace, control, heartbeat) or "
       "output type (accepted, rejected, fill, cancelled, replaced, intent, risk_decision, "
@@ -42,13 +46,7 @@ int inspect_command(const std::vector<std::string>& args) {
       "json", po::bool_switch(&json), "print one JSON object");
   po::variables_map vm;
   if (auto code = parse_options("inspect", args, desc, nullptr, vm)) return *code;
-  if (from == 0 || (to != 0 && to < from)) {
-    std::cerr << "tape inspect: --from must be >= 1 and --to >= --from\n";
-    return 1;
-  }
   InspectFilter filter;
-  filter.from = Seq(from);
-  filter.to = Seq(to);
   if (!type.empty()) {
     const auto& names = inspect_type_names();
     if (std::find(names.begin(), names.end(), type) == names.end()) {
@@ -61,6 +59,10 @@ int inspect_command(const std::vector<std::string>& args) {
   }
   auto opened = open_recorded_log(dir);
   if (!opened.is_ok()) return report_error(opened.status());
+  auto range = resolve_range(*opened.value().log, from, to);
+  if (!range.is_ok()) return report_error(range.status());
+  filter.from = range.value().from;
+  filter.to = range.value().to;
   if (!instrument.empty()) {
     filter.instrument = resolve_instrument(opened.value().config, instrument);
     if (!filter.instrument) {

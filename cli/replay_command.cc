@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/log_config.h"
+#include "cli/log_point.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/summary.h"
@@ -14,27 +15,28 @@ namespace tape {
 
 int replay_command(const std::vector<std::string>& args) {
   std::string dir;
-  uint64_t from = 1;
-  uint64_t to = 0;
+  std::string from = "1", to;
   bool verify = false;
   bool json = false;
   po::options_description desc("tape replay --data-dir DIR");
   desc.add_options()("help,h", "show this help")(
       "data-dir", po::value<std::string>(&dir)->required(), "recorded log to replay")(
-      "from", po::value<uint64_t>(&from), "first seq to report and verify (default 1)")(
-      "to", po::value<uint64_t>(&to), "last seq to replay (default: end of log)")(
+      "from", po::value<std::string>(&from),
+      "first seq to report and verify, or a simulated time (12.5s, 1500ms, 250us, 42ns, 2m: "
+      "the first input at or after it); default 1")(
+      "to", po::value<std::string>(&to),
+      "last seq to replay, or a simulated time (the last input at or before it); default: end "
+      "of log")(
       "verify", po::bool_switch(&verify), "compare every output and the final state hash")(
       "json", po::bool_switch(&json), "print the summary as one JSON object");
   po::variables_map vm;
   if (auto code = parse_options("replay", args, desc, nullptr, vm)) return *code;
-  if (from == 0 || (to != 0 && to < from)) {
-    std::cerr << "tape replay: --from must be >= 1 and --to >= --from\n";
-    return 1;
-  }
 
   auto opened = open_recorded_log(dir);
   if (!opened.is_ok()) return report_error(opened.status());
   const EventLog& log = *opened.value().log;
+  auto range = resolve_range(log, from, to);
+  if (!range.is_ok()) return report_error(range.status());
 
   using Clock = std::chrono::steady_clock;
   LatencyHistogram latency;
@@ -48,8 +50,8 @@ int replay_command(const std::vector<std::string>& args) {
     progress.tick(total > 0 ? static_cast<double>(in.seq.value()) / total : 1, in.seq.value());
   };
   ReplayOptions options;
-  options.from = Seq(from);
-  options.to = Seq(to);
+  options.from = range.value().from;
+  options.to = range.value().to;
   options.verify = verify;
 
   const auto start = Clock::now();

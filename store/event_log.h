@@ -209,4 +209,11 @@ class EventLog final : public BatchSink {
   std::thread writer_;
 };
 
+// Seeking by simulated time (store/time_seek.cc). Input timestamps never decrease along a log.
+// The first seq stamped at or after `ts`; last_seq() + 1 when no input is. Reads O(log n)
+// batches; a batch that does not decode is an error naming its seq.
+Result<Seq> first_seq_at_or_after(const EventLog& log, Timestamp ts);
+// The timestamp of input `seq`, which must be in the log.
+Result<Timestamp> timestamp_of(const EventLog& log, Seq seq);
+
 }  // namespace tape
