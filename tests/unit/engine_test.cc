@@ -1,129 +1,23 @@
-// Engine semantics: event order, priority, order types and time in force, cancel/replace,
-// halts, kill switch, validation, bounds (pool, fill limit, ladder) and the state hash.
+// Engine order flow: event order, price-time priority, order types and time in force, cancel and
+// replace each publish exactly the documented events and leave the documented book.
 #include "core/engine.h"
 
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 #include <vector>
+
+#include "unit/engine_fixture.h"
 
 namespace tape {
 namespace {
 
-constexpr uint32_t kExt = 1000;  // an external account
-constexpr uint32_t kMgd = 1;     // a managed (strategy) account
-
-CoreConfig make_config(uint32_t instruments = 2) {
-  CoreConfig c;
-  for (uint32_t i = 0; i < instruments; ++i) {
-    InstrumentConfig ic;
-    ic.symbol = std::string(1, static_cast<char>('A' + i));
-    ic.initial_mid = Price(100);
-    ic.max_order_qty = Qty(1000);
-    c.instruments.push_back(ic);
-  }
-  c.engine.order_pool_capacity = 1024;
-  c.engine.ladder_levels_initial = 64;
-  c.engine.ladder_levels_max = 1u << 16;
-  return c;
-}
-
-// Short names of the BusEvent alternatives, by variant index.
-const char* kind(const BusEvent& e) {
-  static const char* kNames[] = {"quote",      "trade",   "new",       "cancel_in",
-                                 "replace_in", "control", "heartbeat", "accepted",
-                                 "rejected",   "fill",    "cancelled", "replaced",
-                                 "intent",     "risk",    "position",  "book_changed"};
-  return kNames[e.index()];
-}
-
-std::vector<std::string> kinds(const std::vector<BusEvent>& events) {
-  std::vector<std::string> out;
-  for (const BusEvent& e : events) out.push_back(kind(e));
-  return out;
-}
-
-template <typename T>
-std::vector<T> all_of(const std::vector<BusEvent>& events) {
-  std::vector<T> out;
-  for (const BusEvent& e : events) {
-    if (const T* t = std::get_if<T>(&e)) out.push_back(*t);
-  }
-  return out;
-}
-
-template <typename T>
-T only(const std::vector<BusEvent>& events) {
-  const std::vector<T> v = all_of<T>(events);
-  EXPECT_EQ(v.size(), 1u);
-  return v.empty() ? T{} : v.front();
-}
-
-using Strs = std::vector<std::string>;
-
-class EngineTest : public ::testing::Test {
- protected:
-  void reset(const CoreConfig& c) {
-    config_ = c;
-    queue_.clear();
-    engine_ = std::make_unique<Engine>(config_, queue_);
-  }
-  std::vector<BusEvent> drain() {
-    std::vector<BusEvent> out;
-    while (!queue_.empty()) {
-      out.push_back(queue_.front());
-      queue_.pop();
-    }
-    return out;
-  }
-  template <typename In>
-  std::vector<BusEvent> send(const In& in) {
-    engine_->on(in);
-    auto events = drain();
-    EXPECT_EQ(engine_->check_invariants(), "");
-    return events;
-  }
-  static NewOrderIn limit(uint64_t id, Side side, int64_t price, int64_t qty,
-                          TimeInForce tif = TimeInForce::kGtc, uint32_t account = kExt,
-                          uint32_t instrument = 0) {
-    return NewOrderIn{OrderId(id),
-                      AccountId(account),
-                      InstrumentId(instrument),
-                      side,
-                      OrderType::kLimit,
-                      tif,
-                      Price(price),
-                      Qty(qty)};
-  }
-  static NewOrderIn market(uint64_t id, Side side, int64_t qty,
-                           TimeInForce tif = TimeInForce::kIoc) {
-    return NewOrderIn{OrderId(id), AccountId(kExt), InstrumentId(0), side, OrderType::kMarket,
-                      tif,         Price(0),        Qty(qty)};
-  }
-  static CancelIn cancel(uint64_t id, uint32_t account = kExt, uint32_t instrument = 0) {
-    return CancelIn{OrderId(id), AccountId(account), InstrumentId(instrument)};
-  }
-  static ReplaceIn replace(uint64_t id, int64_t price, int64_t qty, uint32_t account = kExt) {
-    return ReplaceIn{OrderId(id), AccountId(account), InstrumentId(0), Price(price), Qty(qty)};
-  }
-  static ControlIn control(ControlKind k, uint32_t instrument = 0) {
-    return ControlIn{k, InstrumentId(instrument)};
-  }
-  RejectReason reject_reason(const std::vector<BusEvent>& events) {
-    EXPECT_EQ(kinds(events), Strs{"rejected"});
-    return only<OrderRejected>(events).reason;
-  }
-  std::vector<uint64_t> maker_ids(const std::vector<BusEvent>& events) {
-    std::vector<uint64_t> ids;
-    for (const Fill& f : all_of<Fill>(events)) ids.push_back(f.maker.value());
-    return ids;
-  }
-
-  CoreConfig config_ = make_config();
-  EventQueue queue_{1 << 14};
-  std::unique_ptr<Engine> engine_ = std::make_unique<Engine>(config_, queue_);
-};
+using testing_util::all_of;
+using testing_util::EngineTest;
+using testing_util::kExt;
+using testing_util::kinds;
+using testing_util::only;
+using testing_util::Strs;
 
 // ---- Event order and priority ----
 
@@ -418,138 +312,6 @@ TEST_F(EngineTest, ReplaceRejectsWithTheFirstFailingReason) {
   EXPECT_EQ(r(replace(1, 100, 5, kExt + 1)), RejectReason::kNotOwner);
   EXPECT_EQ(r(replace(1, 100 + (1 << 16), 5)), RejectReason::kPriceOutOfRange);
   EXPECT_EQ(engine_->top(InstrumentId(0)).bid_qty, Qty(5));
-}
-
-// ---- Halt ----
-
-TEST_F(EngineTest, HaltRejectsNewAndReplaceButAllowsCancelAndKeepsRestingOrders) {
-  send(limit(1, Side::kBuy, 99, 5));
-  send(limit(2, Side::kBuy, 98, 5));
-  EXPECT_EQ(kinds(send(control(ControlKind::kHalt))), (Strs{"book_changed"}));
-  EXPECT_TRUE(engine_->halted(InstrumentId(0)));
-  EXPECT_FALSE(engine_->halted(InstrumentId(1)));
-  EXPECT_EQ(reject_reason(send(limit(3, Side::kSell, 99, 1))), RejectReason::kHalted);
-  EXPECT_EQ(reject_reason(send(market(4, Side::kSell, 1))), RejectReason::kHalted);
-  EXPECT_EQ(reject_reason(send(replace(1, 97, 5))), RejectReason::kHalted);
-  EXPECT_TRUE(engine_->is_resting(OrderId(1)));
-  EXPECT_EQ(kinds(send(cancel(2))), (Strs{"cancelled", "book_changed"}));
-  // The other instrument trades on.
-  EXPECT_EQ(kinds(send(limit(5, Side::kSell, 99, 1, TimeInForce::kGtc, kExt, 1))),
-            (Strs{"accepted", "book_changed"}));
-}
-
-TEST_F(EngineTest, ResumeLiftsTheHaltAndRestingOrdersTradeAgain) {
-  send(limit(1, Side::kBuy, 99, 5));
-  send(control(ControlKind::kHalt));
-  EXPECT_EQ(kinds(send(control(ControlKind::kHalt))), Strs{});  // no change, no event
-  EXPECT_EQ(kinds(send(control(ControlKind::kResume))), (Strs{"book_changed"}));
-  EXPECT_FALSE(engine_->halted(InstrumentId(0)));
-  EXPECT_EQ(maker_ids(send(limit(2, Side::kSell, 99, 5))), (std::vector<uint64_t>{1}));
-}
-
-TEST_F(EngineTest, HaltOfUnknownInstrumentIsIgnored) {
-  EXPECT_EQ(kinds(send(control(ControlKind::kHalt, 9))), Strs{});
-  EXPECT_FALSE(engine_->halted(InstrumentId(9)));
-}
-
-// ---- Kill switch ----
-
-TEST_F(EngineTest, KillSwitchCancelsOnlyManagedOrdersInInstrumentThenPriorityOrder) {
-  send(limit(1, Side::kBuy, 98, 1, TimeInForce::kGtc, kMgd, 1));
-  send(limit(2, Side::kBuy, 99, 1, TimeInForce::kGtc, kExt, 0));
-  send(limit(3, Side::kBuy, 98, 2, TimeInForce::kGtc, kMgd, 0));
-  send(limit(4, Side::kSell, 101, 3, TimeInForce::kGtc, kMgd + 1, 0));
-  send(limit(5, Side::kBuy, 99, 4, TimeInForce::kGtc, kMgd, 0));
-  send(limit(6, Side::kSell, 102, 1, TimeInForce::kGtc, kExt, 0));
-  const auto ev = send(control(ControlKind::kKillSwitchOn));
-  EXPECT_EQ(kinds(ev), (Strs{"cancelled", "cancelled", "cancelled", "cancelled", "book_changed",
-                             "book_changed"}));
-  std::vector<uint64_t> ids;
-  for (const auto& c : all_of<OrderCancelled>(ev)) {
-    ids.push_back(c.id.value());
-    EXPECT_EQ(c.reason, CancelReason::kKillSwitch);
-  }
-  EXPECT_EQ(ids, (std::vector<uint64_t>{5, 3, 4, 1}));
-  const auto changed = all_of<BookChanged>(ev);
-  EXPECT_EQ(changed[0].instrument, InstrumentId(0));
-  EXPECT_EQ(changed[1].instrument, InstrumentId(1));
-  EXPECT_TRUE(engine_->is_resting(OrderId(2)));
-  EXPECT_TRUE(engine_->is_resting(OrderId(6)));
-  EXPECT_EQ(engine_->counters().resting, 2u);
-}
-
-TEST_F(EngineTest, KillSwitchWithNoManagedOrdersPublishesNothing) {
-  send(limit(1, Side::kBuy, 99, 1));
-  EXPECT_EQ(kinds(send(control(ControlKind::kKillSwitchOn))), Strs{});
-  EXPECT_EQ(kinds(send(control(ControlKind::kKillSwitchOff))), Strs{});
-  EXPECT_TRUE(engine_->is_resting(OrderId(1)));
-}
-
-// ---- Validation of new orders ----
-
-TEST_F(EngineTest, EachInvalidNewOrderIsRejectedWithItsReasonAndNoAccept) {
-  send(limit(1, Side::kBuy, 99, 1));
-  const auto r = [&](NewOrderIn in) { return reject_reason(send(in)); };
-  EXPECT_EQ(r(limit(2, Side::kBuy, 99, 1, TimeInForce::kGtc, kExt, 2)),
-            RejectReason::kUnknownInstrument);
-  EXPECT_EQ(r(limit(2, Side::kBuy, 99, 0)), RejectReason::kInvalidQty);
-  EXPECT_EQ(r(limit(2, Side::kBuy, 99, -5)), RejectReason::kInvalidQty);
-  EXPECT_EQ(r(limit(2, Side::kBuy, 99, 1001)), RejectReason::kQtyAboveInstrumentMax);
-  EXPECT_EQ(r(limit(2, Side::kBuy, 0, 1)), RejectReason::kInvalidPrice);
-  EXPECT_EQ(r(limit(2, Side::kBuy, -3, 1)), RejectReason::kInvalidPrice);
-  EXPECT_EQ(r(limit(1, Side::kSell, 120, 1)), RejectReason::kDuplicateOrderId);
-  EXPECT_EQ(r(limit(1, Side::kSell, 120, 1, TimeInForce::kIoc)), RejectReason::kDuplicateOrderId);
-  NewOrderIn bad_type = limit(2, Side::kBuy, 99, 1);
-  bad_type.tif = static_cast<TimeInForce>(7);
-  EXPECT_EQ(r(bad_type), RejectReason::kInvalidOrderType);
-  EXPECT_EQ(engine_->counters().rejected, 9u);
-  EXPECT_EQ(engine_->counters().accepted, 1u);
-}
-
-TEST_F(EngineTest, MaxQtyIsInclusiveAndMarketOrdersIgnoreTheirPrice) {
-  EXPECT_EQ(kinds(send(limit(1, Side::kBuy, 99, 1000))), (Strs{"accepted", "book_changed"}));
-  EXPECT_EQ(kinds(send(market(2, Side::kSell, 1000))), (Strs{"accepted", "fill", "book_changed"}));
-}
-
-// ---- Strategy orders through risk ----
-
-TEST_F(EngineTest, ApprovedRiskDecisionsActLikeExternalOrdersAndRejectedOnesAreIgnored) {
-  OrderIntent intent{IntentKind::kNew,  OrderId(7), AccountId(kMgd),
-                     InstrumentId(0),   Side::kBuy, OrderType::kLimit,
-                     TimeInForce::kGtc, Price(99),  Qty(5)};
-  EXPECT_EQ(kinds(send(RiskDecision{intent, false, RejectReason::kRateLimit})), Strs{});
-  EXPECT_EQ(kinds(send(RiskDecision{intent, true, RejectReason::kNone})),
-            (Strs{"accepted", "book_changed"}));
-  intent.kind = IntentKind::kReplace;
-  intent.qty = Qty(3);
-  const auto replaced = send(RiskDecision{intent, true, RejectReason::kNone});
-  EXPECT_EQ(kinds(replaced), (Strs{"replaced", "book_changed"}));
-  intent.kind = IntentKind::kCancel;
-  const auto ev = send(RiskDecision{intent, true, RejectReason::kNone});
-  EXPECT_EQ(kinds(ev), (Strs{"cancelled", "book_changed"}));
-  EXPECT_EQ(only<OrderCancelled>(ev).qty, Qty(3));
-  intent.kind = IntentKind::kNew;
-  intent.qty = Qty(0);
-  EXPECT_EQ(reject_reason(send(RiskDecision{intent, true, RejectReason::kNone})),
-            RejectReason::kInvalidQty);
-}
-
-TEST_F(EngineTest, CountersAddUpOverAMixedSequence) {
-  send(limit(1, Side::kSell, 100, 5));
-  send(limit(2, Side::kSell, 101, 5));
-  send(limit(3, Side::kBuy, 101, 7));                    // 2 fills, 7 lots
-  send(limit(4, Side::kBuy, 0, 1));                      // rejected
-  send(replace(2, 102, 3));                              // replaced
-  send(limit(5, Side::kBuy, 90, 1, TimeInForce::kIoc));  // cancelled (no liquidity)
-  const Engine::Counters& c = engine_->counters();
-  EXPECT_EQ(c.orders, 5u);
-  EXPECT_EQ(c.accepted, 4u);
-  EXPECT_EQ(c.rejected, 1u);
-  EXPECT_EQ(c.fills, 2u);
-  EXPECT_EQ(c.filled_qty, 7);
-  EXPECT_EQ(c.replaced, 1u);
-  EXPECT_EQ(c.cancelled, 1u);
-  EXPECT_EQ(c.resting, 1u);
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,54 +19,16 @@
 #include "core/rng.h"
 #include "core/state_reader.h"
 #include "core/strategy.h"
+#include "unit/restore_pipeline.h"
 
 namespace tape {
 namespace {
 
+using testing_util::make_config;
+using testing_util::Pipeline;
+
 constexpr int64_t kMs = 1'000'000;
 constexpr int kWorkloadInputs = 4000;
-
-CoreConfig make_config() {
-  CoreConfig c;
-  for (const char* symbol : {"AAA", "BBB"}) {
-    InstrumentConfig ic;
-    ic.symbol = symbol;
-    ic.initial_mid = Price(10'000);
-    c.instruments.push_back(ic);
-  }
-  c.fees = FeeConfig{-20, 30};
-  c.engine.order_pool_capacity = 1u << 14;
-  c.engine.ladder_levels_initial = 1024;
-  c.engine.ladder_levels_max = 1u << 16;
-  c.risk.max_order_qty = Qty(50);
-  c.risk.max_notional = Money(10'000 * 100 * 40);
-  c.risk.position_limit = 40;
-  c.risk.price_band_bps = 300;
-  c.risk.rate_limit_per_s = 40;
-  c.risk.rate_limit_burst = 4;
-
-  StrategyConfig mm;
-  mm.kind = StrategyKind::kMarketMaker;
-  mm.name = "mm";
-  mm.account = AccountId(1);
-  mm.timer_ms = 25;
-  mm.mm = MarketMakerParams{2, Qty(10), 1, 10, 60, 1};
-  c.strategies.push_back(mm);
-  StrategyConfig mm_b = mm;
-  mm_b.name = "mm_b";
-  mm_b.account = AccountId(2);
-  mm_b.instruments = {InstrumentId(1)};
-  mm_b.timer_ms = 40;
-  mm_b.mm = MarketMakerParams{1, Qty(4), 0, 10, 30, 2};
-  c.strategies.push_back(mm_b);
-  StrategyConfig mom;
-  mom.kind = StrategyKind::kMomentum;
-  mom.name = "mom";
-  mom.account = AccountId(3);
-  mom.momentum = MomentumParams{8, 0.4, Qty(3), 30, 30};
-  c.strategies.push_back(mom);
-  return c;
-}
 
 // A seeded mixed input stream: drifting mids, quotes, prints, external limit and market orders
 // that trade against the strategies, cancels and replaces of them, heartbeats, a halt window
@@ -147,84 +108,6 @@ class Workload {
   int64_t drift_[2] = {0, 0};
   uint64_t next_id_ = 1;
   std::vector<Live> live_;
-};
-
-// Every event the bus delivers, in delivery order.
-struct Collector {
-  std::vector<BusEvent> events;
-  template <typename T>
-  void on(const T& e) {
-    events.push_back(e);
-  }
-};
-
-// The core's bus order (Risk, Engine, Portfolio, StrategyHost) plus a collector, with the three
-// snapshotted components held in optionals so a test can swap in fresh ones in place (the host
-// keeps its Portfolio reference).
-class Pipeline {
- public:
-  enum Part : unsigned { kRisk = 1, kPortfolio = 2, kHost = 4, kAll = 7 };
-
-  explicit Pipeline(const CoreConfig& config)
-      : config_(config), queue_(config_.event_queue_capacity), engine_(config_, queue_) {
-    fresh(kAll);
-  }
-
-  // Replaces the chosen components by freshly constructed ones (the host last: it reads the
-  // portfolio).
-  void fresh(unsigned parts) {
-    if (parts & kRisk) risk_.emplace(config_, clock_, queue_);
-    if (parts & kPortfolio) portfolio_.emplace(config_, queue_);
-    if (parts & kHost) host_.emplace(config_, clock_, engine_, *portfolio_, queue_);
-  }
-
-  // As Core::process: timers due at the input's time first, then the input, then its effects.
-  void process(const Input& in) {
-    clock_.advance(in.seq, in.ts);
-    Bus<Risk, Engine, Portfolio, StrategyHost, Collector> bus(queue_, *risk_, engine_, *portfolio_,
-                                                              *host_, out_);
-    host_->advance_time(in.ts);
-    bus.drain();
-    std::visit([&](const auto& body) { bus.publish(body); }, in.body);
-    bus.drain();
-  }
-
-  // The snapshot sections of the chosen parts, in bus order.
-  std::string bytes(unsigned parts) const {
-    StateHasher h;
-    if (parts & kRisk) risk_->hash_state(h);
-    if (parts & kPortfolio) portfolio_->hash_state(h);
-    if (parts & kHost) host_->hash_state(h);
-    return h.bytes();
-  }
-  // Restores the chosen parts, in bus order, from one reader over `snapshot`.
-  Status restore(unsigned parts, std::string_view snapshot) {
-    StateReader r(snapshot);
-    if (parts & kRisk) RETURN_IF_ERROR(risk_->restore_state(r));
-    if (parts & kPortfolio) RETURN_IF_ERROR(portfolio_->restore_state(r));
-    if (parts & kHost) RETURN_IF_ERROR(host_->restore_state(r));
-    if (!r.at_end()) r.fail("bytes left over");
-    return r.status();
-  }
-  std::string engine_hash() const {
-    StateHasher h;
-    engine_.hash_state(h);
-    return h.hex();
-  }
-
-  std::vector<BusEvent>& events() { return out_.events; }
-  const Risk& risk() const { return *risk_; }
-  const StrategyHost& host() const { return *host_; }
-
- private:
-  CoreConfig config_;
-  SimClock clock_;
-  EventQueue queue_;
-  Engine engine_;
-  std::optional<Risk> risk_;
-  std::optional<Portfolio> portfolio_;
-  std::optional<StrategyHost> host_;
-  Collector out_;
 };
 
 // Index of the first event that differs (or the shorter length), -1 if equal.
@@ -449,89 +332,6 @@ TEST_F(RestoreTest, HostRestoreRejectsQuoteIdsTheStrategyNeverIssued) {
   const Status st = p.restore(Pipeline::kHost, bytes);
   EXPECT_FALSE(st.is_ok());
   EXPECT_NE(st.message().find("market maker quote"), std::string::npos) << st.message();
-}
-
-// Hand-built Risk sections: one open order, with or without the exposure that accounts for it.
-std::string risk_section(bool with_exposure) {
-  StateHasher h;
-  h.tag("risk");
-  h.u8(0);
-  for (int i = 0; i < 2; ++i) {
-    h.u8(0);
-    h.i64(0);
-    h.u8(0);
-    h.i64(0);
-  }
-  h.tag("exposures");
-  h.u32(with_exposure ? 1 : 0);
-  if (with_exposure) {
-    h.u32(1);
-    for (int64_t v : {0, 5, 0, 0, 0, 0}) h.i64(v);  // inst 0: position, open buy, open sell
-  }
-  h.tag("open_orders");
-  h.u64(1);
-  h.u64(7);
-  h.v(AccountId(1));
-  h.v(InstrumentId(0));
-  h.u8(0);
-  h.i64(5);
-  h.u8(1);
-  h.tag("buckets");
-  h.u32(0);
-  h.tag("counters");
-  for (int i = 0; i < 34; ++i) h.u64(0);
-  return h.bytes();
-}
-
-TEST(RiskRestore, RejectsOpenOrdersThatDisagreeWithTheExposure) {
-  Pipeline p(make_config());
-  ASSERT_TRUE(p.restore(Pipeline::kRisk, risk_section(true)).is_ok());
-  EXPECT_EQ(p.risk().open_qty(AccountId(1), InstrumentId(0), Side::kBuy), 5);
-  p.fresh(Pipeline::kRisk);
-  const Status st = p.restore(Pipeline::kRisk, risk_section(false));
-  EXPECT_FALSE(st.is_ok());
-  EXPECT_NE(st.message().find("disagrees"), std::string::npos) << st.message();
-}
-
-TEST(PortfolioRestore, RejectsAnUnmanagedAccount) {
-  auto section = [](uint32_t account) {
-    StateHasher h;
-    h.tag("portfolio");
-    h.u32(1);
-    h.u32(account);
-    h.i64(-1000);                                             // cash
-    for (int64_t v : {10, 1000, 0, 0, 0, 0, 0, 0}) h.i64(v);  // two holdings
-    h.tag("marks");
-    for (int i = 0; i < 2; ++i) {
-      h.u8(0);
-      h.i64(0);
-      h.u8(0);
-      h.i64(0);
-    }
-    return h.bytes();
-  };
-  Pipeline p(make_config());
-  ASSERT_TRUE(p.restore(Pipeline::kPortfolio, section(kExternalAccountBase - 1)).is_ok());
-  p.fresh(Pipeline::kPortfolio | Pipeline::kHost);
-  EXPECT_FALSE(p.restore(Pipeline::kPortfolio, section(kExternalAccountBase)).is_ok());
-}
-
-// Regression: an approved intent with qty <= 0 (the engine rejects it) used to leave a negative
-// open quantity behind in Risk, which a snapshot could not account for.
-TEST(RiskRestore, NonPositiveIntentLeavesNoOpenQuantity) {
-  CoreConfig config = make_config();
-  SimClock clock;
-  EventQueue queue(64);
-  Risk risk(config, clock, queue);
-  risk.on(OrderIntent{IntentKind::kNew, OrderId(kStrategyOrderIdBase + 1), AccountId(1),
-                      InstrumentId(0), Side::kBuy, OrderType::kLimit, TimeInForce::kGtc,
-                      Price(10'000), Qty(-5)});
-  EXPECT_EQ(risk.open_qty(AccountId(1), InstrumentId(0), Side::kBuy), 0);
-  StateHasher h;
-  risk.hash_state(h);
-  Risk restored(config, clock, queue);
-  StateReader r(h.bytes());
-  EXPECT_TRUE(restored.restore_state(r).is_ok()) << r.status().message();
 }
 
 }  // namespace

@@ -1,47 +1,26 @@
 // Strategies and their host: the market maker quotes around the mid, skews with inventory,
-// respects max position and requotes only past its threshold; the momentum taker fires on a
-// strong order-flow imbalance only, with cooldown and max position; timers fire in the
-// documented (due time, index) order; hash_state tracks state.
+// respects max position and requotes only past its threshold; the host routes events, fires timers
+// in the documented (due time, index) order, and hash_state tracks state.
 #include "core/strategy.h"
 
 #include <gtest/gtest.h>
 
-#include <map>
+#include <string>
 #include <variant>
 #include <vector>
+
+#include "unit/strategy_fixture.h"
 
 namespace tape {
 namespace {
 
-constexpr InstrumentId kInst(0);
-constexpr AccountId kExt(2000);
-constexpr int64_t kMs = 1'000'000;
-
-// A book the test writes directly: levels best first per side.
-class FakeMarket : public MarketView {
- public:
-  std::vector<LevelView> bids, asks;
-  bool halt = false;
-
-  TopOfBook top(InstrumentId) const override {
-    TopOfBook t;
-    if (!bids.empty()) t = TopOfBook{true, false, bids[0].price, bids[0].qty, Price(), Qty()};
-    if (!asks.empty()) {
-      t.has_ask = true;
-      t.ask = asks[0].price;
-      t.ask_qty = asks[0].qty;
-    }
-    return t;
-  }
-  size_t depth(InstrumentId, Side side, std::span<LevelView> out) const override {
-    const std::vector<LevelView>& levels = side == Side::kBuy ? bids : asks;
-    size_t n = std::min(out.size(), levels.size());
-    for (size_t i = 0; i < n; ++i) out[i] = levels[i];
-    return n;
-  }
-  bool halted(InstrumentId) const override { return halt; }
-  bool is_resting(OrderId) const override { return false; }
-};
+using testing_util::HostTest;
+using testing_util::kExt;
+using testing_util::kInst;
+using testing_util::kMs;
+using testing_util::momentum_config;
+using testing_util::print;
+using testing_util::strategy_id;
 
 StrategyConfig mm_config(AccountId account = AccountId(1)) {
   StrategyConfig s;
@@ -51,88 +30,6 @@ StrategyConfig mm_config(AccountId account = AccountId(1)) {
   s.mm = MarketMakerParams{2, Qty(10), 0, 10, 100, 1};
   return s;
 }
-
-StrategyConfig momentum_config(AccountId account = AccountId(1)) {
-  StrategyConfig s;
-  s.kind = StrategyKind::kMomentum;
-  s.name = "mom";
-  s.account = account;
-  s.momentum = MomentumParams{10, 0.3, Qty(5), 50, 100};
-  return s;
-}
-
-TradeIn print(int64_t qty, Side aggressor) {
-  return TradeIn{kInst, Price(100), Qty(qty), aggressor};
-}
-
-OrderId strategy_id(uint64_t index, uint64_t n) {
-  return OrderId(kStrategyOrderIdBase + (index << 40) + n);
-}
-
-class HostTest : public ::testing::Test {
- protected:
-  HostTest() {
-    InstrumentConfig inst;
-    inst.symbol = "TEST";
-    config_.instruments.push_back(inst);
-  }
-
-  StrategyHost& host() {
-    if (!host_) {
-      portfolio_.emplace(config_, queue_);
-      host_.emplace(config_, clock_, market_, *portfolio_, queue_);
-    }
-    return *host_;
-  }
-
-  // Everything the host published since the last call, as intents.
-  std::vector<OrderIntent> intents() {
-    std::vector<OrderIntent> out;
-    while (!queue_.empty()) {
-      if (const auto* i = std::get_if<OrderIntent>(&queue_.front())) out.push_back(*i);
-      queue_.pop();
-    }
-    return out;
-  }
-
-  void at_ms(int64_t ms) { clock_.advance(Seq(clock_.seq().value() + 1), Timestamp(ms * kMs)); }
-  void quote(int64_t bid, int64_t ask) {
-    host().on(QuoteIn{kInst, Price(bid), Qty(5), Price(ask), Qty(5)});
-  }
-  void accept(const OrderIntent& i) {
-    host().on(OrderAccepted{i.id, i.account, i.instrument, i.side, i.type, i.tif, i.price, i.qty});
-  }
-  // Quotes once and acks both resulting orders; returns them (bid, ask).
-  std::vector<OrderIntent> quote_and_accept(int64_t bid, int64_t ask) {
-    quote(bid, ask);
-    std::vector<OrderIntent> out = intents();
-    for (const OrderIntent& i : out) accept(i);
-    return out;
-  }
-  void replaced(const OrderIntent& i) {
-    host().on(OrderReplaced{i.id, i.account, i.instrument, i.price, i.qty, false});
-  }
-  // Gives `account` a position through a fill against an external order (portfolio first, as
-  // on the bus; the host is not told, as the fill is not of a strategy order id).
-  void set_position(AccountId account, int64_t lots) {
-    const Side side = lots > 0 ? Side::kBuy : Side::kSell;
-    portfolio_->on(Fill{kInst, OrderId(1), kExt, OrderId(2), account, Price(100),
-                        Qty(lots > 0 ? lots : -lots), side, Qty(0), Qty(0)});
-    while (!queue_.empty()) queue_.pop();  // PositionUpdates
-  }
-  std::string hash() {
-    StateHasher h;
-    host().hash_state(h);
-    return h.hex();
-  }
-
-  CoreConfig config_;
-  SimClock clock_;
-  EventQueue queue_{4096};
-  FakeMarket market_;
-  std::optional<Portfolio> portfolio_;
-  std::optional<StrategyHost> host_;
-};
 
 // ---- Market maker ----
 
@@ -320,139 +217,6 @@ TEST_F(HostTest, MarketMakerLeavesHaltedInstrumentsAlone) {
   market_.halt = true;
   quote(99, 101);
   EXPECT_TRUE(intents().empty());
-}
-
-// ---- Momentum ----
-
-class MomentumTest : public HostTest {
- protected:
-  void prints(int buys, int sells, int64_t qty = 1) {
-    for (int i = 0; i < buys; ++i) host().on(print(qty, Side::kBuy));
-    for (int i = 0; i < sells; ++i) host().on(print(qty, Side::kSell));
-  }
-  void resolve(const OrderIntent& i) {
-    host().on(OrderCancelled{i.id, i.account, i.instrument, i.qty, CancelReason::kNoLiquidity});
-  }
-};
-
-TEST_F(MomentumTest, FiresMarketOrderOnStrongImbalance) {
-  config_.strategies.push_back(momentum_config());
-  prints(7, 3);  // (7 - 3) / 10 = 0.4 >= 0.3
-  const std::vector<OrderIntent> out = intents();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0],
-            (OrderIntent{IntentKind::kNew, strategy_id(0, 1), AccountId(1), kInst, Side::kBuy,
-                         OrderType::kMarket, TimeInForce::kIoc, Price(0), Qty(5)}));
-}
-
-TEST_F(MomentumTest, FiresAtExactlyTheThresholdNotJustBelow) {
-  config_.strategies.push_back(momentum_config());
-  // Quantity-weighted over 10 prints: buys 1299, sells 701 -> 598 / 2000 = 0.299 < 0.3.
-  for (int i = 0; i < 6; ++i) host().on(print(100, Side::kSell));
-  host().on(print(101, Side::kSell));
-  for (int i = 0; i < 3; ++i) host().on(print(433, Side::kBuy));
-  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), 299'000);
-  EXPECT_TRUE(intents().empty());
-
-  host_.reset();
-  // Buys 13, sells 7 -> exactly 0.3: fires.
-  for (int i = 0; i < 7; ++i) host().on(print(1, Side::kSell));
-  for (int64_t q : {5, 4, 4}) host().on(print(q, Side::kBuy));
-  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), 300'000);
-  EXPECT_EQ(intents().size(), 1u);
-}
-
-TEST_F(MomentumTest, DoesNotFireOnWeakImbalanceOrBeforeTheWindowFills) {
-  config_.strategies.push_back(momentum_config());
-  prints(6, 0);  // 6 prints: window (10) not full
-  EXPECT_TRUE(intents().empty());
-  prints(0, 4);  // (6 - 4) / 10 = 0.2 < 0.3
-  EXPECT_TRUE(intents().empty());
-  const Momentum& m = std::get<Momentum>(host().strategy(0));
-  EXPECT_EQ(m.imbalance_ppm(kInst), 200'000);
-}
-
-TEST_F(MomentumTest, SellsOnStrongSellImbalance) {
-  config_.strategies.push_back(momentum_config());
-  prints(2, 8);
-  const std::vector<OrderIntent> out = intents();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].side, Side::kSell);
-}
-
-TEST_F(MomentumTest, RespectsCooldownOnSimulatedTimeAndOneOrderInFlight) {
-  config_.strategies.push_back(momentum_config());  // cooldown 100 ms
-  at_ms(1'000);
-  prints(10, 0);
-  std::vector<OrderIntent> out = intents();
-  ASSERT_EQ(out.size(), 1u);  // only one: the rest of the prints found it in flight
-  prints(1, 0);
-  EXPECT_TRUE(intents().empty());  // still in flight
-  resolve(out[0]);
-  at_ms(1'099);
-  prints(1, 0);
-  EXPECT_TRUE(intents().empty());  // cooling down
-  at_ms(1'100);
-  prints(1, 0);
-  out = intents();
-  ASSERT_EQ(out.size(), 1u);
-  // A full fill (taker leaves 0) also ends the order in flight.
-  host().on(Fill{kInst, OrderId(9), kExt, out[0].id, AccountId(1), Price(100), Qty(5), Side::kBuy,
-                 Qty(0), Qty(0)});
-  const Momentum& m = std::get<Momentum>(host().strategy(0));
-  EXPECT_EQ(m.pending_order(kInst), 0u);
-}
-
-TEST_F(MomentumTest, CountsEngineFillsAsTradePrints) {
-  config_.strategies.push_back(momentum_config());
-  for (int i = 0; i < 10; ++i) {
-    host().on(Fill{kInst, OrderId(100 + i), kExt, OrderId(200 + i), AccountId(2001), Price(100),
-                   Qty(1), Side::kSell, Qty(0), Qty(0)});
-  }
-  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), -1'000'000);
-  const std::vector<OrderIntent> out = intents();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].side, Side::kSell);
-}
-
-TEST_F(MomentumTest, RespectsMaxPosition) {
-  StrategyConfig s = momentum_config();
-  s.momentum.max_position = 12;
-  s.momentum.cooldown_ms = 0;
-  config_.strategies.push_back(s);
-  host();
-  set_position(AccountId(1), 8);  // +5 would reach 13 > 12
-  prints(10, 0);
-  EXPECT_TRUE(intents().empty());
-  set_position(AccountId(1), -1);  // 7: +5 reaches 12, at the limit
-  prints(1, 0);
-  EXPECT_EQ(intents().size(), 1u);
-}
-
-TEST_F(MomentumTest, TrendFilterBlocksBuyingIntoAFallingMid) {
-  config_.strategies.push_back(momentum_config());
-  for (int k = 0; k < 5; ++k) quote(110 - k, 112 - k);  // mid falling one tick per sample
-  const Momentum& m = std::get<Momentum>(host().strategy(0));
-  EXPECT_DOUBLE_EQ(m.trend_slope(kInst), -1.0);
-  prints(10, 0);
-  EXPECT_TRUE(intents().empty());
-  prints(0, 10);  // selling agrees with the trend
-  EXPECT_EQ(intents().size(), 1u);
-}
-
-TEST(MidTrendTest, SlopeIsExactLeastSquaresOverTheWindow) {
-  MidTrend t(4);
-  EXPECT_EQ(t.slope(), 0.0);
-  t.add(200);
-  EXPECT_EQ(t.slope_sign(), 0);
-  t.add(202);
-  EXPECT_EQ(t.slope(), 1.0);
-  for (int64_t v : {1000, 1000, 1000, 1000}) t.add(v);  // the window forgets older samples
-  EXPECT_EQ(t.slope(), 0.0);
-  EXPECT_EQ(t.slope_sign(), 0);
-  t.add(994);  // 1000 1000 1000 994: fit slope -1.8 half-ticks = -0.9 ticks per sample
-  EXPECT_EQ(t.slope_sign(), -1);
-  EXPECT_DOUBLE_EQ(t.slope(), -0.9);
 }
 
 // ---- Host: routing and timers ----
