@@ -9,6 +9,9 @@
 //   on InstrumentConfig::initial_mid and re-bases / doubles when an order must rest outside it,
 //   as long as all resting prices plus the new one span at most ladder_levels_max ticks.
 //   can_hold() answers that question without changing anything; growth allocates (rarely).
+//   Because the ladder never exceeds ladder_levels_max, the answer depends only on the resting
+//   prices, never on the ladder's base or size, which are not part of the state: a restored
+//   book decides exactly as the original would.
 // * Nodes are owned by the shared OrderPool; the book only links and unlinks them. The caller
 //   frees a node after unlinking it.
 // * Single thread. No iteration order here depends on anything but prices and arrival order.

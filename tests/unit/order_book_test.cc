@@ -235,6 +235,38 @@ TEST(EngineBoundsTest, LadderGrowsFarFromInitialMidAndRejectsBeyondItsMaximum) {
   EXPECT_EQ(e.check_invariants(), "");
 }
 
+// The ladder's layout (its base and size) is not part of the state; whether an order may rest
+// must not depend on it, or a restored book could decide differently from the original. Two
+// books holding the same orders, one with a grown and re-based ladder, decide alike.
+TEST(EngineBoundsTest, RangeDecisionsDependOnRestingPricesNotOnLadderLayout) {
+  EventQueue q(256);
+  Engine grown(make_config(1, 64, 64, 1 << 12), q);
+  Engine fresh(make_config(1, 64, 64, 1 << 12), q);
+  for (Engine* e : {&grown, &fresh}) e->on(order(1, Side::kBuy, 100, 1));
+  grown.on(order(2, Side::kSell, 100 + 3000, 1));  // grows the ladder ...
+  grown.on(CancelIn{OrderId(2), AccountId(1000), InstrumentId(0)});  // ... and leaves it grown
+  drain(q);
+  ASSERT_NE(grown.book(InstrumentId(0)).ladder_levels(), fresh.book(InstrumentId(0)).ladder_levels());
+  ASSERT_EQ(hash_of(grown), hash_of(fresh));
+  uint64_t id = 10;
+  for (const int64_t price : {100 + 4095, 100 + 4096, 100 - 4095, 100 - 4096, 100 + 63, 100 - 64,
+                              100 + 2047, 100 + 2048, 100 + 3000}) {
+    const Side side = price > 100 ? Side::kSell : Side::kBuy;
+    std::vector<std::string> outcome;
+    for (Engine* e : {&grown, &fresh}) {
+      e->on(order(id, side, price, 1));
+      const auto events = drain(q);
+      outcome.push_back(count_of<OrderRejected>(events) ? reject_reason_name(rejected_with(events))
+                                                        : std::string("rested"));
+      e->on(CancelIn{OrderId(id), AccountId(1000), InstrumentId(0)});
+      drain(q);
+    }
+    EXPECT_EQ(outcome[0], outcome[1]) << "price " << price;
+    ++id;
+  }
+  EXPECT_EQ(hash_of(grown), hash_of(fresh));
+}
+
 // ---- State hash ----
 
 TEST(EngineHashTest, SameRestingStateByDifferentPathsHashesEqual) {
