@@ -2,6 +2,8 @@
 // first bad seq; an untouched log audits clean.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <rocksdb/db.h>
 
 #include "cli_util.h"
@@ -44,6 +46,25 @@ class Tamper : public ::testing::Test {
 
   void put_raw(EventLog& log, const char* cf, const std::string& key, const std::string& value) {
     ASSERT_TRUE(log.db()->Put(rocksdb::WriteOptions(), log.cf(cf), key, value).ok());
+  }
+
+  // Lets `edit` change the second snapshot, then stores it re-encoded (a valid checksum, so
+  // only what the snapshot says can give it away); returns its seq.
+  Seq reseal_second_snapshot(const std::function<void(SnapshotData&)>& edit) {
+    auto log = EventLog::open(dir_.path(), false);
+    EXPECT_TRUE(log.is_ok());
+    if (!log.is_ok()) return Seq(0);
+    auto seqs = snapshot_seqs(*log.value());
+    EXPECT_TRUE(seqs.is_ok() && seqs.value().size() >= 2u);
+    if (!seqs.is_ok() || seqs.value().size() < 2u) return Seq(0);
+    const Seq seq = seqs.value()[1];
+    auto snap = read_snapshot(*log.value(), seq);
+    EXPECT_TRUE(snap.is_ok()) << snap.status().message();
+    if (!snap.is_ok()) return Seq(0);
+    SnapshotData s = snap.value();
+    edit(s);
+    put_raw(*log.value(), "snapshots", seq_key(seq), encode_snapshot(s));
+    return seq;
   }
 
   // Runs audit; expects exit 3 naming `seq`.
@@ -107,42 +128,20 @@ TEST_F(Tamper, TwoEventsSwapped) {
 }
 
 TEST_F(Tamper, SnapshotAltered) {
-  Seq snap_seq;
-  {
-    auto log = EventLog::open(dir_.path(), false);
-    ASSERT_TRUE(log.is_ok());
-    auto seqs = snapshot_seqs(*log.value());
-    ASSERT_TRUE(seqs.is_ok());
-    ASSERT_GE(seqs.value().size(), 2u);
-    snap_seq = seqs.value()[1];
-    auto snap = read_snapshot(*log.value(), snap_seq);
-    ASSERT_TRUE(snap.is_ok()) << snap.status().message();
-    SnapshotData s = snap.value();
+  const Seq snap_seq = reseal_second_snapshot([](SnapshotData& s) {
     s.core_state[s.core_state.size() / 2] ^= 0x01;  // alter the state ...
     s.state_hash = hash_hex(s.core_state);           // ... and cover it with a matching hash
-    put_raw(*log.value(), "snapshots", seq_key(snap_seq), encode_snapshot(s));
-  }
+  });
   expect_audit_fails_at(snap_seq.value());
 }
 
 // A snapshot whose generator state was changed and re-sealed (checksum and state hash valid):
 // only regenerating the scenario's inputs can tell, and the audit does.
 TEST_F(Tamper, SnapshotGeneratorStateAlteredAndResealed) {
-  Seq snap_seq;
-  {
-    auto log = EventLog::open(dir_.path(), false);
-    ASSERT_TRUE(log.is_ok());
-    auto seqs = snapshot_seqs(*log.value());
-    ASSERT_TRUE(seqs.is_ok());
-    ASSERT_GE(seqs.value().size(), 2u);
-    snap_seq = seqs.value()[1];
-    auto snap = read_snapshot(*log.value(), snap_seq);
-    ASSERT_TRUE(snap.is_ok()) << snap.status().message();
-    SnapshotData s = snap.value();
+  const Seq snap_seq = reseal_second_snapshot([](SnapshotData& s) {
     ASSERT_FALSE(s.generator_state.empty());
     s.generator_state[s.generator_state.size() / 2] ^= 0x01;
-    put_raw(*log.value(), "snapshots", seq_key(snap_seq), encode_snapshot(s));
-  }
+  });
   auto r = run_tape("audit --json --data-dir " + dir_.path());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("at seq " + std::to_string(snap_seq.value()) + " (snapshot)"),
