@@ -98,7 +98,7 @@ std::string html_report(const RunMetrics& m, const Summary& summary) {
   o += "<h2>Latency</h2><table><tr><th>what</th><th>count</th><th>p50</th><th>p95</th>"
        "<th>p99</th><th>p99.9</th><th>max</th></tr>";
   o += percentile_row("input (whole pipeline)", m.input_ns);
-  o += percentile_row("input → strategy decision", m.decision_ns);
+  o += percentile_row("tick → order (risk-checked intent)", m.decision_ns);
   for (size_t i = 0; i < kStages; ++i) {
     o += percentile_row((std::string("stage: ") + Core::kStageNames[i]).c_str(), m.stage_ns[i]);
   }
