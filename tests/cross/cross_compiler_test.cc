@@ -86,8 +86,11 @@ INSTANTIATE_TEST_SUITE_P(Shipped, CrossCompiler,
 // Killed under one compiler's build, resumed under the other's: the resumed log and state equal
 // an uninterrupted run's. The kill waits for a durable seq so it lands mid-run on any machine.
 TEST(CrossCompilerResume, KilledByOneResumedByTheOther) {
+  // 1.2 M inputs: the kill at seq 250,000 leaves most of the run still to go however fast the
+  // machine is, so the harness notices the durable seq long before the run could finish.
   const std::vector<std::string> scenario = {"scenarios/sustained_1k.toml", "--set",
-                                             "snapshot.every_events=10000"};
+                                             "snapshot.every_events=10000", "--set",
+                                             "scenario.duration_s=1200"};
   TempDir ref("ref");
   std::string ref_args = "run";
   for (const auto& a : scenario) ref_args += " " + a;
