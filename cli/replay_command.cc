@@ -56,7 +56,9 @@ int replay_command(const std::vector<std::string>& args) {
 
   const auto start = Clock::now();
   Summary s;
-  hooks.finished = [&](const Core& core) { fill_summary(core, latency, 0, s); };
+  hooks.finished = [&](const Core& core, const std::string& state_hash) {
+    fill_summary(core, state_hash, latency, 0, s);
+  };
   auto result = replay_log(log, opened.value().config, options, hooks);
   progress.done();
   if (!result.is_ok()) return report_error(result.status());

@@ -190,7 +190,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   s.data_dir = log.dir();
   s.seed = options.seed;
   s.ts_clamped = state.sequencer.clamped();
-  fill_summary(core, metrics.input_ns, metrics.elapsed_s, s);
+  fill_summary(core, core.state_hash(), metrics.input_ns, metrics.elapsed_s, s);
   // Inputs stamped before their predecessor are flagged, not rejected: they are processed at
   // the predecessor's time. They are listed with the rejects so one map shows all bad input.
   s.rejects_by_reason[static_cast<size_t>(RejectReason::kTimestampBackwards)] = s.ts_clamped;

@@ -47,8 +47,8 @@ std::string json_escape(const std::string& s) {
   return out;
 }
 
-void fill_summary(const Core& core, const LatencyHistogram& latency, double elapsed_s,
-                  Summary& s) {
+void fill_summary(const Core& core, const std::string& state_hash, const LatencyHistogram& latency,
+                  double elapsed_s, Summary& s) {
   const auto& rec = core.recorder().counters();
   s.events_in = rec.inputs;
   s.events_out = rec.outputs;
@@ -58,7 +58,7 @@ void fill_summary(const Core& core, const LatencyHistogram& latency, double elap
   s.rejects_by_reason = rec.rejects_by_reason;
   s.batches = rec.batches;
   s.seq_last = core.last_seq().value();
-  s.state_hash = core.state_hash();
+  s.state_hash = state_hash;
   s.elapsed_s = elapsed_s;
   s.events_per_s = elapsed_s > 0 ? static_cast<double>(s.events_in) / elapsed_s : 0;
   s.latency_ns_p50 = latency.percentile(0.50);

@@ -40,9 +40,10 @@ struct Summary {
   std::string extra_json;
 };
 
-// Fills the counters that come from the core and the latency figures from `latency`.
-void fill_summary(const Core& core, const LatencyHistogram& latency, double elapsed_s,
-                  Summary& s);
+// Fills the counters that come from the core, its `state_hash` (computed once by the caller)
+// and the latency figures from `latency`.
+void fill_summary(const Core& core, const std::string& state_hash, const LatencyHistogram& latency,
+                  double elapsed_s, Summary& s);
 std::string summary_json(const Summary& s);
 std::string summary_text(const Summary& s);
 std::string json_escape(const std::string& s);

@@ -52,7 +52,7 @@ class Replayer {
     RETURN_IF_ERROR(status_of_cursor_end(to));
     RETURN_IF_ERROR(core_.finish());
     result_.state_hash = core_.state_hash();
-    if (hooks_.finished) hooks_.finished(core_);
+    if (hooks_.finished) hooks_.finished(core_, result_.state_hash);
     result_.reached_end = result_.last_seq == log_last;
     if (options_.verify && result_.reached_end) RETURN_IF_ERROR(verify_final_hash());
     return result_;

@@ -40,8 +40,8 @@ struct ReplayResult {
 struct ReplayHooks {
   std::function<void()> before;
   std::function<void(const Input&, const Core&)> after;
-  // Called once with the core's final state, after the last replayed input.
-  std::function<void(const Core&)> finished;
+  // Called once with the core's final state and its hash, after the last replayed input.
+  std::function<void(const Core&, const std::string& state_hash)> finished;
 };
 
 // `config` must be the config the log was recorded with (the CLI rebuilds it from the
