@@ -3,6 +3,7 @@
 // throughput over simulated time. Rendered as Prometheus text exposition and an HTML report.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -29,10 +30,26 @@ struct RunMetrics {
   // Inputs per 10 ms of simulated time: inputs_by_sim_10ms[i] counts inputs stamped in
   // [10 i ms, 10 (i + 1) ms).
   std::vector<uint64_t> inputs_by_sim_10ms;
+  // Input latency over simulated time: latency_by_sim[i] holds the inputs stamped in
+  // [i sim_bin_ns, (i + 1) sim_bin_ns), later ones in the last bin. Fixed memory: at most
+  // kLatencyBins histograms of 8 KiB each, sized by set_sim_duration() before the run.
+  static constexpr size_t kLatencyBins = 100;
+  std::vector<LatencyHistogram> latency_by_sim;
+  int64_t sim_bin_ns = 0;
   double elapsed_s = 0;
   uint64_t events_in = 0;
   uint64_t events_out = 0;
 
+  void set_sim_duration(int64_t duration_ns) {
+    const int64_t bins = static_cast<int64_t>(kLatencyBins);
+    sim_bin_ns = std::max<int64_t>(1'000'000, (duration_ns + bins - 1) / bins);
+    latency_by_sim.assign(kLatencyBins, LatencyHistogram{});
+  }
+  void record_by_sim_time(int64_t ts_ns, uint64_t latency_ns) {
+    if (latency_by_sim.empty()) return;
+    const size_t bin = ts_ns < 0 ? 0 : static_cast<size_t>(ts_ns / sim_bin_ns);
+    latency_by_sim[std::min(bin, latency_by_sim.size() - 1)].record(latency_ns);
+  }
   void count_sim_time(int64_t ts_ns) {
     const size_t s = ts_ns < 0 ? 0 : static_cast<size_t>(ts_ns / 10'000'000);
     if (s >= inputs_by_sim_10ms.size()) inputs_by_sim_10ms.resize(s + 1, 0);
@@ -71,7 +88,7 @@ class MeteredSink final : public BatchSink {
 // quantiles, names prefixed `tape_`.
 std::string prometheus_text(const RunMetrics& m, const std::string& scenario);
 // A self-contained HTML page (inline SVG, no network): latency histogram, stage breakdown,
-// throughput over simulated time.
+// throughput over simulated time, p99 latency over simulated time.
 std::string html_report(const RunMetrics& m, const Summary& summary);
 
 }  // namespace tape

@@ -24,8 +24,12 @@ std::string human_ns(double ns) {
 }
 
 // Bars with labels under the first, middle and last bar. `values` are bar heights.
+// `axis` (default: `labels`) names the first, middle and last bar under the chart; `labels`
+// are the bars' tooltips.
 std::string bar_chart(const std::vector<double>& values, const std::vector<std::string>& labels,
-                      const std::string& y_label) {
+                      const std::string& y_label,
+                      const std::vector<std::string>* axis = nullptr) {
+  const std::vector<std::string>& names = axis != nullptr ? *axis : labels;
   const double w = 720, h = 220, left = 60, bottom = 30;
   const double peak = values.empty() ? 1 : std::max(1.0, *std::max_element(values.begin(), values.end()));
   const double bw = values.empty() ? 0 : (w - left) / static_cast<double>(values.size());
@@ -44,7 +48,7 @@ std::string bar_chart(const std::vector<double>& values, const std::vector<std::
     const bool last = i + 1 == values.size() && i != 0;
     const double x = last ? w : left + bw * static_cast<double>(i);
     svg += "<text x='" + num(x, "%.1f") + "' y='" + num(h + 18) + "' font-size='11'" +
-           (last ? " text-anchor='end'" : "") + ">" + labels[i] + "</text>";
+           (last ? " text-anchor='end'" : "") + ">" + names[i] + "</text>";
   }
   svg += "<line x1='" + num(left) + "' y1='" + num(h) + "' x2='" + num(w) + "' y2='" + num(h) +
          "' stroke='#333'/></svg>";
@@ -73,6 +77,31 @@ std::string throughput_chart(const std::vector<uint64_t>& per_10ms) {
     labels.push_back(num(static_cast<double>(i) / 100.0, "%.2f s"));
   }
   return bar_chart(values, labels, "inputs per simulated second");
+}
+
+// p99 of input latency per simulated-time bin (empty bins are gaps), so a burst's or a crash's
+// effect on latency shows where it happened.
+std::string latency_over_time_chart(const RunMetrics& m) {
+  size_t used = m.latency_by_sim.size();
+  while (used > 0 && m.latency_by_sim[used - 1].count() == 0) --used;
+  std::vector<double> values;
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < used; ++i) {
+    const LatencyHistogram& h = m.latency_by_sim[i];
+    values.push_back(static_cast<double>(h.percentile(0.99)));
+    labels.push_back(num(static_cast<double>(i) * static_cast<double>(m.sim_bin_ns) / 1e9, "%.2f s") +
+                     " (" + std::to_string(h.count()) + " inputs, p50 " +
+                     human_ns(static_cast<double>(h.percentile(0.5))) + ", max " +
+                     human_ns(static_cast<double>(h.max())) + ")");
+  }
+  if (values.empty()) return "<p>no inputs</p>";
+  std::vector<std::string> axis;
+  for (size_t i = 0; i < used; ++i) {
+    axis.push_back(num(static_cast<double>(i) * static_cast<double>(m.sim_bin_ns) / 1e9, "%.2f s"));
+  }
+  return bar_chart(values, labels, "p99 input latency in ns per " +
+                                       human_ns(static_cast<double>(m.sim_bin_ns)) +
+                                       " of simulated time", &axis);
 }
 
 std::string percentile_row(const char* name, const LatencyHistogram& h) {
@@ -106,6 +135,7 @@ std::string html_report(const RunMetrics& m, const Summary& summary) {
   o += percentile_row("final flush", m.flush_ns);
   o += "</table><h3>Per-input latency distribution</h3>" + latency_chart(m.input_ns);
   o += "<h2>Throughput over simulated time</h2>" + throughput_chart(m.inputs_by_sim_10ms);
+  o += "<h2>Latency over simulated time</h2>" + latency_over_time_chart(m);
   o += "<h2>Recorder batches</h2><p>inputs per batch: p50 " +
        std::to_string(m.batch_inputs.percentile(0.5)) + ", max " +
        std::to_string(m.batch_inputs.max()) + ", batches " + std::to_string(m.batch_inputs.count()) + "</p>";

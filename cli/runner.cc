@@ -118,6 +118,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
                                 const RunOptions& options) {
   auto outcome = std::make_unique<RunOutcome>();
   RunMetrics& metrics = outcome->metrics;
+  metrics.set_sim_duration(scenario.duration_ms * 1'000'000);
   MeteredSink sink(log, metrics);
   StageTimer stage_timer(metrics);
   DecisionTimer decision_timer;
@@ -160,6 +161,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
     const auto ns = static_cast<uint64_t>((Clock::now() - t0).count());
     if (sampled) core.set_probe(nullptr);
     metrics.input_ns.record(ns);
+    metrics.record_by_sim_time(in.ts.value(), ns);
     if (const auto decision_ns = decision_timer.latency_ns()) metrics.decision_ns.record(*decision_ns);
     metrics.count_sim_time(in.ts.value());
     progress.tick(duration_ns > 0 ? static_cast<double>(in.ts.value()) / duration_ns : 0, ++n);

@@ -185,6 +185,10 @@ TEST(Cli, MetricsFileAndHtmlReportAreWritten) {
   EXPECT_NE(prom.find("tape_events_dropped_total 0"), std::string::npos);
   const std::string html = testing_util::slurp(d.path() + "/r.html");
   EXPECT_NE(html.find("<svg"), std::string::npos);
+  for (const char* section : {"Per-input latency distribution", "Throughput over simulated time",
+                              "Latency over simulated time", "Orders and rejects"}) {
+    EXPECT_NE(html.find(section), std::string::npos) << section;
+  }
   EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, no scripts
   EXPECT_EQ(html.find("http"), html.find("http://www.w3.org/2000/svg"));  // no network
   EXPECT_NE(r.out.find("\"stages\":{\"risk\":{\"p50\":"), std::string::npos) << r.out;

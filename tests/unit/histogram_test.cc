@@ -1,5 +1,7 @@
 #include "cli/histogram.h"
 
+#include "cli/metrics.h"
+
 #include <gtest/gtest.h>
 
 namespace tape {
@@ -34,4 +36,24 @@ TEST(LatencyHistogram, PercentilesOrdered) {
 }
 
 }  // namespace
+// Latency over simulated time lands in fixed bins sized from the run's duration; inputs past
+// the duration (and before zero) stay in the edge bins, so memory never grows with the run.
+TEST(RunMetrics, LatencyBySimulatedTimeUsesFixedBins) {
+  RunMetrics m;
+  m.set_sim_duration(1'000'000'000);  // 1 s: 100 bins of 10 ms
+  EXPECT_EQ(m.sim_bin_ns, 10'000'000);
+  ASSERT_EQ(m.latency_by_sim.size(), RunMetrics::kLatencyBins);
+  m.record_by_sim_time(0, 100);
+  m.record_by_sim_time(9'999'999, 200);
+  m.record_by_sim_time(10'000'000, 300);
+  m.record_by_sim_time(5'000'000'000, 400);  // past the end
+  m.record_by_sim_time(-1, 500);
+  EXPECT_EQ(m.latency_by_sim[0].count(), 3u);
+  EXPECT_EQ(m.latency_by_sim[1].count(), 1u);
+  EXPECT_EQ(m.latency_by_sim.back().count(), 1u);
+  EXPECT_EQ(m.latency_by_sim.back().max(), 400u);
+  m.set_sim_duration(1'000);  // a tiny run still gets 1 ms bins
+  EXPECT_EQ(m.sim_bin_ns, 1'000'000);
+}
+
 }  // namespace tape
