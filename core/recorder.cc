@@ -10,8 +10,9 @@ Recorder::Recorder(const RecorderOptions& options, const SimClock& clock, Mode m
   if (options_.batch_events_max == 0) options_.batch_events_max = 1;
   if (options_.flush_interval_ms < 0) options_.flush_interval_ms = 0;
   TAPE_CHECK(mode_ != Mode::kSink || sink_ != nullptr, "recorder in sink mode needs a sink");
-  inputs_.reserve(options_.batch_events_max);
-  outputs_.reserve(options_.batch_events_max * 4);
+  // +1: the input that ends a full batch joins it until end_input() hands the batch over.
+  inputs_.reserve(options_.batch_events_max + 1);
+  outputs_.reserve((options_.batch_events_max + 1) * 4);
 }
 
 void Recorder::begin_input(const Input& in) {
