@@ -27,6 +27,7 @@ rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.siz
 
 void EventLog::start_writer() {
   ring_.resize(std::clamp<uint32_t>(options_.queue_batches_max, 1, kQueueBatchesMaxLimit));
+  group_.reserve(ring_.size());  // a group is at most the whole ring
   hasher_ = std::make_unique<ChainHasher>();
   write_batch_ = std::make_unique<rocksdb::WriteBatch>();
   writer_ = std::thread([this] {
