@@ -17,6 +17,7 @@
 
 #include "cli_util.h"
 #include "store/event_log.h"
+#include "store/snapshot_store.h"
 
 namespace tape {
 namespace {
@@ -199,31 +200,44 @@ TEST(KillAndResume, QuickstartLongWithFrequentSnapshots) {
            3);
 }
 
+// SIGTERM mid-run (sent once seq 200,000 of 1.2 M is durable, so it always lands mid-run):
+// exit 0, the log marked incomplete, a final snapshot at its last seq, an audit that holds,
+// and a resume that ends exactly where the uninterrupted run does.
 TEST(CleanStop, SigtermFlushesSnapshotsAndResumes) {
+  const std::string scenario = "scenarios/sustained_1k.toml --set scenario.duration_s=1200";
   TempDir ref("ref"), dir("term");
-  auto r = run_tape("run scenarios/sustained_1k.toml --json --data-dir " + ref.path());
+  auto r = run_tape("run " + scenario + " --json --data-dir " + ref.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const pid_t pid = testing_util::spawn_tape({"run", "scenarios/sustained_1k.toml", "--data-dir", dir.path()});
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::string trace = dir.path() + ".trace";
+  std::remove(trace.c_str());
+  const pid_t pid = testing_util::spawn_tape({"run", "scenarios/sustained_1k.toml", "--set",
+                                              "scenario.duration_s=1200", "--data-dir", dir.path(),
+                                              "--durable-trace", trace});
+  ASSERT_GT(pid, 0);
+  std::optional<int> ended = wait_for_seq(pid, trace, 200000);
+  ASSERT_FALSE(ended) << "the run ended before seq 200000 was durable: status " << *ended;
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
+  std::remove(trace.c_str());
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 0);
   {
     auto log = EventLog::open(dir.path(), true);
     ASSERT_TRUE(log.is_ok());
-    // Either it finished before the signal, or it stopped cleanly with a final snapshot.
-    auto complete = log.value()->get_meta("complete");
-    ASSERT_TRUE(complete.is_ok() && complete.value());
-    if (*complete.value() == "0") {
-      auto snap = run_tape("audit --json --data-dir " + dir.path());
-      EXPECT_EQ(snap.exit_code, 0) << snap.err;
-      EXPECT_GE(testing_util::json_number(snap.out, "snapshots"), 1) << snap.out;
-    }
+    EXPECT_EQ(log.value()->get_meta("complete").value(), std::optional<std::string>("0"));
+    auto seqs = snapshot_seqs(*log.value());
+    ASSERT_TRUE(seqs.is_ok());
+    ASSERT_FALSE(seqs.value().empty());
+    EXPECT_EQ(seqs.value().back(), log.value()->last_seq()) << "no final snapshot at the stop";
+    EXPECT_LT(log.value()->last_seq().value(), 1'200'000u);
   }
-  auto resumed = run_tape("run scenarios/sustained_1k.toml --resume --json --data-dir " + dir.path());
+  auto audit = run_tape("audit --json --data-dir " + dir.path());
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+  auto resumed = run_tape("run " + scenario + " --resume --json --data-dir " + dir.path());
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_GT(testing_util::json_number(resumed.out, "resumed_from_snapshot"), 0) << resumed.out;
+  EXPECT_EQ(testing_util::json_number(resumed.out, "tail_replayed"), 0) << resumed.out;
   EXPECT_EQ(testing_util::json_string(resumed.out, "state_hash"),
             testing_util::json_string(r.out, "state_hash"));
   auto diff = run_tape("diff " + ref.path() + " " + dir.path());
