@@ -44,7 +44,7 @@ int audit_command(const std::vector<std::string>& args) {
   const OpenedLog& log = opened.value();
   const InputOracleFactory oracle =
       log.seed ? generator_oracle(*log.scenario, *log.seed) : InputOracleFactory();
-  auto report = audit_log(*log.log, log.config, oracle);
+  auto report = audit_log(*log.log, log.config(), oracle);
   if (!report.is_ok()) return report_error(report.status());
   const AuditReport& r = report.value();
   if (json) {

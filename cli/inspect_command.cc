@@ -64,7 +64,7 @@ int inspect_command(const std::vector<std::string>& args) {
   filter.from = range.value().from;
   filter.to = range.value().to;
   if (!instrument.empty()) {
-    filter.instrument = resolve_instrument(opened.value().config, instrument);
+    filter.instrument = resolve_instrument(opened.value().config(), instrument);
     if (!filter.instrument) {
       std::cerr << "tape inspect: unknown --instrument '" << instrument << "'\n";
       return 1;

@@ -10,8 +10,6 @@ Result<OpenedLog> open_recorded_log(const std::string& dir) {
   ASSIGN_OR_RETURN(std::optional<std::string> text, out.log->get_meta("scenario"));
   if (!text) return Status::invalid(dir + ": log has no scenario in its meta");
   ASSIGN_OR_RETURN(Scenario scenario, parse_scenario_text(*text, dir + " (meta scenario)"));
-  out.config = scenario.core;
-  out.scenario_name = scenario.name;
   out.scenario = std::make_unique<Scenario>(std::move(scenario));
   ASSIGN_OR_RETURN(std::optional<std::string> seed, out.log->get_meta("seed"));
   if (seed) {

@@ -14,10 +14,9 @@ namespace tape {
 
 struct OpenedLog {
   std::unique_ptr<EventLog> log;
-  CoreConfig config;
-  std::string scenario_name;
   std::unique_ptr<Scenario> scenario;  // parsed from the meta's canonical text
   std::optional<uint64_t> seed;        // the meta's seed, if it has one
+  const CoreConfig& config() const { return scenario->core; }
 };
 
 // Opens `dir` read-only and rebuilds the CoreConfig from the scenario text in its meta.

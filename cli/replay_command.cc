@@ -59,12 +59,12 @@ int replay_command(const std::vector<std::string>& args) {
   hooks.finished = [&](const Core& core, const std::string& state_hash) {
     fill_summary(core, state_hash, latency, 0, s);
   };
-  auto result = replay_log(log, opened.value().config, options, hooks);
+  auto result = replay_log(log, opened.value().config(), options, hooks);
   progress.done();
   if (!result.is_ok()) return report_error(result.status());
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   s.command = "replay";
-  s.scenario = opened.value().scenario_name;
+  s.scenario = opened.value().scenario->name;
   s.data_dir = dir;
   s.seed = opened.value().seed.value_or(0);
   s.elapsed_s = elapsed;

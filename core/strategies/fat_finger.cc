@@ -34,18 +34,15 @@ bool FatFinger::mid2(const StrategyContext& ctx, InstrumentId instrument, int64_
     out = top.bid.value() + top.ask.value();
     return true;
   }
-  const Book& b = books_[instrument.value()];
-  if (!b.has_quote_mid) return false;
-  out = b.quote_mid2;
+  const QuoteMid& q = books_[instrument.value()].quote_mid;
+  if (!q.has) return false;
+  out = q.mid2;
   return true;
 }
 
 void FatFinger::on_quote(StrategyContext& ctx, const QuoteIn& quote) {
-  if (quote.instrument.value() < books_.size() && quote.bid.value() > 0 && quote.ask.value() > 0 &&
-      quote.bid < quote.ask) {
-    Book& b = books_[quote.instrument.value()];
-    b.has_quote_mid = true;
-    b.quote_mid2 = quote.bid.value() + quote.ask.value();
+  if (quote.instrument.value() < books_.size()) {
+    books_[quote.instrument.value()].quote_mid.observe(quote);
   }
   maybe_misfire(ctx);
 }
@@ -143,8 +140,7 @@ void FatFinger::hash_state(StateHasher& h) const {
   h.u64(burst_sent_);
   for (const Book& b : books_) {
     h.u8(b.traded);
-    h.u8(b.has_quote_mid);
-    h.i64(b.quote_mid2);
+    b.quote_mid.hash_state(h);
     h.u64(b.live);
     h.u8(static_cast<uint8_t>(b.next_side));
   }
@@ -165,16 +161,14 @@ Status FatFinger::restore_state(StateReader& r, const StrategyContext& ctx) {
   burst_done_ = burst_done == 1;
   for (Book& b : books_) {
     if (r.u8() != (b.traded ? 1 : 0)) r.fail("fat finger traded instruments differ");
-    const uint8_t has_mid = r.u8();
-    b.quote_mid2 = r.i64();
+    b.quote_mid.restore_state(r);
     b.live = r.u64();
     const uint8_t side = r.u8();
     if (!r.ok()) return r.status();
-    if (has_mid > 1 || side > 1 || (b.live != 0 && !ctx.issued(OrderId(b.live)))) {
+    if (side > 1 || (b.live != 0 && !ctx.issued(OrderId(b.live)))) {
       r.fail("fat finger order " + std::to_string(b.live) + " or flags invalid");
       return r.status();
     }
-    b.has_quote_mid = has_mid == 1;
     b.next_side = static_cast<Side>(side);
   }
   return r.status();

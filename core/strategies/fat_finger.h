@@ -28,6 +28,7 @@
 #include "core/events.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
+#include "core/strategies/quote_mid.h"
 #include "core/status.h"
 
 namespace tape {
@@ -66,8 +67,7 @@ class FatFinger {
  private:
   struct Book {
     bool traded = false;
-    bool has_quote_mid = false;
-    int64_t quote_mid2 = 0;
+    QuoteMid quote_mid;
     uint64_t live = 0;  // normal order believed live, 0 = none
     Side next_side = Side::kBuy;
   };

@@ -43,11 +43,7 @@ MarketMaker::Quote* MarketMaker::find(InstrumentId instrument, OrderId id) {
 
 void MarketMaker::on_quote(StrategyContext& ctx, const QuoteIn& quote) {
   if (quote.instrument.value() >= books_.size()) return;
-  if (quote.bid.value() > 0 && quote.ask.value() > 0 && quote.bid < quote.ask) {
-    Book& b = books_[quote.instrument.value()];
-    b.has_quote_mid = true;
-    b.quote_mid2 = quote.bid.value() + quote.ask.value();
-  }
+  books_[quote.instrument.value()].quote_mid.observe(quote);
   refresh(ctx, quote.instrument);
 }
 
@@ -142,9 +138,9 @@ bool MarketMaker::mid2(const StrategyContext& ctx, InstrumentId instrument, int6
     out = bid + ask;
     return true;
   }
-  const Book& b = books_[instrument.value()];
-  if (!b.has_quote_mid) return false;
-  out = b.quote_mid2;
+  const QuoteMid& q = books_[instrument.value()].quote_mid;
+  if (!q.has) return false;
+  out = q.mid2;
   return true;
 }
 
@@ -203,8 +199,7 @@ void MarketMaker::hash_state(StateHasher& h) const {
   h.tag("market_maker");
   for (const Book& b : books_) {
     h.u8(b.traded);
-    h.u8(b.has_quote_mid);
-    h.i64(b.quote_mid2);
+    b.quote_mid.hash_state(h);
     for (const Quote& q : b.sides) {
       h.u64(q.id);
       h.i64(q.price);
@@ -220,10 +215,7 @@ Status MarketMaker::restore_state(StateReader& r, const StrategyContext& ctx) {
   r.expect_tag("market_maker");
   for (Book& b : books_) {
     if (r.u8() != (b.traded ? 1 : 0)) r.fail("market maker traded instruments differ");
-    const uint8_t has_mid = r.u8();
-    if (has_mid > 1) r.fail("flag out of range");
-    b.has_quote_mid = has_mid == 1;
-    b.quote_mid2 = r.i64();
+    b.quote_mid.restore_state(r);
     for (Quote& q : b.sides) {
       q.id = r.u64();
       q.price = r.i64();

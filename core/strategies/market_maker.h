@@ -27,6 +27,7 @@
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
+#include "core/strategies/quote_mid.h"
 
 namespace tape {
 
@@ -71,8 +72,7 @@ class MarketMaker {
  private:
   struct Book {
     bool traded = false;
-    bool has_quote_mid = false;
-    int64_t quote_mid2 = 0;  // bid + ask of the last valid QuoteIn
+    QuoteMid quote_mid;
     Quote sides[2];          // indexed by Side
   };
 
