@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/strategy.h"
+#include "strategy_fixture.h"
 
 namespace tape {
 namespace {
@@ -57,14 +58,7 @@ class FatFingerTest : public ::testing::Test {
   }
   const FatFinger& ff() { return std::get<FatFinger>(host().strategy(0)); }
 
-  std::vector<OrderIntent> intents() {
-    std::vector<OrderIntent> out;
-    while (!queue_.empty()) {
-      if (const auto* i = std::get_if<OrderIntent>(&queue_.front())) out.push_back(*i);
-      queue_.pop();
-    }
-    return out;
-  }
+  std::vector<OrderIntent> intents() { return testing_util::drain_intents(queue_); }
   // Moves simulated time to `ms` (firing due timers) and returns what was sent.
   std::vector<OrderIntent> at_ms(int64_t ms) {
     clock_.advance(Seq(clock_.seq().value() + 1), Timestamp(ms * kMs));

@@ -65,6 +65,16 @@ inline OrderId strategy_id(uint64_t index, uint64_t n) {
   return OrderId(kStrategyOrderIdBase + (index << 40) + n);
 }
 
+// Empties `queue`, returning the order intents in it (the rest is dropped).
+inline std::vector<OrderIntent> drain_intents(EventQueue& queue) {
+  std::vector<OrderIntent> out;
+  while (!queue.empty()) {
+    if (const auto* i = std::get_if<OrderIntent>(&queue.front())) out.push_back(*i);
+    queue.pop();
+  }
+  return out;
+}
+
 class HostTest : public ::testing::Test {
  protected:
   HostTest() {
@@ -82,14 +92,7 @@ class HostTest : public ::testing::Test {
   }
 
   // Everything the host published since the last call, as intents.
-  std::vector<OrderIntent> intents() {
-    std::vector<OrderIntent> out;
-    while (!queue_.empty()) {
-      if (const auto* i = std::get_if<OrderIntent>(&queue_.front())) out.push_back(*i);
-      queue_.pop();
-    }
-    return out;
-  }
+  std::vector<OrderIntent> intents() { return drain_intents(queue_); }
 
   void at_ms(int64_t ms) { clock_.advance(Seq(clock_.seq().value() + 1), Timestamp(ms * kMs)); }
   void quote(int64_t bid, int64_t ask) {
