@@ -15,7 +15,7 @@ enum class StatusCode : int {
   kUsage = 1,         // exit 1
   kInvalidInput = 2,  // exit 2: bad input, config or data
   kMismatch = 3,      // exit 3: divergence, corruption or tampering
-  kIo = 4,            // an I/O failure of the store (exit 2: the data dir is unusable)
+  kIo = 4,            // exit 4: an environment failure (disk full, permission, lock, device)
 };
 
 class [[nodiscard]] Status {
@@ -30,10 +30,8 @@ class [[nodiscard]] Status {
   bool is_ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  // The process exit code of the CLI contract (DESIGN §5).
-  int exit_code() const {
-    return code_ == StatusCode::kIo ? 2 : static_cast<int>(code_);
-  }
+  // The process exit code of the CLI contract (DESIGN §5): the code's own value.
+  int exit_code() const { return static_cast<int>(code_); }
 
  private:
   Status(StatusCode c, std::string m) : code_(c), message_(std::move(m)) {}
