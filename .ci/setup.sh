@@ -11,8 +11,9 @@ packages=(
   capnproto libcapnp-dev librocksdb-dev libeigen3-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libssl-dev libxxhash-dev
 )
-# A clang++ build (CXX=clang++) needs Debian's clang; the default build uses g++.
-[[ "${CXX:-}" == clang* ]] && packages+=(clang)
+# A clang++ build (CXX=clang++) needs Debian's clang and its sanitizer/libFuzzer runtimes; the
+# default build uses g++.
+[[ "${CXX:-}" == clang* ]] && packages+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 #include "core/codec.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -317,8 +318,13 @@ Status with_reader(std::string_view bytes, const std::string& context, Fn&& fn) 
                             " bytes, not a whole number of 8-byte words");
   }
   thread_local std::vector<uint64_t> scratch;
+  // The limit follows the block's own size: a block tape wrote reaches each of its objects once,
+  // so it never reads more words than it holds (the slack covers fields read twice). A fixed
+  // limit would let a few corrupt bytes claim a list of millions of zero-sized structs, which
+  // Cap'n Proto charges one word each, and make the decoder allocate gigabytes for them.
+  const uint64_t words = bytes.size() / sizeof(capnp::word);
   capnp::ReaderOptions options;
-  options.traversalLimitInWords = kBlockTraversalLimitWords;
+  options.traversalLimitInWords = std::min(kBlockTraversalLimitWords, 4 * words + 64);
   try {
     capnp::FlatArrayMessageReader reader(aligned_words(bytes, scratch), options);
     return fn(reader);

@@ -25,8 +25,9 @@ Result<Output> decode_output(schema::Output::Reader r);
 std::string encode_input_block(std::span<const Input> inputs);
 std::string encode_output_block(Seq first_seq, Seq last_seq, std::span<const Output> outputs);
 
-// Traversal limit for reading one stored block. Default: 64 Mi words (512 MiB), far above any
-// block tape writes, low enough that a corrupt length cannot make a read run away.
+// Upper bound of the traversal limit for reading one stored block: 64 Mi words (512 MiB), far
+// above any block tape writes. Each read is limited further to a small multiple of the block's
+// own size, so a corrupt length cannot make a read (or the decoder's allocation) run away.
 inline constexpr uint64_t kBlockTraversalLimitWords = 64ull << 20;
 
 // Decodes stored block bytes (any alignment; copied into `scratch` when not 8-byte aligned).

@@ -93,6 +93,28 @@ TEST(Codec, EveryFlippedByteIsDecodedOrRejectedNeverCrashes) {
   }
 }
 
+// Found by input_block_fuzz: 40 bytes claiming 32 Mi zero-sized inputs. Cap'n Proto charges them
+// one word each, which a fixed traversal limit allowed, and the decoder then allocated gigabytes.
+// Each block's limit now follows its own size.
+TEST(Codec, ZeroSizedListClaimingMillionsIsCorruptionWithoutAllocating) {
+  const std::vector<uint64_t> words = {
+      uint64_t{4} << 32,          // segment table: one segment of 4 words
+      0x0001000100000000ull,      // root: struct, 1 data word, 1 pointer
+      1,                          // firstSeq
+      0x0000000700000001ull,      // inputs: composite list, tag next, no content words
+      uint64_t{1} << 25 << 2};    // tag: 32 Mi elements of 0 data words and 0 pointers
+  const std::string bytes(reinterpret_cast<const char*>(words.data()), words.size() * 8);
+  for (const bool outputs : {false, true}) {
+    std::vector<Input> inputs;
+    std::vector<Output> outs;
+    const Status st = outputs ? decode_output_block(bytes, "outputs block at seq 1", outs)
+                              : decode_input_block(bytes, "events block at seq 1", inputs);
+    EXPECT_EQ(st.code(), StatusCode::kMismatch) << st.message();
+    EXPECT_NE(st.message().find("block at seq 1"), std::string::npos) << st.message();
+    EXPECT_TRUE(inputs.empty() && outs.empty());
+  }
+}
+
 TEST(Codec, OutOfRangeEnumIsCorruption) {
   capnp::MallocMessageBuilder msg;
   auto block = msg.initRoot<schema::InputBlock>();

@@ -1,0 +1,19 @@
+// The small text and key decoders a log's readers apply to stored keys and to user input that
+// addresses the log: big-endian seq keys and --from/--to points (seq or simulated time).
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "cli/log_point.h"
+#include "core/status.h"
+#include "store/event_log.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto seq = tape::parse_seq_key(text);
+  if (seq.is_ok()) {
+    TAPE_CHECK(tape::seq_key(seq.value()) == text, "seq key round trip differs");
+  }
+  (void)tape::parse_log_point(text);
+  return 0;
+}
