@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "core/codec.h"
+#include "core/state_hash.h"
+#include "core/state_reader.h"
 
 namespace tape {
 namespace {
@@ -93,8 +95,8 @@ std::optional<InvariantBreach> InvariantChecker::check_order_event(uint64_t seq,
   return std::nullopt;
 }
 
-std::optional<InvariantBreach> InvariantChecker::check_accounts(uint64_t seq, const Core& core) {
-  const Portfolio& p = core.portfolio();
+std::optional<InvariantBreach> InvariantChecker::check_accounts(uint64_t seq,
+                                                                const CheckedState& p) {
   for (uint32_t a = 0; a < account_touched_.size(); ++a) {
     if (!account_touched_[a]) continue;
     const AccountId acct(a);
@@ -118,23 +120,43 @@ std::optional<InvariantBreach> InvariantChecker::check_accounts(uint64_t seq, co
   return std::nullopt;
 }
 
-std::optional<InvariantBreach> InvariantChecker::after_input(const Input& in, const Core& core) {
+std::optional<InvariantBreach> InvariantChecker::check_books(uint64_t seq,
+                                                             const CheckedState& state) {
+  for (InstrumentId inst : touched_) {
+    const TopOfBook top = state.top(inst);
+    if (top.has_bid && top.has_ask && top.bid >= top.ask) {
+      return breach(seq, "book_not_crossed",
+                    "instrument " + std::to_string(inst.value()) + " bid " +
+                        std::to_string(top.bid.value()) + " >= ask " + std::to_string(top.ask.value()));
+    }
+  }
+  if (seq % full_check_every_ == 0) {
+    const std::string msg = state.book_check();
+    if (!msg.empty()) return breach(seq, "book_consistent", msg);
+  }
+  return std::nullopt;
+}
+
+std::optional<InvariantBreach> InvariantChecker::after_input(const Input& in,
+                                                             const CheckedState& state) {
   const uint64_t seq = in.seq.value();
   if (seq != last_seq_ + 1) {
     return breach(seq, "seq_contiguous", "expected seq " + std::to_string(last_seq_ + 1));
   }
   last_seq_ = seq;
   ++checked_;
-  if (core.recorder().counters().inputs != seq) {
-    return breach(seq, "nothing_dropped", "recorded " +
-                                              std::to_string(core.recorder().counters().inputs) +
-                                              " inputs by seq " + std::to_string(seq));
+  // Counted from where checking began: a restored core's recorder starts from 0.
+  const uint64_t recorded = state.inputs_recorded() - inputs_base_;
+  if (recorded != seq - seq_base_) {
+    return breach(seq, "nothing_dropped",
+                  "recorded " + std::to_string(recorded) + " inputs of the " +
+                      std::to_string(seq - seq_base_) + " up to seq " + std::to_string(seq));
   }
   pending_new_.clear();
   touched_.clear();
   if (const auto* o = std::get_if<NewOrderIn>(&in.body)) pending_new_.push_back(o->id.value());
   bool had_fill = false;
-  for (const Output& out : core.last_outputs()) {
+  for (const Output& out : state.last_outputs()) {
     if (auto b = check_order_event(seq, out.body)) return b;
     had_fill |= std::holds_alternative<Fill>(out.body);
   }
@@ -142,33 +164,74 @@ std::optional<InvariantBreach> InvariantChecker::after_input(const Input& in, co
     return breach(seq, "one_terminal_state",
                   id_str(OrderId(pending_new_.front())) + " was submitted and got no response");
   }
-  for (InstrumentId inst : touched_) {
-    const TopOfBook top = core.engine().top(inst);
-    if (top.has_bid && top.has_ask && top.bid >= top.ask) {
-      return breach(seq, "book_not_crossed",
-                    "instrument " + std::to_string(inst.value()) + " bid " +
-                        std::to_string(top.bid.value()) + " >= ask " + std::to_string(top.ask.value()));
-    }
-  }
-  if (had_fill) {
-    if (auto b = check_accounts(seq, core)) return b;
-  }
-  if (seq % full_check_every_ == 0) {
-    const std::string msg = core.engine().check_invariants();
-    if (!msg.empty()) return breach(seq, "book_consistent", msg);
+  if (auto b = check_books(seq, state)) return b;
+  if (had_fill) return check_accounts(seq, state);
+  return std::nullopt;
+}
+
+std::optional<InvariantBreach> InvariantChecker::at_end(const CheckedState& state) {
+  const std::string msg = state.book_check();
+  if (!msg.empty()) return breach(last_seq_, "book_consistent", msg);
+  if (state.resting_orders() != open_.size()) {
+    return breach(last_seq_, "one_terminal_state",
+                  std::to_string(open_.size()) + " orders live by the outputs, " +
+                      std::to_string(state.resting_orders()) + " resting in the books");
   }
   return std::nullopt;
 }
 
-std::optional<InvariantBreach> InvariantChecker::at_end(const Core& core) {
-  const std::string msg = core.engine().check_invariants();
-  if (!msg.empty()) return breach(last_seq_, "book_consistent", msg);
-  if (core.engine().counters().resting != open_.size()) {
-    return breach(last_seq_, "one_terminal_state",
-                  std::to_string(open_.size()) + " orders live by the outputs, " +
-                      std::to_string(core.engine().counters().resting) + " resting in the books");
+Result<InvariantChecker> InvariantChecker::resume_at(const Core& core, uint64_t full_check_every) {
+  InvariantChecker checker(core.config(), full_check_every);
+  RETURN_IF_ERROR(checker.rebuild_from(core));
+  return checker;
+}
+
+// Live orders come from the engine's canonical state (engine.h documents its layout: per book
+// its id, halted flag, then per side each level's price, count and orders (id, account, price,
+// leaves)); accounts from the portfolio, whose cash is signed notional less fees.
+Status InvariantChecker::rebuild_from(const Core& core) {
+  last_seq_ = seq_base_ = core.last_seq().value();
+  inputs_base_ = core.recorder().counters().inputs;
+  StateHasher h;
+  core.engine().hash_state(h);
+  StateReader r(h.bytes());
+  r.expect_tag("engine");
+  const uint32_t books = r.u32();
+  for (uint32_t b = 0; b < books && r.ok(); ++b) {
+    r.v<InstrumentId>();
+    r.u8();  // halted
+    for (int side = 0; side < 2 && r.ok(); ++side) {
+      r.u8();
+      const uint32_t levels = r.u32();
+      for (uint32_t l = 0; l < levels && r.ok(); ++l) {
+        r.i64();  // price
+        const uint32_t count = r.u32();
+        for (uint32_t k = 0; k < count && r.ok(); ++k) {
+          const OrderId id = r.v<OrderId>();
+          r.v<AccountId>();
+          r.v<Price>();
+          open_[id.value()] = r.v<Qty>().value();
+        }
+      }
+    }
   }
-  return std::nullopt;
+  RETURN_IF_ERROR(r.status());
+  if (open_.size() != core.engine().counters().resting) {
+    return Status::mismatch("invariant checker: the engine's state lists " +
+                            std::to_string(open_.size()) + " resting orders, its counter " +
+                            std::to_string(core.engine().counters().resting));
+  }
+  const Portfolio& p = core.portfolio();
+  for (uint32_t a = 0; a < account_touched_.size(); ++a) {
+    const AccountId acct(a);
+    for (uint32_t i = 0; i < position_[a].size(); ++i) {
+      position_[a][i] = p.position(acct, InstrumentId(i));
+      account_touched_[a] |= position_[a][i] != 0 ? 1 : 0;
+    }
+    signed_notional_[a] = p.cash(acct).value() + p.fees(acct).value();
+    account_touched_[a] |= signed_notional_[a] != 0 || p.fees(acct).value() != 0 ? 1 : 0;
+  }
+  return Status::ok();
 }
 
 }  // namespace tape
