@@ -24,4 +24,22 @@ std::optional<int> parse_options(const char* command, const std::vector<std::str
   return std::nullopt;
 }
 
+Result<uint64_t> parse_seed(const std::string& text, const char* option) {
+  constexpr uint64_t kMax = uint64_t{1} << 63;  // exclusive: the scenario key's INT64_MAX
+  uint64_t value = 0;
+  bool ok = !text.empty() && text.size() <= 19;
+  for (char c : text) {
+    if (!ok || c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (!ok || value >= kMax) {
+    return Status::usage(std::string(option) + " must be an integer from 0 to " +
+                         std::to_string(kMax - 1) + ", not '" + text + "'");
+  }
+  return value;
+}
+
 }  // namespace tape

@@ -7,6 +7,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "core/status.h"
+
 namespace tape {
 
 namespace po = boost::program_options;
@@ -17,5 +19,9 @@ std::optional<int> parse_options(const char* command, const std::vector<std::str
                                  const po::options_description& desc,
                                  const po::positional_options_description* positional,
                                  po::variables_map& vm);
+
+// A seed as the command line gives it: decimal digits only (no sign, no spaces), 0 to 2^63-1,
+// the range a scenario's `seed` key takes. Status::usage naming `option` otherwise.
+Result<uint64_t> parse_seed(const std::string& text, const char* option);
 
 }  // namespace tape

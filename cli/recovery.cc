@@ -82,11 +82,15 @@ Result<RunState> recover_run_state(const EventLog& log, const Scenario& scenario
   return state;
 }
 
-SnapshotData snapshot_of(const RunState& state) {
-  SnapshotData s = state.core->snapshot();
+std::string generator_state_of(const RunState& state) {
   StateHasher gen_bytes;
   state.generator->save_state(gen_bytes);
-  s.generator_state = gen_bytes.bytes();
+  return gen_bytes.bytes();
+}
+
+SnapshotData snapshot_of(const RunState& state) {
+  SnapshotData s = state.core->snapshot();
+  s.generator_state = generator_state_of(state);
   s.ts_clamped = state.sequencer.clamped();
   return s;
 }

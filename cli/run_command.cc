@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/run_paths.h"
 #include "cli/runner.h"
 
 namespace tape {
@@ -41,10 +42,6 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-std::string default_data_dir(const Scenario& s, uint64_t seed) {
-  return "runs/" + s.name + "-seed" + std::to_string(seed);
-}
-
 // The scenario text goes last: a log that has it has all of the run's meta, so a run killed
 // between these writes is seen as never started, not as a log that cannot be resumed.
 Status write_run_meta(EventLog& log, const Scenario& s, uint64_t seed) {
@@ -54,26 +51,11 @@ Status write_run_meta(EventLog& log, const Scenario& s, uint64_t seed) {
   return log.put_meta(kMetaScenario, s.canonical_toml);
 }
 
-// Writes `text` to `path` whole, or reports which file could not be written.
-Status write_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!(f << text) || !f.flush()) return Status::io("cannot write " + path);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::io("cannot write " + path + ": " + ec.message());
-  return Status::ok();
-}
-
-// Opens the log a killed or interrupted run left in `dir` and the scenario and seed recorded in
-// it, which must agree with what the command line names.
-Result<std::unique_ptr<EventLog>> open_for_resume(const std::string& dir, const LogOptions& lo,
-                                                  const Scenario& named, uint64_t seed) {
-  ASSIGN_OR_RETURN(auto log, EventLog::open(dir, /*read_only=*/false, lo));
-  ASSIGN_OR_RETURN(std::optional<std::string> text, log->get_meta(kMetaScenario));
-  ASSIGN_OR_RETURN(std::optional<std::string> recorded_seed, log->get_meta(kMetaSeed));
+// The scenario and seed recorded in `log` must agree with what the command line names.
+Status check_same_run(const EventLog& log, const std::string& dir, const Scenario& named,
+                      uint64_t seed) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, log.get_meta(kMetaScenario));
+  ASSIGN_OR_RETURN(std::optional<std::string> recorded_seed, log.get_meta(kMetaSeed));
   if (!text || !recorded_seed) return Status::invalid(dir + ": log has no scenario to resume");
   if (*text != named.canonical_toml) {
     return Status::invalid(dir + ": the log was recorded from a different scenario than " +
@@ -83,7 +65,50 @@ Result<std::unique_ptr<EventLog>> open_for_resume(const std::string& dir, const 
     return Status::invalid(dir + ": the log was recorded with seed " + *recorded_seed +
                            ", not " + std::to_string(seed));
   }
+  return Status::ok();
+}
+
+// A finished run has nothing to resume: said so, and the log is left exactly as it is (it is
+// opened read-only, so not even RocksDB's own files change). Null when the run is not complete.
+Result<std::optional<std::string>> completed_run_notice(const std::string& dir,
+                                                        const LogOptions& lo,
+                                                        const Scenario& named, uint64_t seed,
+                                                        bool json) {
+  auto opened = EventLog::open(dir, /*read_only=*/true, lo);
+  // What cannot be opened read-only is left to the resume's own open to explain.
+  if (!opened.is_ok()) return std::optional<std::string>();
+  const auto& log = opened.value();
+  RETURN_IF_ERROR(check_same_run(*log, dir, named, seed));
+  ASSIGN_OR_RETURN(std::optional<std::string> complete, log->get_meta("complete"));
+  if (complete != std::optional<std::string>("1")) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(std::optional<std::string> hash, log->get_meta("state_hash"));
+  ASSIGN_OR_RETURN(std::optional<std::string> head, log->get_meta(kMetaChainHead));
+  const std::string seq = std::to_string(log->last_seq().value());
+  const std::string h = hash.value_or(""), c = head.value_or("");
+  if (json) {
+    return std::optional<std::string>(
+        "{\"command\":\"run\",\"data_dir\":\"" + json_escape(dir) +
+        "\",\"complete\":true,\"resumed\":false,\"seq_last\":" + seq + ",\"state_hash\":\"" +
+        json_escape(h) + "\",\"chain_head\":\"" + json_escape(c) + "\"}\n");
+  }
+  return std::optional<std::string>("run in " + dir + " is already complete (seq " + seq +
+                                    ", state_hash " + h + ", chain_head " + c +
+                                    "); nothing to resume\n");
+}
+
+// Opens the log a killed or interrupted run left in `dir`, recorded from the same run.
+Result<std::unique_ptr<EventLog>> open_for_resume(const std::string& dir, const LogOptions& lo,
+                                                  const Scenario& named, uint64_t seed) {
+  ASSIGN_OR_RETURN(auto log, EventLog::open(dir, /*read_only=*/false, lo));
+  RETURN_IF_ERROR(check_same_run(*log, dir, named, seed));
   return log;
+}
+
+// Every file the run will write is proven writable before the log is created or opened.
+Status check_outputs(const RunArgs& a) {
+  if (!a.metrics_out.empty()) RETURN_IF_ERROR(check_output_path(a.metrics_out, "--metrics-out"));
+  if (!a.report.empty()) RETURN_IF_ERROR(check_output_path(a.report, "--report"));
+  return Status::ok();
 }
 
 int run_with(const RunArgs& a) {
@@ -99,10 +124,20 @@ int run_with(const RunArgs& a) {
   options.resume = a.resume;
   options.stop = &g_stop;
   options.durable_trace = a.durable_trace;
-  const std::string dir = a.data_dir.empty() ? default_data_dir(scenario, options.seed) : a.data_dir;
+  const std::string dir =
+      a.data_dir.empty() ? default_data_dir(scenario.name, options.seed) : a.data_dir;
+  if (Status st = check_outputs(a); !st.is_ok()) return report_error(st);
   LogOptions log_options;
   log_options.sync = scenario.core.recorder.sync;
   log_options.queue_batches_max = scenario.core.recorder.queue_batches_max;
+  if (a.resume) {
+    auto notice = completed_run_notice(dir, log_options, scenario, options.seed, a.json);
+    if (!notice.is_ok()) return report_error(notice.status());
+    if (notice.value()) {
+      std::cout << *notice.value();
+      return 0;
+    }
+  }
   Result<std::unique_ptr<EventLog>> log =
       a.resume ? open_for_resume(dir, log_options, scenario, options.seed)
                : EventLog::create(dir, log_options, a.overwrite);
@@ -150,7 +185,7 @@ int run_command(const std::vector<std::string>& args) {
   po::options_description desc("tape run SCENARIO.toml");
   desc.add_options()("help,h", "show this help")(
       "scenario", po::value<std::string>(&a.scenario_path)->required(), "scenario TOML file")(
-      "seed", po::value<uint64_t>(), "seed (default: the scenario's [scenario] seed)")(
+      "seed", po::value<std::string>(), "seed, 0 to 2^63-1 (default: the scenario's [scenario] seed)")(
       "data-dir", po::value<std::string>(&a.data_dir),
       "where to record the log (default: runs/<scenario>-seed<N>)")(
       "set", po::value<std::vector<std::string>>(&a.overrides)->composing(),
@@ -177,7 +212,14 @@ int run_command(const std::vector<std::string>& args) {
   pos.add("scenario", 1);
   po::variables_map vm;
   if (auto code = parse_options("run", args, all, &pos, vm)) return *code;
-  if (vm.count("seed")) a.seed = vm["seed"].as<uint64_t>();
+  if (vm.count("seed")) {
+    auto seed = parse_seed(vm["seed"].as<std::string>(), "--seed");
+    if (!seed.is_ok()) {
+      std::cerr << "tape run: " << seed.status().message() << "\n";
+      return 1;
+    }
+    a.seed = seed.value();
+  }
   if (a.resume && a.overwrite) {
     std::cerr << "tape run: --resume and --overwrite exclude each other\n";
     return 1;

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "cli/progress.h"
-#include "core/core.h"
 #include "cli/recovery.h"
+#include "core/core.h"
 #include "store/snapshot_store.h"
 
 namespace tape {
@@ -47,12 +47,10 @@ class DecisionTimer final : public DecisionProbe {
 
 // Sleeps until simulated time `ts` is due on the wall clock, closing the open batch whenever
 // flush_interval of wall time passes without one (paced runs flush on wall time).
-Status wait_for_pace(const Pace& pace, Clock::time_point start, Timestamp ts, int64_t flush_ms,
+Status wait_for_pace(const Pacer& pacer, Timestamp ts, int64_t flush_ms,
                      Clock::time_point& last_flush, Core& core) {
-  if (pace.kind == Pace::Kind::kMax) return Status::ok();
-  const double speed = pace.kind == Pace::Kind::kRealtime ? 1.0 : pace.factor;
-  const auto due = start + std::chrono::nanoseconds(
-                               static_cast<int64_t>(static_cast<double>(ts.value()) / speed));
+  if (!pacer.paced()) return Status::ok();
+  const auto due = pacer.due(ts);
   const auto flush_every = std::chrono::milliseconds(std::max<int64_t>(1, flush_ms));
   while (Clock::now() < due) {
     std::this_thread::sleep_until(std::min(due, last_flush + flush_every));
@@ -63,6 +61,35 @@ Status wait_for_pace(const Pace& pace, Clock::time_point start, Timestamp ts, in
   }
   return Status::ok();
 }
+
+// A stop asked for (SIGINT/SIGTERM) is carried out where the open batch ends, i.e. just before
+// the first input that would end it in an uninterrupted run too: so the stop leaves no short
+// batch, and a resumed run writes exactly the batches the uninterrupted run writes. Until then
+// the state before each generated input is kept, because that input is not processed and the
+// stop snapshot must not include its generation. Paced runs stop at once: their batches end on
+// wall time anyway.
+class StopDrain {
+ public:
+  bool active() const { return active_; }
+  void begin() { active_ = true; }
+  // Before the generator makes the next input.
+  void note(const RunState& state) {
+    generator_state_ = generator_state_of(state);
+    ts_clamped_ = state.sequencer.clamped();
+  }
+  // The state after the last processed input, without the input generated after it.
+  SnapshotData snapshot(const RunState& state) const {
+    SnapshotData s = state.core->snapshot();
+    s.generator_state = generator_state_;
+    s.ts_clamped = ts_clamped_;
+    return s;
+  }
+
+ private:
+  bool active_ = false;
+  std::string generator_state_;
+  uint64_t ts_clamped_ = 0;
+};
 
 // Appends the log's durable seq to a file whenever it advances (see RunOptions::durable_trace).
 class DurableTrace {
@@ -88,19 +115,6 @@ class DurableTrace {
 
 }  // namespace
 
-Result<Pace> parse_pace(const std::string& text) {
-  if (text == "max") return Pace{};
-  if (text == "realtime") return Pace{Pace::Kind::kRealtime, 1};
-  if (text.size() >= 2 && text.back() == 'x') {
-    char* end = nullptr;
-    const double f = std::strtod(text.c_str(), &end);
-    if (end == text.c_str() + text.size() - 1 && f > 0 && f <= 1e9) {
-      return Pace{Pace::Kind::kFactor, f};
-    }
-  }
-  return Status::usage("--pace must be max, realtime or Nx (e.g. 10x), not '" + text + "'");
-}
-
 std::string metrics_json(const RunMetrics& m) {
   std::string o = "\"decision_latency_ns\":" + percentiles_json(m.decision_ns) + ",\"stages\":{";
   for (size_t i = 0; i < kStages; ++i) {
@@ -114,14 +128,124 @@ std::string metrics_json(const RunMetrics& m) {
   return o;
 }
 
+namespace {
+
+// One run's input loop and what it measures.
+class RunLoop {
+ public:
+  RunLoop(const Scenario& scenario, EventLog& log, const RunOptions& options, RunState& state,
+          RunOutcome& outcome)
+      : scenario_(scenario), log_(log), options_(options), state_(state), outcome_(outcome),
+        stage_timer_(outcome.metrics), trace_(options.durable_trace) {}
+
+  Status init_checker() {
+    if (!options_.check_invariants) return Status::ok();
+    if (!options_.resume) {
+      checker_.emplace(scenario_.core);
+      return Status::ok();
+    }
+    // The restored core's orders, positions and cash are the checker's starting point.
+    ASSIGN_OR_RETURN(InvariantChecker c, InvariantChecker::resume_at(*state_.core));
+    checker_.emplace(std::move(c));
+    return Status::ok();
+  }
+
+  // Generates, processes and records inputs until the scenario ends, a stop is carried out
+  // or the checker finds a breach. Then closes the last batch and writes the stop snapshot.
+  Status run(Clock::time_point start) {
+    Core& core = *state_.core;
+    core.set_decision_probe(&decision_timer_);
+    ProgressBar progress("run");
+    if (!options_.show_progress) progress.done();
+    const Pacer pacer(options_.pace, state_.sequencer.last_ts(), start);
+    const double duration_ns = static_cast<double>(scenario_.duration_ms) * 1e6;
+    auto last_flush = start;
+    StopDrain drain;
+    std::optional<SnapshotData> stop_snapshot;
+    bool stopped = false;  // a stop was carried out before the scenario's end
+    Timestamp ts;
+    InputBody body;
+    for (uint64_t n = 0;; ++n) {
+      if (!drain.active() && options_.stop && options_.stop->load(std::memory_order_relaxed)) {
+        drain.begin();
+      }
+      if (drain.active()) {
+        stopped = pacer.paced() || !core.recorder().batch_open();
+        if (stopped) break;
+        drain.note(state_);
+      }
+      if (!state_.generator->next(ts, body)) break;
+      const Input in = state_.sequencer.stamp(ts, body);
+      if (drain.active() && core.recorder().ends_batch_before(in)) {
+        stop_snapshot = drain.snapshot(state_);
+        stopped = true;
+        break;
+      }
+      RETURN_IF_ERROR(wait_for_pace(pacer, in.ts, scenario_.core.recorder.flush_interval_ms,
+                                    last_flush, core));
+      RETURN_IF_ERROR(process(in, n));
+      progress.tick(duration_ns > 0 ? static_cast<double>(in.ts.value()) / duration_ns : 0, n + 1);
+      if (checker_) {
+        outcome_.breach = checker_->after_input(in, core);
+        if (outcome_.breach) break;
+      }
+      if (snapshot_every() != 0 && in.seq.value() % snapshot_every() == 0) {
+        RETURN_IF_ERROR(put_snapshot(log_, snapshot_of(state_), sync()));
+      }
+      trace_.note(log_);
+    }
+    outcome_.interrupted = stopped;
+    if (checker_ && !outcome_.breach && !outcome_.interrupted) outcome_.breach = checker_->at_end(core);
+    RETURN_IF_ERROR(core.finish());
+    progress.done();
+    const uint64_t last = core.last_seq().value();
+    if (outcome_.interrupted && last != 0 && (snapshot_every() == 0 || last % snapshot_every() != 0)) {
+      RETURN_IF_ERROR(put_snapshot(log_, stop_snapshot ? *stop_snapshot : snapshot_of(state_), sync()));
+    }
+    return Status::ok();
+  }
+
+  std::optional<InvariantChecker>& checker() { return checker_; }
+
+ private:
+  Status process(const Input& in, uint64_t n) {
+    Core& core = *state_.core;
+    RunMetrics& metrics = outcome_.metrics;
+    const bool sampled = options_.stage_sample_every != 0 && n % options_.stage_sample_every == 0;
+    if (sampled) core.set_probe(&stage_timer_);
+    const auto t0 = Clock::now();
+    decision_timer_.start(t0);
+    RETURN_IF_ERROR(core.process(in));
+    const auto ns = static_cast<uint64_t>((Clock::now() - t0).count());
+    if (sampled) core.set_probe(nullptr);
+    metrics.input_ns.record(ns);
+    metrics.record_by_sim_time(in.ts.value(), ns);
+    if (const auto decision_ns = decision_timer_.latency_ns()) metrics.decision_ns.record(*decision_ns);
+    metrics.count_sim_time(in.ts.value());
+    return Status::ok();
+  }
+  uint64_t snapshot_every() const { return scenario_.core.snapshot.every_events; }
+  bool sync() const { return scenario_.core.recorder.sync == RecorderOptions::Sync::kBatch; }
+
+  const Scenario& scenario_;
+  EventLog& log_;
+  const RunOptions& options_;
+  RunState& state_;
+  RunOutcome& outcome_;
+  StageTimer stage_timer_;
+  DecisionTimer decision_timer_;
+  DurableTrace trace_;
+  std::optional<InvariantChecker> checker_;
+};
+
+}  // namespace
+
 Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
                                 const RunOptions& options) {
   auto outcome = std::make_unique<RunOutcome>();
   RunMetrics& metrics = outcome->metrics;
   metrics.set_sim_duration(scenario.duration_ms * 1'000'000);
   MeteredSink sink(log, metrics);
-  StageTimer stage_timer(metrics);
-  DecisionTimer decision_timer;
   RunState state;
   if (options.resume) {
     ASSIGN_OR_RETURN(state, recover_run_state(log, scenario, options.seed, Recorder::Mode::kSink,
@@ -129,58 +253,11 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   } else {
     state = fresh_run_state(scenario, options.seed, Recorder::Mode::kSink, &sink);
   }
-  Core& core = *state.core;
-  core.set_decision_probe(&decision_timer);
-  std::optional<InvariantChecker> checker;
-  if (options.check_invariants) checker.emplace(scenario.core);
-  const uint64_t snapshot_every = scenario.core.snapshot.every_events;
-  const bool sync = scenario.core.recorder.sync == RecorderOptions::Sync::kBatch;
-  ProgressBar progress("run");
-  if (!options.show_progress) progress.done();
-  DurableTrace trace(options.durable_trace);
-  const double duration_ns = static_cast<double>(scenario.duration_ms) * 1e6;
+  RunLoop loop(scenario, log, options, state, *outcome);
+  RETURN_IF_ERROR(loop.init_checker());
   const auto start = Clock::now();
-  auto last_flush = start;
-  Timestamp ts;
-  InputBody body;
-  uint64_t n = 0;
-  while (true) {
-    if (options.stop && options.stop->load(std::memory_order_relaxed)) {
-      outcome->interrupted = true;
-      break;
-    }
-    if (!state.generator->next(ts, body)) break;
-    const Input in = state.sequencer.stamp(ts, body);
-    RETURN_IF_ERROR(wait_for_pace(options.pace, start, in.ts,
-                                  scenario.core.recorder.flush_interval_ms, last_flush, core));
-    const bool sampled = options.stage_sample_every != 0 && n % options.stage_sample_every == 0;
-    if (sampled) core.set_probe(&stage_timer);
-    const auto t0 = Clock::now();
-    decision_timer.start(t0);
-    RETURN_IF_ERROR(core.process(in));
-    const auto ns = static_cast<uint64_t>((Clock::now() - t0).count());
-    if (sampled) core.set_probe(nullptr);
-    metrics.input_ns.record(ns);
-    metrics.record_by_sim_time(in.ts.value(), ns);
-    if (const auto decision_ns = decision_timer.latency_ns()) metrics.decision_ns.record(*decision_ns);
-    metrics.count_sim_time(in.ts.value());
-    progress.tick(duration_ns > 0 ? static_cast<double>(in.ts.value()) / duration_ns : 0, ++n);
-    if (checker) {
-      outcome->breach = checker->after_input(in, core);
-      if (outcome->breach) break;
-    }
-    if (snapshot_every != 0 && in.seq.value() % snapshot_every == 0) {
-      RETURN_IF_ERROR(put_snapshot(log, snapshot_of(state), sync));
-    }
-    trace.note(log);
-  }
-  if (checker && !outcome->breach && !outcome->interrupted) outcome->breach = checker->at_end(core);
-  RETURN_IF_ERROR(core.finish());
-  progress.done();
-  if (outcome->interrupted && core.last_seq().value() != 0 &&
-      (snapshot_every == 0 || core.last_seq().value() % snapshot_every != 0)) {
-    RETURN_IF_ERROR(put_snapshot(log, snapshot_of(state), sync));
-  }
+  RETURN_IF_ERROR(loop.run(start));
+  Core& core = *state.core;
   metrics.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
   metrics.events_in = core.recorder().counters().inputs;
   metrics.events_out = core.recorder().counters().outputs;
@@ -197,18 +274,19 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   // the predecessor's time. They are listed with the rejects so one map shows all bad input.
   s.rejects_by_reason[static_cast<size_t>(RejectReason::kTimestampBackwards)] = s.ts_clamped;
   s.extra_json = metrics_json(metrics);
-  s.extra_json += ",\"complete\":" + std::string(outcome->interrupted || outcome->breach ? "false" : "true");
+  const bool complete = !outcome->interrupted && !outcome->breach;
+  s.extra_json += ",\"complete\":" + std::string(complete ? "true" : "false");
   if (options.resume) {
     s.extra_json += ",\"resumed_from_snapshot\":" + std::to_string(state.resumed_from.value()) +
                     ",\"tail_replayed\":" + std::to_string(state.tail_inputs);
   }
-  if (options.check_invariants) {
+  if (const auto& checker = loop.checker()) {
     s.extra_json += ",\"invariants\":{\"checked\":" + std::to_string(checker->checked()) +
                     ",\"ok\":" + (outcome->breach ? "false" : "true") + "}";
   }
   RETURN_IF_ERROR(log.put_meta("state_hash", s.state_hash));
   RETURN_IF_ERROR(log.put_meta("ts_last", std::to_string(core.now().value())));
-  RETURN_IF_ERROR(log.put_meta("complete", outcome->interrupted || outcome->breach ? "0" : "1"));
+  RETURN_IF_ERROR(log.put_meta("complete", complete ? "1" : "0"));
   RETURN_IF_ERROR(log.put_meta("summary", summary_json(s)));
   return std::move(*outcome);
 }

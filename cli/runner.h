@@ -8,21 +8,13 @@
 #include <string>
 
 #include "cli/metrics.h"
+#include "cli/pacer.h"
 #include "cli/summary.h"
 #include "replay/invariants.h"
 #include "sim/scenario.h"
 #include "store/event_log.h"
 
 namespace tape {
-
-// How fast simulated time runs against the wall clock.
-struct Pace {
-  enum class Kind : uint8_t { kMax, kRealtime, kFactor };
-  Kind kind = Kind::kMax;
-  double factor = 1;  // kFactor: simulated seconds per wall second
-};
-// Parses "max", "realtime" or "Nx" (N > 0, e.g. "10x", "0.5x").
-Result<Pace> parse_pace(const std::string& text);
 
 struct RunOptions {
   uint64_t seed = 1;

@@ -17,14 +17,9 @@ Recorder::Recorder(const RecorderOptions& options, const SimClock& clock, Mode m
 
 void Recorder::begin_input(const Input& in) {
   TAPE_CHECK(closing_inputs_ == 0, "begin_input before end_input");
-  if (!inputs_.empty()) {
-    const bool full = inputs_.size() >= options_.batch_events_max;
-    const bool due =
-        in.ts.value() - inputs_.front().ts.value() >= options_.flush_interval_ms * 1'000'000;
-    // The batch ends before `in`, but it is encoded and handed over in end_input, after `in`
-    // has been decided on: the hand-off never delays a strategy's reaction to this input.
-    if (full || due) closing_inputs_ = inputs_.size();
-  }
+  // The batch ends before `in`, but it is encoded and handed over in end_input, after `in` has
+  // been decided on: the hand-off never delays a strategy's reaction to this input.
+  if (ends_batch_before(in)) closing_inputs_ = inputs_.size();
   inputs_.push_back(in);
   current_first_output_ = outputs_.size();
   next_k_ = 0;

@@ -47,6 +47,16 @@ class Recorder {
   Status finish();
   // Closes the open batch now, between inputs (paced runs close on wall time from outside).
   Status close_batch();
+  // True when begin_input(in) would end the open batch before `in` (it is full, or `in` is due
+  // past its time bound). Reads only: a clean stop asks this to end the log where an
+  // uninterrupted run's batch ends too, so the stop leaves no short batch behind.
+  bool ends_batch_before(const Input& in) const {
+    return !inputs_.empty() &&
+           (inputs_.size() >= options_.batch_events_max ||
+            in.ts.value() - inputs_.front().ts.value() >= options_.flush_interval_ms * 1'000'000);
+  }
+  // True while inputs are journaled but not yet handed to the sink.
+  bool batch_open() const { return !inputs_.empty(); }
   // Told when the first OrderIntent of each input is recorded (nullptr: nobody). Not owned.
   void set_decision_probe(DecisionProbe* probe) { decision_probe_ = probe; }
   // Switches mode between inputs, dropping the open batch unwritten. Recovery replays the

@@ -64,6 +64,27 @@ TEST(Recorder, BatchClosesOnSimulatedTime) {
   EXPECT_EQ(h.sink.batches[0].last_seq, Seq(2));
 }
 
+// The clean stop's question, "would this input end the open batch?", must answer exactly what
+// begin_input then does, on size and on time, so a stop ends the log on a batch boundary the
+// uninterrupted run has too.
+TEST(Recorder, EndsBatchBeforeAnswersWhatBeginInputDoes) {
+  RecorderOptions o;
+  o.batch_events_max = 4;
+  o.flush_interval_ms = 50;
+  Harness h(o);
+  EXPECT_FALSE(h.rec.batch_open());
+  const int64_t ts_ms[] = {0, 10, 49, 50, 60, 61, 62, 63, 200, 200};
+  for (uint64_t s = 1; s <= std::size(ts_ms); ++s) {
+    const Input next{Seq(s), Timestamp(ts_ms[s - 1] * 1'000'000), HeartbeatIn{}};
+    const bool predicted = h.rec.ends_batch_before(next);
+    const size_t before = h.sink.batches.size();
+    ASSERT_TRUE(h.input(s, ts_ms[s - 1]).is_ok());
+    EXPECT_EQ(predicted, h.sink.batches.size() == before + 1) << "seq " << s;
+    EXPECT_TRUE(h.rec.batch_open());
+  }
+  EXPECT_EQ(h.sink.batches.size(), 3u);  // [1,3] by time, [4,7] by size, [8] by time
+}
+
 TEST(Recorder, OutputsAreNumberedPerInputAndEncoded) {
   RecorderOptions o;
   o.batch_events_max = 2;
