@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   auto snap = tape::decode_snapshot(bytes, "fuzz snapshot");
   if (!snap.is_ok()) return 0;
-  auto again = tape::decode_snapshot(tape::encode_snapshot(*snap), "fuzz re-encoded snapshot");
+  auto again = tape::decode_snapshot(tape::encode_snapshot(snap.value()), "fuzz re-encoded snapshot");
   TAPE_CHECK(again.is_ok(), again.status().message().c_str());
   TAPE_CHECK(again->core_state == snap->core_state && again->seq == snap->seq,
              "snapshot round trip differs");
