@@ -1,6 +1,8 @@
-// tape: deterministic market simulation and backtest engine. See README.md and DESIGN §5.
+// tape: deterministic market simulation and backtest engine. README.md documents the commands,
+// their options and the exit codes.
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -15,9 +17,10 @@ constexpr const char* kUsage =
     "  run SCENARIO.toml [--seed N] [--data-dir DIR] [--set key=value]... [--json] [--overwrite]\n"
     "      [--resume] [--check-invariants] [--pace max|realtime|Nx] [--metrics-out F] [--report F]\n"
     "      generate the scenario's market activity, drive it through the engine, record it\n"
-    "  replay --data-dir DIR [--from SEQ] [--to SEQ] [--verify] [--json]\n"
+    "  replay --data-dir DIR [--from SEQ|TIME] [--to SEQ|TIME] [--verify] [--json]\n"
     "      re-run the core from the recorded inputs; --verify proves every output matches\n"
-    "  inspect --data-dir DIR [--from SEQ] [--to SEQ] [--type T] [--instrument S] [--json]\n"
+    "  inspect --data-dir DIR [--from SEQ|TIME] [--to SEQ|TIME] [--type T] [--instrument S]\n"
+    "      [--json]\n"
     "      print recorded inputs and the outputs derived from them\n"
     "  audit --data-dir DIR [--json]\n"
     "      check seqs, decoding, the hash chain and every output; exit 3 naming the first bad seq\n"
@@ -26,18 +29,18 @@ constexpr const char* kUsage =
     "  diff DIR_A DIR_B [--json]\n"
     "      the first input or output where two runs differ (exit 3), or exit 0 when identical\n"
     "\n"
+    "SEQ is an input's seq; TIME a simulated time since the run's start: 12.5s, 1500ms, 250us,\n"
+    "42ns, 2m\n"
+    "\n"
     "exit codes: 0 ok, 1 usage error, 2 bad input/config/data, 3 verification failed\n"
+    "(divergence, corruption, tampering), 4 environment failure (disk full, permission, lock)\n"
     "run 'tape <command> --help' for a command's options\n";
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
-    std::fputs(kUsage, argc < 2 ? stderr : stdout);
-    return argc < 2 ? 1 : 0;
-  }
-  const std::string command = argv[1];
-  const std::vector<std::string> args(argv + 2, argv + argc);
+namespace {
+
+int dispatch(const std::string& command, const std::vector<std::string>& args) {
   if (command == "run") return tape::run_command(args);
   if (command == "replay") return tape::replay_command(args);
   if (command == "inspect") return tape::inspect_command(args);
@@ -50,4 +53,25 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "tape: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 1 : 0;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  // Configs are sized at load against a memory budget; an allocation that fails anyway (a
+  // ulimit, a busy machine) is an environment failure, said in words, not an abort. A log being
+  // written stays consistent: every batch is one atomic write, so it audits and resumes.
+  try {
+    return dispatch(command, args);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "tape %s: out of memory (an allocation failed); the machine or its limits "
+                 "(ulimit -v) leave too little for this config\n", command.c_str());
+    return 4;
+  }
 }
