@@ -3,11 +3,7 @@
 // toml++ may throw toml::parse_error; it is caught here and never leaves this file.
 #include "sim/scenario.h"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "sim/scenario_internal.h"
 #include "sim/scenario_reader.h"
@@ -44,28 +40,13 @@ namespace fs = std::filesystem;
 constexpr int kIncludeDepthMax = 8;
 
 Result<toml::table> parse_toml(std::string_view text, const std::string& name) {
+  RETURN_IF_ERROR(prescan_toml(text, name));
   try {
     return toml::parse(text, std::string_view(name));
   } catch (const toml::parse_error& e) {
     return Status::invalid(where(e.source(), name) +
                            ": TOML syntax error: " + std::string(e.description()));
   }
-}
-
-Result<std::string> read_file(const std::string& path, const std::string& context) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    return Status::invalid(context + "cannot read scenario file '" + path + "': is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::invalid(context + "cannot read scenario file '" + path +
-                           "': " + std::strerror(errno));
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Status::invalid(context + "error reading scenario file '" + path + "'");
-  return buf.str();
 }
 
 // Folds `src` into `dst`: tables merge key by key, anything else in `src` replaces `dst`'s
@@ -108,7 +89,7 @@ Result<toml::table> load_tree(const std::string& path, std::vector<IncludeFrame>
     return Status::invalid(context + "includes nested deeper than " +
                            std::to_string(kIncludeDepthMax));
   }
-  ASSIGN_OR_RETURN(std::string text, read_file(path, context));
+  ASSIGN_OR_RETURN(std::string text, read_scenario_file(path, context));
   ASSIGN_OR_RETURN(toml::table doc, parse_toml(text, path));
   stack.push_back({path, identity});
   toml::table merged;
@@ -166,6 +147,7 @@ bool is_index(const std::string& s) {
 // The value of an override: a TOML value when "v = <text>" parses as one, else the bare text as
 // a string. Its source names the override, so later errors point at the --set.
 Result<toml::table> parse_override_value(const std::string& text, const std::string& origin) {
+  RETURN_IF_ERROR(prescan_toml("v = " + text, origin));
   try {
     toml::table t = toml::parse("v = " + text, std::string_view(origin));
     if (t.size() == 1 && t.contains("v")) return t;
@@ -184,6 +166,10 @@ Status apply_override(toml::table& root, const std::string& spec) {
   const std::vector<std::string> parts = split_key(spec.substr(0, eq));
   if (eq == std::string::npos || parts.empty()) {
     return Status::invalid(origin + ": expected dotted.key=value");
+  }
+  if (parts.size() > static_cast<size_t>(kKeyPartsMax)) {
+    return Status::invalid(origin + ": a key with more than " + std::to_string(kKeyPartsMax) +
+                           " dotted parts (the limit)");
   }
   toml::table* table = &root;
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
@@ -306,6 +292,7 @@ bool same_core(const CoreConfig& a, const CoreConfig& b) {
 
 bool same_scenario(const Scenario& a, const Scenario& b) {
   return a.name == b.name && a.seed == b.seed && a.duration_ms == b.duration_ms &&
+         a.max_inputs == b.max_inputs && a.max_memory_mb == b.max_memory_mb &&
          a.market == b.market && a.phases == b.phases && same_core(a.core, b.core);
 }
 

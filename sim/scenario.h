@@ -116,6 +116,11 @@ struct MarketModel {
   bool operator==(const MarketModel&) const = default;
 };
 
+// Load-time guards (scenarios/README.md). They bound what a run may cost, never what it does,
+// so canonical_toml writes them only when they differ from these defaults.
+inline constexpr uint64_t kDefaultMaxInputs = 1'000'000'000;
+inline constexpr uint64_t kDefaultMaxMemoryMb = 4096;
+
 struct Scenario {
   std::string name;            // [scenario] name, else the file stem
   std::string source;          // file path it came from (not part of canonical_toml)
@@ -125,7 +130,21 @@ struct Scenario {
   CoreConfig core;             // instruments, fees, engine, risk, strategies, recorder, snapshot
   MarketModel market;
   std::vector<Phase> phases;
+  // [scenario] max_inputs: a run expected to generate more inputs than this is refused at load.
+  uint64_t max_inputs = kDefaultMaxInputs;
+  // [scenario] max_memory_mb: a core whose start-up reservations exceed this is refused at load.
+  uint64_t max_memory_mb = kDefaultMaxMemoryMb;
 };
+
+// What a scenario will cost, estimated at load from its keys (sim/scenario_limits.cc).
+struct ResourceEstimate {
+  double inputs = 0;         // expected inputs of the whole run (background flow at its mean rate,
+                             // heartbeats, phase ticks and injections, control inputs)
+  double log_bytes = 0;      // rough size of the log those inputs and their outputs make
+  double memory_bytes = 0;   // what the core and generator reserve at start (books' ladders,
+                             // order pool and id map, event queue, recorder batches, live ids)
+};
+ResourceEstimate estimate_resources(const Scenario& s);
 
 // Field-by-field equality of everything except `source` and `canonical_toml` (CoreConfig
 // compared field by field here: core/config.h declares no operator==).

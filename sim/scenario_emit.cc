@@ -31,6 +31,11 @@ void emit_head(const Scenario& s, Writer& w) {
   w.num("seed", s.seed);
   w.dec("duration_s", s.duration_ms, 1000);
   w.num("heartbeat_ms", s.market.heartbeat_ms);
+  // Guards only bound what a run may cost: written when raised or lowered, so the canonical
+  // text of every scenario that keeps the defaults (and of every older log) stays as it was,
+  // and a log made with a raised limit re-reads with it.
+  if (s.max_inputs != kDefaultMaxInputs) w.num("max_inputs", s.max_inputs);
+  if (s.max_memory_mb != kDefaultMaxMemoryMb) w.num("max_memory_mb", s.max_memory_mb);
   for (const InstrumentConfig& ic : s.core.instruments) {
     w.header("[[instruments]]");
     w.str("symbol", ic.symbol);

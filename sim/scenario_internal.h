@@ -3,7 +3,9 @@
 // canonical TOML).
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include <toml++/toml.h>
 
@@ -12,6 +14,25 @@
 namespace tape::scenario_detail {
 
 class TableReader;
+
+// Limits on scenario text, checked before toml++ sees it (scenario_text.cc). A shipped scenario
+// is a few KB with keys of at most 3 parts and arrays of plain values; a canonical scenario of
+// 4096 instruments and 4096 phases is under 3 MB.
+inline constexpr size_t kScenarioBytesMax = size_t{16} << 20;
+inline constexpr int kKeyPartsMax = 32;  // parts of one dotted key, header or --set key
+inline constexpr int kNestingMax = 32;   // arrays and inline tables inside one another
+
+// The whole of `path`, which must be a regular file of at most kScenarioBytesMax bytes (a FIFO
+// or a device is refused without reading it). `context` prefixes errors with the include site.
+Result<std::string> read_scenario_file(const std::string& path, const std::string& context);
+
+// Refuses text over the limits above, naming `name`, the line and the limit. Cheap (one pass,
+// no recursion), and string- and comment-aware, so quoted dots and brackets do not count.
+Status prescan_toml(std::string_view text, const std::string& name);
+
+// Refuses a scenario that would overflow the core's money arithmetic, reserve more memory than
+// scenario.max_memory_mb or generate more inputs than scenario.max_inputs (scenario_limits.cc).
+Status check_limits(const Scenario& s, const std::string& doc);
 
 // Reads and validates the merged table (includes resolved, overrides applied, no `include`
 // key). `doc` names the document for nodes without a position and gives the default name.

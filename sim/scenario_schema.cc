@@ -14,6 +14,8 @@ constexpr int64_t kMaxCount = 1'000'000'000'000;  // generous bound for lots and
 constexpr int64_t kMaxHourMs = 3'600'000;
 constexpr int64_t kMaxDurationMs = int64_t{30} * 24 * kMaxHourMs;  // 30 simulated days
 constexpr size_t kMaxInstruments = 4096;
+constexpr int64_t kMaxInputsLimit = 1'000'000'000'000'000;  // 10^15
+constexpr int64_t kMaxMemoryMbLimit = int64_t{1} << 24;      // 16 TiB
 
 std::string item_path(std::string_view array, size_t index) {
   return std::string(array) + "[" + std::to_string(index) + "]";
@@ -31,6 +33,9 @@ Status read_header(TableReader& root, const std::string& doc, Scenario& s) {
   s.seed = static_cast<uint64_t>(seed);
   RETURN_IF_ERROR(r.decimal("duration_s", 1000, 1, kMaxDurationMs, s.duration_ms, true));
   RETURN_IF_ERROR(r.integer("heartbeat_ms", 0, kMaxHourMs, s.market.heartbeat_ms));
+  // Guards checked once the whole scenario is read (check_limits, scenario_limits.cc).
+  RETURN_IF_ERROR(r.integer_as("max_inputs", 1, kMaxInputsLimit, s.max_inputs));
+  RETURN_IF_ERROR(r.integer_as("max_memory_mb", 1, kMaxMemoryMbLimit, s.max_memory_mb));
   return r.finish();
 }
 
@@ -247,6 +252,7 @@ Result<Scenario> read_scenario(const toml::table& table, const std::string& doc)
   RETURN_IF_ERROR(read_snapshot(root, doc, s.core.snapshot));
   RETURN_IF_ERROR(read_phases(root, doc, s));
   RETURN_IF_ERROR(root.finish());
+  RETURN_IF_ERROR(check_limits(s, doc));
   return s;
 }
 
