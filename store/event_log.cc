@@ -9,7 +9,10 @@
 #include <rocksdb/write_batch.h>
 
 #include "store/chain.h"
+#include "store/info_log.h"
+#include "store/log_dir.h"
 #include "store/rocks_options.h"
+#include "store/rocks_status.h"
 
 namespace tape {
 
@@ -21,12 +24,10 @@ using store_internal::kCfOutputs;
 
 namespace {
 
-namespace fs = std::filesystem;
-
 rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
-Status rocks_error(const rocksdb::Status& s, const std::string& what) {
-  return Status::io(what + ": " + s.ToString());
+Status rocks_error(const rocksdb::Status& s, const std::string& dir, const std::string& doing) {
+  return store_internal::from_rocks(s, dir, doing);
 }
 
 std::string in_dir(const std::string& dir) { return " in data dir '" + dir + "'"; }
@@ -40,64 +41,6 @@ Result<uint64_t> parse_decimal(std::string_view text, std::string_view key,
                             std::string(text) + "')" + in_dir(dir));
   }
   return v;
-}
-
-enum class DirState : uint8_t { kMissing, kEmpty, kNonEmpty, kNotADirectory, kError };
-
-DirState dir_state(const std::string& dir) {
-  std::error_code ec;
-  const fs::file_status st = fs::status(dir, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory) return DirState::kError;
-  if (!fs::exists(st)) return DirState::kMissing;
-  if (!fs::is_directory(st)) return DirState::kNotADirectory;
-  const bool empty = fs::is_empty(dir, ec);
-  if (ec) return DirState::kError;
-  return empty ? DirState::kEmpty : DirState::kNonEmpty;
-}
-
-// True when `dir` holds a RocksDB database with our meta column family and a format_version.
-bool holds_tape_log(const std::string& dir, const LogOptions& options) {
-  rocksdb::DBOptions db_opts = store_internal::db_options(options);
-  std::vector<std::string> names;
-  if (!rocksdb::DB::ListColumnFamilies(db_opts, dir, &names).ok()) return false;
-  if (std::find(names.begin(), names.end(), kCfNames[kCfMeta]) == names.end()) return false;
-  const auto all = store_internal::cf_descriptors(options);
-  std::vector<rocksdb::ColumnFamilyDescriptor> wanted = {all[store_internal::kCfDefault],
-                                                         all[kCfMeta]};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  if (!rocksdb::DB::OpenForReadOnly(db_opts, dir, wanted, &handles, &db).ok()) return false;
-  std::string value;
-  const bool found = db->Get(rocksdb::ReadOptions(), handles[1], kMetaFormatVersion, &value).ok();
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
-  return found;
-}
-
-Status prepare_dir_for_create(const std::string& dir, const LogOptions& options, bool overwrite) {
-  switch (dir_state(dir)) {
-    case DirState::kMissing:
-    case DirState::kEmpty:
-      return Status::ok();
-    case DirState::kNotADirectory:
-      return Status::invalid("data dir '" + dir + "' exists and is not a directory");
-    case DirState::kError:
-      return Status::io("cannot inspect data dir '" + dir + "'");
-    case DirState::kNonEmpty:
-      break;
-  }
-  if (!overwrite) {
-    return Status::invalid("data dir '" + dir + "' is not empty; pass --overwrite to replace it");
-  }
-  if (!holds_tape_log(dir, options)) {
-    return Status::invalid("data dir '" + dir +
-                           "' is not empty and does not hold a tape log; refusing to overwrite it");
-  }
-  rocksdb::Options destroy_opts(store_internal::db_options(options), rocksdb::ColumnFamilyOptions());
-  const rocksdb::Status s =
-      rocksdb::DestroyDB(dir, destroy_opts, store_internal::cf_descriptors(options));
-  if (!s.ok()) return rocks_error(s, "destroying the old log in '" + dir + "'");
-  return Status::ok();
 }
 
 }  // namespace
@@ -127,32 +70,35 @@ EventLog::EventLog(std::string dir, const LogOptions& options, bool read_only)
 
 Result<std::unique_ptr<EventLog>> EventLog::create(const std::string& dir,
                                                    const LogOptions& options, bool overwrite) {
-  RETURN_IF_ERROR(prepare_dir_for_create(dir, options, overwrite));
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::io("cannot create data dir '" + dir + "': " + ec.message());
+  // Atomic creation (store/log_dir.h): under the creation marker until the column families and
+  // the creation meta are durable, so a kill at any moment leaves a complete empty log or a dir
+  // the next create reuses.
+  RETURN_IF_ERROR(store_internal::prepare_for_create(dir, options, overwrite));
   std::unique_ptr<EventLog> log(new EventLog(dir, options, /*read_only=*/false));
   RETURN_IF_ERROR(log->open_db(/*create=*/true));
   RETURN_IF_ERROR(log->init_meta());
+  RETURN_IF_ERROR(store_internal::finish_create(dir));
   log->start_writer();
   return log;
 }
 
 Result<std::unique_ptr<EventLog>> EventLog::open(const std::string& dir, bool read_only,
                                                  const LogOptions& options) {
-  switch (dir_state(dir)) {
-    case DirState::kMissing:
+  using store_internal::DirKind;
+  ASSIGN_OR_RETURN(store_internal::DirProbe probe, store_internal::probe_dir(dir, options));
+  switch (probe.kind) {
+    case DirKind::kMissing:
       return Status::invalid("data dir '" + dir + "' does not exist");
-    case DirState::kNotADirectory:
-      return Status::invalid("data dir '" + dir + "' is not a directory");
-    case DirState::kError:
-      return Status::io("cannot inspect data dir '" + dir + "'");
-    case DirState::kEmpty:
-    case DirState::kNonEmpty:
+    case DirKind::kEmpty:
+    case DirKind::kForeign:
+      return Status::invalid("data dir '" + dir + "' does not hold a tape log");
+    case DirKind::kUnstarted:
+      return Status::invalid(
+          "data dir '" + dir + "' holds a tape log whose creation was interrupted: nothing was "
+          "recorded in it; start the run again without --resume" +
+          (probe.marker ? std::string(" (the dir is reused)") : std::string(" and with --overwrite")));
+    case DirKind::kTapeLog:
       break;
-  }
-  if (!holds_tape_log(dir, options)) {
-    return Status::invalid("data dir '" + dir + "' does not hold a tape log");
   }
   std::unique_ptr<EventLog> log(new EventLog(dir, options, read_only));
   RETURN_IF_ERROR(log->open_db(/*create=*/false));
@@ -189,12 +135,20 @@ Status EventLog::open_db(bool create) {
   rocksdb::DBOptions db_opts = store_internal::db_options(options_, direct);
   db_opts.create_if_missing = create;
   db_opts.error_if_exists = create;
+  db_opts.info_log = store_internal::open_info_log(dir_);
+  // A write-ahead log must read back whole: RocksDB's default (point-in-time recovery) would
+  // silently drop everything after a damaged record (issue 7, item 10). A read-write open
+  // (resume) may drop an incomplete last record, what a killed writer or a full disk leaves;
+  // read-only opens say when they had to (torn_tail_dropped()).
+  db_opts.wal_recovery_mode = read_only_ || create
+                                  ? rocksdb::WALRecoveryMode::kAbsoluteConsistency
+                                  : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = store_internal::cf_descriptors(options_);
   if (!create && !read_only_) {
     // A read-write open must name every column family; keep any a later version added.
     std::vector<std::string> names;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(db_opts, dir_, &names);
-    if (!s.ok()) return rocks_error(s, "listing column families" + in_dir(dir_));
+    if (!s.ok()) return rocks_error(s, dir_, "listing column families");
     for (const std::string& name : names) {
       if (std::find(kCfNames.begin(), kCfNames.end(), name) == kCfNames.end()) {
         cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
@@ -203,12 +157,11 @@ Status EventLog::open_db(bool create) {
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   const rocksdb::Status s =
-      read_only_ ? rocksdb::DB::OpenForReadOnly(db_opts, dir_, cfs, &handles, &db_)
+      read_only_ ? store_internal::open_read_only(db_opts, dir_, cfs, &handles, &db_, &torn_tail_)
                  : rocksdb::DB::Open(db_opts, dir_, cfs, &handles, &db_);
   if (!s.ok()) {
-    return s.IsInvalidArgument()
-               ? Status::invalid("data dir '" + dir_ + "' is not a usable tape log: " + s.ToString())
-               : rocks_error(s, "opening the log" + in_dir(dir_));
+    db_ = nullptr;
+    return store_internal::open_error(s, dir_);
   }
   handles_ = std::move(handles);
   return Status::ok();
@@ -226,7 +179,7 @@ Status EventLog::init_meta() {
   rocksdb::WriteOptions wo;
   wo.sync = true;  // a created log is durable whatever the batch sync mode
   if (s.ok()) s = db_->Write(wo, &wb);
-  if (!s.ok()) return rocks_error(s, "writing meta" + in_dir(dir_));
+  if (!s.ok()) return rocks_error(s, dir_, "writing meta");
   return Status::ok();
 }
 
@@ -263,7 +216,7 @@ Status EventLog::load_state() {
 Status EventLog::check_last_batch() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kCfEvents]));
   it->SeekToLast();
-  if (!it->status().ok()) return rocks_error(it->status(), "reading events" + in_dir(dir_));
+  if (!it->status().ok()) return rocks_error(it->status(), dir_, "reading events");
   const std::string meta_says = "meta says last_seq " + std::to_string(last_seq_.value()) +
                                 ", batch_count " + std::to_string(batch_count_);
   if (!it->Valid()) {
@@ -288,7 +241,7 @@ Status EventLog::check_last_batch() {
   const rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), handles_[kCfOutputs], it->key(), &unused);
   if (s.IsNotFound()) return Status::mismatch("outputs missing for " + at + in_dir(dir_));
-  if (!s.ok()) return rocks_error(s, "reading outputs for " + at + in_dir(dir_));
+  if (!s.ok()) return rocks_error(s, dir_, "reading outputs for " + at);
   return Status::ok();
 }
 
@@ -301,7 +254,7 @@ Status EventLog::put_meta(std::string_view key, std::string_view value) {
   rocksdb::WriteOptions wo;
   wo.sync = sync_writes();
   const rocksdb::Status s = db_->Put(wo, handles_[kCfMeta], slice(key), slice(value));
-  if (!s.ok()) return rocks_error(s, "writing meta " + std::string(key) + in_dir(dir_));
+  if (!s.ok()) return rocks_error(s, dir_, "writing meta " + std::string(key));
   return Status::ok();
 }
 
@@ -309,7 +262,7 @@ Result<std::optional<std::string>> EventLog::get_meta(std::string_view key) cons
   std::string value;
   const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[kCfMeta], slice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
-  if (!s.ok()) return rocks_error(s, "reading meta " + std::string(key) + in_dir(dir_));
+  if (!s.ok()) return rocks_error(s, dir_, "reading meta " + std::string(key));
   return std::optional<std::string>(std::move(value));
 }
 
@@ -344,7 +297,7 @@ EventLog::BatchCursor EventLog::batches(Seq from) const {
   const rocksdb::Status s = db_->NewIterators(store_internal::scan_read_options(), cfs, &its);
   if (!s.ok()) {
     BatchCursor cursor(nullptr, nullptr);
-    cursor.fail(rocks_error(s, "iterating batches" + in_dir(dir_)), false);
+    cursor.fail(rocks_error(s, dir_, "iterating batches"), false);
     return cursor;
   }
   BatchCursor cursor{std::unique_ptr<rocksdb::Iterator>(its[0]),

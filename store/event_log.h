@@ -119,14 +119,20 @@ class EventLog final : public BatchSink {
     std::string_view link_;
   };
 
-  // Creates a new log in `dir` (parents created as needed). A non-empty `dir` is refused with
-  // Status::invalid unless `overwrite`; with `overwrite` it is destroyed only if it holds a tape
-  // log (other files in it are left alone), and refused otherwise.
+  // Creates a new log in `dir` (parents created as needed), atomically: a kill at any moment
+  // leaves either a complete empty log or a dir the next create reuses (store/log_dir.h). A
+  // non-empty `dir` is refused with Status::invalid unless `overwrite`; with `overwrite` only
+  // the files of the tape log in it are removed (others are left alone), and it is refused,
+  // naming the file, when a RocksDB-named file there is not the log's, or when it holds no
+  // tape log.
   static Result<std::unique_ptr<EventLog>> create(const std::string& dir,
                                                   const LogOptions& options, bool overwrite);
   // Opens an existing log; read-write opens may append after its last seq. Status::invalid
-  // naming `dir` if it is missing, not a tape log or of an unsupported format_version;
-  // Status::mismatch if the meta counters disagree with the last batch in `events`.
+  // naming `dir` if it is missing, not a tape log, an interrupted creation or of an unsupported
+  // format_version; Status::mismatch if it is corrupt (RocksDB's finding is kept: a damaged
+  // write-ahead log, MANIFEST or table) or the meta counters disagree with the last batch in
+  // `events`; Status::io for an environment failure (another process holds its lock, no space,
+  // permission).
   static Result<std::unique_ptr<EventLog>> open(const std::string& dir, bool read_only,
                                                 const LogOptions& options = {});
   // Writes every queued batch, stops the writer thread, flushes the memtables to table files
@@ -158,6 +164,9 @@ class EventLog final : public BatchSink {
   BatchCursor batches(Seq from = Seq(1)) const;
   std::string dir() const { return dir_; }
   bool read_only() const { return read_only_; }
+  // True when this read-only open found an incomplete last write-ahead-log record (a killed
+  // writer or a full disk) and read the log without it. Any other WAL damage fails the open.
+  bool torn_tail_dropped() const { return torn_tail_; }
   // True when writes are fsynced (sync = kBatch); other writers to the log (snapshots) follow it.
   bool sync_writes() const { return options_.sync == RecorderOptions::Sync::kBatch; }
 
@@ -179,6 +188,7 @@ class EventLog final : public BatchSink {
   const std::string dir_;
   const LogOptions options_;
   const bool read_only_;
+  bool torn_tail_ = false;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // by store_internal::CfIndex
 

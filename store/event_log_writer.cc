@@ -10,6 +10,7 @@
 #include "store/chain.h"
 #include "store/event_log.h"
 #include "store/rocks_options.h"
+#include "store/rocks_status.h"
 
 namespace tape {
 
@@ -130,7 +131,7 @@ Status EventLog::write_group(uint64_t count) {
     const std::string first = std::to_string(group_.front().first_seq.value());
     const std::string what = group_.size() == 1 ? "the batch at seq " + first
                                                 : "the batches from seq " + first + " to seq " + last;
-    return Status::io("writing " + what + " to data dir '" + dir_ + "': " + s.ToString());
+    return store_internal::from_rocks(s, dir_, "writing " + what);
   }
   return Status::ok();
 }

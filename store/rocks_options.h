@@ -23,8 +23,11 @@ inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
 // DBOptions for opening or creating the log in `options` (env, memtable budget). With
 // `direct_flush`, flushes and compactions write with O_DIRECT (see direct_io_supported).
 rocksdb::DBOptions db_options(const LogOptions& options, bool direct_flush = false);
+// Name of the short-lived file direct_io_supported creates in the data dir.
+inline constexpr std::string_view kDirectIoProbeName = ".tape_direct_io_probe";
 // Whether files in `dir` (an existing directory) can be opened with O_DIRECT: not on tmpfs, for
-// one. Probes with a short-lived file named .tape_direct_io_probe.
+// one. Probes with a short-lived file named kDirectIoProbeName, created with O_EXCL|O_NOFOLLOW:
+// a symlink of that name is never followed (the answer is then false).
 bool direct_io_supported(const std::string& dir);
 // One descriptor per kCfNames entry, in CfIndex order.
 std::vector<rocksdb::ColumnFamilyDescriptor> cf_descriptors(const LogOptions& options);

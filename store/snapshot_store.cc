@@ -4,6 +4,8 @@
 
 #include <rocksdb/db.h>
 
+#include "store/rocks_status.h"
+
 namespace tape {
 namespace {
 
@@ -12,11 +14,11 @@ std::string context(Seq seq) { return "snapshot at seq " + std::to_string(seq.va
 }  // namespace
 
 Status put_snapshot(EventLog& log, const SnapshotData& s, bool sync) {
-  if (log.read_only()) return Status::io(log.dir() + ": log is open read-only");
+  if (log.read_only()) return Status::invalid(log.dir() + ": log is open read-only");
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   const auto st = log.db()->Put(wo, log.cf("snapshots"), seq_key(s.seq), encode_snapshot(s));
-  if (!st.ok()) return Status::io(log.dir() + ": writing " + context(s.seq) + ": " + st.ToString());
+  if (!st.ok()) return store_internal::from_rocks(st, log.dir(), "writing " + context(s.seq));
   return Status::ok();
 }
 
@@ -25,7 +27,7 @@ Result<SnapshotData> read_snapshot(const EventLog& log, Seq seq) {
   const EventLog& l = log;
   const auto st = l.db()->Get(rocksdb::ReadOptions(), l.cf("snapshots"), seq_key(seq), &value);
   if (st.IsNotFound()) return Status::invalid(log.dir() + ": no " + context(seq));
-  if (!st.ok()) return Status::io(log.dir() + ": reading " + context(seq) + ": " + st.ToString());
+  if (!st.ok()) return store_internal::from_rocks(st, log.dir(), "reading " + context(seq));
   return decode_snapshot(value, context(seq));
 }
 
@@ -37,7 +39,7 @@ Result<std::vector<Seq>> snapshot_seqs(const EventLog& log) {
     ASSIGN_OR_RETURN(Seq seq, parse_seq_key(std::string_view(it->key().data(), it->key().size())));
     out.push_back(seq);
   }
-  if (!it->status().ok()) return Status::io(log.dir() + ": " + it->status().ToString());
+  if (!it->status().ok()) return store_internal::from_rocks(it->status(), log.dir(), "listing snapshots");
   return out;
 }
 
@@ -47,7 +49,9 @@ Result<std::optional<SnapshotData>> latest_snapshot(const EventLog& log, Seq at)
   std::unique_ptr<rocksdb::Iterator> it(l.db()->NewIterator(rocksdb::ReadOptions(), l.cf("snapshots")));
   it->SeekForPrev(seq_key(limit));
   if (!it->Valid()) {
-    if (!it->status().ok()) return Status::io(log.dir() + ": " + it->status().ToString());
+    if (!it->status().ok()) {
+      return store_internal::from_rocks(it->status(), log.dir(), "finding the latest snapshot");
+    }
     return std::optional<SnapshotData>();
   }
   ASSIGN_OR_RETURN(Seq seq, parse_seq_key(std::string_view(it->key().data(), it->key().size())));
