@@ -72,7 +72,9 @@ RejectReason Engine::validate_new(const NewOrderIn& in) const {
   if (in.qty.value() <= 0) return RejectReason::kInvalidQty;
   if (in.qty > max_order_qty_[in.instrument.value()]) return RejectReason::kQtyAboveInstrumentMax;
   const bool limit = in.type == OrderType::kLimit;
-  if (limit && in.price.value() <= 0) return RejectReason::kInvalidPrice;
+  // One price domain (core/bounds.h) for every limit price, resting or not: what can enter is
+  // exactly what a book, a snapshot and restore hold.
+  if (limit && !is_valid_price(in.price)) return RejectReason::kInvalidPrice;
   const OrderBook& book = books_[in.instrument.value()];
   if (book.halted()) return RejectReason::kHalted;
   if (ids_.contains(in.id.value())) return RejectReason::kDuplicateOrderId;
@@ -151,7 +153,7 @@ RejectReason Engine::validate_replace(const ReplaceIn& in, uint32_t* node) const
   if (!known(in.instrument)) return RejectReason::kUnknownInstrument;
   if (in.qty.value() <= 0) return RejectReason::kInvalidQty;
   if (in.qty > max_order_qty_[in.instrument.value()]) return RejectReason::kQtyAboveInstrumentMax;
-  if (in.price.value() <= 0) return RejectReason::kInvalidPrice;
+  if (!is_valid_price(in.price)) return RejectReason::kInvalidPrice;
   const OrderBook& book = books_[in.instrument.value()];
   if (book.halted()) return RejectReason::kHalted;
   const uint32_t i = ids_.find(in.id.value());

@@ -19,7 +19,8 @@
 //
 // Validation (first failing check wins; an OrderRejected and nothing else is published):
 //   new order: kUnknownInstrument; kInvalidOrderType (side/type/tif outside their enums);
-//     kInvalidQty (qty <= 0); kQtyAboveInstrumentMax; kInvalidPrice (limit price <= 0);
+//     kInvalidQty (qty <= 0); kQtyAboveInstrumentMax; kInvalidPrice (limit price
+//     outside [kMinPrice, kMaxPrice], core/bounds.h: the one price domain);
 //     kHalted; kDuplicateOrderId (id currently resting); then only for GTC limit orders, which
 //     may rest: kPriceOutOfRange (the ladder could not hold the price even after growth) and
 //     kBookFull (order pool exhausted). Both are judged on the book before matching.

@@ -6,12 +6,6 @@
 #include "core/state_reader.h"
 
 namespace tape {
-namespace {
-
-constexpr int64_t kPriceMax = int64_t{1} << 52;
-
-}  // namespace
-
 Status Engine::restore_state(StateReader& r) {
   TAPE_CHECK(pool_.used() == 0, "restore_state needs a fresh engine");
   r.expect_tag("engine");
@@ -42,7 +36,8 @@ Status Engine::restore_state(StateReader& r) {
 void Engine::restore_level(StateReader& r, OrderBook& book, Side side) {
   const Price price(r.i64());
   const uint32_t count = r.u32();
-  if (price.value() <= 0 || price.value() > kPriceMax || count == 0) {
+  // The domain entry enforces (core/bounds.h): a snapshot holds nothing a live book could not.
+  if (!is_valid_price(price) || count == 0) {
     return r.fail("bad price level " + std::to_string(price.value()));
   }
   for (uint32_t k = 0; k < count && r.ok(); ++k) {

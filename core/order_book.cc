@@ -14,7 +14,10 @@ OrderBook::OrderBook(InstrumentId id, Price initial_mid, const EngineOptions& op
   level_count_ = static_cast<int64_t>(initial);
   bids_ = LevelBitmap(initial);
   asks_ = LevelBitmap(initial);
-  base_ = initial_mid.value() - static_cast<int64_t>(initial / 2);
+  // Centred on the mid, clamped into the price domain so that the base, and every base_ + index
+  // later, stays within a ladder's width of [kMinPrice, kMaxPrice].
+  const int64_t mid = std::clamp(initial_mid.value(), kMinPrice, kMaxPrice);
+  base_ = mid - static_cast<int64_t>(initial / 2);
 }
 
 bool OrderBook::occupied_range(int64_t* lo, int64_t* hi) const {
@@ -25,6 +28,8 @@ bool OrderBook::occupied_range(int64_t* lo, int64_t* hi) const {
   return true;
 }
 
+// Precondition (can_hold checks it first): is_valid_price(price), so every figure below is a
+// domain price or a level of a ladder laid over domain prices.
 bool OrderBook::can_hold_after_growth(Price price) const {
   int64_t lo_idx = 0, hi_idx = 0;
   int64_t lo = price.value(), hi = price.value();

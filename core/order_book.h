@@ -5,9 +5,12 @@
 // Contract:
 // * A resting book is never crossed (best bid < best ask), so a level holds orders of one side
 //   only. The matching that keeps it so lives in the Engine; the book offers primitives.
-// * Prices are ticks; the ladder starts with EngineOptions::ladder_levels_initial levels centred
-//   on InstrumentConfig::initial_mid and re-bases / doubles when an order must rest outside it,
-//   as long as all resting prices plus the new one span at most ladder_levels_max ticks.
+// * Prices are ticks in the one domain [kMinPrice, kMaxPrice] (core/bounds.h): can_hold refuses
+//   anything else, so the ladder's base stays within ladder_levels_max of that domain and
+//   base_ + index never overflows. The ladder starts with EngineOptions::ladder_levels_initial
+//   levels centred on InstrumentConfig::initial_mid (clamped into the domain) and re-bases /
+//   doubles when an order must rest outside it, as long as all resting prices plus the new one
+//   span at most ladder_levels_max ticks.
 //   can_hold() answers that question without changing anything; growth allocates (rarely).
 //   Because the ladder never exceeds ladder_levels_max, the answer depends only on the resting
 //   prices, never on the ladder's base or size, which are not part of the state: a restored
@@ -24,6 +27,7 @@
 
 #include "core/book_bitmap.h"
 #include "core/book_id_map.h"
+#include "core/bounds.h"
 #include "core/config.h"
 #include "core/market_view.h"
 #include "core/order_pool.h"
@@ -47,9 +51,12 @@ class OrderBook {
   bool halted() const { return halted_; }
   void set_halted(bool h) { halted_ = h; }
 
-  // True when an order at `price` could rest: inside the ladder, or the ladder can re-base/grow
-  // so that every resting price and `price` fit in ladder_levels_max levels.
-  bool can_hold(Price price) const { return in_ladder(price) || can_hold_after_growth(price); }
+  // True when an order at `price` could rest: `price` is in the one price domain
+  // (is_valid_price, core/bounds.h) and inside the ladder, or the ladder can re-base/grow so
+  // that every resting price and `price` fit in ladder_levels_max levels. Any int64 is safe.
+  bool can_hold(Price price) const {
+    return is_valid_price(price) && (in_ladder(price) || can_hold_after_growth(price));
+  }
 
   // Appends node `i` (price, side, leaves > 0 set) at the back of its price level, growing the
   // ladder when needed. Precondition: can_hold(node.price), and the order does not cross the
@@ -102,8 +109,17 @@ class OrderBook {
   int64_t next_worse(Side s, int64_t idx) const {
     return s == Side::kBuy ? bids_.prev_at_or_below(idx - 1) : asks_.next_at_or_above(idx + 1);
   }
-  size_t index_of(Price p) const { return static_cast<size_t>(p.value() - base_); }
-  bool in_ladder(Price p) const { return p.value() >= base_ && p.value() - base_ < level_count_; }
+  // The one place a price is measured against the ladder. The difference is taken in uint64,
+  // where it cannot overflow: exact whenever p >= base_ (it is then below 2^64), and in_ladder
+  // tests that first, so no pair of int64 values can make a wrapped offset pass.
+  uint64_t offset_from_base(Price p) const {
+    return static_cast<uint64_t>(p.value()) - static_cast<uint64_t>(base_);
+  }
+  bool in_ladder(Price p) const {
+    return p.value() >= base_ && offset_from_base(p) < static_cast<uint64_t>(level_count_);
+  }
+  // Precondition: in_ladder(p).
+  size_t index_of(Price p) const { return static_cast<size_t>(offset_from_base(p)); }
   // Lowest and highest occupied level indices; false when the book is empty.
   bool occupied_range(int64_t* lo, int64_t* hi) const;
   bool can_hold_after_growth(Price price) const;

@@ -222,8 +222,8 @@ TEST(EngineBoundsTest, LadderGrowsFarFromInitialMidAndRejectsBeyondItsMaximum) {
   EXPECT_EQ(rejected_with(drain(q)), RejectReason::kPriceOutOfRange);
   e.on(order(4, Side::kBuy, 99, 1));
   EXPECT_EQ(rejected_with(drain(q)), RejectReason::kPriceOutOfRange);
-  // Orders that never rest are not bound by the ladder.
-  e.on(order(5, Side::kBuy, int64_t{1} << 40, 1, TimeInForce::kIoc));
+  // Orders that never rest are not bound by the ladder, only by the price domain.
+  e.on(order(5, Side::kBuy, kMaxPrice, 1, TimeInForce::kIoc));
   EXPECT_EQ(count_of<Fill>(drain(q)), 1u);
   // Once the book is empty the ladder re-bases anywhere.
   e.on(CancelIn{OrderId(1), AccountId(1000), InstrumentId(0)});
