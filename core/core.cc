@@ -60,6 +60,11 @@ Status Core::process(const Input& in) {
     std::visit([this](const auto& body) { bus_.publish(body); }, in.body);
   }
   bus_.drain();
+  // The portfolio refuses (never aborts on) a fill it cannot book in int64: the run stops here.
+  if (!portfolio_.status().is_ok()) {
+    return Status::invalid("seq " + std::to_string(in.seq.value()) + ": " +
+                           portfolio_.status().message());
+  }
   return recorder_.end_input();
 }
 

@@ -1,28 +1,38 @@
 #include "core/portfolio.h"
 
 #include <limits>
+#include <string>
 
+#include "core/bounds.h"
 #include "core/status.h"
 
 namespace tape {
+namespace {
 
-int64_t div_round_half_away(__int128 num, __int128 den) {
-  const bool negative = num < 0;
-  const __int128 magnitude = negative ? -num : num;
-  // floor(|num| / den + 1/2), computed without fractions.
-  const __int128 q = (2 * magnitude + den) / (2 * den);
-  const __int128 r = negative ? -q : q;
-  TAPE_CHECK(r >= std::numeric_limits<int64_t>::min() && r <= std::numeric_limits<int64_t>::max(),
-             "rounded money leaves int64");
-  return static_cast<int64_t>(r);
+constexpr __int128 kMin64 = std::numeric_limits<int64_t>::min();
+constexpr __int128 kMax64 = std::numeric_limits<int64_t>::max();
+
+bool fits64(__int128 v) { return v >= kMin64 && v <= kMax64; }
+int64_t saturate64(__int128 v) {
+  return static_cast<int64_t>(v < kMin64 ? kMin64 : (v > kMax64 ? kMax64 : v));
 }
 
-Money notional(const InstrumentConfig& instrument, Price price, Qty qty) {
-  const __int128 n = static_cast<__int128>(price.value()) * instrument.tick_value *
-                     instrument.lot_size * qty.value();
-  TAPE_CHECK(n >= std::numeric_limits<int64_t>::min() && n <= std::numeric_limits<int64_t>::max(),
-             "notional leaves int64: price x tick_value x lot_size x qty too large");
-  return Money(static_cast<int64_t>(n));
+// round(num / den), halves away from zero, for den > 0 and |num| < 2^127. Quotient and
+// remainder rather than (2|num| + den) / 2den, which could pass 2^127.
+__int128 round_half_away(__int128 num, __int128 den) {
+  const bool negative = num < 0;
+  const __int128 magnitude = negative ? -num : num;
+  __int128 q = magnitude / den;
+  if (2 * (magnitude % den) >= den) ++q;
+  return negative ? -q : q;
+}
+
+}  // namespace
+
+int64_t div_round_half_away(__int128 num, __int128 den) {
+  const __int128 r = round_half_away(num, den);
+  TAPE_CHECK(fits64(r), "rounded money leaves int64");
+  return static_cast<int64_t>(r);
 }
 
 Portfolio::Portfolio(const CoreConfig& config, EventQueue& queue)
@@ -48,40 +58,75 @@ void Portfolio::on(const Fill& fill) {
 }
 
 void Portfolio::book_side(AccountId account, const Fill& fill, Side side, int64_t fee_ppm) {
+  if (!status_.is_ok()) return;  // the run stops at the first unbookable fill
   const uint32_t inst = fill.instrument.value();
   const InstrumentConfig& cfg = instruments_[inst];
   Account& acct = accounts_[account.value()];
   if (acct.holdings.empty()) acct.holdings.resize(instruments_.size());
   Holding& h = acct.holdings[inst];
+  int64_t cash = acct.cash;
+  Holding next = h;
+  if (!apply_fill(cfg, fill.price, fill.qty.value(), side, fee_ppm, &cash, &next)) {
+    status_ = Status::invalid(
+        "portfolio: account " + std::to_string(account.value()) + " instrument " +
+        (cfg.symbol.empty() ? std::to_string(inst) : cfg.symbol) + ": a fill of " +
+        std::to_string(fill.qty.value()) + " lots at " + std::to_string(fill.price.value()) +
+        " ticks takes its money or position out of int64 (notional = price x tick_size x "
+        "lot_size x qty in minor units); lower lot_size, tick_size or the order quantities");
+    return;
+  }
+  acct.cash = cash;
+  h = next;
+  TAPE_CHECK(h.position != 0 || h.cost == 0, "flat position with a residual cost basis");
+  queue_.publish(PositionUpdate{account, fill.instrument, h.position, Money(acct.cash),
+                                Money(h.realized), Money(h.fees)});
+}
 
+// Every intermediate is an int64 notional or a product of two int64s, so __int128 holds it
+// exactly; each stored figure is checked against int64 before anything is written back.
+bool Portfolio::apply_fill(const InstrumentConfig& cfg, Price price, int64_t qty, Side side,
+                           int64_t fee_ppm, int64_t* cash_out, Holding* h) {
   const int64_t s = sign(side);
-  const int64_t qty = fill.qty.value();
-  const int64_t fill_notional = notional(cfg, fill.price, fill.qty).value();
-  const int64_t fee =
-      div_round_half_away(static_cast<__int128>(fill_notional) * fee_ppm, 1'000'000);
-  acct.cash += -s * fill_notional - fee;
-  h.fees += fee;
-
+  int64_t fill_notional = 0;
+  if (qty <= 0 || !checked_notional(cfg, price, Qty(qty), &fill_notional)) return false;
+  const __int128 fee = round_half_away(static_cast<__int128>(fill_notional) * fee_ppm, 1'000'000);
+  const __int128 cash = static_cast<__int128>(*cash_out) - s * fill_notional - fee;
+  const __int128 fees = h->fees + fee;
+  __int128 position = h->position;
+  __int128 cost = h->cost;
+  __int128 realized = h->realized;
   // Reduce first (if the fill is against the position), then open whatever is left.
-  int64_t open_qty = qty;
-  if (h.position != 0 && (h.position > 0) != (s > 0)) {
-    const int64_t held = h.position > 0 ? h.position : -h.position;
-    const int64_t closed = qty < held ? qty : held;
-    const int64_t removed =
-        closed == held ? h.cost : div_round_half_away(static_cast<__int128>(h.cost) * closed, held);
-    h.realized += -s * notional(cfg, fill.price, Qty(closed)).value() - removed;
-    h.cost -= removed;
-    h.position += s * closed;
+  __int128 open_qty = qty;
+  if (position != 0 && (position > 0) != (s > 0)) {
+    const __int128 held = position > 0 ? position : -position;
+    const int64_t closed = static_cast<int64_t>(qty < held ? qty : held);
+    int64_t closed_notional = 0;
+    if (!checked_notional(cfg, price, Qty(closed), &closed_notional)) return false;
+    // |removed| <= |cost|: closed <= held.
+    const __int128 removed = closed == held ? cost : round_half_away(cost * closed, held);
+    realized += -s * closed_notional - removed;
+    cost -= removed;
+    position += s * closed;
     open_qty = qty - closed;
   }
   if (open_qty > 0) {
-    h.cost += s * notional(cfg, fill.price, Qty(open_qty)).value();
-    h.position += s * open_qty;
+    int64_t open_notional = 0;
+    if (!checked_notional(cfg, price, Qty(static_cast<int64_t>(open_qty)), &open_notional)) {
+      return false;
+    }
+    cost += s * open_notional;
+    position += s * open_qty;
   }
-  TAPE_CHECK(h.position != 0 || h.cost == 0, "flat position with a residual cost basis");
-
-  queue_.publish(PositionUpdate{account, fill.instrument, h.position, Money(acct.cash),
-                                Money(h.realized), Money(h.fees)});
+  if (!fits64(fee) || !fits64(cash) || !fits64(fees) || !fits64(position) || !fits64(cost) ||
+      !fits64(realized)) {
+    return false;
+  }
+  *cash_out = static_cast<int64_t>(cash);
+  h->fees = static_cast<int64_t>(fees);
+  h->position = static_cast<int64_t>(position);
+  h->cost = static_cast<int64_t>(cost);
+  h->realized = static_cast<int64_t>(realized);
+  return true;
 }
 
 void Portfolio::on(const TradeIn& trade) {
@@ -117,9 +162,9 @@ Money Portfolio::cash(AccountId account) const {
 
 Money Portfolio::fees(AccountId account) const {
   if (!is_managed(account)) return Money(0);
-  int64_t sum = 0;
+  __int128 sum = 0;
   for (const Holding& h : accounts_[account.value()].holdings) sum += h.fees;
-  return Money(sum);
+  return Money(saturate64(sum));
 }
 
 Money Portfolio::fees(AccountId account, InstrumentId instrument) const {
@@ -129,9 +174,9 @@ Money Portfolio::fees(AccountId account, InstrumentId instrument) const {
 
 Money Portfolio::realized_pnl(AccountId account) const {
   if (!is_managed(account)) return Money(0);
-  int64_t sum = 0;
+  __int128 sum = 0;
   for (const Holding& h : accounts_[account.value()].holdings) sum += h.realized;
-  return Money(sum);
+  return Money(saturate64(sum));
 }
 
 Money Portfolio::realized_pnl(AccountId account, InstrumentId instrument) const {
@@ -151,30 +196,35 @@ Price Portfolio::mark(InstrumentId instrument) const {
   return Price(m.has_trade ? m.trade : m.mid);
 }
 
-int64_t Portfolio::unit_notional(InstrumentId instrument) const {
-  return notional(instruments_[instrument.value()], mark(instrument), Qty(1)).value();
+__int128 Portfolio::unit_notional(InstrumentId instrument) const {
+  int64_t n = 0;
+  if (checked_notional(instruments_[instrument.value()], mark(instrument), Qty(1), &n)) return n;
+  return kMax64;  // marks are positive: a lot worth more than int64 reads as the most it can
 }
 
 Money Portfolio::unrealized_pnl(AccountId account) const {
   if (!is_managed(account)) return Money(0);
   const std::vector<Holding>& holdings = accounts_[account.value()].holdings;
-  int64_t sum = 0;
+  // Each term is at most 2^127 in magnitude before it is saturated; the sum of a few thousand
+  // saturated terms stays far inside __int128.
+  __int128 sum = 0;
   for (uint32_t i = 0; i < holdings.size(); ++i) {
     const Holding& h = holdings[i];
     if (h.position == 0 || !has_mark(InstrumentId(i))) continue;
-    sum += h.position * unit_notional(InstrumentId(i)) - h.cost;
+    sum += saturate64(h.position * unit_notional(InstrumentId(i)) - h.cost);
   }
-  return Money(sum);
+  return Money(saturate64(sum));
 }
 
 Money Portfolio::total_pnl() const {
-  int64_t sum = 0;
+  __int128 sum = 0;
   for (uint32_t a = 0; a < accounts_.size(); ++a) {
     if (accounts_[a].holdings.empty()) continue;
     const AccountId id(a);
-    sum += realized_pnl(id).value() + unrealized_pnl(id).value() - fees(id).value();
+    sum += static_cast<__int128>(realized_pnl(id).value()) + unrealized_pnl(id).value() -
+           fees(id).value();
   }
-  return Money(sum);
+  return Money(saturate64(sum));
 }
 
 bool Portfolio::has_book(const Account& account) {

@@ -7,6 +7,11 @@
 //   fee = round_half_away_from_zero(notional x ppm / 1'000'000)          (maker side pays
 //         FeeConfig::maker_ppm, taker side taker_ppm; a negative ppm is a rebate)
 //   cash += -sign(side) x notional - fee                                   (per fill side)
+// Overflow: notional, cash, cost, position, realized and fees are int64. A fill whose booking
+// would take any of them out of int64 is not booked (nothing of it: the holding stays as it
+// was) and status() names it; the core stops the run there with that error (exit 2). Nothing
+// here aborts on a value an input can produce. Load-time bounds (check_instrument_bounds,
+// core/bounds.h) keep ordinary runs far from it.
 //
 // Average-cost accounting, integer rule. Per (account, instrument) the book keeps `position`
 // (signed lots) and `cost`, the signed notional of the open lots (buys +, sells -; long => cost
@@ -39,11 +44,9 @@
 
 namespace tape {
 
-// round(num / den) with halves away from zero. Precondition: den > 0.
+// round(num / den) with halves away from zero. Precondition: den > 0 and the result fits int64
+// (aborts otherwise; the portfolio itself only calls it where that is proven).
 int64_t div_round_half_away(__int128 num, __int128 den);
-
-// price x tick_value x lot_size x qty in minor units. Aborts (TAPE_CHECK) if it leaves int64.
-Money notional(const InstrumentConfig& instrument, Price price, Qty qty);
 
 class Portfolio {
  public:
@@ -57,14 +60,18 @@ class Portfolio {
 
   // Read side. Unknown/unmanaged accounts and unknown instruments read as 0.
   int64_t position(AccountId account, InstrumentId instrument) const;
+  // Sums over instruments below saturate to int64 (read-outs; each stored figure is exact).
   Money cash(AccountId account) const;  // all instruments, after fees
   Money fees(AccountId account) const;  // all instruments, cumulative
   Money fees(AccountId account, InstrumentId instrument) const;
   Money realized_pnl(AccountId account) const;  // all instruments, before fees
   Money realized_pnl(AccountId account, InstrumentId instrument) const;
-  Money unrealized_pnl(AccountId account) const;  // at the current marks
-  // Sum over managed accounts of realized + unrealized - fees.
+  Money unrealized_pnl(AccountId account) const;  // at the current marks, saturated to int64
+  // Sum over managed accounts of realized + unrealized - fees, saturated to int64 (a read-out:
+  // a mark far from the cost can legitimately exceed it).
   Money total_pnl() const;
+  // Ok, or the first fill that could not be booked without leaving int64 (see above).
+  const Status& status() const { return status_; }
   // False while an instrument has seen neither a trade nor a valid quote.
   bool has_mark(InstrumentId instrument) const;
   Price mark(InstrumentId instrument) const;
@@ -96,10 +103,15 @@ class Portfolio {
     int64_t mid = 0;    // ticks
   };
 
-  // Applies one side of a fill to a managed account and publishes its PositionUpdate.
+  // Applies one side of a fill to a managed account and publishes its PositionUpdate; on
+  // overflow books nothing and sets status_.
   void book_side(AccountId account, const Fill& fill, Side side, int64_t fee_ppm);
+  // The account's cash and holding after one side of a fill, all-or-nothing: false (outputs
+  // untouched) when a figure would leave int64.
+  static bool apply_fill(const InstrumentConfig& cfg, Price price, int64_t qty, Side side,
+                         int64_t fee_ppm, int64_t* cash, Holding* h);
   const Holding* holding(AccountId account, InstrumentId instrument) const;
-  int64_t unit_notional(InstrumentId instrument) const;  // notional of one lot at the mark
+  __int128 unit_notional(InstrumentId instrument) const;  // notional of one lot at the mark
   static bool has_book(const Account& account);          // any figure non-zero
 
   std::vector<InstrumentConfig> instruments_;
@@ -107,6 +119,7 @@ class Portfolio {
   EventQueue& queue_;
   std::vector<Account> accounts_;  // indexed by managed account id
   std::vector<Mark> marks_;        // indexed by instrument id
+  Status status_;
 };
 
 }  // namespace tape

@@ -1,8 +1,10 @@
 #include "core/risk.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
+#include "core/bounds.h"
 #include "core/status.h"
 
 namespace tape {
@@ -11,8 +13,6 @@ namespace {
 constexpr int64_t kMilliPerToken = 1000;
 // ns x (tokens/s) per milli-token: 1e9 ns/s / 1000 milli-tokens per token.
 constexpr int64_t kRefillUnitsPerMilli = 1'000'000;
-
-int64_t abs64(int64_t v) { return v < 0 ? -v : v; }
 
 }  // namespace
 
@@ -70,18 +70,20 @@ RejectReason Risk::check(const OrderIntent& intent) {
   return RejectReason::kNone;
 }
 
+// With no max_notional set, an order whose notional at its own price does not fit int64 is still
+// refused: the portfolio could never book a fill of it.
 bool Risk::notional_ok(const OrderIntent& intent) const {
-  if (limits_.max_notional.value() <= 0) return true;
-  int64_t price = intent.price.value();
+  Price price = intent.price;
   if (intent.type == OrderType::kMarket) {
     const std::optional<Price> ref = reference_price(intent.instrument);
-    if (!ref) return false;
-    price = ref->value();
+    if (!ref) return limits_.max_notional.value() <= 0;
+    price = *ref;
   }
-  const InstrumentConfig& cfg = instruments_[intent.instrument.value()];
-  const __int128 n =
-      static_cast<__int128>(price) * cfg.tick_value * cfg.lot_size * intent.qty.value();
-  return n <= limits_.max_notional.value();
+  int64_t n = 0;
+  const bool fits = checked_notional(instruments_[intent.instrument.value()], price, intent.qty, &n);
+  if (limits_.max_notional.value() > 0) return fits && n <= limits_.max_notional.value();
+  // An order the engine will reject anyway (bad price or qty) is left for it to name.
+  return fits || !is_valid_price(price) || intent.qty.value() <= 0;
 }
 
 bool Risk::position_ok(const OrderIntent& intent) const {
@@ -99,7 +101,7 @@ bool Risk::position_ok(const OrderIntent& intent) const {
   const int64_t open_same = e ? e->open[static_cast<int>(side)] : 0;
   const __int128 worst =
       static_cast<__int128>(position) +
-      static_cast<__int128>(sign(side)) * (open_same - replaced_open + intent.qty.value());
+      sign(side) * (static_cast<__int128>(open_same) - replaced_open + intent.qty.value());
   const __int128 magnitude = worst < 0 ? -worst : worst;
   return magnitude <= limits_.position_limit;
 }
@@ -108,7 +110,8 @@ bool Risk::band_ok(const OrderIntent& intent) const {
   if (limits_.price_band_bps <= 0 || intent.type == OrderType::kMarket) return true;
   const std::optional<Price> ref = reference_price(intent.instrument);
   if (!ref) return true;
-  const __int128 distance = abs64(intent.price.value() - ref->value());
+  const __int128 diff = static_cast<__int128>(intent.price.value()) - ref->value();
+  const __int128 distance = diff < 0 ? -diff : diff;
   return distance * 10'000 <= static_cast<__int128>(limits_.price_band_bps) * ref->value();
 }
 
@@ -217,7 +220,11 @@ void Risk::on(const Fill& fill) {
                 {fill.taker_account, fill.taker, fill.aggressor, fill.taker_leaves}};
   for (const auto& s : sides) {
     if (!is_managed(s.account)) continue;
-    exposure(s.account, fill.instrument).position += sign(s.side) * fill.qty.value();
+    // Saturating: a position past int64 stops the run in the portfolio at this same fill.
+    int64_t& position = exposure(s.account, fill.instrument).position;
+    if (__builtin_add_overflow(position, sign(s.side) * fill.qty.value(), &position)) {
+      position = s.side == Side::kBuy ? INT64_MAX : INT64_MIN;
+    }
     auto it = open_orders_.find(s.id.value());
     if (it != open_orders_.end()) set_open(it, s.leaves.value());
   }

@@ -9,7 +9,9 @@
 //   3. qty > RiskLimits::max_order_qty                 -> kMaxOrderQty
 //   4. price x tick_value x lot_size x qty > max_notional -> kMaxNotional
 //      (market orders use the reference price; with no reference yet a market order is
-//      rejected: its notional cannot be bounded)
+//      rejected: its notional cannot be bounded). Also, limit or not, an order whose notional
+//      leaves int64 (checked_notional, core/bounds.h) at a valid price and qty: no fill of it
+//      could be booked.
 //   5. |position + open same-side qty + qty| > position_limit (worst case if every open order
 //      of that side fills; a sell counts negative; a replace counts its new qty instead of the
 //      order's current open qty)                          -> kPositionLimit

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "core/bounds.h"
 #include "core/market_view.h"
 #include "core/strategy.h"
 
@@ -150,16 +151,19 @@ void MarketMaker::refresh(StrategyContext& ctx, InstrumentId instrument) {
   int64_t m2 = 0;
   if (!mid2(ctx, instrument, m2)) return;
 
-  const int64_t position = ctx.position(instrument);
-  const int64_t qty = params_.quote_qty.value();
-  const int64_t skew = params_.skew_ticks_per_lot * (position / params_.skew_unit_lots);
-  const int64_t bid = m2 / 2 - params_.half_spread_ticks - skew;        // floor: m2 > 0
-  const int64_t ask = (m2 + 1) / 2 + params_.half_spread_ticks - skew;  // ceil
+  // Widened: a position the portfolio holds (any int64) times the skew, or plus a quote, must not
+  // wrap into a plausible price. A quote outside the price domain is simply not sent.
+  const __int128 position = ctx.position(instrument);
+  const __int128 qty = params_.quote_qty.value();
+  const __int128 skew = params_.skew_ticks_per_lot * (position / params_.skew_unit_lots);
+  const __int128 bid = m2 / 2 - params_.half_spread_ticks - skew;        // floor: m2 > 0
+  const __int128 ask = (m2 + 1) / 2 + params_.half_spread_ticks - skew;  // ceil
   const int64_t limit = params_.max_position;
-  const bool bid_ok = bid > 0 && (limit == 0 || position + qty <= limit);
-  const bool ask_ok = ask > 0 && (limit == 0 || position - qty >= -limit);
-  steer(ctx, instrument, Side::kBuy, bid_ok, bid);
-  steer(ctx, instrument, Side::kSell, ask_ok, ask);
+  const auto in_domain = [](__int128 p) { return p >= kMinPrice && p <= kMaxPrice; };
+  const bool bid_ok = in_domain(bid) && (limit == 0 || position + qty <= limit);
+  const bool ask_ok = in_domain(ask) && (limit == 0 || position - qty >= -limit);
+  steer(ctx, instrument, Side::kBuy, bid_ok, bid_ok ? static_cast<int64_t>(bid) : 0);
+  steer(ctx, instrument, Side::kSell, ask_ok, ask_ok ? static_cast<int64_t>(ask) : 0);
 }
 
 bool MarketMaker::crosses_own(const Book& book, Side side, int64_t price) const {

@@ -150,7 +150,8 @@ void Momentum::on_trade(StrategyContext& ctx, const TradeIn& trade) {
 bool Momentum::position_allows(const StrategyContext& ctx, InstrumentId instrument,
                                Side side) const {
   if (params_.max_position == 0) return true;
-  const int64_t after = ctx.position(instrument) + sign(side) * params_.order_qty.value();
+  const __int128 after =
+      static_cast<__int128>(ctx.position(instrument)) + sign(side) * params_.order_qty.value();
   return after <= params_.max_position && after >= -params_.max_position;
 }
 
