@@ -20,14 +20,15 @@ namespace tape {
 
 class EventQueue {
  public:
-  // Default: 65536 events. Must cover the events one input can derive (see
-  // EngineOptions::fills_per_order_max). Rounded up to a power of two.
+  // Default: 65536 events (the scenario key engine.event_queue_capacity). Must cover the events
+  // one input can hold in the queue at once: events_per_input_bound (core/bounds.h), which
+  // the scenario loader checks with check_event_queue_capacity. Rounded up to a power of two.
   explicit EventQueue(size_t capacity = 65536) : ring_(round_up(capacity)) {
     mask_ = ring_.size() - 1;
   }
 
   void publish(const BusEvent& e) {
-    TAPE_CHECK(size() < ring_.size(), "event queue full: raise core.event_queue_capacity");
+    TAPE_CHECK(size() < ring_.size(), "event queue full: raise engine.event_queue_capacity");
     std::construct_at(&ring_[tail_++ & mask_], e);
     if (size() > high_water_) high_water_ = size();
   }

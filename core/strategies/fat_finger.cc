@@ -25,7 +25,7 @@ FatFinger::FatFinger(const StrategyConfig& config, size_t instrument_count)
   for (InstrumentId id : traded_instruments(config, instrument_count)) {
     if (id.value() < books_.size()) books_[id.value()].traded = true;
   }
-  ready_.reserve(books_.size());
+  salvos_.reserve(2);
 }
 
 bool FatFinger::mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const {
@@ -55,18 +55,23 @@ void FatFinger::forget(InstrumentId instrument, OrderId id) {
   }
 }
 
-void FatFinger::on_fill(StrategyContext&, const Fill& fill) {
+void FatFinger::on_fill(StrategyContext& ctx, const Fill& fill) {
   if (fill.maker_leaves.value() <= 0) forget(fill.instrument, fill.maker);
-  if (fill.taker_leaves.value() <= 0) forget(fill.instrument, fill.taker);
+  if (fill.taker_leaves.value() <= 0) {
+    forget(fill.instrument, fill.taker);
+    answered(ctx, fill.taker);  // a mistake's orders are IOC: always the taker
+  }
 }
 
-void FatFinger::on_order(StrategyContext&, const OrderRejected& rejected) {
+void FatFinger::on_order(StrategyContext& ctx, const OrderRejected& rejected) {
   // A rejected cancel leaves nothing live either: its order had already gone.
   forget(rejected.instrument, rejected.id);
+  answered(ctx, rejected.id);
 }
 
-void FatFinger::on_order(StrategyContext&, const OrderCancelled& cancelled) {
+void FatFinger::on_order(StrategyContext& ctx, const OrderCancelled& cancelled) {
   forget(cancelled.instrument, cancelled.id);
+  answered(ctx, cancelled.id);
 }
 
 // ---- Trading ----
@@ -86,7 +91,7 @@ void FatFinger::on_timer(StrategyContext& ctx) {
     }
     const Side side = b.next_side;
     b.next_side = opposite(side);
-    const int64_t after = ctx.position(instrument) + sign(side) * qty;
+    const __int128 after = static_cast<__int128>(ctx.position(instrument)) + sign(side) * qty;
     if (limit != 0 && (after > limit || after < -limit)) continue;
     const int64_t price =
         side == Side::kBuy ? m2 / 2 - params_.offset_ticks : (m2 + 1) / 2 + params_.offset_ticks;
@@ -99,35 +104,54 @@ void FatFinger::maybe_misfire(StrategyContext& ctx) {
   const int64_t now = ctx.now().value();
   if (!oversize_done_ && now >= params_.at_ms * kNsPerMs) {
     const Qty big(params_.order_qty.value() * params_.size_multiplier);
-    if (send_round_robin(ctx, params_.oversize_orders, big)) {
+    if (start_round_robin(ctx, params_.oversize_orders, big)) {
       oversize_done_ = true;
       oversize_sent_ = static_cast<uint64_t>(params_.oversize_orders);
     }
   }
   if (!burst_done_ && now >= params_.burst_at_ms * kNsPerMs) {
-    if (send_round_robin(ctx, params_.burst_orders, params_.order_qty)) {
+    if (start_round_robin(ctx, params_.burst_orders, params_.order_qty)) {
       burst_done_ = true;
       burst_sent_ = static_cast<uint64_t>(params_.burst_orders);
     }
   }
 }
 
-bool FatFinger::send_round_robin(StrategyContext& ctx, int64_t count, Qty qty) {
+bool FatFinger::start_round_robin(StrategyContext& ctx, int64_t count, Qty qty) {
   if (count == 0) return true;
-  ready_.clear();
+  Salvo salvo{count, 0, qty, {}};
   int64_t m2 = 0;
   for (uint32_t i = 0; i < books_.size(); ++i) {
-    if (books_[i].traded && mid2(ctx, InstrumentId(i), m2)) ready_.push_back(i);
+    if (books_[i].traded && mid2(ctx, InstrumentId(i), m2)) salvo.targets.push_back({i, m2});
   }
-  if (ready_.empty()) return false;
-  for (int64_t k = 0; k < count; ++k) {
-    const InstrumentId instrument(ready_[static_cast<size_t>(k) % ready_.size()]);
-    mid2(ctx, instrument, m2);
-    const Side side = k % 2 == 0 ? Side::kBuy : Side::kSell;
-    const int64_t price = side == Side::kBuy ? m2 / 2 : (m2 + 1) / 2;
-    ctx.send_limit(instrument, side, Price(price), qty, TimeInForce::kIoc);
-  }
+  if (salvo.targets.empty()) return false;
+  salvos_.push_back(std::move(salvo));
+  pump(ctx);
   return true;
+}
+
+void FatFinger::pump(StrategyContext& ctx) {
+  while (in_flight_ == 0 && !salvos_.empty()) {
+    Salvo& salvo = salvos_.front();
+    if (salvo.left == 0) {
+      salvos_.erase(salvos_.begin());
+      continue;
+    }
+    const int64_t k = salvo.next++;
+    --salvo.left;
+    const Target& t = salvo.targets[static_cast<size_t>(k) % salvo.targets.size()];
+    const Side side = k % 2 == 0 ? Side::kBuy : Side::kSell;
+    const int64_t price = side == Side::kBuy ? t.mid2 / 2 : (t.mid2 + 1) / 2;
+    in_flight_ =
+        ctx.send_limit(InstrumentId(t.instrument), side, Price(price), salvo.qty, TimeInForce::kIoc)
+            .value();
+  }
+}
+
+void FatFinger::answered(StrategyContext& ctx, OrderId id) {
+  if (in_flight_ == 0 || id.value() != in_flight_) return;
+  in_flight_ = 0;
+  pump(ctx);
 }
 
 // ---- State ----

@@ -12,7 +12,14 @@
 //   burst_at_ms: burst_orders limit IOC orders of order_qty lots, all in that one instant.
 // Order k of either kind goes to the k-th (mod m) of the m traded instruments that have a mid,
 // in id order, buying on even k and selling on odd k, priced at the mid (floor for a buy, ceil
-// for a sell). IOC, so an order that risk lets through trades or is cancelled, never rests.
+// for a sell) as it was when the mistake began. IOC, so an order that risk lets through trades
+// or is cancelled, never rests.
+// Pacing: the orders of a mistake go out one at a time within that instant (the same input):
+// the next is sent when the previous one gets its final answer (reject, cancel, or a fill that
+// leaves it nothing). So the bus queue holds one such order's events at a time, whatever
+// burst_orders is (core/bounds.h, events_per_input_bound), and every answer arrives within the
+// input: between inputs nothing is in flight, which is why that is not part of the state.
+// in_flight() tells whether a mistake is still being sent (tests; false between inputs).
 // Risk (core/risk.h) is expected to reject them: kMaxOrderQty / kMaxNotional for the oversize
 // orders, kRateLimit for the part of the burst beyond the token bucket.
 // Mid (half-ticks, mid2 = bid + ask): the book's best bid and ask when both exist, else the last
@@ -49,11 +56,13 @@ class FatFinger {
   void on_order(StrategyContext&, const OrderReplaced&) {}
   void on_timer(StrategyContext& ctx);
 
-  // Reported: oversize and burst orders sent so far (each reaches its configured count once).
+  // Reported: oversize and burst orders sent so far (each reaches its configured count once,
+  // when its mistake begins; the orders themselves all go out within that input).
   uint64_t oversize_sent() const { return oversize_sent_; }
   uint64_t burst_sent() const { return burst_sent_; }
   // The live normal order on `instrument`, 0 if none.
   uint64_t live_order(InstrumentId instrument) const { return books_[instrument.value()].live; }
+  bool in_flight() const { return in_flight_ != 0 || !salvos_.empty(); }
 
   // Both done flags and counters, then per instrument in id order: traded, quote mid, live
   // normal order, next side.
@@ -74,14 +83,31 @@ class FatFinger {
 
   bool mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const;
   void maybe_misfire(StrategyContext& ctx);
-  // Sends `count` IOC orders of `qty` round robin over the instruments with a mid; false (and
-  // nothing sent) when no traded instrument has one.
-  bool send_round_robin(StrategyContext& ctx, int64_t count, Qty qty);
+  // Starts a mistake of `count` IOC orders of `qty`, round robin over the instruments with a
+  // mid; false (and nothing started) when no traded instrument has one.
+  bool start_round_robin(StrategyContext& ctx, int64_t count, Qty qty);
+  // Sends the next order of the oldest unfinished mistake unless one is awaiting its answer.
+  void pump(StrategyContext& ctx);
+  // An order got its final answer: the next one may go.
+  void answered(StrategyContext& ctx, OrderId id);
   void forget(InstrumentId instrument, OrderId id);
+
+  struct Target {
+    uint32_t instrument;
+    int64_t mid2;
+  };
+  // A mistake being sent (pacing above). Empty between inputs.
+  struct Salvo {
+    int64_t left = 0;  // orders still to send
+    int64_t next = 0;  // index k of the next order
+    Qty qty;
+    std::vector<Target> targets;  // instruments with a mid when it began, in id order
+  };
 
   FatFingerParams params_;
   std::vector<Book> books_;      // by instrument id
-  std::vector<uint32_t> ready_;  // scratch of send_round_robin, reserved once; not state
+  std::vector<Salvo> salvos_;    // oversize, then burst; at most two; not state (see pacing)
+  uint64_t in_flight_ = 0;       // the salvo order awaiting its answer, 0 = none; not state
   bool oversize_done_ = false;
   bool burst_done_ = false;
   uint64_t oversize_sent_ = 0;

@@ -1,7 +1,8 @@
 // core/strategies/fat_finger.h: trades small on its timer (one live order per instrument,
 // alternating sides, inside max_position), sends its oversize orders and its burst exactly once
 // at the first callback at or after their times, round robin over instruments with a mid,
-// defers them while there is no mid, and restores its state byte for byte.
+// one order at a time (the next once the last is answered), defers them while there is no mid,
+// and restores its state byte for byte.
 #include "core/strategies/fat_finger.h"
 
 #include <gtest/gtest.h>
@@ -69,6 +70,17 @@ class FatFingerTest : public ::testing::Test {
     host().on(QuoteIn{InstrumentId(instrument), Price(bid), Qty(5), Price(ask), Qty(5)});
     return intents();
   }
+  // Answers each IOC order in `out` as risk would reject it, appending what the strategy sends
+  // next, until it sends nothing more: everything a paced mistake sends within its instant.
+  std::vector<OrderIntent> answer_all(std::vector<OrderIntent> out) {
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (out[i].kind != IntentKind::kNew || out[i].tif != TimeInForce::kIoc) continue;
+      host().on(OrderRejected{out[i].id, out[i].account, out[i].instrument,
+                              RejectReason::kRateLimit});
+      for (const OrderIntent& next : intents()) out.push_back(next);
+    }
+    return out;
+  }
   std::string bytes() {
     StateHasher h;
     host().hash_state(h);
@@ -124,7 +136,7 @@ TEST_F(FatFingerTest, SendsOversizeOrdersOnceAtItsTime) {
   clock_.advance(Seq(9), Timestamp(999 * kMs));
   EXPECT_TRUE(quote(0, 99, 101).empty());
   clock_.advance(Seq(10), Timestamp(1000 * kMs));
-  const std::vector<OrderIntent> out = quote(0, 99, 101);
+  const std::vector<OrderIntent> out = answer_all(quote(0, 99, 101));
   ASSERT_EQ(out.size(), 3u);
   const uint32_t instruments[] = {0, 1, 0};
   const int64_t prices[] = {100, 500, 100};
@@ -145,7 +157,7 @@ TEST_F(FatFingerTest, SendsItsBurstInOneInstant) {
   params().oversize_orders = 0;
   quote(1, 499, 501);
   clock_.advance(Seq(2), Timestamp(2500 * kMs));
-  const std::vector<OrderIntent> out = quote(1, 499, 501);
+  const std::vector<OrderIntent> out = answer_all(quote(1, 499, 501));
   ASSERT_EQ(out.size(), 7u);
   for (const OrderIntent& i : out) {
     EXPECT_EQ(i.qty, Qty(10));
@@ -156,13 +168,50 @@ TEST_F(FatFingerTest, SendsItsBurstInOneInstant) {
   EXPECT_TRUE(quote(1, 499, 501).empty());
 }
 
+// Proves a mistake's orders go out one at a time: the next only once the last one has its
+// final answer (a reject, a cancel, or a fill that leaves it nothing; a partial fill is not
+// one), at the mid as it was when the mistake began, and that nothing is in flight after.
+TEST_F(FatFingerTest, SendsItsMistakesOneAtATimeEachAfterTheLastAnswered) {
+  config_.strategies[0].timer_ms = 0;
+  params().oversize_orders = 0;
+  params().burst_orders = 4;
+  quote(0, 99, 101);
+  clock_.advance(Seq(2), Timestamp(2500 * kMs));
+  std::vector<OrderIntent> out = quote(0, 99, 101);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(ff().in_flight());
+  EXPECT_TRUE(quote(0, 199, 201).empty());  // unanswered: nothing more, and the mid is kept
+  const OrderIntent first = out[0];
+  host().on(Fill{InstrumentId(0), OrderId(1), AccountId(2000), first.id, kAccount, Price(100),
+                 Qty(4), Side::kBuy, Qty(0), Qty(6)});  // partial: not an answer
+  EXPECT_TRUE(intents().empty());
+  host().on(Fill{InstrumentId(0), OrderId(1), AccountId(2000), first.id, kAccount, Price(100),
+                 Qty(6), Side::kBuy, Qty(0), Qty(0)});  // filled: answered
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].side, Side::kSell);
+  EXPECT_EQ(out[0].price, Price(100));
+  host().on(OrderCancelled{out[0].id, kAccount, InstrumentId(0), Qty(10),
+                           CancelReason::kNoLiquidity});
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  host().on(OrderRejected{out[0].id, kAccount, InstrumentId(0), RejectReason::kRateLimit});
+  out = intents();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(ff().in_flight());
+  host().on(OrderRejected{out[0].id, kAccount, InstrumentId(0), RejectReason::kRateLimit});
+  EXPECT_TRUE(intents().empty());
+  EXPECT_FALSE(ff().in_flight());
+  EXPECT_EQ(ff().burst_sent(), 4u);
+}
+
 // Proves the mistakes wait for a mid instead of being lost, and ignore crossed quotes.
 TEST_F(FatFingerTest, DefersItsMistakesUntilThereIsAMid) {
   config_.strategies[0].timer_ms = 0;
   clock_.advance(Seq(1), Timestamp(5000 * kMs));
   EXPECT_TRUE(quote(0, 101, 99).empty());  // crossed: no mid
   EXPECT_EQ(ff().oversize_sent(), 0u);
-  EXPECT_EQ(quote(0, 99, 101).size(), 3u + 7u);
+  EXPECT_EQ(answer_all(quote(0, 99, 101)).size(), 3u + 7u);
   EXPECT_EQ(ff().oversize_sent(), 3u);
   EXPECT_EQ(ff().burst_sent(), 7u);
 }
