@@ -115,11 +115,12 @@ void BM_LogScan(benchmark::State& state) {
   for (auto _ : state) {
     uint64_t bytes = 0;
     auto c = log->batches(Seq(1));
-    for (; c.valid(); c.next()) {
+    Result<bool> more = c.next();
+    for (; more.is_ok() && more.value(); more = c.next()) {
       bytes += c.inputs().size() + c.outputs().size() + static_cast<uint8_t>(c.inputs()[0]);
       events += kEventsPerBatch;
     }
-    if (!c.status().is_ok()) state.SkipWithError(c.status().message().c_str());
+    if (!more.is_ok()) state.SkipWithError(more.status().message().c_str());
     benchmark::DoNotOptimize(bytes);
   }
   log.reset();

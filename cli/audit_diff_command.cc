@@ -1,5 +1,7 @@
 // `tape audit` and `tape diff`.
+#include <cctype>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/generator_oracle.h"
@@ -19,32 +21,62 @@ std::string audit_json(const std::string& dir, const AuditReport& r) {
        ",\"chain_links\":" + std::to_string(r.chain_links) +
        ",\"snapshots\":" + std::to_string(r.snapshots) +
        ",\"inputs_regenerated\":" + std::to_string(r.inputs_regenerated) +
-       ",\"state_hash_checked\":" + (r.state_hash_checked ? "true" : "false");
+       ",\"meta_keys\":" + std::to_string(r.meta_keys) +
+       ",\"state_hash_checked\":" + (r.state_hash_checked ? "true" : "false") +
+       ",\"head_checked\":" + (r.head_checked ? "true" : "false");
+  if (!r.chain_head.empty()) o += ",\"chain_head\":\"" + r.chain_head + "\"";
   if (!r.ok()) {
     o += ",\"failure\":{\"seq\":" + std::to_string(r.failure_seq) + ",\"check\":\"" +
-         r.failure_check + "\",\"message\":\"" + json_escape(r.failure) + "\"}";
+         r.failure_check + "\"";
+    if (!r.failure_key.empty()) o += ",\"key\":\"" + json_escape(r.failure_key) + "\"";
+    o += ",\"message\":\"" + json_escape(r.failure) + "\"}";
   }
   return o + "}";
+}
+
+// --expect-head: 64 hex digits (either case), as `run` prints chain_head.
+std::optional<std::string> parse_head(const std::string& text) {
+  if (text.size() != 64) return std::nullopt;
+  std::string out;
+  for (const char c : text) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
 }
 
 }  // namespace
 
 int audit_command(const std::vector<std::string>& args) {
-  std::string dir;
+  std::string dir, head;
   bool json = false;
   po::options_description desc("tape audit --data-dir DIR");
   desc.add_options()("help,h", "show this help")(
       "data-dir", po::value<std::string>(&dir)->required(), "recorded log to audit")(
+      "expect-head", po::value<std::string>(&head),
+      "the chain_head (64 hex digits) `run` printed: exit 3 unless the log ends exactly there, "
+      "so a log cut short and re-chained is caught")(
       "json", po::bool_switch(&json), "print one JSON object");
   po::variables_map vm;
   if (auto code = parse_options("audit", args, desc, nullptr, vm)) return *code;
+  AuditOptions options;
+  if (vm.count("expect-head")) {
+    auto parsed = parse_head(head);
+    if (!parsed) {
+      return report_error(
+          Status::usage("--expect-head '" + head + "' is not a chain head (64 hex digits)"));
+    }
+    options.expect_head = *parsed;
+  }
   auto opened = open_recorded_log(dir);
   if (!opened.is_ok()) return report_error(opened.status());
-  // A run's log (one with a seed) must also be what its scenario and seed generate.
+  // A run's log (one with a seed) must also be what its scenario and seed generate; a log
+  // without one fails the audit's meta check (the seed is required).
   const OpenedLog& log = opened.value();
   const InputOracleFactory oracle =
       log.seed ? generator_oracle(*log.scenario, *log.seed) : InputOracleFactory();
-  auto report = audit_log(*log.log, log.config(), oracle);
+  options.scenario_name = log.scenario->name;
+  auto report = audit_log(*log.log, log.config(), oracle, options);
   if (!report.is_ok()) return report_error(report.status());
   const AuditReport& r = report.value();
   if (json) {
@@ -53,13 +85,18 @@ int audit_command(const std::vector<std::string>& args) {
     std::cout << "tape audit: " << dir << "\n  batches " << r.batches << ", inputs " << r.inputs
               << ", outputs " << r.outputs << ", chain links " << r.chain_links
               << ", snapshots " << r.snapshots << ", inputs regenerated "
-              << r.inputs_regenerated
-              << (r.state_hash_checked ? ", final state hash checked" : "") << "\n"
-              << (r.ok() ? "  ok: every check held\n" : "");
+              << r.inputs_regenerated << ", meta keys " << r.meta_keys
+              << (r.state_hash_checked ? ", final state hash checked" : "") << "\n";
+    if (!r.chain_head.empty()) {
+      std::cout << "  chain head " << r.chain_head << (r.head_checked ? " (as expected)" : "")
+                << "\n";
+    }
+    if (r.ok()) std::cout << "  ok: every check held\n";
   }
   if (!r.ok()) {
-    std::cerr << "tape: audit failed at seq " << r.failure_seq << " (" << r.failure_check
-              << "): " << r.failure << "\n";
+    std::cerr << "tape: audit failed at seq " << r.failure_seq << " (" << r.failure_check;
+    if (!r.failure_key.empty()) std::cerr << ", " << r.failure_key;
+    std::cerr << "): " << r.failure << "\n";
     return 3;
   }
   return 0;

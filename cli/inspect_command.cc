@@ -88,7 +88,12 @@ int inspect_command(const std::vector<std::string>& args) {
     }
     first = false;
   });
-  if (json) std::cout << "]}\n";
+  if (json) {
+    // A reader that stops at an error says so in its output too, not only on stderr.
+    std::cout << "]";
+    if (!st.is_ok()) std::cout << ",\"error\":\"" << json_escape(st.message()) << "\"";
+    std::cout << "}\n";
+  }
   if (!st.is_ok()) return report_error(st);
   return 0;
 }

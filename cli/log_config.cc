@@ -8,7 +8,8 @@ Result<OpenedLog> open_recorded_log(const std::string& dir) {
   OpenedLog out;
   ASSIGN_OR_RETURN(out.log, EventLog::open(dir, /*read_only=*/true));
   ASSIGN_OR_RETURN(std::optional<std::string> text, out.log->get_meta("scenario"));
-  if (!text) return Status::invalid(dir + ": log has no scenario in its meta");
+  // A missing or malformed required meta key is corruption (exit 3), as audit reports it.
+  if (!text) return Status::mismatch(dir + ": log has no scenario in its meta");
   ASSIGN_OR_RETURN(Scenario scenario, parse_scenario_text(*text, dir + " (meta scenario)"));
   out.scenario = std::make_unique<Scenario>(std::move(scenario));
   ASSIGN_OR_RETURN(std::optional<std::string> seed, out.log->get_meta("seed"));
@@ -16,7 +17,7 @@ Result<OpenedLog> open_recorded_log(const std::string& dir) {
     char* end = nullptr;
     const uint64_t value = std::strtoull(seed->c_str(), &end, 10);
     if (seed->empty() || *end != '\0') {
-      return Status::invalid(dir + ": meta seed '" + *seed + "' is not a number");
+      return Status::mismatch(dir + ": meta seed '" + *seed + "' is not a number");
     }
     out.seed = value;
   }

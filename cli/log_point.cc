@@ -74,7 +74,15 @@ Result<LogPoint> parse_log_point(std::string_view text) {
 }
 
 Result<Seq> resolve_from(const EventLog& log, const LogPoint& point) {
-  if (!point.is_time) return point.seq;
+  if (!point.is_time) {
+    // Past the end is an empty range, as for a time: an error, never "0 compared, ok". Seq 1
+    // of an empty log is the whole (empty) log.
+    if (point.seq > log.last_seq() && point.seq.value() > 1) {
+      return Status::invalid("no input at seq " + std::to_string(point.seq.value()) + " or after: " +
+                             describe_end(log));
+    }
+    return point.seq;
+  }
   ASSIGN_OR_RETURN(Seq seq, first_seq_at_or_after(log, point.ts));
   if (seq > log.last_seq()) {
     return Status::invalid("no input stamped at or after " + std::to_string(point.ts.value()) +

@@ -21,7 +21,7 @@ struct LogPoint {
 Result<LogPoint> parse_log_point(std::string_view text);
 
 // The seq a --from point starts at: a time means the first input stamped at or after it.
-// Status::invalid (naming the log's end) when no input is.
+// Status::invalid (naming the log's end) when no input is, for a seq as for a time.
 Result<Seq> resolve_from(const EventLog& log, const LogPoint& point);
 // The seq a --to point ends at: a time means the last input stamped at or before it.
 // Status::invalid when no input is.

@@ -1,4 +1,5 @@
 // `tape snapshot`: write a snapshot of a recorded run's state at the end of its log.
+#include <charconv>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -24,12 +25,18 @@ int snapshot_command(const std::vector<std::string>& args) {
   auto seed_text = log.value()->get_meta(kMetaSeed);
   if (!text.is_ok()) return report_error(text.status());
   if (!seed_text.is_ok()) return report_error(seed_text.status());
+  // A run's log always has both: a missing or malformed one is corruption, as audit says.
   if (!text.value() || !seed_text.value()) {
-    return report_error(Status::invalid(dir + ": log has no scenario or seed in its meta"));
+    return report_error(Status::mismatch(dir + ": log has no scenario or seed in its meta"));
   }
   auto scenario = parse_scenario_text(*text.value(), dir + " (meta scenario)");
   if (!scenario.is_ok()) return report_error(scenario.status());
-  const uint64_t seed = std::strtoull(seed_text.value()->c_str(), nullptr, 10);
+  uint64_t seed = 0;
+  const std::string& st = *seed_text.value();
+  const auto [end, ec] = std::from_chars(st.data(), st.data() + st.size(), seed);
+  if (ec != std::errc() || end != st.data() + st.size() || st.empty()) {
+    return report_error(Status::mismatch(dir + ": meta seed '" + st + "' is not a number"));
+  }
   auto state = recover_run_state(*log.value(), scenario.value(), seed, Recorder::Mode::kCollect,
                                  nullptr);
   if (!state.is_ok()) return report_error(state.status());

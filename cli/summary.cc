@@ -87,6 +87,7 @@ std::string summary_json(const Summary& s) {
   num("batches", s.batches);
   num("ts_clamped", s.ts_clamped);
   o += "\"state_hash\":\"" + s.state_hash + "\",";
+  if (!s.chain_head.empty()) o += "\"chain_head\":\"" + s.chain_head + "\",";
   o += "\"elapsed_s\":" + fmt("%.6f", s.elapsed_s) + ",";
   o += "\"events_per_s\":" + fmt("%.0f", s.events_per_s) + ",";
   o += "\"latency_ns\":{\"p50\":" + std::to_string(s.latency_ns_p50) +
@@ -130,6 +131,7 @@ std::string summary_text(const Summary& s) {
                          std::to_string(s.latency_ns_p999) + "  max " +
                          std::to_string(s.latency_ns_max));
   line("state hash", s.state_hash);
+  if (!s.chain_head.empty()) line("chain head", s.chain_head);
   if (s.command == "replay") {
     line("verified", s.verified ? "yes: " + std::to_string(s.outputs_compared) +
                                       " outputs" + (s.state_hash_verified ? ", final state hash" : "")

@@ -26,6 +26,9 @@ struct Summary {
   uint64_t batches = 0;
   uint64_t ts_clamped = 0;
   std::string state_hash;
+  // The log's chain head (hex) after the run's last batch (DESIGN §4): keep it, and
+  // `audit --expect-head` proves the log still ends there. Empty: not printed (replay).
+  std::string chain_head;
   double elapsed_s = 0;
   double events_per_s = 0;
   uint64_t latency_ns_p50 = 0, latency_ns_p95 = 0, latency_ns_p99 = 0, latency_ns_p999 = 0,

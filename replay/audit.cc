@@ -5,41 +5,71 @@
 
 #include "core/codec.h"
 #include "core/core.h"
+#include "replay/audit_meta.h"
 #include "store/chain.h"
 #include "store/snapshot_store.h"
 
 namespace tape {
 namespace {
 
+using audit_internal::Finding;
+
 class Auditor {
  public:
-  Auditor(const EventLog& log, const CoreConfig& config, const InputOracleFactory& oracle)
-      : log_(log), core_(std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr)) {
+  Auditor(const EventLog& log, const CoreConfig& config, const InputOracleFactory& oracle,
+          const AuditOptions& options)
+      : log_(log), options_(options), every_(config.snapshot.every_events),
+        core_(std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr)) {
     if (oracle) oracle_ = oracle(*core_);
   }
 
-  AuditReport run() {
-    auto seqs = snapshot_seqs(log_);
-    if (!seqs.is_ok()) {
-      fail(0, "snapshot", seqs.status().message());
+  Result<AuditReport> run() {
+    // Keys first: what the batch walk relies on (counters, cadence) must itself be sound.
+    ASSIGN_OR_RETURN(std::optional<Finding> meta, audit_internal::read_meta(log_, meta_));
+    report_.meta_keys = meta_.keys;
+    if (meta) return found(*meta);
+    if (!options_.scenario_name.empty() && meta_.scenario_name != options_.scenario_name) {
+      fail(0, "meta", "meta scenario_name '" + meta_.scenario_name.value_or("") +
+                          "' is not the recorded scenario's name '" + options_.scenario_name + "'");
+      report_.failure_key = "meta scenario_name";
       return report_;
     }
-    snapshot_seqs_ = seqs.value();
+    ASSIGN_OR_RETURN(std::optional<Finding> keys,
+                     audit_internal::check_other_keys(log_, meta_, every_, snapshot_seqs_));
+    if (keys) return found(*keys);
     std::string prev = zero_link();
+    RETURN_IF_ERROR(walk(prev));
+    if (report_.ok()) check_end(prev);
+    if (report_.ok()) check_snapshots_past_end();
+    return report_;
+  }
+
+ private:
+  AuditReport found(const Finding& f) {
+    fail(f.seq, f.check.c_str(), f.message);
+    report_.failure_key = f.key;
+    return report_;
+  }
+
+  // Every batch from the first key on, through the cursor's key, framing and seq checks.
+  Status walk(std::string& prev) {
     std::string link;
     auto cursor = log_.batches(Seq(1));
-    for (; cursor.valid() && report_.ok(); cursor.next()) {
-      if (!cursor.status().is_ok()) {
-        fail(cursor.first_seq().value(), "decode", cursor.status().message());
+    while (report_.ok()) {
+      Result<bool> more = cursor.next();
+      if (more.is_ok() && !more.value()) break;
+      Status decoded = more.is_ok() ? cursor.decode(inputs_, &outputs_) : more.status();
+      if (decoded.code() == StatusCode::kIo) return decoded;  // the environment, not the log
+      if (!decoded.is_ok()) {
+        fail(cursor.error_seq().value(), "decode", decoded.message());
         break;
       }
       ++report_.batches;
-      hasher_.link(prev, cursor.first_seq(), last_seq_of(cursor), cursor.inputs(),
+      hasher_.link(prev, cursor.first_seq(), inputs_.back().seq, cursor.inputs(),
                    cursor.outputs(), &link);
-      const bool chain_ok = link == cursor.link();
       // The finer checks run first so a change inside a batch is named by its own seq.
-      check_batch(cursor);
-      if (report_.ok() && !chain_ok) {
+      check_batch();
+      if (report_.ok() && link != cursor.link()) {
         fail(cursor.first_seq().value(), "chain",
              "hash chain broken at the batch starting at seq " +
                  std::to_string(cursor.first_seq().value()) +
@@ -48,38 +78,11 @@ class Auditor {
       if (report_.ok()) ++report_.chain_links;
       prev = cursor.link();
     }
-    if (report_.ok() && !cursor.status().is_ok()) {
-      fail(next_seq_, "decode", cursor.status().message());
-    }
-    if (report_.ok()) check_end(prev);
-    return report_;
+    return Status::ok();
   }
 
  private:
-  // The last seq a block claims, read from its OutputBlock header (0 if undecodable; the
-  // decode check reports that).
-  Seq last_seq_of(const EventLog::BatchCursor& cursor) {
-    outputs_.clear();
-    inputs_.clear();
-    decode_ok_ = decode_input_block(cursor.inputs(), where(cursor, "events"), inputs_);
-    if (decode_ok_.is_ok()) {
-      decode_ok_ = decode_output_block(cursor.outputs(), where(cursor, "outputs"), outputs_);
-    }
-    return inputs_.empty() ? Seq(0) : inputs_.back().seq;
-  }
-
-  static std::string where(const EventLog::BatchCursor& c, const char* cf) {
-    return std::string(cf) + " block at seq " + std::to_string(c.first_seq().value());
-  }
-
-  void check_batch(const EventLog::BatchCursor& cursor) {
-    if (!decode_ok_.is_ok()) return fail(cursor.first_seq().value(), "decode", decode_ok_.message());
-    if (inputs_.empty()) return fail(cursor.first_seq().value(), "decode", "empty events block");
-    if (inputs_.front().seq != cursor.first_seq()) {
-      return fail(cursor.first_seq().value(), "seq",
-                  "block key says seq " + std::to_string(cursor.first_seq().value()) +
-                      " but its first input is seq " + std::to_string(inputs_.front().seq.value()));
-    }
+  void check_batch() {
     size_t o = 0;
     for (const Input& in : inputs_) {
       if (in.seq.value() != next_seq_) {
@@ -150,30 +153,75 @@ class Auditor {
     ++report_.snapshots;
   }
 
+  // The meta's counters and end-of-run values must describe the log the walk found.
   void check_end(const std::string& last_link) {
     const uint64_t last = next_seq_ - 1;
-    if (log_.last_seq().value() != last) {
-      return fail(last + 1, "meta", "meta says the log ends at seq " +
-                                        std::to_string(log_.last_seq().value()) +
-                                        " but its events end at seq " + std::to_string(last));
+    report_.chain_head = to_hex(last_link);
+    if (meta_.last_seq != last) {
+      return fail_key("meta last_seq", last + 1, "meta", "meta says the log ends at seq " +
+                          std::to_string(meta_.last_seq) + " but its events end at seq " +
+                          std::to_string(last));
     }
-    if (log_.chain_head() != to_hex(last_link)) {
-      return fail(last, "chain", "meta chain head differs from the last batch's link (seq " +
-                                     std::to_string(last) + ")");
+    if (meta_.summary &&
+        meta_.summary->find("\"seq_last\":" + std::to_string(last) + ",") == std::string::npos) {
+      return fail_key("meta summary", last, "meta",
+                      "meta summary does not end at the log's last seq " + std::to_string(last));
+    }
+    if (meta_.batch_count != report_.batches) {
+      return fail_key("meta batch_count", last, "meta",
+                      "meta batch_count is " + std::to_string(meta_.batch_count) +
+                          " but the log holds " + std::to_string(report_.batches) + " batches");
+    }
+    if (meta_.chain_head != report_.chain_head) {
+      return fail_key("meta chain_head", last, "chain",
+                      "meta chain head differs from the last batch's link (seq " +
+                          std::to_string(last) + ")");
+    }
+    if (!options_.expect_head.empty()) {
+      if (options_.expect_head != report_.chain_head) {
+        return fail(last, "head", "expected head " + options_.expect_head + ", log ends at head " +
+                                      report_.chain_head + " at seq " + std::to_string(last));
+      }
+      report_.head_checked = true;
     }
     if (oracle_) {
-      auto complete = log_.get_meta("complete");
-      Status end = oracle_->expect_end(complete.is_ok() && complete.value() == "1");
+      Status end = oracle_->expect_end(meta_.complete.value_or(false));
       if (!end.is_ok()) return fail(last + 1, "inputs", end.message());
     }
-    auto recorded = log_.get_meta("state_hash");
-    if (recorded.is_ok() && recorded.value()) {
+    if (meta_.ts_last && *meta_.ts_last != last_ts_.value()) {
+      return fail_key("meta ts_last", last, "meta",
+                      "meta ts_last is " + std::to_string(*meta_.ts_last) +
+                          " ns but the last input (seq " + std::to_string(last) + ") is stamped " +
+                          std::to_string(last_ts_.value()) + " ns");
+    }
+    if (meta_.state_hash) {
       report_.state_hash_checked = true;
-      if (*recorded.value() != core_->state_hash()) {
-        fail(last, "state_hash", "final state hash differs: recorded " + *recorded.value() +
-                                     ", recomputed " + core_->state_hash());
+      if (*meta_.state_hash != core_->state_hash()) {
+        fail_key("meta state_hash", last, "state_hash",
+                 "final state hash differs: recorded " + *meta_.state_hash + ", recomputed " +
+                     core_->state_hash());
       }
     }
+  }
+
+  // Snapshots past the last batch (a run that died before writing it) cannot be replayed to,
+  // but must still be whole snapshots of the seq they are keyed by.
+  void check_snapshots_past_end() {
+    for (size_t i = next_snapshot_; i < snapshot_seqs_.size() && report_.ok(); ++i) {
+      const Seq seq = snapshot_seqs_[i];
+      auto snap = read_snapshot(log_, seq);
+      if (!snap.is_ok()) return fail(seq.value(), "snapshot", snap.status().message());
+      if (snap.value().seq != seq) {
+        return fail(seq.value(), "snapshot", "snapshot stored at seq " + std::to_string(seq.value()) +
+                                                 " says seq " + std::to_string(snap.value().seq.value()));
+      }
+    }
+  }
+
+  void fail_key(const char* key, uint64_t seq, const char* check, const std::string& what) {
+    if (!report_.ok()) return;
+    fail(seq, check, what);
+    report_.failure_key = key;
   }
 
   void fail(uint64_t seq, const char* check, const std::string& what) {
@@ -184,11 +232,13 @@ class Auditor {
   }
 
   const EventLog& log_;
+  const AuditOptions& options_;
+  const uint64_t every_;
+  audit_internal::Meta meta_;
   std::unique_ptr<Core> core_;
   std::unique_ptr<InputOracle> oracle_;
   ChainHasher hasher_;
   AuditReport report_;
-  Status decode_ok_;
   std::vector<Input> inputs_;
   std::vector<Output> outputs_;
   uint64_t next_seq_ = 1;
@@ -200,9 +250,10 @@ class Auditor {
 }  // namespace
 
 Result<AuditReport> audit_log(const EventLog& log, const CoreConfig& config,
-                              const InputOracleFactory& oracle) {
-  Auditor auditor(log, config, oracle);
-  return auditor.run();
+                              const InputOracleFactory& oracle, const AuditOptions& options) {
+  // The core is large (order pool, ladders): keep it off the stack.
+  auto auditor = std::make_unique<Auditor>(log, config, oracle, options);
+  return auditor->run();
 }
 
 }  // namespace tape

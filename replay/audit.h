@@ -40,6 +40,14 @@ class InputOracle {
 // book from it, as it did from the recording run's core).
 using InputOracleFactory = std::function<std::unique_ptr<InputOracle>(const Core& core)>;
 
+struct AuditOptions {
+  // Default: empty (no anchor). 64 lowercase hex digits: the chain head the log must end at,
+  // as `run` printed it (DESIGN §4). A log cut short and re-chained has another head.
+  std::string expect_head;
+  // Default: empty (not checked). The name of the recorded scenario: meta scenario_name must be it.
+  std::string scenario_name;
+};
+
 struct AuditReport {
   uint64_t batches = 0;
   uint64_t inputs = 0;
@@ -47,19 +55,29 @@ struct AuditReport {
   uint64_t chain_links = 0;        // links recomputed and matched
   uint64_t snapshots = 0;          // snapshots whose state hash was checked
   uint64_t inputs_regenerated = 0; // inputs the oracle produced identically (0: no oracle)
+  uint64_t meta_keys = 0;          // meta keys parsed and accounted for
   bool state_hash_checked = false;
-  // Empty when every check held; otherwise what was wrong and at which seq.
+  bool head_checked = false;       // AuditOptions::expect_head was given and held
+  std::string chain_head;          // the head the log ends at (hex), as recomputed
+  // Empty when every check held; otherwise what was wrong and at which seq or key.
   std::string failure;
   uint64_t failure_seq = 0;
-  // "decode", "seq", "inputs", "chain", "outputs", "snapshot", "meta", "state_hash"
+  std::string failure_key;         // e.g. "meta seed" when the failure is about a key
+  // "decode", "seq", "inputs", "chain", "outputs", "snapshot", "meta", "keys", "state_hash",
+  // "head"
   std::string failure_check;
   bool ok() const { return failure.empty(); }
 };
 
-// Audits `log` recorded with `config`, checking its inputs against `oracle` when given. I/O
-// errors opening or reading are a Status; everything the log itself gets wrong is reported in
-// the AuditReport.
+// Audits `log` recorded with `config`, checking its inputs against `oracle` when given. Every
+// key of every column family is accounted for: meta keys are the format's and parse strictly
+// (those a run's log must have are required), each `events` key is a batch's first seq in order,
+// each `outputs` key one of those, each `snapshots` key a seq in range holding a valid snapshot
+// of the state the replay reaches there (and every one the recorded cadence calls for exists),
+// `default` is empty. An environment failure reading is a Status (exit 4); everything the log
+// itself gets wrong is reported in the AuditReport.
 Result<AuditReport> audit_log(const EventLog& log, const CoreConfig& config,
-                              const InputOracleFactory& oracle = {});
+                              const InputOracleFactory& oracle = {},
+                              const AuditOptions& options = {});
 
 }  // namespace tape

@@ -36,12 +36,11 @@ Status inspect_log(const EventLog& log, const InspectFilter& filter,
   const bool by_output_type = filter.type && !by_input_type;
   std::vector<Input> inputs;
   std::vector<Output> outputs;
-  for (auto cursor = log.batches(filter.from); cursor.valid(); cursor.next()) {
-    const std::string where = "batch at seq " + std::to_string(cursor.first_seq().value());
-    inputs.clear();
-    outputs.clear();
-    RETURN_IF_ERROR(decode_input_block(cursor.inputs(), "events " + where, inputs));
-    RETURN_IF_ERROR(decode_output_block(cursor.outputs(), "outputs " + where, outputs));
+  auto cursor = log.batches(filter.from);
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, cursor.next());
+    if (!more) return Status::ok();
+    RETURN_IF_ERROR(cursor.decode(inputs, &outputs));
     size_t o = 0;
     for (const Input& in : inputs) {
       if (filter.to.value() != 0 && in.seq > filter.to) return Status::ok();
@@ -61,9 +60,7 @@ Status inspect_log(const EventLog& log, const InspectFilter& filter,
       }
       visit(item);
     }
-    RETURN_IF_ERROR(cursor.status());
   }
-  return Status::ok();
 }
 
 }  // namespace tape

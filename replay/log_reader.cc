@@ -1,30 +1,19 @@
 #include "replay/log_reader.h"
 
-#include "core/codec.h"
-
 namespace tape {
 
 LogReader::LogReader(const EventLog& log, Seq from) : cursor_(log.batches(from)), from_(from) {}
 
 Status LogReader::load_batch() {
-  inputs_.clear();
-  outputs_.clear();
   in_pos_ = out_pos_ = 0;
-  RETURN_IF_ERROR(cursor_.status());
-  const std::string where = " block at seq " + std::to_string(cursor_.first_seq().value());
-  RETURN_IF_ERROR(decode_input_block(cursor_.inputs(), "events" + where, inputs_));
-  return decode_output_block(cursor_.outputs(), "outputs" + where, outputs_);
+  return cursor_.decode(inputs_, &outputs_);
 }
 
 Result<std::optional<RecordedInput>> LogReader::next() {
   while (true) {
     if (in_pos_ >= inputs_.size()) {
-      if (started_) cursor_.next();
-      started_ = true;
-      if (!cursor_.valid()) {
-        RETURN_IF_ERROR(cursor_.status());
-        return std::optional<RecordedInput>();
-      }
+      ASSIGN_OR_RETURN(const bool more, cursor_.next());
+      if (!more) return std::optional<RecordedInput>();
       RETURN_IF_ERROR(load_batch());
       continue;
     }

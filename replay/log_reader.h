@@ -19,7 +19,8 @@ struct RecordedInput {
 class LogReader {
  public:
   explicit LogReader(const EventLog& log, Seq from = Seq(1));
-  // The next input in the log at or after `from`; nullopt at the end; a Status on corruption.
+  // The next input in the log at or after `from`; nullopt at the end; a Status on corruption
+  // (the cursor's first error, naming its seq: a reader never mistakes it for the end).
   Result<std::optional<RecordedInput>> next();
 
  private:
@@ -27,7 +28,6 @@ class LogReader {
 
   EventLog::BatchCursor cursor_;
   Seq from_;
-  bool started_ = false;
   std::vector<Input> inputs_;
   std::vector<Output> outputs_;
   size_t in_pos_ = 0;

@@ -43,11 +43,13 @@ class Replayer {
     const Seq log_last = log_.last_seq();
     const Seq to = options_.to.value() == 0 ? log_last : std::min(options_.to, log_last);
     RETURN_IF_ERROR(start_from_snapshot());
-    for (auto cursor = log_.batches(Seq(result_.last_seq.value() + 1)); cursor.valid();
-         cursor.next()) {
-      RETURN_IF_ERROR(cursor.status());
+    auto cursor = log_.batches(Seq(result_.last_seq.value() + 1));
+    while (result_.last_seq < to) {
+      // The cursor's error (a checksum, a gap) is returned here, before "log ends early" could
+      // be said about it.
+      ASSIGN_OR_RETURN(const bool more, cursor.next());
+      if (!more) break;
       RETURN_IF_ERROR(replay_batch(cursor));
-      if (result_.last_seq >= to) break;
     }
     RETURN_IF_ERROR(status_of_cursor_end(to));
     RETURN_IF_ERROR(core_.finish());
@@ -59,15 +61,9 @@ class Replayer {
   }
 
  private:
-  Status replay_batch(const EventLog::BatchCursor& cursor) {
-    inputs_.clear();
-    RETURN_IF_ERROR(
-        decode_input_block(cursor.inputs(), context("events", cursor.first_seq()), inputs_));
+  Status replay_batch(EventLog::BatchCursor& cursor) {
     recorded_.clear();
-    if (options_.verify) {
-      RETURN_IF_ERROR(decode_output_block(cursor.outputs(), context("outputs", cursor.first_seq()),
-                                          recorded_));
-    }
+    RETURN_IF_ERROR(cursor.decode(inputs_, options_.verify ? &recorded_ : nullptr));
     size_t next_recorded = 0;
     for (const Input& in : inputs_) {
       if (options_.to.value() != 0 && in.seq > options_.to) break;
@@ -105,15 +101,6 @@ class Replayer {
                               describe(recorded_[next_recorded]));
     }
     return Status::ok();
-  }
-
-  // "events batch at seq N": names a block in decode errors. Built in a reused buffer, as it is
-  // needed for every batch but read only on an error.
-  const std::string& context(const char* what, Seq first_seq) {
-    context_.assign(what);
-    context_.append(" batch at seq ");
-    context_.append(std::to_string(first_seq.value()));
-    return context_;
   }
 
   // With --from past seq 1, start from the newest snapshot before it instead of seq 1.
@@ -154,7 +141,6 @@ class Replayer {
   ReplayResult result_;
   std::vector<Input> inputs_;
   std::vector<Output> recorded_;
-  std::string context_;
 };
 
 }  // namespace

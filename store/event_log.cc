@@ -302,6 +302,7 @@ EventLog::BatchCursor EventLog::batches(Seq from) const {
   }
   BatchCursor cursor{std::unique_ptr<rocksdb::Iterator>(its[0]),
                      std::unique_ptr<rocksdb::Iterator>(its[1])};
+  cursor.dir_ = dir_;
   if (from <= last) cursor.seek(from);
   return cursor;
 }

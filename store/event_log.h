@@ -22,6 +22,7 @@
 
 #include "core/batch_sink.h"
 #include "core/config.h"
+#include "core/events.h"
 #include "core/status.h"
 #include "core/types.h"
 
@@ -81,38 +82,60 @@ Result<Seq> parse_seq_key(std::string_view key);
 class EventLog final : public BatchSink {
  public:
   // Iterates batches in seq order over a consistent view taken when it was made. Keys and
-  // values are views into the iterator, valid until next(). Must not outlive its log.
+  // values are views into the iterator, valid until the next call to next().
   //
-  // Errors: a batch whose `events` framing is bad or whose `outputs` key is missing stays
-  // valid() so the caller can see its seq, but the bad part reads as '' and status() names the
-  // seq; next() after an error ends the cursor. A RocksDB read error ends it at once. Check
-  // status() when valid() turns false.
+  // The only way to learn that the log has ended is next() returning false, and the only way
+  // to get there is through its Result: a reader cannot finish an iteration without seeing the
+  // error that ended it. The first error is sticky (every later next() returns it again) and
+  // names the seq it is at (error_seq()); corruption reported by RocksDB (a block checksum) is
+  // Status::mismatch keeping RocksDB's message, an environment failure Status::io.
+  //
+  // Checked for every batch: its key is 8 bytes, its value is framed, `outputs` holds the same
+  // key and no `outputs` key lies between two batches or after the last; from seq 1, the first
+  // batch is keyed 1. decode() adds the block checks and, from then on, that each batch starts
+  // right after the previous one (no gap, no overlap). Must not outlive its log.
   class BatchCursor {
    public:
     BatchCursor(BatchCursor&&) noexcept;
     BatchCursor& operator=(BatchCursor&&) noexcept;
     ~BatchCursor();
 
-    bool valid() const { return valid_; }
-    void next();
-    Status status() const { return status_; }
-    Seq first_seq() const { return first_seq_; }    // from the key
+    // Steps to the next batch (the first call: to the batch holding `from`). true: a framed
+    // batch is there; false: the log ends; an error ends the cursor.
+    [[nodiscard]] Result<bool> next();
+    // Decodes the current batch's inputs (and outputs unless null), checking that the inputs
+    // run from first_seq() without a gap, that every output belongs to one of them, and that
+    // the batch starts where the previously decoded one ended. An error is sticky, as next()'s.
+    [[nodiscard]] Status decode(std::vector<Input>& inputs, std::vector<Output>* outputs);
+    Seq first_seq() const { return first_seq_; }           // from the key
     std::string_view inputs() const { return inputs_; }    // InputBlock bytes, unaligned
     std::string_view outputs() const { return outputs_; }  // OutputBlock bytes, unaligned
     std::string_view link() const { return link_; }        // stored 32-byte chain link
+    // After an error: the first seq it concerns (the bad batch's key, the missing seq of a gap,
+    // or the seq after the last batch read for an unreadable one; 0 when nothing was read).
+    Seq error_seq() const { return error_seq_; }
 
    private:
     friend class EventLog;
     BatchCursor(std::unique_ptr<rocksdb::Iterator> events,
                 std::unique_ptr<rocksdb::Iterator> outputs);
     void seek(Seq from);
-    void settle();
+    Status settle();
+    Status check_outputs_key();
+    Status fail(Seq at, Status status);
     void fail(Status status, bool keep_position);
 
     std::unique_ptr<rocksdb::Iterator> events_it_;
     std::unique_ptr<rocksdb::Iterator> outputs_it_;
     Status status_;
-    bool valid_ = false;
+    Seq from_;
+    bool sought_ = false;   // seek() was called: `from` lies within the log
+    bool started_ = false;  // next() was called
+    bool decoded_ = false;  // decode() passed for the current batch
+    Seq expected_;          // the key the next batch must have (0: not known)
+    Seq after_;             // one past the last seq known to be read (for error_seq)
+    Seq error_seq_;
+    std::string dir_;       // the log's data dir, for messages
     Seq first_seq_;
     std::string_view inputs_;
     std::string_view outputs_;

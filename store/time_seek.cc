@@ -10,16 +10,11 @@ namespace {
 // The timestamp of input `seq` (which must be in the log), decoding the batch that holds it.
 Result<Timestamp> ts_of(const EventLog& log, Seq seq, std::vector<Input>& scratch) {
   auto cursor = log.batches(seq);
-  if (!cursor.valid()) {
-    RETURN_IF_ERROR(cursor.status());
-    return Status::mismatch("log has no batch holding seq " + std::to_string(seq.value()));
-  }
-  RETURN_IF_ERROR(cursor.status());
-  scratch.clear();
-  RETURN_IF_ERROR(decode_input_block(
-      cursor.inputs(), "events block at seq " + std::to_string(cursor.first_seq().value()), scratch));
+  ASSIGN_OR_RETURN(const bool found, cursor.next());
+  if (!found) return Status::mismatch("log has no batch holding seq " + std::to_string(seq.value()));
+  RETURN_IF_ERROR(cursor.decode(scratch, nullptr));
   const uint64_t index = seq.value() - cursor.first_seq().value();
-  if (index >= scratch.size() || scratch[index].seq != seq) {
+  if (seq < cursor.first_seq() || index >= scratch.size()) {
     return Status::mismatch("events block at seq " + std::to_string(cursor.first_seq().value()) +
                             " does not hold seq " + std::to_string(seq.value()));
   }

@@ -104,8 +104,10 @@ TEST(Replay, TamperedOutputIsReportedWithItsSeq) {
     auto log = EventLog::open(d.path(), false);
     ASSERT_TRUE(log.is_ok()) << log.status().message();
     auto cursor = log.value()->batches();
-    cursor.next();  // second batch
-    ASSERT_TRUE(cursor.valid());
+    auto first = cursor.next();
+    ASSERT_TRUE(first.is_ok() && first.value());
+    auto second = cursor.next();
+    ASSERT_TRUE(second.is_ok() && second.value());
     std::vector<Output> outs;
     ASSERT_TRUE(decode_output_block(cursor.outputs(), "t", outs).is_ok());
     size_t i = 0;

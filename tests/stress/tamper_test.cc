@@ -1,99 +1,56 @@
 // Tampering with a real log on disk through RocksDB: `tape audit` must exit 3 and name the
-// first bad seq; an untouched log audits clean.
-#include <gtest/gtest.h>
+// first bad seq; an untouched log audits clean. The log is recorded once (tamper_util.h).
+#include "tamper_util.h"
 
-#include <functional>
-
-#include <rocksdb/db.h>
-
-#include "cli_util.h"
-#include "core/codec.h"
-#include "core/snapshot.h"
 #include "core/state_hash.h"
-#include "store/event_log.h"
-#include "store/snapshot_store.h"
 
 namespace tape {
 namespace {
 
+using tamper::pristine;
 using testing_util::run_tape;
 using testing_util::TempDir;
 
-// A recorded quickstart run with snapshots, and handles to rewrite its blocks.
-class Tamper : public ::testing::Test {
+class Tamper : public tamper::TamperTest {
  protected:
-  void SetUp() override {
-    auto r = run_tape("run scenarios/quickstart.toml --set snapshot.every_events=2000 --data-dir " +
-                      dir_.path());
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-
-  // Decodes the `n`-th batch (0-based), lets `edit` change its inputs, writes it back.
-  void edit_batch(size_t n, const std::function<void(std::vector<Input>&)>& edit) {
-    auto log = EventLog::open(dir_.path(), false);
-    ASSERT_TRUE(log.is_ok()) << log.status().message();
-    auto cursor = log.value()->batches();
-    for (size_t i = 0; i < n; ++i) cursor.next();
-    ASSERT_TRUE(cursor.valid());
-    std::vector<Input> inputs;
-    ASSERT_TRUE(decode_input_block(cursor.inputs(), "t", inputs).is_ok());
-    edit(inputs);
-    const std::string key = seq_key(cursor.first_seq());
-    const std::string value = std::string(kBatchMagic) + std::string(cursor.link()) +
-                              encode_input_block(inputs);
-    put_raw(*log.value(), "events", key, value);
-  }
-
-  void put_raw(EventLog& log, const char* cf, const std::string& key, const std::string& value) {
-    ASSERT_TRUE(log.db()->Put(rocksdb::WriteOptions(), log.cf(cf), key, value).ok());
-  }
-
   // Lets `edit` change the second snapshot, then stores it re-encoded (a valid checksum, so
   // only what the snapshot says can give it away); returns its seq.
   Seq reseal_second_snapshot(const std::function<void(SnapshotData&)>& edit) {
-    auto log = EventLog::open(dir_.path(), false);
-    EXPECT_TRUE(log.is_ok());
-    if (!log.is_ok()) return Seq(0);
-    auto seqs = snapshot_seqs(*log.value());
-    EXPECT_TRUE(seqs.is_ok() && seqs.value().size() >= 2u);
-    if (!seqs.is_ok() || seqs.value().size() < 2u) return Seq(0);
-    const Seq seq = seqs.value()[1];
-    auto snap = read_snapshot(*log.value(), seq);
+    std::vector<Seq> seqs = snapshots();
+    EXPECT_GE(seqs.size(), 2u);
+    if (seqs.size() < 2u) return Seq(0);
+    const Seq seq = seqs[1];
+    auto snap = decode_snapshot(get_raw("snapshots", seq_key(seq)), "t");
     EXPECT_TRUE(snap.is_ok()) << snap.status().message();
     if (!snap.is_ok()) return Seq(0);
     SnapshotData s = snap.value();
     edit(s);
-    put_raw(*log.value(), "snapshots", seq_key(seq), encode_snapshot(s));
+    put_raw("snapshots", seq_key(seq), encode_snapshot(s));
     return seq;
   }
 
-  // Runs audit; expects exit 3 naming `seq`.
-  void expect_audit_fails_at(uint64_t seq) {
-    auto r = run_tape("audit --json --data-dir " + dir_.path());
-    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-    EXPECT_NE(r.err.find("at seq " + std::to_string(seq) + " "), std::string::npos)
-        << "expected seq " << seq << ": " << r.err;
+  std::vector<Seq> snapshots() {
+    auto log = EventLog::open(dir(), true);
+    EXPECT_TRUE(log.is_ok());
+    if (!log.is_ok()) return {};
+    auto seqs = snapshot_seqs(*log.value());
+    EXPECT_TRUE(seqs.is_ok());
+    return seqs.is_ok() ? seqs.value() : std::vector<Seq>();
   }
 
   // The seq of the first new order in the n-th batch, and its index there.
   std::pair<uint64_t, size_t> first_new_order(size_t n) {
-    auto log = EventLog::open(dir_.path(), true);
-    auto cursor = log.value()->batches();
-    for (size_t i = 0; i < n; ++i) cursor.next();
-    std::vector<Input> inputs;
-    EXPECT_TRUE(decode_input_block(cursor.inputs(), "t", inputs).is_ok());
-    for (size_t i = 1; i < inputs.size(); ++i) {
-      if (std::holds_alternative<NewOrderIn>(inputs[i].body)) return {inputs[i].seq.value(), i};
+    RawBatch b = raw_batch(n);
+    for (size_t i = 1; i < b.inputs.size(); ++i) {
+      if (std::holds_alternative<NewOrderIn>(b.inputs[i].body)) return {b.inputs[i].seq.value(), i};
     }
     ADD_FAILURE() << "no new order in batch " << n;
     return {0, 0};
   }
-
-  TempDir dir_{"tamper"};
 };
 
 TEST_F(Tamper, UntouchedLogAuditsClean) {
-  auto r = run_tape("audit --json --data-dir " + dir_.path());
+  auto r = audit();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"ok\":true"), std::string::npos) << r.out;
   EXPECT_GT(testing_util::json_number(r.out, "snapshots"), 0);
@@ -142,7 +99,7 @@ TEST_F(Tamper, SnapshotGeneratorStateAlteredAndResealed) {
     ASSERT_FALSE(s.generator_state.empty());
     s.generator_state[s.generator_state.size() / 2] ^= 0x01;
   });
-  auto r = run_tape("audit --json --data-dir " + dir_.path());
+  auto r = audit();
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("at seq " + std::to_string(snap_seq.value()) + " (snapshot)"),
             std::string::npos) << r.err;
@@ -209,28 +166,16 @@ TEST(AuditRegenerates, ALogCutShortButMarkedCompleteIsCaught) {
 }
 
 TEST_F(Tamper, SnapshotBytesCorrupted) {
-  Seq snap_seq;
-  {
-    auto log = EventLog::open(dir_.path(), false);
-    auto seqs = snapshot_seqs(*log.value());
-    snap_seq = seqs.value().front();
-    std::string value;
-    ASSERT_TRUE(log.value()->db()->Get(rocksdb::ReadOptions(), log.value()->cf("snapshots"),
-                                       seq_key(snap_seq), &value).ok());
-    value[value.size() - 9] ^= 0x40;
-    put_raw(*log.value(), "snapshots", seq_key(snap_seq), value);
-  }
+  const Seq snap_seq = snapshots().front();
+  std::string value = get_raw("snapshots", seq_key(snap_seq));
+  value[value.size() - 9] ^= 0x40;
+  put_raw("snapshots", seq_key(snap_seq), value);
   expect_audit_fails_at(snap_seq.value());
 }
 
 TEST_F(Tamper, TruncatedInTheMiddleOfABatch) {
   uint64_t first_missing = 0;
-  uint64_t batches = 0;
-  {
-    auto log = EventLog::open(dir_.path(), true);
-    batches = log.value()->batch_count();
-  }
-  edit_batch(batches - 1, [&](std::vector<Input>& in) {
+  edit_batch(pristine().batches - 1, [&](std::vector<Input>& in) {
     in.resize(in.size() / 2);
     first_missing = in.back().seq.value() + 1;
   });
@@ -238,39 +183,27 @@ TEST_F(Tamper, TruncatedInTheMiddleOfABatch) {
 }
 
 TEST_F(Tamper, BatchValueCutShort) {
-  uint64_t first_seq = 0;
-  {
-    auto log = EventLog::open(dir_.path(), false);
-    auto cursor = log.value()->batches();
-    cursor.next();
-    first_seq = cursor.first_seq().value();
-    std::string raw = std::string(kBatchMagic) + std::string(cursor.link()) +
-                      std::string(cursor.inputs().substr(0, cursor.inputs().size() / 2 + 3));
-    put_raw(*log.value(), "events", seq_key(cursor.first_seq()), raw);
-  }
-  expect_audit_fails_at(first_seq);
+  RawBatch b = raw_batch(1);
+  put_raw("events", seq_key(b.first_seq),
+          b.events.substr(0, kBatchHeaderBytes + (b.events.size() - kBatchHeaderBytes) / 2 + 3));
+  expect_audit_fails_at(b.first_seq.value());
 }
 
 TEST_F(Tamper, OutputAlteredWithChainRecomputedIsStillCaught) {
   // An attacker who rewrites an output cannot hide it: recomputation disagrees.
+  RawBatch b = raw_batch(1);
+  std::vector<Output> outs;
+  ASSERT_TRUE(decode_output_block(b.outputs, "t", outs).is_ok());
   uint64_t seq = 0;
-  {
-    auto log = EventLog::open(dir_.path(), false);
-    auto cursor = log.value()->batches();
-    cursor.next();
-    std::vector<Output> outs;
-    ASSERT_TRUE(decode_output_block(cursor.outputs(), "t", outs).is_ok());
-    for (Output& o : outs) {
-      if (auto* f = std::get_if<OrderAccepted>(&o.body)) {
-        f->price += Price(1);
-        seq = o.seq.value();
-        break;
-      }
+  for (Output& o : outs) {
+    if (auto* f = std::get_if<OrderAccepted>(&o.body)) {
+      f->price += Price(1);
+      seq = o.seq.value();
+      break;
     }
-    ASSERT_NE(seq, 0u);
-    put_raw(*log.value(), "outputs", seq_key(cursor.first_seq()),
-            encode_output_block(cursor.first_seq(), outs.back().seq, outs));
   }
+  ASSERT_NE(seq, 0u);
+  put_raw("outputs", seq_key(b.first_seq), encode_output_block(b.first_seq, outs.back().seq, outs));
   expect_audit_fails_at(seq);
 }
 

@@ -44,8 +44,12 @@ inline uint64_t append_batches(EventLog& log, uint64_t after, int n, uint64_t pe
 inline std::vector<uint64_t> batch_starts(const EventLog& log, Seq from) {
   std::vector<uint64_t> out;
   auto c = log.batches(from);
-  for (; c.valid(); c.next()) out.push_back(c.first_seq().value());
-  EXPECT_TRUE(c.status().is_ok()) << c.status().message();
+  while (true) {
+    auto more = c.next();
+    EXPECT_TRUE(more.is_ok()) << more.status().message();
+    if (!more.is_ok() || !more.value()) break;
+    out.push_back(c.first_seq().value());
+  }
   return out;
 }
 

@@ -65,7 +65,7 @@ TEST_F(EventLogTest, StoredLinksFollowTheDocumentedChainFormula) {
   std::string prev = zero_link();
   uint64_t first = 1;
   auto c = log->batches();
-  for (; c.valid(); c.next(), first += 3) {
+  for (auto more = c.next(); more.is_ok() && more.value(); more = c.next(), first += 3) {
     const EncodedBatch b = make_batch(first, first + 2);
     EXPECT_EQ(c.first_seq(), Seq(first));
     EXPECT_EQ(c.inputs(), b.inputs);
@@ -73,7 +73,6 @@ TEST_F(EventLogTest, StoredLinksFollowTheDocumentedChainFormula) {
     prev = reference_link(prev, b);
     EXPECT_EQ(c.link(), prev) << "batch at seq " << first;
   }
-  EXPECT_TRUE(c.status().is_ok());
   EXPECT_EQ(first, 13u);
   EXPECT_EQ(log->chain_head(), to_hex(prev));
 }

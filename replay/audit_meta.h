@@ -1,0 +1,56 @@
+// Audit of the parts of a log that are not batches: every meta key must be one the format
+// defines and parse strictly, the keys a run's log must have must be there, and every record in
+// the `default` and `snapshots` column families must be explained. Internal to replay/audit.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/event_log.h"
+
+namespace tape::audit_internal {
+
+// The meta values, as parsed. Absent optional keys are nullopt.
+struct Meta {
+  uint64_t keys = 0;                     // meta keys read
+  uint64_t last_seq = 0;
+  uint64_t batch_count = 0;
+  std::string chain_head;                // hex
+  std::optional<uint64_t> seed;
+  std::optional<std::string> scenario_name;
+  std::optional<std::string> state_hash;
+  std::optional<int64_t> ts_last;
+  std::optional<bool> complete;
+  std::optional<std::string> summary;
+};
+
+// What was wrong, and where: a meta key or column family key, or a seq.
+struct Finding {
+  std::string key;    // "meta seed", "snapshots key 0x..", or empty
+  uint64_t seq = 0;   // when the finding is about a seq
+  std::string check;  // "meta", "snapshot", "keys"
+  std::string message;
+};
+
+// Reads and strictly parses every meta key. A key the format does not define, a value that does
+// not parse, a missing required key (format_version, tape_version, last_seq, chain_head,
+// batch_count, scenario, scenario_path, scenario_name, seed) or end-of-run keys that break the
+// order they are written in (state_hash, ts_last, complete, summary) is a Finding.
+Result<std::optional<Finding>> read_meta(const EventLog& log, Meta& out);
+
+// Every key of `snapshots` is a seq in [1, last_seq] (past last_seq only while the log is not
+// complete: a run that dies may write a snapshot before its batch), in order, and `default` holds
+// nothing. `seqs` gets the snapshot seqs. With `every` > 0 (the recorded cadence), every multiple
+// of it up to last_seq must have its snapshot.
+Result<std::optional<Finding>> check_other_keys(const EventLog& log, const Meta& meta,
+                                                uint64_t every, std::vector<Seq>& seqs);
+
+// "0", "1" ... as written: no sign, no leading zero, no blank; nullopt otherwise.
+std::optional<uint64_t> parse_strict_decimal(std::string_view text);
+// Lowercase hex of exactly `digits` digits.
+bool is_lower_hex(std::string_view text, size_t digits);
+
+}  // namespace tape::audit_internal
