@@ -59,6 +59,21 @@ Status check_instrument_bounds(const InstrumentConfig& instrument, std::string_v
       "); lower lot_size, tick_size, initial_price or max_order_qty");
 }
 
+Status check_book_bounds(const CoreConfig& config) {
+  const __int128 orders = config.engine.order_pool_capacity;
+  for (size_t i = 0; i < config.instruments.size(); ++i) {
+    const InstrumentConfig& ic = config.instruments[i];
+    if (orders * ic.max_order_qty.value() <= kInt64Max) continue;
+    return Status::invalid("instruments[" + std::to_string(i) + "] (" + ic.symbol +
+                           "): max_order_qty = " + std::to_string(ic.max_order_qty.value()) +
+                           " lots x engine.order_pool_capacity = " +
+                           std::to_string(config.engine.order_pool_capacity) +
+                           " resting orders can total more than int64 lots at one price; "
+                           "lower one of them");
+  }
+  return Status::ok();
+}
+
 uint64_t events_per_input_bound(const CoreConfig& config) {
   // fills_per_order_max is a uint32 and instruments and strategies are counted in the
   // thousands: the sum stays far below 2^64.

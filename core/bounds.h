@@ -58,6 +58,11 @@ bool checked_notional(const InstrumentConfig& instrument, Price price, Qty qty, 
 // e.g. "scenario.toml: instruments[0] (ACME)".
 Status check_instrument_bounds(const InstrumentConfig& instrument, std::string_view where);
 
+// Quantities. A level's (and a side's) total is the sum of the leaves of the orders resting
+// there: at most order_pool_capacity orders of at most max_order_qty lots each. Refuses, naming
+// both keys, an instrument for which that product leaves int64; ok otherwise.
+Status check_book_bounds(const CoreConfig& config);
+
 // ---- Event queue ----
 
 // Intents one strategy can have outstanding (sent, not yet answered) per traded instrument:

@@ -76,7 +76,7 @@ class Engine final : public MarketView {
     uint64_t fills = 0;      // Fill published
     uint64_t cancelled = 0;  // OrderCancelled published, every reason
     uint64_t replaced = 0;   // OrderReplaced published
-    int64_t filled_qty = 0;  // lots traded
+    int64_t filled_qty = 0;  // lots traded (saturates at INT64_MAX)
     uint64_t resting = 0;    // orders resting now, all books
   };
 

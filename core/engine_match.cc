@@ -1,5 +1,6 @@
 // Engine matching, kill switch and state checks.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@ namespace tape {
 
 uint32_t Engine::match_slow(OrderBook& book, Taker& t) {
   const Side maker_side = opposite(t.side);
+  const Qty wanted = t.leaves;
   uint32_t fills = 0;
   while (t.leaves.value() > 0 && fills < fills_per_order_max_ && book.has_best(maker_side)) {
     const Price price = book.best_price(maker_side);
@@ -21,10 +23,14 @@ uint32_t Engine::match_slow(OrderBook& book, Taker& t) {
     queue_.publish(Fill{book.id(), maker.id, maker.account, t.id, t.account, price, qty, t.side,
                         maker.leaves, t.leaves});
     ++fills;
-    counters_.filled_qty += qty.value();
     if (maker.leaves.value() == 0) release(m);
   }
   counters_.fills += fills;
+  // Once per order, saturating: a run-long total of input-sized quantities may pass int64.
+  const int64_t traded = (wanted - t.leaves).value();
+  if (__builtin_add_overflow(counters_.filled_qty, traded, &counters_.filled_qty)) {
+    counters_.filled_qty = INT64_MAX;
+  }
   return fills;
 }
 

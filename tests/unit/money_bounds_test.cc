@@ -75,6 +75,22 @@ TEST(InstrumentBounds, AcceptDefaultsAndRefuseAnInitialPriceOutsideTheDomain) {
   EXPECT_FALSE(check_instrument_bounds(ic, "x").is_ok());
 }
 
+// Proves the load check refuses a pool of maximum-size orders whose total at one price would
+// leave int64 (a level's qty), naming both keys, and accepts the defaults.
+TEST(BookBounds, RefusePoolTimesMaxOrderQtyBeyondInt64NamingBothKeys) {
+  CoreConfig c;
+  c.instruments.push_back(InstrumentConfig{});
+  EXPECT_TRUE(check_book_bounds(c).is_ok());
+  c.instruments[0].max_order_qty = Qty(1'000'000'000'000);
+  c.engine.order_pool_capacity = 1u << 28;
+  const Status st = check_book_bounds(c);
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_NE(st.message().find("max_order_qty"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("engine.order_pool_capacity"), std::string::npos);
+  c.engine.order_pool_capacity = 1u << 20;  // 1e12 x 2^20 ~ 1.1e18: fits
+  EXPECT_TRUE(check_book_bounds(c).is_ok());
+}
+
 class MoneyBoundsTest : public ::testing::Test {
  protected:
   MoneyBoundsTest() {
