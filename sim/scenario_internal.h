@@ -30,8 +30,9 @@ Result<std::string> read_scenario_file(const std::string& path, const std::strin
 // no recursion), and string- and comment-aware, so quoted dots and brackets do not count.
 Status prescan_toml(std::string_view text, const std::string& name);
 
-// Refuses a scenario that would overflow the core's money arithmetic, reserve more memory than
-// scenario.max_memory_mb or generate more inputs than scenario.max_inputs (scenario_limits.cc).
+// Refuses a scenario outside the core's bounds (core/bounds.h: notional headroom, bus queue
+// capacity), or that would reserve more memory than scenario.max_memory_mb or generate more
+// inputs than scenario.max_inputs (scenario_limits.cc).
 Status check_limits(const Scenario& s, const std::string& doc);
 
 // Reads and validates the merged table (includes resolved, overrides applied, no `include`

@@ -1,14 +1,14 @@
 // Load-time refusals of scenarios whose keys are each in range but whose combination cannot
-// run: money that leaves int64, start-up memory beyond scenario.max_memory_mb, and runs that
-// would generate more than scenario.max_inputs inputs. Every message names the keys whose
+// run: money that leaves int64 and a bus queue too small for one input (the core's rules,
+// core/bounds.h), start-up memory beyond scenario.max_memory_mb, and runs that would generate
+// more than scenario.max_inputs inputs. Every message names the keys whose
 // product is too large and the estimate, so the user knows what to lower (or raise).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <initializer_list>
 #include <iterator>
-#include <limits>
 
+#include "core/bounds.h"
 #include "core/events.h"
 #include "core/order_book.h"
 #include "core/order_pool.h"
@@ -123,91 +123,6 @@ ResourceEstimate estimate_resources(const Scenario& s) {
 namespace scenario_detail {
 namespace {
 
-// Money is int64 minor units; positions, cash and PnL are sums of fill notionals, so one
-// worst-case fill or position must leave this much room to spare.
-constexpr __int128 kNotionalHeadroom = 1024;
-constexpr __int128 kNotionalMax = std::numeric_limits<int64_t>::max() / kNotionalHeadroom;
-
-// True when the product of the (non-negative) factors is at most `limit`. Divides instead of
-// multiplying past the limit, so nothing overflows whatever the factors.
-bool product_fits(std::initializer_list<__int128> factors, __int128 limit) {
-  __int128 x = 1;
-  for (const __int128 f : factors) {
-    if (f != 0 && x > limit / f) return false;
-    x *= f;
-  }
-  return true;
-}
-
-// The most lots one order of `sc` may carry, the most it may hold (0: not bounded), and the
-// keys they come from.
-void strategy_lots(const StrategyConfig& sc, int64_t& order, int64_t& position,
-                   std::string& keys) {
-  switch (sc.kind) {
-    case StrategyKind::kMarketMaker:
-      order = sc.mm.quote_qty.value();
-      position = sc.mm.max_position;
-      keys = "quote_qty";
-      break;
-    case StrategyKind::kMomentum:
-      order = sc.momentum.order_qty.value();
-      position = sc.momentum.max_position;
-      keys = "order_qty";
-      break;
-    case StrategyKind::kFatFinger: {
-      const FatFingerParams& f = sc.fat_finger;
-      const __int128 oversize = static_cast<__int128>(f.order_qty.value()) * f.size_multiplier;
-      order = static_cast<int64_t>(std::max<__int128>(f.order_qty.value(), oversize));
-      position = f.max_position;
-      keys = "order_qty x size_multiplier";
-      break;
-    }
-  }
-  if (position > 0) keys = "max_position + " + keys;
-}
-
-// A strategy's fills and position in one instrument, priced at the top of the widest ladder a
-// book may hold (initial price + engine.ladder_levels_max ticks), must fit int64 with headroom.
-Status check_notional(const Scenario& s, const StrategyConfig& sc, size_t k,
-                      const std::string& doc) {
-  const CoreConfig& c = s.core;
-  int64_t order = 0, position = 0;
-  std::string qty_keys;
-  strategy_lots(sc, order, position, qty_keys);
-  if (c.risk.max_order_qty.value() > 0) order = std::min(order, c.risk.max_order_qty.value());
-  if (c.risk.position_limit > 0) {
-    position = position > 0 ? std::min(position, c.risk.position_limit) : c.risk.position_limit;
-  }
-  for (size_t i = 0; i < c.instruments.size(); ++i) {
-    const InstrumentId id(static_cast<uint32_t>(i));
-    if (!sc.instruments.empty() &&
-        std::find(sc.instruments.begin(), sc.instruments.end(), id) == sc.instruments.end()) {
-      continue;
-    }
-    const InstrumentConfig& ic = c.instruments[i];
-    const int64_t fill = std::min(order, ic.max_order_qty.value());
-    // A position limit is checked per order, so a position can pass it by one order.
-    const __int128 lots = position > 0 ? static_cast<__int128>(position) + fill : fill;
-    const __int128 price_minor =
-        (static_cast<__int128>(ic.initial_mid.value()) + c.engine.ladder_levels_max) * ic.tick_value;
-    if (product_fits({price_minor, ic.lot_size, lots}, kNotionalMax)) continue;
-    const double worst = static_cast<double>(price_minor) * static_cast<double>(ic.lot_size) *
-                         static_cast<double>(lots);
-    return Status::invalid(
-        doc + ": strategy \"" + sc.name + "\" (strategies[" + std::to_string(k) +
-        "]) on instrument \"" + ic.symbol + "\": worst-case notional leaves int64: (initial_price " +
-        format_decimal(ic.initial_mid.value() * ic.tick_value, kMoneyScale) +
-        " + engine.ladder_levels_max " + std::to_string(c.engine.ladder_levels_max) +
-        " ticks of tick_size " + format_decimal(ic.tick_value, kMoneyScale) + ") x lot_size " +
-        std::to_string(ic.lot_size) + " x " + figure(static_cast<double>(lots)) + " lots (" +
-        qty_keys + ", at most risk.max_order_qty, risk.position_limit, max_order_qty) = " +
-        figure(worst) + " minor units, above the " + figure(static_cast<double>(kNotionalMax)) +
-        " allowed (int64 / " + std::to_string(static_cast<int64_t>(kNotionalHeadroom)) +
-        " for sums of fills); lower lot_size, initial_price or the quantities");
-  }
-  return Status::ok();
-}
-
 Status check_memory(const Scenario& s, const std::string& doc) {
   const std::vector<MemoryPart> parts = memory_parts(s);
   double total = 0;
@@ -237,8 +152,16 @@ Status check_inputs(const Scenario& s, const std::string& doc) {
 }  // namespace
 
 Status check_limits(const Scenario& s, const std::string& doc) {
-  for (size_t k = 0; k < s.core.strategies.size(); ++k) {
-    RETURN_IF_ERROR(check_notional(s, s.core.strategies[k], k, doc));
+  // The core's own domains (core/bounds.h): money that cannot leave int64 within its headroom,
+  // book totals that cannot leave int64, and a bus queue that holds everything one input can
+  // publish.
+  for (size_t i = 0; i < s.core.instruments.size(); ++i) {
+    const InstrumentConfig& ic = s.core.instruments[i];
+    RETURN_IF_ERROR(check_instrument_bounds(
+        ic, doc + ": instruments[" + std::to_string(i) + "] (\"" + ic.symbol + "\")"));
+  }
+  for (const Status& st : {check_book_bounds(s.core), check_event_queue_capacity(s.core)}) {
+    if (!st.is_ok()) return Status::invalid(doc + ": " + st.message());
   }
   RETURN_IF_ERROR(check_memory(s, doc));
   return check_inputs(s, doc);

@@ -139,20 +139,36 @@ const std::string kBigLot =
     "[[instruments]]\nsymbol = \"BIG\"\nlot_size = 1000000000\ninitial_price = 100000.00\n";
 
 // Item 3: lot_size 1e9 x 100000.00 with a market maker aborted in core/portfolio.cc on the first
-// fill; it is refused at load naming the strategy, the instrument and the keys of the product.
+// fill; it is refused at load naming the instrument and the keys of the product (the rule is the
+// core's, core/bounds.h), with or without a strategy, and so is --resume, which loads the same.
 TEST(ScenarioLimits, NotionalOverflowIsRefusedAtLoadNamingKeys) {
-  expect_invalid(parse_scenario_text(kBigLot + "[[strategies]]\nkind = \"market_maker\"\n", "b"),
-                 {"b: strategy \"market_maker_0\" (strategies[0])", "instrument \"BIG\"",
-                  "leaves int64", "initial_price 100000.0", "lot_size 1000000000",
-                  "engine.ladder_levels_max", "risk.max_order_qty"});
-  // No strategy, no managed fills: the same instrument loads.
-  EXPECT_TRUE(parse_scenario_text(kBigLot, "b").is_ok());
-  // A strategy that does not trade it leaves it alone too.
-  EXPECT_TRUE(parse_scenario_text(kBigLot + "[[instruments]]\nsymbol = \"S\"\n"
-                                            "initial_price = 1.0\n[[strategies]]\n"
-                                            "kind = \"momentum\"\ninstruments = [\"S\"]\n",
-                                  "b")
-                  .is_ok());
+  for (const std::string& tail : {std::string("[[strategies]]\nkind = \"market_maker\"\n"),
+                                  std::string()}) {
+    expect_invalid(parse_scenario_text(kBigLot + tail, "b.toml"),
+                   {"b.toml: instruments[0] (\"BIG\")", "max_order_qty", "lot_size",
+                    "initial_price", "int64"});
+  }
+  // The same price with lot_size 1 is far inside the bound.
+  std::string small = kBigLot;
+  small.replace(small.find("1000000000"), 10, "1");
+  EXPECT_TRUE(parse_scenario_text(small + "[[strategies]]\nkind = \"market_maker\"\n", "s").is_ok());
+}
+
+// Item 4 (load side): a queue smaller than what one input can publish is refused at load by the
+// core's rule, naming the key.
+TEST(ScenarioLimits, EventQueueBelowOneInputsBoundIsRefusedAtLoad) {
+  expect_invalid(parse_scenario_text(kMinimal + "[engine]\nevent_queue_capacity = 16\n", "q.toml"),
+                 {"q.toml: engine.event_queue_capacity = 16", "fills_per_order_max"});
+}
+
+// Resting totals that could leave int64 lots (core/bounds.h check_book_bounds) stop at load too.
+TEST(ScenarioLimits, BookTotalsBeyondInt64AreRefusedAtLoad) {
+  expect_invalid(parse_scenario_text("[scenario]\nname = \"t\"\nduration_s = 2.0\n"
+                                     "[[instruments]]\nsymbol = \"AAA\"\ninitial_price = 0.01\n"
+                                     "max_order_qty = 1000000000000\n"
+                                     "[engine]\norder_pool_capacity = 268435456\n",
+                                     "t.toml"),
+                 {"t.toml: instruments[0] (AAA)", "engine.order_pool_capacity"});
 }
 
 // Item 7: 4096 books x 2^20 initial levels (96 GiB) died on bad_alloc under ulimit -v; it is
