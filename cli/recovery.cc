@@ -82,15 +82,11 @@ Result<RunState> recover_run_state(const EventLog& log, const Scenario& scenario
   return state;
 }
 
-std::string generator_state_of(const RunState& state) {
-  StateHasher gen_bytes;
-  state.generator->save_state(gen_bytes);
-  return gen_bytes.bytes();
-}
-
 SnapshotData snapshot_of(const RunState& state) {
   SnapshotData s = state.core->snapshot();
-  s.generator_state = generator_state_of(state);
+  StateHasher gen_bytes;
+  state.generator->save_state(gen_bytes);
+  s.generator_state = gen_bytes.bytes();
   s.ts_clamped = state.sequencer.clamped();
   return s;
 }

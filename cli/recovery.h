@@ -38,7 +38,5 @@ Status regenerate_and_compare(Generator& generator, Sequencer& sequencer, const 
 
 // A snapshot of `state` as it stands (after its last processed input).
 SnapshotData snapshot_of(const RunState& state);
-// The generator's state bytes as a snapshot stores them.
-std::string generator_state_of(const RunState& state);
 
 }  // namespace tape

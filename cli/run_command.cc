@@ -185,7 +185,8 @@ int run_command(const std::vector<std::string>& args) {
   po::options_description desc("tape run SCENARIO.toml");
   desc.add_options()("help,h", "show this help")(
       "scenario", po::value<std::string>(&a.scenario_path)->required(), "scenario TOML file")(
-      "seed", po::value<std::string>(), "seed, 0 to 2^63-1 (default: the scenario's [scenario] seed)")(
+      "seed", po::value<std::string>(),
+      "seed, 0 to 2^63-1 (default: the scenario's [scenario] seed)")(
       "data-dir", po::value<std::string>(&a.data_dir),
       "where to record the log (default: runs/<scenario>-seed<N>)")(
       "set", po::value<std::vector<std::string>>(&a.overrides)->composing(),

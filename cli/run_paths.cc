@@ -18,8 +18,8 @@ bool safe_char(char c) {
 }
 
 Status path_error(std::string_view option, const std::string& path, int err) {
-  const std::string what = std::string(option) + " " + path + ": cannot write there: " +
-                           std::strerror(err);
+  const std::string what =
+      std::string(option) + " " + path + ": cannot write there: " + std::strerror(err);
   if (err == EACCES || err == EPERM || err == EROFS || err == ENOSPC || err == EDQUOT) {
     return Status::io(what);
   }

@@ -62,35 +62,6 @@ Status wait_for_pace(const Pacer& pacer, Timestamp ts, int64_t flush_ms,
   return Status::ok();
 }
 
-// A stop asked for (SIGINT/SIGTERM) is carried out where the open batch ends, i.e. just before
-// the first input that would end it in an uninterrupted run too: so the stop leaves no short
-// batch, and a resumed run writes exactly the batches the uninterrupted run writes. Until then
-// the state before each generated input is kept, because that input is not processed and the
-// stop snapshot must not include its generation. Paced runs stop at once: their batches end on
-// wall time anyway.
-class StopDrain {
- public:
-  bool active() const { return active_; }
-  void begin() { active_ = true; }
-  // Before the generator makes the next input.
-  void note(const RunState& state) {
-    generator_state_ = generator_state_of(state);
-    ts_clamped_ = state.sequencer.clamped();
-  }
-  // The state after the last processed input, without the input generated after it.
-  SnapshotData snapshot(const RunState& state) const {
-    SnapshotData s = state.core->snapshot();
-    s.generator_state = generator_state_;
-    s.ts_clamped = ts_clamped_;
-    return s;
-  }
-
- private:
-  bool active_ = false;
-  std::string generator_state_;
-  uint64_t ts_clamped_ = 0;
-};
-
 // Appends the log's durable seq to a file whenever it advances (see RunOptions::durable_trace).
 class DurableTrace {
  public:
@@ -152,6 +123,14 @@ class RunLoop {
 
   // Generates, processes and records inputs until the scenario ends, a stop is carried out
   // or the checker finds a breach. Then closes the last batch and writes the stop snapshot.
+  //
+  // A stop asked for (SIGINT/SIGTERM) is carried out where the open batch ends, just before the
+  // first input that ends it in an uninterrupted run too (Recorder::ends_batch_before): so the
+  // stop leaves no short batch, and a resumed run writes exactly the batches the uninterrupted
+  // run writes. The stop snapshot is taken when the stop is asked for (the input generated
+  // after the boundary is never processed, so the state there would include its generation);
+  // resume replays the at most one batch after it. Paced runs stop at once: their batches end
+  // on wall time anyway.
   Status run(Clock::time_point start) {
     Core& core = *state_.core;
     core.set_decision_probe(&decision_timer_);
@@ -160,24 +139,21 @@ class RunLoop {
     const Pacer pacer(options_.pace, state_.sequencer.last_ts(), start);
     const double duration_ns = static_cast<double>(scenario_.duration_ms) * 1e6;
     auto last_flush = start;
-    StopDrain drain;
-    std::optional<SnapshotData> stop_snapshot;
+    std::optional<SnapshotData> stop_snapshot;  // taken when a stop was asked for
     bool stopped = false;  // a stop was carried out before the scenario's end
     Timestamp ts;
     InputBody body;
     for (uint64_t n = 0;; ++n) {
-      if (!drain.active() && options_.stop && options_.stop->load(std::memory_order_relaxed)) {
-        drain.begin();
+      if (!stop_snapshot && options_.stop && options_.stop->load(std::memory_order_relaxed)) {
+        stop_snapshot = snapshot_of(state_);
       }
-      if (drain.active()) {
+      if (stop_snapshot) {
         stopped = pacer.paced() || !core.recorder().batch_open();
         if (stopped) break;
-        drain.note(state_);
       }
       if (!state_.generator->next(ts, body)) break;
       const Input in = state_.sequencer.stamp(ts, body);
-      if (drain.active() && core.recorder().ends_batch_before(in)) {
-        stop_snapshot = drain.snapshot(state_);
+      if (stop_snapshot && core.recorder().ends_batch_before(in)) {
         stopped = true;
         break;
       }
@@ -195,12 +171,14 @@ class RunLoop {
       trace_.note(log_);
     }
     outcome_.interrupted = stopped;
-    if (checker_ && !outcome_.breach && !outcome_.interrupted) outcome_.breach = checker_->at_end(core);
+    if (checker_ && !outcome_.breach && !outcome_.interrupted)
+      outcome_.breach = checker_->at_end(core);
     RETURN_IF_ERROR(core.finish());
     progress.done();
-    const uint64_t last = core.last_seq().value();
-    if (outcome_.interrupted && last != 0 && (snapshot_every() == 0 || last % snapshot_every() != 0)) {
-      RETURN_IF_ERROR(put_snapshot(log_, stop_snapshot ? *stop_snapshot : snapshot_of(state_), sync()));
+    // Written once the batches it precedes are: a snapshot never lies past the log's end.
+    const uint64_t at = stopped ? stop_snapshot->seq.value() : 0;
+    if (at != 0 && (snapshot_every() == 0 || at % snapshot_every() != 0)) {
+      RETURN_IF_ERROR(put_snapshot(log_, *stop_snapshot, sync()));
     }
     return Status::ok();
   }
@@ -220,7 +198,8 @@ class RunLoop {
     if (sampled) core.set_probe(nullptr);
     metrics.input_ns.record(ns);
     metrics.record_by_sim_time(in.ts.value(), ns);
-    if (const auto decision_ns = decision_timer_.latency_ns()) metrics.decision_ns.record(*decision_ns);
+    if (const auto decision_ns = decision_timer_.latency_ns())
+      metrics.decision_ns.record(*decision_ns);
     metrics.count_sim_time(in.ts.value());
     return Status::ok();
   }
@@ -284,8 +263,6 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
     s.extra_json += ",\"invariants\":{\"checked\":" + std::to_string(checker->checked()) +
                     ",\"ok\":" + (outcome->breach ? "false" : "true") + "}";
   }
-  RETURN_IF_ERROR(log.flush());  // so the chain head below covers the run's last batch
-  s.chain_head = log.chain_head();
   RETURN_IF_ERROR(log.put_meta("state_hash", s.state_hash));
   RETURN_IF_ERROR(log.put_meta("ts_last", std::to_string(core.now().value())));
   RETURN_IF_ERROR(log.put_meta("complete", complete ? "1" : "0"));

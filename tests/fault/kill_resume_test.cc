@@ -10,8 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <thread>
 
@@ -42,14 +44,10 @@ uint64_t expect_prefix(const std::string& ref_dir, const std::string& dir) {
   // The reference is gap-free (its own tests audit it), so matching it batch for batch from
   // the first makes this log a gap-free prefix of it.
   auto a = ref.value()->batches();
-  auto b = got.value()->batches();
-  while (true) {
-    auto more = b.next();
-    EXPECT_TRUE(more.is_ok()) << more.status().message();
-    if (!more.is_ok() || !more.value()) break;
-    auto ref_more = a.next();
-    EXPECT_TRUE(ref_more.is_ok() && ref_more.value());
-    if (!ref_more.is_ok() || !ref_more.value()) break;
+  for (auto b = got.value()->batches(); b.valid(); b.next(), a.next()) {
+    EXPECT_TRUE(b.status().is_ok()) << b.status().message();
+    EXPECT_TRUE(a.valid());
+    if (!a.valid()) break;
     EXPECT_EQ(b.first_seq(), a.first_seq()) << "gap or reordering in the log";
     EXPECT_TRUE(b.inputs() == a.inputs()) << "batch at seq " << b.first_seq().value();
     EXPECT_TRUE(b.outputs() == a.outputs()) << "batch at seq " << b.first_seq().value();
@@ -199,53 +197,89 @@ TEST(KillAndResume, SustainedSyncBatchKeepsEveryFlushedBatch) {
 TEST(KillAndResume, QuickstartLongWithFrequentSnapshots) {
   run_case({"quickstart",
             {"scenarios/quickstart.toml", "--set", "scenario.duration_s=300", "--set",
-             "snapshot.every_events=5000"},
+             "snapshot.every_events=5000", "--check-invariants"},
             7, false},
            3);
 }
 
-// SIGTERM mid-run (sent once seq 200,000 of 1.2 M is durable, so it always lands mid-run):
-// exit 0, the log marked incomplete, a final snapshot at its last seq, an audit that holds,
-// and a resume that ends exactly where the uninterrupted run does.
-TEST(CleanStop, SigtermFlushesSnapshotsAndResumes) {
+// SIGINT mid-run (sent once seq 200,000 of 1.2 M is durable, so it always lands mid-run;
+// SIGTERM has the same handler): exit 0, the log marked incomplete and a batch-for-batch prefix
+// of the uninterrupted run's log (the stop closes no short batch), a snapshot from when the stop
+// was asked for (at most one batch before the log's end), an audit that holds; then a resume with
+// --check-invariants (the checker restored with the core) ends with the uninterrupted run's
+// events, outputs, chain head and state hash, byte for byte. Its snapshots are the
+// uninterrupted run's plus, at most, the one written at the stop.
+TEST(CleanStop, SignalStopsOnABatchBoundaryAndResumesByteIdentical) {
+  const uint64_t kBatchEventsMax = 4096;  // configs/recorder_default.toml
   const std::string scenario = "scenarios/sustained_1k.toml --set scenario.duration_s=1200";
-  TempDir ref("ref"), dir("term");
+  TempDir ref("ref");
   auto r = run_tape("run " + scenario + " --json --data-dir " + ref.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string trace = dir.path() + ".trace";
-  std::remove(trace.c_str());
-  const pid_t pid = testing_util::spawn_tape({"run", "scenarios/sustained_1k.toml", "--set",
-                                              "scenario.duration_s=1200", "--data-dir", dir.path(),
-                                              "--durable-trace", trace});
-  ASSERT_GT(pid, 0);
-  std::optional<int> ended = wait_for_seq(pid, trace, 200000);
-  ASSERT_FALSE(ended) << "the run ended before seq 200000 was durable: status " << *ended;
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  std::remove(trace.c_str());
-  ASSERT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const std::string ref_hash = testing_util::json_string(r.out, "state_hash");
+  std::vector<Seq> ref_snapshots;
   {
-    auto log = EventLog::open(dir.path(), true);
+    auto log = EventLog::open(ref.path(), true);
     ASSERT_TRUE(log.is_ok());
-    EXPECT_EQ(log.value()->get_meta("complete").value(), std::optional<std::string>("0"));
     auto seqs = snapshot_seqs(*log.value());
     ASSERT_TRUE(seqs.is_ok());
-    ASSERT_FALSE(seqs.value().empty());
-    EXPECT_EQ(seqs.value().back(), log.value()->last_seq()) << "no final snapshot at the stop";
-    EXPECT_LT(log.value()->last_seq().value(), 1'200'000u);
+    ref_snapshots = seqs.value();
   }
-  auto audit = run_tape("audit --json --data-dir " + dir.path());
-  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
-  auto resumed = run_tape("run " + scenario + " --resume --json --data-dir " + dir.path());
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_GT(testing_util::json_number(resumed.out, "resumed_from_snapshot"), 0) << resumed.out;
-  EXPECT_EQ(testing_util::json_number(resumed.out, "tail_replayed"), 0) << resumed.out;
-  EXPECT_EQ(testing_util::json_string(resumed.out, "state_hash"),
-            testing_util::json_string(r.out, "state_hash"));
-  auto diff = run_tape("diff " + ref.path() + " " + dir.path());
-  EXPECT_EQ(diff.exit_code, 0) << diff.out;
+  {
+    TempDir dir("stop");
+    const std::string trace = dir.path() + ".trace";
+    std::remove(trace.c_str());
+    const pid_t pid = testing_util::spawn_tape({"run", "scenarios/sustained_1k.toml", "--set",
+                                                "scenario.duration_s=1200", "--data-dir",
+                                                dir.path(), "--durable-trace", trace});
+    ASSERT_GT(pid, 0);
+    std::optional<int> ended = wait_for_seq(pid, trace, 200000);
+    ASSERT_FALSE(ended) << "the run ended before seq 200000 was durable: status " << *ended;
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    std::remove(trace.c_str());
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    const uint64_t stopped_at = expect_prefix(ref.path(), dir.path());
+    EXPECT_LT(stopped_at, 1'200'000u);
+    {
+      auto log = EventLog::open(dir.path(), true);
+      ASSERT_TRUE(log.is_ok());
+      EXPECT_EQ(log.value()->get_meta("complete").value(), std::optional<std::string>("0"));
+      auto seqs = snapshot_seqs(*log.value());
+      ASSERT_TRUE(seqs.is_ok());
+      ASSERT_FALSE(seqs.value().empty());
+      EXPECT_LE(seqs.value().back().value(), stopped_at);
+      EXPECT_LT(stopped_at - seqs.value().back().value(), kBatchEventsMax)
+          << "no snapshot from the stop";
+    }
+    auto audit = run_tape("audit --json --data-dir " + dir.path());
+    EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+    auto resumed = run_tape("run " + scenario + " --resume --check-invariants --json --data-dir " +
+                            dir.path());
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    const double from = testing_util::json_number(resumed.out, "resumed_from_snapshot");
+    EXPECT_EQ(testing_util::json_number(resumed.out, "tail_replayed"),
+              static_cast<double>(stopped_at) - from) << resumed.out;
+    EXPECT_NE(resumed.out.find("\"ok\":true"), std::string::npos) << resumed.out;
+    expect_same_run(ref.path(), dir.path(), ref_hash);
+    auto log = EventLog::open(dir.path(), true);
+    ASSERT_TRUE(log.is_ok());
+    auto seqs = snapshot_seqs(*log.value());
+    ASSERT_TRUE(seqs.is_ok());
+    EXPECT_TRUE(std::includes(seqs.value().begin(), seqs.value().end(), ref_snapshots.begin(),
+                              ref_snapshots.end()));
+    std::vector<Seq> extra;
+    std::set_difference(seqs.value().begin(), seqs.value().end(), ref_snapshots.begin(),
+                        ref_snapshots.end(), std::back_inserter(extra));
+    ASSERT_LE(extra.size(), 1u);
+    if (!extra.empty()) {
+      EXPECT_LE(extra[0].value(), stopped_at);
+      EXPECT_LT(stopped_at - extra[0].value(), kBatchEventsMax);
+    }
+    auto diff = run_tape("diff " + ref.path() + " " + dir.path());
+    EXPECT_EQ(diff.exit_code, 0) << diff.out;
+  }
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // paths, scenario names that would lead outside runs/), and `--resume` on a finished log, which
 // must say so and change nothing.
 #include <gtest/gtest.h>
-
 #include <rocksdb/db.h>
 
 #include <filesystem>
@@ -106,7 +105,8 @@ TEST(RunChecks, ScenarioNameWithDotsAndSlashesStaysInsideRuns) {
   TempDir cwd("cwd");
   const std::filesystem::path inner = std::filesystem::path(cwd.path()) / "a" / "b";
   std::filesystem::create_directories(inner);
-  std::string text = testing_util::slurp(std::string(TAPE_SOURCE_DIR) + "/scenarios/quickstart.toml");
+  std::string text =
+      testing_util::slurp(std::string(TAPE_SOURCE_DIR) + "/scenarios/quickstart.toml");
   const std::string from = "name = \"quickstart\"";
   ASSERT_NE(text.find(from), std::string::npos);
   text.replace(text.find(from), from.size(), "name = \"../../x\"");
@@ -117,8 +117,7 @@ TEST(RunChecks, ScenarioNameWithDotsAndSlashesStaysInsideRuns) {
   const std::string src = cwd.path() + "/escape_name.toml";
   { std::ofstream(src) << text; }
   const std::vector<std::string> forms = {
-      std::string(TAPE_SOURCE_DIR) + "/scenarios/quickstart.toml --set scenario.name=../../x",
-      src};
+      std::string(TAPE_SOURCE_DIR) + "/scenarios/quickstart.toml --set scenario.name=../../x", src};
   for (const std::string& form : forms) {
     const std::string cmd = "cd " + inner.string() + " && " + TAPE_BINARY + " run " + form +
                             " --set scenario.duration_s=2 >/dev/null 2>&1";

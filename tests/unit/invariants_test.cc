@@ -38,13 +38,17 @@ class CorruptedView final : public CheckedState {
     return outputs ? std::span<const Output>(*outputs) : real_.last_outputs();
   }
   uint64_t inputs_recorded() const override { return real_.inputs_recorded(); }
-  TopOfBook top(InstrumentId i) const override { return top_override ? *top_override : real_.top(i); }
+  TopOfBook top(InstrumentId i) const override {
+    return top_override ? *top_override : real_.top(i);
+  }
   int64_t position(AccountId a, InstrumentId i) const override {
     return real_.position(a, i) + position_delta;
   }
   Money cash(AccountId a) const override { return real_.cash(a) + Money(cash_delta); }
   Money fees(AccountId a) const override { return real_.fees(a); }
-  std::string book_check() const override { return book_error.empty() ? real_.book_check() : book_error; }
+  std::string book_check() const override {
+    return book_error.empty() ? real_.book_check() : book_error;
+  }
   uint64_t resting_orders() const override { return real_.resting_orders() + resting_delta; }
 
   std::optional<std::vector<Output>> outputs;
@@ -92,9 +96,10 @@ TEST(InvariantChecker, HoldsOnAConsistentRun) {
   const CoreConfig config = one_instrument();
   auto core = std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr);
   InvariantChecker checker(config, 1);
-  const Input inputs[] = {order(1, 1, Side::kBuy, 9'999, 10), order(2, 2, Side::kSell, 10'001, 5),
-                          order(3, 3, Side::kSell, 9'999, 4), order(4, 4, Side::kBuy, 10'001, 20),
-                          Input{Seq(5), Timestamp(5000), CancelIn{OrderId(1), AccountId(1001), InstrumentId(0)}}};
+  const Input inputs[] = {
+      order(1, 1, Side::kBuy, 9'999, 10), order(2, 2, Side::kSell, 10'001, 5),
+      order(3, 3, Side::kSell, 9'999, 4), order(4, 4, Side::kBuy, 10'001, 20),
+      Input{Seq(5), Timestamp(5000), CancelIn{OrderId(1), AccountId(1001), InstrumentId(0)}}};
   for (const Input& in : inputs) {
     ASSERT_TRUE(core->process(in).is_ok());
     auto breach = checker.after_input(in, *core);
@@ -148,7 +153,8 @@ TEST(InvariantChecker, FillWhoseLeavesDisagreeWithTheOpenQuantityIsReported) {
 }
 
 TEST(InvariantChecker, CancelOfMoreThanTheOpenQuantityIsReported) {
-  const Input cancel{Seq(2), Timestamp(2000), CancelIn{OrderId(1), AccountId(1001), InstrumentId(0)}};
+  const Input cancel{Seq(2), Timestamp(2000),
+                     CancelIn{OrderId(1), AccountId(1001), InstrumentId(0)}};
   auto b = breach_after({order(1, 1, Side::kBuy, 9'999, 10), cancel}, [](CorruptedView& v) {
     std::get<OrderCancelled>(v.outputs->back().body).qty = Qty(11);
   });
@@ -229,8 +235,9 @@ TEST(InvariantChecker, InconsistentBookIsReportedAfterAnInputAndAtTheEnd) {
 TEST(InvariantChecker, CheckerResumedAtARestoredCoreContinuesFromIt) {
   const CoreConfig config = one_instrument();
   auto original = std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr);
-  for (const Input& in : {managed_order(1, 1, Side::kBuy, 10'000, 10),
-                          order(2, 2, Side::kSell, 10'000, 4), order(3, 3, Side::kSell, 10'001, 5)}) {
+  for (const Input& in :
+       {managed_order(1, 1, Side::kBuy, 10'000, 10), order(2, 2, Side::kSell, 10'000, 4),
+        order(3, 3, Side::kSell, 10'001, 5)}) {
     ASSERT_TRUE(original->process(in).is_ok());
   }
   auto restored = std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr);
@@ -247,7 +254,8 @@ TEST(InvariantChecker, CheckerResumedAtARestoredCoreContinuesFromIt) {
   ASSERT_TRUE(resumed.is_ok()) << resumed.status().message();
   InvariantChecker& checker = resumed.value();
   EXPECT_EQ(checker.live_orders(), 2u);
-  const Input cancel{Seq(5), Timestamp(5000), CancelIn{OrderId(3), AccountId(1003), InstrumentId(0)}};
+  const Input cancel{Seq(5), Timestamp(5000),
+                     CancelIn{OrderId(3), AccountId(1003), InstrumentId(0)}};
   for (const Input& in : {fill_pre_snapshot, cancel}) {
     ASSERT_TRUE(restored->process(in).is_ok());
     auto b = checker.after_input(in, *restored);

@@ -1,8 +1,7 @@
 // The run command's option and path checks, and the pacer's start point: all decided before a
 // run starts, so they are tested here without running one.
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -50,8 +49,8 @@ TEST(PathSafeName, ScenarioNamesCannotLeaveTheRunsDir) {
 class OutputPath : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tape_output_path_" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("tape_output_path_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -87,8 +86,8 @@ TEST_F(OutputPath, MissingParentOrADirectoryIsBadInputNamingTheOption) {
 
 TEST_F(OutputPath, UnwritableParentIsAnEnvironmentFailure) {
   if (::geteuid() == 0) GTEST_SKIP() << "root may write anywhere";
-  std::filesystem::permissions(dir_, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(
+      dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   auto st = check_output_path((dir_ / "r.html").string(), "--report");
   ASSERT_FALSE(st.is_ok());
   EXPECT_EQ(st.exit_code(), 4) << st.message();
@@ -115,7 +114,8 @@ TEST(Pacer, ParsesItsOptionText) {
   EXPECT_EQ(parse_pace("max").value().kind, Pace::Kind::kMax);
   EXPECT_EQ(parse_pace("realtime").value().kind, Pace::Kind::kRealtime);
   EXPECT_EQ(parse_pace("2.5x").value().factor, 2.5);
-  for (const char* bad : {"0x", "-1x", "x", "fast", "10"}) EXPECT_FALSE(parse_pace(bad).is_ok()) << bad;
+  for (const char* bad : {"0x", "-1x", "x", "fast", "10"})
+    EXPECT_FALSE(parse_pace(bad).is_ok()) << bad;
 }
 
 }  // namespace
