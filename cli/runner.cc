@@ -263,6 +263,8 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
     s.extra_json += ",\"invariants\":{\"checked\":" + std::to_string(checker->checked()) +
                     ",\"ok\":" + (outcome->breach ? "false" : "true") + "}";
   }
+  RETURN_IF_ERROR(log.flush());  // so the chain head below covers the run's last batch
+  s.chain_head = log.chain_head();
   RETURN_IF_ERROR(log.put_meta("state_hash", s.state_hash));
   RETURN_IF_ERROR(log.put_meta("ts_last", std::to_string(core.now().value())));
   RETURN_IF_ERROR(log.put_meta("complete", complete ? "1" : "0"));

@@ -44,10 +44,14 @@ uint64_t expect_prefix(const std::string& ref_dir, const std::string& dir) {
   // The reference is gap-free (its own tests audit it), so matching it batch for batch from
   // the first makes this log a gap-free prefix of it.
   auto a = ref.value()->batches();
-  for (auto b = got.value()->batches(); b.valid(); b.next(), a.next()) {
-    EXPECT_TRUE(b.status().is_ok()) << b.status().message();
-    EXPECT_TRUE(a.valid());
-    if (!a.valid()) break;
+  auto b = got.value()->batches();
+  while (true) {
+    auto more = b.next();
+    EXPECT_TRUE(more.is_ok()) << more.status().message();
+    if (!more.is_ok() || !more.value()) break;
+    auto ref_more = a.next();
+    EXPECT_TRUE(ref_more.is_ok() && ref_more.value());
+    if (!ref_more.is_ok() || !ref_more.value()) break;
     EXPECT_EQ(b.first_seq(), a.first_seq()) << "gap or reordering in the log";
     EXPECT_TRUE(b.inputs() == a.inputs()) << "batch at seq " << b.first_seq().value();
     EXPECT_TRUE(b.outputs() == a.outputs()) << "batch at seq " << b.first_seq().value();

@@ -75,6 +75,33 @@ TEST_F(TamperKeys, AuditRequiresTheSnapshotsTheRecordedCadenceTakes) {
   expect_audit_fails_at(2000);
 }
 
+// A run killed after the batch holding seq 14000 was durable but before the snapshot it takes
+// there was written: a log with no end-of-run meta and no snapshot at the last cadence point.
+class TamperKilledRun : public TamperTest {
+ protected:
+  void kill_before_last_snapshot() {
+    for (const char* key : {"summary", "complete", "ts_last", "state_hash"}) delete_raw("meta", key);
+    delete_raw("snapshots", seq_key(Seq(14000)));
+  }
+};
+
+TEST_F(TamperKilledRun, AuditAcceptsAKilledRunWithoutItsLastCadenceSnapshot) {
+  kill_before_last_snapshot();
+  const testing_util::CliResult r = audit();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(TamperKilledRun, AuditStillRequiresEveryEarlierCadenceSnapshot) {
+  kill_before_last_snapshot();
+  delete_raw("snapshots", seq_key(Seq(12000)));
+  expect_audit_fails_at(12000);
+}
+
+TEST_F(TamperKeys, AuditRequiresTheLastCadenceSnapshotOfACompleteLog) {
+  delete_raw("snapshots", seq_key(Seq(14000)));
+  expect_audit_fails_at(14000);
+}
+
 TEST_F(TamperKeys, AuditRejectsASnapshotCopiedToKeyZero) {
   put_raw("snapshots", seq_key(Seq(0)), get_raw("snapshots", seq_key(Seq(2000))));
   expect_audit_fails_at(0);
