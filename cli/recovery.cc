@@ -64,15 +64,22 @@ RunState fresh_run_state(const Scenario& scenario, uint64_t seed, Recorder::Mode
 }
 
 Result<RunState> recover_run_state(const EventLog& log, const Scenario& scenario, uint64_t seed,
-                                   Recorder::Mode mode, BatchSink* sink) {
+                                   Recorder::Mode mode, BatchSink* sink,
+                                   EventLog* retake_snapshots) {
   RunState state = fresh_run_state(scenario, seed, Recorder::Mode::kCollect, sink);
   ASSIGN_OR_RETURN(std::optional<SnapshotData> snap, latest_snapshot(log, log.last_seq()));
   if (snap) RETURN_IF_ERROR(restore_from(state, *snap));
   LogReader reader(log, Seq(state.sequencer.last_seq().value() + 1));
+  const uint64_t every = scenario.core.snapshot.every_events;
+  const bool sync = scenario.core.recorder.sync == RecorderOptions::Sync::kBatch;
   while (true) {
     ASSIGN_OR_RETURN(std::optional<RecordedInput> rec, reader.next());
     if (!rec) break;
     RETURN_IF_ERROR(replay_one(state, *rec));
+    // The tail starts after the newest snapshot, so a cadence point inside it has none.
+    if (retake_snapshots && every != 0 && rec->input.seq.value() % every == 0) {
+      RETURN_IF_ERROR(put_snapshot(*retake_snapshots, snapshot_of(state), sync));
+    }
   }
   if (state.sequencer.last_seq() != log.last_seq()) {
     return Status::mismatch("log ends at " + at(log.last_seq()) + " but its inputs end at " +

@@ -28,9 +28,13 @@ struct RunState {
 RunState fresh_run_state(const Scenario& scenario, uint64_t seed, Recorder::Mode mode,
                          BatchSink* sink);
 
-// The state at `log`'s last seq, left in `mode` (kSink appends after the log's end).
+// The state at `log`'s last seq, left in `mode` (kSink appends after the log's end). With
+// `retake_snapshots` (the same log, open read-write) the snapshots the recorded cadence takes
+// inside the replayed tail are written again: a run killed after the batch holding seq
+// N·every was durable but before its snapshot was lacks it, and a resumed log must not.
 Result<RunState> recover_run_state(const EventLog& log, const Scenario& scenario, uint64_t seed,
-                                   Recorder::Mode mode, BatchSink* sink);
+                                   Recorder::Mode mode, BatchSink* sink,
+                                   EventLog* retake_snapshots = nullptr);
 
 // Generates the next input and stamps it; Status::mismatch naming the seq and both inputs if it
 // is not `recorded`, or if the scenario has ended.

@@ -228,7 +228,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   RunState state;
   if (options.resume) {
     ASSIGN_OR_RETURN(state, recover_run_state(log, scenario, options.seed, Recorder::Mode::kSink,
-                                              &sink));
+                                              &sink, &log));
   } else {
     state = fresh_run_state(scenario, options.seed, Recorder::Mode::kSink, &sink);
   }

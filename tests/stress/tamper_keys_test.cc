@@ -97,6 +97,17 @@ TEST_F(TamperKilledRun, AuditStillRequiresEveryEarlierCadenceSnapshot) {
   expect_audit_fails_at(12000);
 }
 
+TEST_F(TamperKilledRun, ResumeRetakesTheMissingCadenceSnapshotByteForByte) {
+  const std::string original = get_raw("snapshots", seq_key(Seq(14000)));
+  kill_before_last_snapshot();
+  const testing_util::CliResult r = testing_util::run_tape(
+      "run scenarios/quickstart.toml --resume --set snapshot.every_events=2000 --data-dir " + dir());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(get_raw("snapshots", seq_key(Seq(14000))), original);
+  const testing_util::CliResult a = audit("--expect-head " + pristine().chain_head);
+  EXPECT_EQ(a.exit_code, 0) << a.out << a.err;
+}
+
 TEST_F(TamperKeys, AuditRequiresTheLastCadenceSnapshotOfACompleteLog) {
   delete_raw("snapshots", seq_key(Seq(14000)));
   expect_audit_fails_at(14000);
