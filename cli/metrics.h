@@ -27,9 +27,12 @@ struct RunMetrics {
   LatencyHistogram flush_ns;      // final sink flush
   LatencyHistogram batch_inputs;  // inputs per closed batch
   uint64_t queue_depth_max = 0;   // bus queue high-water mark (events)
-  // Inputs per 10 ms of simulated time: inputs_by_sim_10ms[i] counts inputs stamped in
-  // [10 i ms, 10 (i + 1) ms).
-  std::vector<uint64_t> inputs_by_sim_10ms;
+  // Inputs over simulated time: inputs_by_sim[i] counts inputs stamped in
+  // [i count_bin_ns, (i + 1) count_bin_ns), later ones in the last bin. Fixed memory, sized by
+  // set_sim_duration(): a counter per 10 ms grown with the run was 48 MB at 60,000 simulated s.
+  static constexpr size_t kThroughputBins = 240;  // the report's chart shows at most 240 bars
+  std::vector<uint64_t> inputs_by_sim;
+  int64_t count_bin_ns = 10'000'000;
   // Input latency over simulated time: latency_by_sim[i] holds the inputs stamped in
   // [i sim_bin_ns, (i + 1) sim_bin_ns), later ones in the last bin. Fixed memory: at most
   // kLatencyBins histograms of 8 KiB each, sized by set_sim_duration() before the run.
@@ -44,6 +47,9 @@ struct RunMetrics {
     const int64_t bins = static_cast<int64_t>(kLatencyBins);
     sim_bin_ns = std::max<int64_t>(1'000'000, (duration_ns + bins - 1) / bins);
     latency_by_sim.assign(kLatencyBins, LatencyHistogram{});
+    const int64_t bars = static_cast<int64_t>(kThroughputBins);
+    count_bin_ns = std::max<int64_t>(10'000'000, (duration_ns + bars - 1) / bars);
+    inputs_by_sim.assign(kThroughputBins, 0);
   }
   void record_by_sim_time(int64_t ts_ns, uint64_t latency_ns) {
     if (latency_by_sim.empty()) return;
@@ -51,9 +57,9 @@ struct RunMetrics {
     latency_by_sim[std::min(bin, latency_by_sim.size() - 1)].record(latency_ns);
   }
   void count_sim_time(int64_t ts_ns) {
-    const size_t s = ts_ns < 0 ? 0 : static_cast<size_t>(ts_ns / 10'000'000);
-    if (s >= inputs_by_sim_10ms.size()) inputs_by_sim_10ms.resize(s + 1, 0);
-    ++inputs_by_sim_10ms[s];
+    if (inputs_by_sim.empty()) inputs_by_sim.assign(kThroughputBins, 0);
+    const size_t bin = ts_ns < 0 ? 0 : static_cast<size_t>(ts_ns / count_bin_ns);
+    ++inputs_by_sim[std::min(bin, inputs_by_sim.size() - 1)];
   }
 };
 

@@ -65,16 +65,15 @@ std::string latency_chart(const LatencyHistogram& hist) {
   return bar_chart(values, labels, "inputs per latency bucket");
 }
 
-std::string throughput_chart(const std::vector<uint64_t>& per_10ms) {
-  // At most 240 bars: merge adjacent 10 ms buckets.
-  const size_t group = std::max<size_t>(1, (per_10ms.size() + 239) / 240);
+std::string throughput_chart(const RunMetrics& m) {
+  size_t used = m.inputs_by_sim.size();
+  while (used > 0 && m.inputs_by_sim[used - 1] == 0) --used;
   std::vector<double> values;
   std::vector<std::string> labels;
-  for (size_t i = 0; i < per_10ms.size(); i += group) {
-    uint64_t sum = 0;
-    for (size_t j = i; j < std::min(per_10ms.size(), i + group); ++j) sum += per_10ms[j];
-    values.push_back(static_cast<double>(sum) * 100.0 / static_cast<double>(group));
-    labels.push_back(num(static_cast<double>(i) / 100.0, "%.2f s"));
+  const double bin_s = static_cast<double>(m.count_bin_ns) / 1e9;
+  for (size_t i = 0; i < used; ++i) {
+    values.push_back(static_cast<double>(m.inputs_by_sim[i]) / bin_s);
+    labels.push_back(num(static_cast<double>(i) * bin_s, "%.2f s"));
   }
   return bar_chart(values, labels, "inputs per simulated second");
 }
@@ -134,7 +133,7 @@ std::string html_report(const RunMetrics& m, const Summary& summary) {
   o += percentile_row("recorder hand-off", m.handoff_ns);
   o += percentile_row("final flush", m.flush_ns);
   o += "</table><h3>Per-input latency distribution</h3>" + latency_chart(m.input_ns);
-  o += "<h2>Throughput over simulated time</h2>" + throughput_chart(m.inputs_by_sim_10ms);
+  o += "<h2>Throughput over simulated time</h2>" + throughput_chart(m);
   o += "<h2>Latency over simulated time</h2>" + latency_over_time_chart(m);
   o += "<h2>Recorder batches</h2><p>inputs per batch: p50 " +
        std::to_string(m.batch_inputs.percentile(0.5)) + ", max " +
