@@ -193,7 +193,8 @@ int run_command(const std::vector<std::string>& args) {
       "override a scenario key, e.g. --set risk.max_order_qty=500 (repeatable)")(
       "json", po::bool_switch(&a.json), "print the summary as one JSON object")(
       "overwrite", po::bool_switch(&a.overwrite),
-      "replace an existing tape log in --data-dir (never other files)")(
+      "replace an existing tape log in --data-dir: only its own files are removed, and any\n"
+      "other RocksDB-named file there is refused by name")(
       "check-invariants", po::bool_switch(&a.check_invariants),
       "check the engine's invariants after every input; a breach stops the run with exit 3")(
       "pace", po::value<std::string>(&a.pace),
