@@ -20,6 +20,7 @@ OrderIdMap::OrderIdMap(uint32_t max_entries) : slots_(slot_count_for(max_entries
   TAPE_CHECK(max_entries < kNilIndex, "order id map bound must be below 2^32 - 1");
   const size_t blocks = slots_.size() / kBlockSlots;
   written_.assign((blocks + 63) / 64, 0);
+  used_.assign(blocks, 0);
   mask_ = slots_.size() - 1;
   shift_ = 64 - std::countr_zero(slots_.size());
 }
@@ -54,9 +55,17 @@ bool OrderIdMap::erase(uint64_t id) {
     --slots_[hole].dist;
     hole = s;
   }
-  slots_[hole] = Slot{};  // all zero: empty
+  vacate(hole);
   --size_;
   return true;
+}
+
+void OrderIdMap::vacate(size_t s) {
+  slots_[s] = Slot{};  // all zero: empty
+  const size_t block = s / kBlockSlots;
+  if (--used_[block] != 0) return;
+  written_[block / 64] &= ~(uint64_t{1} << (block % 64));
+  slots_.decommit(block * kBlockSlots, kBlockSlots);
 }
 
 }  // namespace tape

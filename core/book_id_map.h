@@ -12,13 +12,17 @@
 // power-of-two size and the probe chain visits every slot (all of linear probing's rules hold
 // along it), and longer than a block, so a run that lands on another moves on as a whole to
 // another block instead of cascading through its neighbours. The map is never iterated into an
-// output or a hash (DESIGN §3 rule 3).
+// output or a hash (no unordered iteration may reach one).
 //
 // Memory: an empty slot is all-zero bytes (a slot stores its value + 1), so the table is
 // reserved as lazily committed zero pages (core/lazy_array.h), and a small bitmap marks the
-// blocks ever written: a probe that reaches an unwritten block knows it is empty without
-// reading it. A run of ids costs one page, committed when its first id is inserted; lookups of
-// absent ids and probes past the end of a chain never fault pages in.
+// blocks written: a probe that reaches an unwritten block knows it is empty without reading it.
+// A run of ids costs one page, committed when its first id is inserted; lookups of absent ids
+// and probes past the end of a chain never fault pages in. Each block counts its entries, and
+// the erase that empties one gives its page back (and marks it unwritten): ids only grow, so
+// otherwise every run of ids a long session ever used would keep a page, and the table's whole
+// reservation (32 MiB at a million orders) would become resident. Resident memory stays
+// proportional to the live entries whatever the run's length, for one page fault per 256 ids.
 #pragma once
 
 #include <cstdint>
@@ -80,6 +84,7 @@ class OrderIdMap {
   void insert_probing(uint64_t id, uint32_t value);
 
   static constexpr size_t kBlockSlots = 256;
+  static_assert(sizeof(Slot) * kBlockSlots == 4096, "a block is one 4 KiB page");
   static constexpr size_t kStep = kBlockSlots + 1;
   // The run's block, scattered by Fibonacci hashing (one multiply; the product's high bits are
   // well mixed), then the id's place in the block.
@@ -94,14 +99,19 @@ class OrderIdMap {
     const size_t block = s / kBlockSlots;
     return (written_[block / 64] >> (block % 64)) & 1;
   }
+  // Fills the empty slot s.
   void put(size_t s, const Slot& slot) {
     const size_t block = s / kBlockSlots;
     written_[block / 64] |= uint64_t{1} << (block % 64);
+    ++used_[block];
     slots_[s] = slot;
   }
+  // Empties slot s; a block left with no entry gives its page back.
+  void vacate(size_t s);
 
   LazyArray<Slot> slots_;
   std::vector<uint64_t> written_;  // one bit per block
+  std::vector<uint16_t> used_;     // entries per block
   size_t mask_ = 0;
   int shift_ = 64;  // 64 - log2(slot count): keeps the top bits of the product
   uint32_t size_ = 0;

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <vector>
 
 namespace tape::lazy_array_internal {
@@ -90,8 +91,18 @@ void* acquire_zeroed(size_t bytes) {
     return reused;
   }
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  TAPE_CHECK(p != MAP_FAILED, "out of memory reserving a lazy array");
+  if (p == MAP_FAILED) throw std::bad_alloc();
   return p;
+}
+
+void decommit(void* p, size_t bytes) {
+  const size_t page = page_bytes();
+  const auto begin = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t first = (begin + page - 1) / page * page;
+  const uintptr_t last = (begin + bytes) / page * page;
+  if (last <= first) return;
+  TAPE_CHECK(::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED) == 0,
+             "cannot decommit pages of a lazy array");
 }
 
 void release(void* p, size_t bytes) {

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -34,8 +35,12 @@ namespace lazy_array_internal {
 // and whole pages, and small arrays are touched entirely anyway).
 inline constexpr size_t kMapBytesMin = size_t{256} << 10;
 // `bytes` (>= kMapBytesMin) of zeroed, lazily committed memory: a cached mapping of that size
-// cleared in place, or a fresh anonymous mapping. Stops the process when out of memory.
+// cleared in place, or a fresh anonymous mapping. Throws std::bad_alloc when the address space
+// is exhausted (the CLI reports it as an environment failure).
 void* acquire_zeroed(size_t bytes);
+// Returns the whole pages inside [p, p + bytes) of a mapping to the OS; they read as zero and
+// cost nothing until written again.
+void decommit(void* p, size_t bytes);
 // Gives back what acquire_zeroed returned: into the cache, or to the OS when the cache is full.
 void release(void* p, size_t bytes);
 }  // namespace lazy_array_internal
@@ -53,7 +58,7 @@ class LazyArray {
     bytes_ = size_ * sizeof(T);
     if (bytes_ < lazy_array_internal::kMapBytesMin) {
       data_ = static_cast<T*>(std::calloc(size_, sizeof(T)));
-      TAPE_CHECK(data_ != nullptr, "out of memory reserving a lazy array");
+      if (data_ == nullptr) throw std::bad_alloc();
     } else {
       data_ = static_cast<T*>(lazy_array_internal::acquire_zeroed(bytes_));
     }
@@ -80,6 +85,15 @@ class LazyArray {
   const T* data() const { return data_; }
   T& operator[](size_t i) { return data_[i]; }
   const T& operator[](size_t i) const { return data_[i]; }
+
+  // Precondition: slots [first, first + count) are all-zero bytes. Gives their memory back to
+  // the OS where it can (the whole pages of a mapped array; a heap array keeps it), so an owner
+  // whose slots empty again keeps its resident memory proportional to what it holds.
+  void decommit(size_t first, size_t count) {
+    if (bytes_ >= lazy_array_internal::kMapBytesMin && count != 0) {
+      lazy_array_internal::decommit(data_ + first, count * sizeof(T));
+    }
+  }
 
  private:
   void reset() {

@@ -3,11 +3,15 @@
 // same indices as an eagerly threaded free list, the id map agrees with a reference map, the
 // event queue reuses slot 0 after draining, and a full-size engine costs next to no page
 // faults to build or to look up absent ids in.
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <vector>
@@ -166,6 +170,59 @@ TEST(OrderIdMapTest, AgreesWithAReferenceMapOverManyBlocks) {
   for (const auto& [k, v] : ref) ASSERT_TRUE(map.erase(k));
   EXPECT_EQ(map.size(), 0u);
   EXPECT_FALSE(map.contains(bases[0]));
+}
+
+// Resident bytes of this process now (not the peak): /proc/self/statm's second field.
+size_t resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  unsigned long size = 0, resident = 0;
+  if (f != nullptr) {
+    if (std::fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return resident * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+}
+
+TEST(LazyArrayTest, DecommitGivesWholePagesBackAndTheyReadAsZero) {
+  LazyArray<uint64_t> a(size_t{1} << 20);  // 8 MiB: a mapping
+  const size_t page_slots = static_cast<size_t>(sysconf(_SC_PAGESIZE)) / sizeof(uint64_t);
+  for (size_t i = 0; i < 4 * page_slots; ++i) a[i] = i + 1;
+  std::vector<unsigned char> resident(4);
+  ASSERT_EQ(mincore(a.data(), 4 * page_slots * sizeof(uint64_t), resident.data()), 0);
+  for (unsigned char r : resident) {
+    EXPECT_TRUE(r & 1);
+  }
+  for (size_t i = 0; i < 4 * page_slots; ++i) a[i] = 0;
+  a.decommit(0, 3 * page_slots);
+  ASSERT_EQ(mincore(a.data(), 4 * page_slots * sizeof(uint64_t), resident.data()), 0);
+  EXPECT_FALSE(resident[0] & 1);
+  EXPECT_FALSE(resident[2] & 1);
+  EXPECT_TRUE(resident[3] & 1);  // outside the range
+  for (size_t i = 0; i < 4 * page_slots; ++i) ASSERT_EQ(a[i], 0u) << i;
+}
+
+// What a long run does to the id map: ids only grow, a few thousand are live at a time. Without
+// giving emptied blocks back, every block the ids ever hashed to stays resident (the whole
+// 32 MiB table here); with it, about as many pages as the live ids fill.
+TEST(OrderIdMapTest, ResidentMemoryFollowsTheLiveIdsNotTheIdsEverSeen) {
+#ifdef TAPE_TEST_SANITIZED
+  GTEST_SKIP() << "resident memory is the sanitizer's to decide";
+#else
+  OrderIdMap map(1 << 20);  // 2 Mi slots, 32 MiB reserved
+  constexpr uint64_t kLive = 4096;
+  const size_t before = resident_bytes();
+  for (uint64_t id = 1; id <= 4'000'000; ++id) {
+    map.insert(id, static_cast<uint32_t>(id % 1000));
+    if (id > kLive) {
+      ASSERT_TRUE(map.erase(id - kLive));
+    }
+  }
+  EXPECT_EQ(map.size(), kLive);
+  const size_t grown = resident_bytes() - std::min(before, resident_bytes());
+  EXPECT_LT(grown, size_t{4} << 20) << "resident memory grew by " << grown << " bytes";
+  for (uint64_t id = 4'000'000 - kLive + 1; id <= 4'000'000; ++id) ASSERT_TRUE(map.contains(id));
+  EXPECT_FALSE(map.contains(1));
+#endif
 }
 
 TEST(EventQueueTest, ReusesSlotZeroOnceDrained) {
