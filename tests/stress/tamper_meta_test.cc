@@ -15,6 +15,11 @@ struct MetaCase {
   std::string named;  // what the message must contain (default: the key)
 };
 
+// How ctest lists a case: the key and what was done to it.
+void PrintTo(const MetaCase& c, std::ostream* os) {
+  *os << c.key << (c.value ? " = '" + *c.value + "'" : std::string(" deleted"));
+}
+
 MetaCase mc(std::string key, std::optional<std::string> value, int exit_code = 3,
             std::string named = "") {
   return MetaCase{std::move(key), std::move(value), exit_code, std::move(named)};

@@ -232,7 +232,7 @@ TEST(ScenarioLimits, InputEstimateRefusesRunawayScenario) {
 // guard keys (so older logs still resume against the same text).
 TEST(ScenarioLimits, ShippedScenariosAreFarInsideTheGuards) {
   for (const std::string& path : testing_util::shipped_scenarios()) {
-    auto s = load_scenario_file(path);
+    auto s = load_scenario_file(std::string(TAPE_SOURCE_DIR) + "/" + path);
     ASSERT_TRUE(s.is_ok()) << path << ": " << s.status().message();
     const ResourceEstimate e = estimate_resources(s.value());
     EXPECT_LT(e.inputs, 0.05 * static_cast<double>(kDefaultMaxInputs)) << path;
