@@ -1,4 +1,4 @@
-// Snapshot and recovery benchmarks (DESIGN §1): writing and restoring a snapshot of a book
+// Snapshot and recovery benchmarks: writing and restoring a snapshot of a book
 // holding 1 M resting orders, and recovering a 10 M-event log that has a snapshot every 1 M
 // events (latest snapshot + replay of the tail). Target: recovery under 2 s.
 #include <benchmark/benchmark.h>

@@ -1,4 +1,4 @@
-// The event log's record and scan throughput (DESIGN §6: record >= 4 M events/s with
+// The event log's record and scan throughput (performance target: record >= 4 M events/s with
 // sync=none). Batches are synthetic: 4096 events of 48 bytes each (the size of an encoded quote)
 // plus one 64-byte output per 4 events, so items/s counts input events.
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // The `tape` subcommands. Each takes its own arguments (after the subcommand name) and returns
-// the process exit code of the CLI contract (DESIGN §5): 0 ok, 1 usage, 2 bad input, 3
+// the process exit code of the CLI contract (README.md, exit codes): 0 ok, 1 usage, 2 bad input, 3
 // verification failed.
 #pragma once
 

@@ -1,4 +1,5 @@
-// A progress bar on stderr, shown only when stderr is a terminal (DESIGN §5). Redraws at most
+// A progress bar on stderr, shown only when stderr is a terminal (the CLI contract). Redraws at
+// most
 // ten times a second; callers tick it cheaply on every input.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The summary `run` and `replay` print (DESIGN §5), as one JSON object with --json or as
+// The summary `run` and `replay` print (the CLI contract), as one JSON object with --json or as
 // aligned text for a person.
 #pragma once
 
@@ -26,7 +26,7 @@ struct Summary {
   uint64_t batches = 0;
   uint64_t ts_clamped = 0;
   std::string state_hash;
-  // The log's chain head (hex) after the run's last batch (DESIGN §4): keep it, and
+  // The log's chain head (hex) after the run's last batch (docs/event_log_format.md): keep it, and
   // `audit --expect-head` proves the log still ends there. Empty: not printed (replay).
   std::string chain_head;
   double elapsed_s = 0;

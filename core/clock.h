@@ -1,6 +1,6 @@
 // Simulated time as the core sees it: the seq and timestamp of the input being processed.
 // Only the core advances it, before dispatching each input; components hold a const reference.
-// There is no other time in core/ (DESIGN §3 rule 1).
+// There is no other time in core/ (determinism rule 1, docs/determinism.md).
 #pragma once
 
 #include "core/types.h"

@@ -299,7 +299,8 @@ std::string to_bytes(capnp::MessageBuilder& msg) {
   return out;
 }
 
-// Cap'n Proto reads 8-byte-aligned words; RocksDB slices are not aligned (DESIGN §4).
+// Cap'n Proto reads 8-byte-aligned words; RocksDB slices are not aligned
+// (docs/event_log_format.md, Alignment).
 kj::ArrayPtr<const capnp::word> aligned_words(std::string_view bytes,
                                               std::vector<uint64_t>& scratch) {
   const size_t n = bytes.size() / sizeof(capnp::word);

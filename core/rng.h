@@ -1,4 +1,5 @@
-// The project's own pseudo-random generator and distributions (DESIGN §3 rule 2).
+// The project's own pseudo-random generator and distributions (determinism rule 2,
+// docs/determinism.md).
 // std::*_distribution output differs between standard libraries, so every draw that can reach
 // a log, an output or a hash comes from here: xoshiro256** for the bits, and distributions
 // written out in plain IEEE-754 arithmetic (+, -, *, /, sqrt: all correctly rounded) built with

@@ -1,4 +1,4 @@
-// Snapshots of the whole core state (DESIGN §1): the canonical state encoding wrapped in a
+// Snapshots of the whole core state: the canonical state encoding wrapped in a
 // Cap'n Proto message with its seq, time and hash. Recovery = latest snapshot + replay of the
 // tail; a replay from a snapshot reaches the same state hash as a replay from seq 1.
 #pragma once

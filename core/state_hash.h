@@ -1,6 +1,7 @@
 // The canonical encoding of core state, and its hash. Each component writes its fields in a
-// documented order as fixed-width little-endian integers, never raw struct memory (DESIGN §3
-// rule 5). The bytes are the body of a snapshot (restored by StateReader, core/state_reader.h);
+// documented order as fixed-width little-endian integers, never raw struct memory (determinism
+// rule 5, docs/determinism.md). The bytes are the body of a snapshot (restored by StateReader,
+// core/state_reader.h);
 // the state hash is XXH3-128 over them, so two equal states hash equal whatever path led there.
 #pragma once
 

@@ -30,7 +30,7 @@ class [[nodiscard]] Status {
   bool is_ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  // The process exit code of the CLI contract (DESIGN §5): the code's own value.
+  // The process exit code of the CLI contract (README.md, exit codes): the code's own value.
   int exit_code() const { return static_cast<int>(code_); }
 
  private:

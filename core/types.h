@@ -1,6 +1,6 @@
 // Strong scalar types of the engine. Every quantity that reaches the book, the log or a hash is
 // an integer: prices in ticks, quantities in lots, money in minor units (1e-4 of the quote
-// currency). Doubles live only in analytics (DESIGN §3 rule 4).
+// currency). Doubles live only in analytics (determinism rule 4, docs/determinism.md).
 #pragma once
 
 #include <compare>
@@ -85,7 +85,7 @@ enum class RejectReason : uint16_t {
   kNone = 0,
   kUnknownInstrument = 1,
   kInvalidQty = 2,          // zero or negative
-  kInvalidPrice = 3,        // zero or negative limit price
+  kInvalidPrice = 3,        // limit price outside [1, 10^12] ticks (core/bounds.h)
   kPriceOutOfRange = 4,     // outside the ladder the book can hold
   kDuplicateOrderId = 5,
   kUnknownOrderId = 6,

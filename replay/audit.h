@@ -42,7 +42,8 @@ using InputOracleFactory = std::function<std::unique_ptr<InputOracle>(const Core
 
 struct AuditOptions {
   // Default: empty (no anchor). 64 lowercase hex digits: the chain head the log must end at,
-  // as `run` printed it (DESIGN §4). A log cut short and re-chained has another head.
+  // as `run` printed it (docs/event_log_format.md, Chain). A log cut short and re-chained has
+  // another head.
   std::string expect_head;
   // Default: empty (not checked). The name of the recorded scenario: meta scenario_name must be it.
   std::string scenario_name;

@@ -1,4 +1,4 @@
-// The RocksDB event log (DESIGN §4; on-disk format in docs/event_log_format.md). One closed
+// The RocksDB event log (on-disk format in docs/event_log_format.md). One closed
 // batch of the recorder is one key (big-endian first_seq) in the `events` column family (framed
 // InputBlock + chain link) and the same key in `outputs` (OutputBlock), written together with
 // the meta counters in one atomic rocksdb::WriteBatch, so a crash never leaves half a batch.

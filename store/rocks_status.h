@@ -1,4 +1,5 @@
-// The one translation of RocksDB's statuses into the CLI contract's (DESIGN §5), so every
+// The one translation of RocksDB's statuses into the CLI contract's (README.md, exit codes), so
+// every
 // store/ path says what is wrong in the user's words and keeps RocksDB's message after it:
 // no space, permission, a held lock or any other I/O failure is Status::io (exit 4),
 // corruption is Status::mismatch (exit 3), a bad argument is Status::invalid (exit 2).

@@ -1,4 +1,5 @@
-// DESIGN §3 rule 7 across compilers: this build's `tape` and a peer built from the same source
+// Determinism rule 7 (docs/determinism.md) across compilers: this build's `tape` and a peer
+// built from the same source
 // by another compiler (TAPE_PEER_BINARY, e.g. the g++ build when this one is clang++) must, for
 // every shipped scenario, write byte-identical logs and snapshots and reach the same state hash;
 // each must replay and verify the other's log, from seq 1 and from a mid-run snapshot; and a run

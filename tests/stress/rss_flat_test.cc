@@ -1,4 +1,4 @@
-// Peak RSS of a run is flat in its length (DESIGN's memory target: any run <= 128 MB): `tape run`
+// Peak RSS of a run is flat in its length (the memory target: any run <= 128 MB): `tape run`
 // of sustained_1k for 600 and for 6,000 simulated seconds (606 k and 6.06 M inputs, the longer
 // one with ~10x the table files) peaks at about the same RSS. What used to grow with length: the
 // throughput counters (one per 10 simulated ms), the order id map (a page for every run of ids

@@ -139,7 +139,8 @@ TEST_F(TamperKeys, AuditRejectsAnUnknownMetaKey) {
   expect_audit_fails_naming("meta owner");
 }
 
-// The forger of DESIGN §4: drops the last batch, points the counters at the batch before (whose
+// The forger the chain-head anchor exists for: drops the last batch, points the counters at
+// the batch before (whose
 // link is unchanged, so the chain recomputes) and removes the end-of-run keys, so the log looks
 // like a run killed one batch early. Only the head `run` printed tells.
 class ExpectHead : public TamperTest {

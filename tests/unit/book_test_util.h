@@ -10,7 +10,7 @@
 
 namespace tape::testing_util {
 
-// Local test randomness (xorshift64*): no std distributions (DESIGN §3 rule 2).
+// Local test randomness (xorshift64*): no std distributions (determinism rule 2).
 class TestRng {
  public:
   explicit TestRng(uint64_t seed) : s_(seed | 1) {}

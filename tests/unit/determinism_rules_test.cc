@@ -1,4 +1,5 @@
-// DESIGN §3 rules 1-4, checked on the source itself: the deterministic core (core/) and the
+// Determinism rules 1-4 (docs/determinism.md), checked on the source itself: the
+// deterministic core (core/) and the
 // generator (sim/) read no clock, draw from no standard-library randomness or distribution,
 // keep no unordered container, and are built without floating-point contraction or fast-math.
 // Rules 5-7 are checked by behaviour: the *HashState* and snapshot round-trip tests (5), the
