@@ -153,9 +153,13 @@ void MarketMaker::refresh(StrategyContext& ctx, InstrumentId instrument) {
 
   // Widened: a position the portfolio holds (any int64) times the skew, or plus a quote, must not
   // wrap into a plausible price. A quote outside the price domain is simply not sent.
-  const __int128 position = ctx.position(instrument);
+  // The division stays in int64 (exact: skew_unit_lots >= 1; a 128-bit division is a libcall on
+  // the per-quote path); only the products and sums are widened.
+  const int64_t position64 = ctx.position(instrument);
+  const __int128 position = position64;
   const __int128 qty = params_.quote_qty.value();
-  const __int128 skew = params_.skew_ticks_per_lot * (position / params_.skew_unit_lots);
+  const __int128 skew =
+      __int128{params_.skew_ticks_per_lot} * (position64 / params_.skew_unit_lots);
   const __int128 bid = m2 / 2 - params_.half_spread_ticks - skew;        // floor: m2 > 0
   const __int128 ask = (m2 + 1) / 2 + params_.half_spread_ticks - skew;  // ceil
   const int64_t limit = params_.max_position;
