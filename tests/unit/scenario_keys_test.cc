@@ -9,23 +9,14 @@
 
 #include "sim/generator.h"
 #include "sim/scenario.h"
+#include "unit/scenario_fixture.h"
 
 namespace tape {
 namespace {
 
-const std::string kMinimal =
-    "[scenario]\nname = \"t\"\nduration_s = 2.0\n"
-    "[[instruments]]\nsymbol = \"AAA\"\ninitial_price = 10.0\n";
+using testing_util::expect_invalid;
+const std::string& kMinimal = testing_util::kMinimalScenario;
 
-// Asserts `r` failed with kInvalidInput and its message holds every fragment.
-void expect_invalid(const Result<Scenario>& r, const std::vector<std::string>& fragments) {
-  ASSERT_FALSE(r.is_ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
-  for (const std::string& f : fragments) {
-    EXPECT_NE(r.status().message().find(f), std::string::npos)
-        << "missing '" << f << "' in: " << r.status().message();
-  }
-}
 
 // Proves [[instrument_sets]] expand to zero-padded symbols after [[instruments]], in file order,
 // each with the set's fields, and that the canonical text rebuilds them.

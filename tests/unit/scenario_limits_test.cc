@@ -12,24 +12,15 @@
 
 #include "scenario_util.h"
 #include "sim/scenario.h"
+#include "unit/scenario_fixture.h"
 
 namespace tape {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kMinimal =
-    "[scenario]\nname = \"t\"\nduration_s = 2.0\n"
-    "[[instruments]]\nsymbol = \"AAA\"\ninitial_price = 10.0\n";
-
-void expect_invalid(const Result<Scenario>& r, const std::vector<std::string>& fragments) {
-  ASSERT_FALSE(r.is_ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
-  for (const std::string& f : fragments) {
-    EXPECT_NE(r.status().message().find(f), std::string::npos)
-        << "missing '" << f << "' in: " << r.status().message();
-  }
-}
+using testing_util::expect_invalid;
+const std::string& kMinimal = testing_util::kMinimalScenario;
 
 std::string dotted(size_t parts) {
   std::string key = "a";
@@ -37,23 +28,7 @@ std::string dotted(size_t parts) {
   return key;
 }
 
-class LimitFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) /
-           ("tape_limits_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  fs::path dir_;
-};
+class LimitFiles : public testing_util::ScenarioDirTest {};
 
 // Item 5: 50,000 dotted parts overflowed toml++'s stack; the pre-scan refuses the key first,
 // naming the file, the line and the limit, in a key, a table header, an inline table and --set.

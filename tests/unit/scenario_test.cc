@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "scenario_util.h"
+#include "unit/scenario_fixture.h"
 #include "sim/generator.h"
 
 namespace tape {
@@ -19,40 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kMinimal =
-    "[scenario]\nname = \"t\"\nduration_s = 2.0\n"
-    "[[instruments]]\nsymbol = \"AAA\"\ninitial_price = 10.0\n";
+using testing_util::expect_invalid;
+const std::string& kMinimal = testing_util::kMinimalScenario;
 
-class ScenarioFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) /
-           ("tape_scenario_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+class ScenarioFiles : public testing_util::ScenarioDirTest {};
 
-  std::string write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p.string();
-  }
-
-  fs::path dir_;
-};
-
-// Asserts `r` failed with kInvalidInput and its message holds every fragment.
-void expect_invalid(const Result<Scenario>& r, const std::vector<std::string>& fragments) {
-  ASSERT_FALSE(r.is_ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
-  for (const std::string& f : fragments) {
-    EXPECT_NE(r.status().message().find(f), std::string::npos)
-        << "missing '" << f << "' in: " << r.status().message();
-  }
-}
 
 // Proves every shipped scenario loads and its canonical text rebuilds an equal scenario.
 TEST(Scenario, ShippedScenariosParseAndRoundTrip) {
