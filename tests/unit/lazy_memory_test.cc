@@ -173,7 +173,7 @@ TEST(OrderIdMapTest, AgreesWithAReferenceMapOverManyBlocks) {
 }
 
 // Resident bytes of this process now (not the peak): /proc/self/statm's second field.
-size_t resident_bytes() {
+[[maybe_unused]] size_t resident_bytes() {
   std::FILE* f = std::fopen("/proc/self/statm", "r");
   unsigned long size = 0, resident = 0;
   if (f != nullptr) {
