@@ -40,13 +40,23 @@ void Engine::restore_level(StateReader& r, OrderBook& book, Side side) {
   if (!is_valid_price(price) || count == 0) {
     return r.fail("bad price level " + std::to_string(price.value()));
   }
+  // Bids are restored first; an ask at or below the best bid would rest a crossed book, which
+  // the book refuses by stopping the process. A snapshot saying so is corrupt, not fatal.
+  if (side == Side::kSell && book.has_best(Side::kBuy) && price <= book.best_price(Side::kBuy)) {
+    const int64_t bid = book.best_price(Side::kBuy).value();
+    return r.fail("crossed book: ask level " + std::to_string(price.value()) +
+                  " at or below the best bid " + std::to_string(bid));
+  }
   for (uint32_t k = 0; k < count && r.ok(); ++k) {
     const OrderId id = r.v<OrderId>();
     const AccountId account = r.v<AccountId>();
     const Price order_price(r.i64());
     const Qty leaves(r.i64());
     if (!r.ok()) return;
-    if (order_price != price || leaves.value() <= 0 || ids_.contains(id.value())) {
+    // Leaves within what entry admits (qty_above_instrument_max), so the level totals stay inside
+    // the bound the loader checked (max_order_qty x pool capacity fits int64).
+    if (order_price != price || leaves.value() <= 0 || leaves > max_order_qty_[book.id().value()] ||
+        ids_.contains(id.value())) {
       return r.fail("bad resting order " + std::to_string(id.value()));
     }
     if (pool_.full() || !book.can_hold(price)) return r.fail("book cannot hold the snapshot");

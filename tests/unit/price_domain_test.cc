@@ -28,9 +28,11 @@ constexpr int64_t kWalk[] = {kMaxPrice - 1, kMaxPrice,     kMaxPrice + 1, kMinPr
                              kMinPrice,     kMinPrice + 1, -1,            int64_t{1} << 53,
                              kI64Max - 100, kI64Max,       kI64Min};
 
-// The canonical engine state of one book holding one bid of 1 lot at `price` (the layout
-// Engine::hash_state writes), so restore can be fed a price no live book can hold.
-std::string one_bid_state(const CoreConfig& config, int64_t price) {
+// The canonical engine state of one book holding one bid of 1 lot at `price` and, when
+// `ask` > 0, one ask of 1 lot at `ask` (the layout Engine::hash_state writes), so restore can be
+// fed a book no live engine can hold.
+std::string one_bid_state(const CoreConfig& config, int64_t price, int64_t ask = 0,
+                          int64_t bid_leaves = 1) {
   StateHasher h;
   h.tag("engine");
   h.u32(static_cast<uint32_t>(config.instruments.size()));
@@ -45,12 +47,20 @@ std::string one_bid_state(const CoreConfig& config, int64_t price) {
       h.v(OrderId(7));
       h.v(AccountId(1000));
       h.i64(price);
-      h.i64(1);
+      h.i64(bid_leaves);
     }
     h.u8(static_cast<uint8_t>(Side::kSell));
-    h.u32(0);
+    h.u32(i == 0 && ask > 0 ? 1 : 0);
+    if (i == 0 && ask > 0) {
+      h.i64(ask);
+      h.u32(1);
+      h.v(OrderId(8));
+      h.v(AccountId(1000));
+      h.i64(ask);
+      h.i64(1);
+    }
   }
-  h.u64(1);
+  h.u64(ask > 0 ? 2 : 1);
   h.u32(config.engine.order_pool_capacity);
   return h.bytes();
 }
@@ -151,6 +161,36 @@ TEST_F(PriceDomainTest, RestoreAcceptsExactlyTheDomain) {
     if (!st.is_ok()) {
       EXPECT_NE(st.message().find("bad price level"), std::string::npos) << st.message();
     }
+  }
+}
+
+// Found by state_fuzz: a snapshot whose ask rests at or below its bid reached OrderBook::rest,
+// which stops the process rather than hold a crossed book. Restore refuses it as corrupt.
+TEST_F(PriceDomainTest, RestoreRefusesACrossedBookInsteadOfStopping) {
+  for (int64_t ask : {int64_t{99}, int64_t{100}, int64_t{101}}) {
+    EventQueue q(64);
+    Engine fresh(config_, q);
+    const std::string bytes = one_bid_state(config_, 100, ask);
+    StateReader r(bytes);
+    const Status st = fresh.restore_state(r);
+    EXPECT_EQ(st.is_ok(), ask > 100) << ask << ": " << st.message();
+    if (!st.is_ok()) {
+      EXPECT_NE(st.message().find("crossed book"), std::string::npos) << st.message();
+    }
+  }
+}
+
+// Found by state_fuzz: a resting order of INT64_MAX leaves overflowed its level's total on
+// restore. Restore admits exactly the leaves entry does: 1 to the instrument's max_order_qty.
+TEST_F(PriceDomainTest, RestoreRefusesLeavesEntryWouldRefuse) {
+  const int64_t max = config_.instruments[0].max_order_qty.value();
+  for (int64_t leaves : {int64_t{0}, int64_t{1}, max, max + 1, INT64_MAX}) {
+    EventQueue q(64);
+    Engine fresh(config_, q);
+    const std::string bytes = one_bid_state(config_, 100, 0, leaves);
+    StateReader r(bytes);
+    const Status st = fresh.restore_state(r);
+    EXPECT_EQ(st.is_ok(), leaves >= 1 && leaves <= max) << leaves << ": " << st.message();
   }
 }
 
