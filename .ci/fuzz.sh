@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target of a TAPE_FUZZ build for a bounded time, two at a time (CI has two
-# cores), from a seed corpus written from the shipped scenarios. A crash, leak, timeout or
-# sanitizer report fails the run; the input that caused it is kept as
-# BUILD_DIR/fuzz-artifacts/<target>-crash-... and becomes a regression test.
-# Usage: bash .ci/fuzz.sh BUILD_DIR [SECONDS_PER_TARGET]   (default 60)
+# Runs every libFuzzer target of a TAPE_FUZZ build for a bounded number of runs (about a minute
+# each on the 2-core CI machine, capped in time), two at a time, from a seed corpus written from
+# the shipped scenarios. The seed is fixed, so a given tree fuzzes the same inputs on every run:
+# CI is reproducible, and a new find means the code changed. A crash, leak, timeout or sanitizer
+# report fails the run; the input that caused it is kept as
+# BUILD_DIR/fuzz-artifacts/<target>-crash-... and becomes a test and a file in fuzz/regressions/.
+# For exploratory fuzzing run a target by hand with another -seed and a longer -max_total_time.
+# Usage: bash .ci/fuzz.sh BUILD_DIR [SECONDS_CAP_PER_TARGET]   (default 120)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="$(realpath "$1")"
-seconds="${2:-60}"
+seconds="${2:-120}"
 work="$build/fuzz-work"
 artifacts="$build/fuzz-artifacts"
 rm -rf "$work"
@@ -17,15 +20,15 @@ mkdir -p "$work/seed/scenario"
 cp scenarios/*.toml configs/*.toml "$work/seed/scenario/"
 
 run_target() {
-  local target="$1" seeds="$2" extra=("${@:3}")
+  local target="$1" runs="$2" seeds="$3" extra=("${@:4}")
   mkdir -p "$work/new/$target"
   # Scenario text resolves includes against the working dir: run beside the shipped scenarios.
   (cd scenarios && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    "$build/fuzz/$target" -seed=1 -runs="$runs" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/$target-" "${extra[@]}" \
       "$work/new/$target" "$seeds" > "$work/$target.log" 2>&1) \
     && echo "fuzz $target: ok ($(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' \
-         "$work/$target.log" | grep -o '[0-9]*$') runs in ${seconds}s)" \
+         "$work/$target.log" | grep -o '[0-9]*$') runs)" \
     || { echo "fuzz $target: FAILED"; tail -n 60 "$work/$target.log"; return 1; }
 }
 
@@ -48,11 +51,12 @@ launch() {
     pids=("${pids[1]}")
   fi
 }
-launch scenario_fuzz "$work/seed/scenario" -dict="$PWD/fuzz/scenario.dict"
-launch input_block_fuzz "$work/seed/input_block"
-launch output_block_fuzz "$work/seed/output_block"
-launch snapshot_fuzz "$work/seed/snapshot"
-launch state_fuzz "$work/seed/state"
-launch log_text_fuzz "$work/seed/log_text"
+# Runs per target: about 60 s each, two at a time, under ASan+UBSan on the CI machine.
+launch scenario_fuzz 300000 "$work/seed/scenario" -dict="$PWD/fuzz/scenario.dict"
+launch input_block_fuzz 50000 "$work/seed/input_block"
+launch output_block_fuzz 100000 "$work/seed/output_block"
+launch snapshot_fuzz 5000000 "$work/seed/snapshot"
+launch state_fuzz 8000 "$work/seed/state"
+launch log_text_fuzz 5000000 "$work/seed/log_text"
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit "$status"
