@@ -21,11 +21,20 @@ struct CliResult {
   std::string err;
 };
 
+// The bytes of the file at `path` (empty if it cannot be read).
 inline std::string slurp(const std::string& path) {
-  std::ifstream f(path);
+  std::ifstream f(path, std::ios::binary);
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
+}
+
+// Reads the file at `path`, lets `edit` change its bytes, writes them back in place.
+template <typename Edit>
+inline void rewrite_file(const std::string& path, Edit&& edit) {
+  std::string bytes = slurp(path);
+  edit(bytes);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
 // Runs `<binary> <args>` from the source dir (so scenarios/ paths resolve); args go to sh.

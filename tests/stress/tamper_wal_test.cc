@@ -75,13 +75,7 @@ class TamperWal : public TamperTest {
   }
 
   void rewrite_wal(const std::function<void(std::string&)>& edit) {
-    std::string bytes;
-    {
-      std::ifstream f(wal_, std::ios::binary);
-      bytes.assign(std::istreambuf_iterator<char>(f), {});
-    }
-    edit(bytes);
-    std::ofstream(wal_, std::ios::binary | std::ios::trunc) << bytes;
+    testing_util::rewrite_file(wal_, edit);
   }
 
   testing_util::CliResult audit_killed() {

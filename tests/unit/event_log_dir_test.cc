@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include "cli_util.h"
 #include "store/event_log.h"
 #include "store/log_dir.h"
 #include "store/rocks_options.h"
@@ -25,11 +26,7 @@ namespace fs = std::filesystem;
 using testing_util::append_batches;
 using testing_util::batch_starts;
 using testing_util::EventLogTest;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
+using testing_util::slurp;
 
 bool has(const Status& st, const std::string& text) {
   return st.message().find(text) != std::string::npos;

@@ -14,6 +14,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
+#include "cli_util.h"
 #include "store/event_log.h"
 #include "unit/event_log_fixture.h"
 
@@ -57,13 +58,7 @@ class WalDamageTest : public EventLogTest {
     ASSERT_GT(fs::file_size(wal_), 10000u) << "the batches are not in the WAL";
   }
   void rewrite_wal(const std::function<void(std::string&)>& edit) {
-    std::string bytes;
-    {
-      std::ifstream f(wal_, std::ios::binary);
-      bytes.assign(std::istreambuf_iterator<char>(f), {});
-    }
-    edit(bytes);
-    std::ofstream(wal_, std::ios::binary | std::ios::trunc) << bytes;
+    testing_util::rewrite_file(wal_, edit);
   }
   std::string killed_;
   fs::path wal_;
