@@ -10,6 +10,7 @@ packages=(
   build-essential cmake pkg-config
   capnproto libcapnp-dev librocksdb-dev libeigen3-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libssl-dev libxxhash-dev
+  nlohmann-json3-dev libhowardhinnant-date-dev tzdata
 )
 # A clang++ build (CXX=clang++) needs Debian's clang and its sanitizer/libFuzzer runtimes; the
 # default build uses g++.
