@@ -59,6 +59,18 @@ struct InputWriter {
     x.setKind(as<s::ControlKind>(c.kind)); x.setInstrument(c.instrument.value());
   }
   void operator()(const HeartbeatIn&) { b.setHeartbeat(); }
+  void operator()(const BarIn& x) {
+    auto y = b.initBar();
+    y.setInstrument(x.instrument.value()); y.setOpen(x.open.value()); y.setHigh(x.high.value());
+    y.setLow(x.low.value()); y.setClose(x.close.value()); y.setVolume(x.volume.value());
+    y.setPeriodNs(x.period_ns);
+  }
+  void operator()(const BookMessageIn& m) {
+    auto y = b.initBookMessage();
+    y.setInstrument(m.instrument.value()); y.setAction(as<s::BookAction>(m.action));
+    y.setOrderId(m.order_id); y.setSide(as<s::Side>(m.side)); y.setPrice(m.price.value());
+    y.setQty(m.qty.value());
+  }
 };
 
 struct OutputWriter {
@@ -179,6 +191,22 @@ const char* read_input_body(s::Input::Reader r, InputBody& out) {
     case s::Input::HEARTBEAT:
       out = HeartbeatIn{};
       return nullptr;
+    case s::Input::BAR: {
+      auto x = r.getBar();
+      out = BarIn{InstrumentId(x.getInstrument()), Price(x.getOpen()), Price(x.getHigh()),
+                  Price(x.getLow()), Price(x.getClose()), Qty(x.getVolume()), x.getPeriodNs()};
+      return nullptr;
+    }
+    case s::Input::BOOK_MESSAGE: {
+      auto m = r.getBookMessage();
+      const auto action = static_cast<uint16_t>(m.getAction());
+      if (action == 0 || !in_range(m.getAction(), kLastBookAction)) return "book message action";
+      if (!in_range(m.getSide(), Side::kSell)) return "book message side";
+      out = BookMessageIn{InstrumentId(m.getInstrument()), as<BookAction>(m.getAction()),
+                          m.getOrderId(), as<Side>(m.getSide()), Price(m.getPrice()),
+                          Qty(m.getQty())};
+      return nullptr;
+    }
   }
   return "unknown input type";
 }

@@ -9,8 +9,8 @@ namespace {
 bool bad_price(Price p) { return p.value() <= 0 || p.value() > kMaxFeedValue; }
 
 // Market data the core must not act on. Orders are validated by the engine (they get
-// OrderRejected); quotes, trades and controls are checked here because nothing downstream
-// answers them.
+// OrderRejected); quotes, trades, bars, book messages and controls are checked here because
+// nothing downstream answers them.
 RejectReason validate_input(const InputBody& body, size_t instruments) {
   auto known = [instruments](InstrumentId i) { return i.value() < instruments; };
   if (const auto* q = std::get_if<QuoteIn>(&body)) {
@@ -25,6 +25,25 @@ RejectReason validate_input(const InputBody& body, size_t instruments) {
     if (!known(t->instrument)) return RejectReason::kUnknownInstrument;
     if (bad_price(t->price)) return RejectReason::kInvalidPrice;
     if (t->qty.value() <= 0 || t->qty.value() > kMaxFeedValue) return RejectReason::kInvalidQty;
+  } else if (const auto* b = std::get_if<BarIn>(&body)) {
+    if (!known(b->instrument)) return RejectReason::kUnknownInstrument;
+    if (bad_price(b->open) || bad_price(b->high) || bad_price(b->low) || bad_price(b->close)) {
+      return RejectReason::kInvalidPrice;
+    }
+    if (b->volume.value() < 0 || b->volume.value() > kMaxFeedValue || b->period_ns < 0) {
+      return RejectReason::kInvalidQty;
+    }
+    if (b->low > b->high || b->open < b->low || b->open > b->high || b->close < b->low ||
+        b->close > b->high) {
+      return RejectReason::kInvalidBar;
+    }
+  } else if (const auto* m = std::get_if<BookMessageIn>(&body)) {
+    if (!known(m->instrument)) return RejectReason::kUnknownInstrument;
+    const bool halt_kind = m->action >= BookAction::kHalt;
+    if (!halt_kind && bad_price(m->price)) return RejectReason::kInvalidPrice;
+    if (!halt_kind && (m->qty.value() <= 0 || m->qty.value() > kMaxFeedValue)) {
+      return RejectReason::kInvalidQty;
+    }
   } else if (const auto* c = std::get_if<ControlIn>(&body)) {
     const bool per_instrument = c->kind == ControlKind::kHalt || c->kind == ControlKind::kResume;
     if (per_instrument && !known(c->instrument)) return RejectReason::kUnknownInstrument;

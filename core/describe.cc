@@ -1,5 +1,6 @@
 // Human-readable and JSON renderings of events for inspect, diff and verify messages.
 #include <cstdio>
+#include <iterator>
 #include <string>
 
 #include "core/codec.h"
@@ -94,6 +95,16 @@ struct InputFields {
     f.str("kind", control_name(c.kind)).unum("instrument", c.instrument.value());
   }
   void operator()(const HeartbeatIn&) {}
+  void operator()(const BarIn& b) {
+    f.unum("instrument", b.instrument.value()).num("open", b.open.value())
+        .num("high", b.high.value()).num("low", b.low.value()).num("close", b.close.value())
+        .num("volume", b.volume.value()).num("period_ns", b.period_ns);
+  }
+  void operator()(const BookMessageIn& m) {
+    f.unum("instrument", m.instrument.value()).str("action", book_action_name(m.action))
+        .unum("order_id", m.order_id).str("side", side_name(m.side))
+        .num("price", m.price.value()).num("qty", m.qty.value());
+  }
 };
 
 struct OutputFields {
@@ -153,9 +164,25 @@ std::string render(const Output& o, bool json) {
 
 }  // namespace
 
+const char* book_action_name(BookAction a) {
+  switch (a) {
+    case BookAction::kAdd: return "add";
+    case BookAction::kReduce: return "reduce";
+    case BookAction::kDelete: return "delete";
+    case BookAction::kExecute: return "execute";
+    case BookAction::kHiddenExecute: return "hidden_execute";
+    case BookAction::kCross: return "cross";
+    case BookAction::kHalt: return "halt";
+    case BookAction::kQuoteResume: return "quote_resume";
+    case BookAction::kTradeResume: return "trade_resume";
+  }
+  return "?";
+}
+
 const char* input_type_name(const InputBody& body) {
-  static const char* kNames[] = {"quote", "trade", "new_order", "cancel",
-                                 "replace", "control", "heartbeat"};
+  static const char* kNames[] = {"quote",   "trade",     "new_order", "cancel",      "replace",
+                                 "control", "heartbeat", "bar",       "book_message"};
+  static_assert(std::size(kNames) == std::variant_size_v<InputBody>);
   return kNames[body.index()];
 }
 

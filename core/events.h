@@ -75,8 +75,50 @@ struct HeartbeatIn {
   bool operator==(const HeartbeatIn&) const = default;
 };
 
-using InputBody =
-    std::variant<QuoteIn, TradeIn, NewOrderIn, CancelIn, ReplaceIn, ControlIn, HeartbeatIn>;
+// One OHLCV bar from the feed, stamped at its close (the end of its period). Market data only.
+struct BarIn {
+  InstrumentId instrument;
+  Price open;
+  Price high;
+  Price low;
+  Price close;
+  Qty volume;             // lots traded in the period; 0 is allowed (an index, a quiet period)
+  int64_t period_ns = 0;  // the period's length; 0 = not known (e.g. one bar per trade tick)
+  bool operator==(const BarIn&) const = default;
+};
+
+// What an order-level (L3) message did to the venue's book. Values 1..7 are LOBSTER's message
+// types; LOBSTER's type 7 is split by its price field (-1 halt, 0 quoting resumes, 1 trading
+// resumes) into kHalt, kQuoteResume and kTradeResume. Persisted: values are frozen.
+enum class BookAction : uint8_t {
+  kAdd = 1,            // a new limit order rests
+  kReduce = 2,         // part of a resting order is cancelled (qty = the part cancelled)
+  kDelete = 3,         // a resting order is removed (qty = what it still had)
+  kExecute = 4,        // a resting visible order trades (qty = the part executed)
+  kHiddenExecute = 5,  // a hidden order trades: a print, no visible book change
+  kCross = 6,          // an auction (cross) trade
+  kHalt = 7,
+  kQuoteResume = 8,
+  kTradeResume = 9,
+};
+inline constexpr BookAction kLastBookAction = BookAction::kTradeResume;
+const char* book_action_name(BookAction a);
+
+// One order-level market data message as the venue recorded it (e.g. a LOBSTER message row).
+// `order_id` is the venue's id, not an id of this engine's book; `side` is the resting order's
+// side (executing a sell order is a buyer-initiated trade). Halt kinds carry no order.
+struct BookMessageIn {
+  InstrumentId instrument;
+  BookAction action = BookAction::kAdd;
+  uint64_t order_id = 0;
+  Side side = Side::kBuy;
+  Price price;
+  Qty qty;
+  bool operator==(const BookMessageIn&) const = default;
+};
+
+using InputBody = std::variant<QuoteIn, TradeIn, NewOrderIn, CancelIn, ReplaceIn, ControlIn,
+                               HeartbeatIn, BarIn, BookMessageIn>;
 
 struct Input {
   Seq seq;
@@ -196,7 +238,7 @@ struct BookChanged {
 using BusEvent = std::variant<QuoteIn, TradeIn, NewOrderIn, CancelIn, ReplaceIn, ControlIn,
                               HeartbeatIn, OrderAccepted, OrderRejected, Fill, OrderCancelled,
                               OrderReplaced, OrderIntent, RiskDecision, PositionUpdate, BookChanged,
-                              InputRejected>;
+                              InputRejected, BarIn, BookMessageIn>;
 
 using OutputBody = std::variant<OrderAccepted, OrderRejected, Fill, OrderCancelled, OrderReplaced,
                                 OrderIntent, RiskDecision, PositionUpdate, InputRejected>;

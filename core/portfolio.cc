@@ -136,6 +136,10 @@ void Portfolio::on(const TradeIn& trade) {
   marks_[inst].trade = trade.price.value();
 }
 
+void Portfolio::on(const BarIn& bar) {
+  on(TradeIn{bar.instrument, bar.close, bar.volume, Side::kBuy});
+}
+
 void Portfolio::on(const QuoteIn& quote) {
   const uint32_t inst = quote.instrument.value();
   if (inst >= marks_.size()) return;

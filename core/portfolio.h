@@ -56,6 +56,7 @@ class Portfolio {
   // publishes a PositionUpdate for each managed side, maker first, then taker. Also marks.
   void on(const Fill& fill);
   void on(const TradeIn& trade);  // mark = last trade
+  void on(const BarIn& bar);      // mark = the bar's close, as a trade
   void on(const QuoteIn& quote);  // mark = quote mid until the first trade
 
   // Read side. Unknown/unmanaged accounts and unknown instruments read as 0.

@@ -165,6 +165,8 @@ void Risk::on(const TradeIn& trade) {
   r.trade = trade.price.value();
 }
 
+void Risk::on(const BarIn& bar) { on(TradeIn{bar.instrument, bar.close, bar.volume, Side::kBuy}); }
+
 void Risk::on(const ControlIn& control) {
   if (control.kind == ControlKind::kKillSwitchOn) kill_switch_ = true;
   if (control.kind == ControlKind::kKillSwitchOff) kill_switch_ = false;

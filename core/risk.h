@@ -62,6 +62,7 @@ class Risk {
   // Reference prices; Fill also moves managed positions and open quantities.
   void on(const QuoteIn& quote);
   void on(const TradeIn& trade);
+  void on(const BarIn& bar);  // the close is the reference, as a last trade
   void on(const Fill& fill);
   // Open quantity of managed orders.
   void on(const OrderAccepted& accepted);

@@ -26,6 +26,7 @@ const char* reject_reason_name(RejectReason r) {
     case RejectReason::kCrossedQuote: return "crossed_quote";
     case RejectReason::kQtyAboveInstrumentMax: return "qty_above_instrument_max";
     case RejectReason::kTimestampBackwards: return "timestamp_backwards";
+    case RejectReason::kInvalidBar: return "invalid_bar";
   }
   return "unknown_reason";
 }

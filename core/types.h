@@ -104,8 +104,9 @@ enum class RejectReason : uint16_t {
   kCrossedQuote = 19,       // a quote whose bid is at or above its ask
   kQtyAboveInstrumentMax = 20,
   kTimestampBackwards = 21,  // an input stamped before its predecessor (clamped by the sequencer)
+  kInvalidBar = 22,          // a bar whose open or close lies outside [low, high]
 };
-inline constexpr RejectReason kLastRejectReason = RejectReason::kTimestampBackwards;
+inline constexpr RejectReason kLastRejectReason = RejectReason::kInvalidBar;
 
 // Largest price or quantity magnitude accepted from a feed; beyond it a value is a sentinel or
 // garbage (e.g. INT64_MAX standing in for "no price").

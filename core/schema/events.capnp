@@ -20,6 +20,17 @@ struct NewOrder {
 struct Cancel { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; }
 struct Replace { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; price @3 :Int64; qty @4 :Int64; }
 struct Control { kind @0 :ControlKind; instrument @1 :UInt32; }
+struct Bar {
+  instrument @0 :UInt32; open @1 :Int64; high @2 :Int64; low @3 :Int64; close @4 :Int64;
+  volume @5 :Int64; periodNs @6 :Int64;
+}
+# Values match core/events.h BookAction (LOBSTER's message types 1..6; type 7 split in three).
+enum BookAction { unused @0; add @1; reduce @2; delete @3; execute @4; hiddenExecute @5; cross @6;
+                  halt @7; quoteResume @8; tradeResume @9; }
+struct BookMessage {
+  instrument @0 :UInt32; action @1 :BookAction; orderId @2 :UInt64; side @3 :Side;
+  price @4 :Int64; qty @5 :Int64;
+}
 
 # One journaled input.
 struct Input {
@@ -33,6 +44,8 @@ struct Input {
     replace @6 :Replace;
     control @7 :Control;
     heartbeat @8 :Void;
+    bar @9 :Bar;
+    bookMessage @10 :BookMessage;
   }
 }
 

@@ -38,7 +38,9 @@ inline const char* kind(const BusEvent& e) {
   static const char* kNames[] = {"quote",      "trade",   "new",       "cancel_in",
                                  "replace_in", "control", "heartbeat", "accepted",
                                  "rejected",   "fill",    "cancelled", "replaced",
-                                 "intent",     "risk",    "position",  "book_changed"};
+                                 "intent",     "risk",    "position",  "book_changed",
+                                 "input_rejected", "bar", "book_message"};
+  static_assert(std::size(kNames) == std::variant_size_v<BusEvent>);
   return kNames[e.index()];
 }
 

@@ -124,6 +124,9 @@ class Classifier {
   }
   size_t kind_of(const ControlIn&, bool) const { return kBadKinds; }
   size_t kind_of(const HeartbeatIn&, bool) const { return kBadKinds; }
+  // The generator never emits bars or book messages.
+  size_t kind_of(const BarIn&, bool) const { return kBadKinds; }
+  size_t kind_of(const BookMessageIn&, bool) const { return kBadKinds; }
 
   std::set<uint64_t> issued_;
   int64_t latest_ = 0;
