@@ -3,6 +3,7 @@
 // readers). The import pipeline (feed/import.h) merges several readers into one data log.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "core/events.h"
 #include "core/status.h"
+#include "feed/decimal.h"
 
 namespace tape {
 
@@ -53,6 +55,46 @@ struct BadRowTally {
     ++total;
     if (examples.size() < kExamplesMax) examples.push_back(row);
   }
+};
+
+// Turns decimal prices into ticks, per symbol: a tick size for every symbol (`ticks` overrides
+// `default_tick`) and one rounding policy. In scan mode (tick size "auto": the import's first
+// pass) it converts nothing: it records, per symbol, the finest scale seen and returns 1, so a
+// reader runs the same code in both passes. Sizes never go through it (they are whole lots).
+class TickConverter {
+ public:
+  TickConverter(Decimal default_tick, Rounding rounding) : default_(default_tick), rounding_(rounding) {}
+  static TickConverter scanner() {
+    TickConverter c(Decimal{1, 0}, Rounding::kReject);
+    c.scan_ = true;
+    return c;
+  }
+  void set_tick(const std::string& symbol, Decimal tick) { ticks_[symbol] = tick; }
+  Decimal tick(const std::string& symbol) const {
+    auto it = ticks_.find(symbol);
+    return it == ticks_.end() ? default_ : it->second;
+  }
+  Rounding rounding() const { return rounding_; }
+  bool scanning() const { return scan_; }
+  // The error text is the reason's detail; the caller builds the BadRow ("not_on_tick" when the
+  // value is off the tick, "bad_number" when out of range).
+  Result<int64_t> price(const std::string& symbol, Decimal value) {
+    if (scan_) {
+      int& s = scales_[symbol];
+      s = std::max(s, significant_scale(value));
+      return int64_t{1};
+    }
+    return to_ticks(value, tick(symbol), rounding_);
+  }
+  // Scan mode: the finest scale seen per symbol (tick 10^-scale writes every price exactly).
+  const std::map<std::string, int>& scales() const { return scales_; }
+
+ private:
+  Decimal default_;
+  Rounding rounding_;
+  bool scan_ = false;
+  std::map<std::string, Decimal> ticks_;
+  std::map<std::string, int> scales_;
 };
 
 // A reader of one file in one format. next() yields the next good record; a bad row is returned
