@@ -137,6 +137,38 @@ std::optional<InvariantBreach> InvariantChecker::check_books(uint64_t seq,
   return std::nullopt;
 }
 
+namespace {
+
+// Market data (quotes, trades, bars, book messages) acts on marks and references only: its
+// answer is nothing or one InputRejected, and a bar whose open or close lies outside
+// [low, high] is never taken as good data.
+std::optional<InvariantBreach> check_market_data(uint64_t seq, const InputBody& body,
+                                                 std::span<const Output> outputs) {
+  const bool market_data = std::holds_alternative<QuoteIn>(body) ||
+                           std::holds_alternative<TradeIn>(body) ||
+                           std::holds_alternative<BarIn>(body) ||
+                           std::holds_alternative<BookMessageIn>(body);
+  if (!market_data) return std::nullopt;
+  const bool rejected = outputs.size() == 1 && std::holds_alternative<InputRejected>(outputs[0].body);
+  if (!outputs.empty() && !rejected) {
+    return InvariantBreach{seq, "market_data_answered",
+                           std::string(input_type_name(body)) + " produced " +
+                               std::to_string(outputs.size()) + " outputs, first " +
+                               output_type_name(outputs[0].body)};
+  }
+  if (const auto* b = std::get_if<BarIn>(&body); b && !rejected) {
+    const bool inside = b->low <= b->open && b->open <= b->high && b->low <= b->close &&
+                        b->close <= b->high;
+    if (!inside) {
+      return InvariantBreach{seq, "bar_consistent",
+                             "a bar with open or close outside [low, high] was accepted"};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<InvariantBreach> InvariantChecker::after_input(const Input& in,
                                                              const CheckedState& state) {
   const uint64_t seq = in.seq.value();
@@ -152,6 +184,7 @@ std::optional<InvariantBreach> InvariantChecker::after_input(const Input& in,
                   "recorded " + std::to_string(recorded) + " inputs of the " +
                       std::to_string(seq - seq_base_) + " up to seq " + std::to_string(seq));
   }
+  if (auto b = check_market_data(seq, in.body, state.last_outputs())) return b;
   pending_new_.clear();
   touched_.clear();
   if (const auto* o = std::get_if<NewOrderIn>(&in.body)) pending_new_.push_back(o->id.value());

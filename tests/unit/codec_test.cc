@@ -17,6 +17,14 @@ std::vector<Input> every_input() {
       {Seq(5), Timestamp(13), ReplaceIn{OrderId(7), AccountId(1001), InstrumentId(0), Price(98), Qty(2)}},
       {Seq(6), Timestamp(14), ControlIn{ControlKind::kKillSwitchOn, InstrumentId(0)}},
       {Seq(7), Timestamp(15), HeartbeatIn{}},
+      {Seq(8), Timestamp(16),
+       BarIn{InstrumentId(1), Price(100), Price(104), Price(98), Price(101), Qty(5000),
+             86'400'000'000'000}},
+      {Seq(9), Timestamp(17),
+       BookMessageIn{InstrumentId(0), BookAction::kExecute, 15818974, Side::kSell, Price(579400),
+                     Qty(300)}},
+      {Seq(10), Timestamp(17),
+       BookMessageIn{InstrumentId(0), BookAction::kTradeResume, 0, Side::kBuy, Price(0), Qty(0)}},
   };
 }
 
@@ -127,6 +135,32 @@ TEST(Codec, OutOfRangeEnumIsCorruption) {
   Status st = decode_input_block(bytes, "test", back);
   EXPECT_EQ(st.code(), StatusCode::kMismatch);
   EXPECT_NE(st.message().find("seq 5"), std::string::npos) << st.message();
+}
+
+TEST(Codec, BookActionOutsideItsRangeIsCorruption) {
+  for (const uint16_t bad : {0, 10, 200}) {
+    capnp::MallocMessageBuilder msg;
+    auto block = msg.initRoot<schema::InputBlock>();
+    auto list = block.initInputs(1);
+    list[0].setSeq(3);
+    list[0].initBookMessage().setAction(static_cast<schema::BookAction>(bad));
+    auto words = capnp::messageToFlatArray(msg);
+    std::string bytes(reinterpret_cast<const char*>(words.asBytes().begin()), words.asBytes().size());
+    std::vector<Input> back;
+    Status st = decode_input_block(bytes, "test", back);
+    EXPECT_EQ(st.code(), StatusCode::kMismatch) << bad;
+    EXPECT_NE(st.message().find("seq 3"), std::string::npos) << st.message();
+  }
+}
+
+TEST(Codec, DescribeNamesBarAndBookMessageFields) {
+  const auto inputs = every_input();
+  EXPECT_EQ(describe(inputs[7]),
+            "seq=8 ts_ns=16 type=bar instrument=1 open=100 high=104 low=98 close=101 volume=5000 "
+            "period_ns=86400000000000");
+  EXPECT_EQ(describe(inputs[8]),
+            "seq=9 ts_ns=17 type=book_message instrument=0 action=execute order_id=15818974 "
+            "side=sell price=579400 qty=300");
 }
 
 TEST(Codec, DescribeNamesTypeAndFields) {

@@ -102,6 +102,12 @@ TEST_F(PortfolioTest, PartialCloseRoundsHalfAwayFromZeroForShorts) {
   EXPECT_EQ(pf().realized_pnl(kA), Money(-90 + 101));
 }
 
+TEST_F(PortfolioTest, BarCloseMarksThePositionLikeALastTrade) {
+  take(kA, Side::kBuy, 100, 5);
+  pf().on(BarIn{kInst, Price(101), Price(110), Price(95), Price(104), Qty(1000), 0});
+  EXPECT_EQ(pf().unrealized_pnl(kA), Money(20));  // 5 x (104 - 100)
+}
+
 TEST_F(PortfolioTest, FlipThroughZeroClosesThenOpensAtFillPrice) {
   take(kA, Side::kBuy, 100, 5);
   take(kA, Side::kSell, 90, 8);  // closes 5 (-50), opens -3 at 90

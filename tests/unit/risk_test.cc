@@ -193,6 +193,14 @@ TEST_F(RiskTest, PriceBandAroundLastTradeAcceptsAtEdgeRejectsBeyond) {
   EXPECT_EQ(send(market(Side::kBuy, 1)), RejectReason::kNone);  // market orders: no price
 }
 
+TEST_F(RiskTest, BarCloseIsTheReferenceLikeALastTrade) {
+  config_.risk.price_band_bps = 100;
+  risk().on(BarIn{kInst, Price(9'000), Price(10'050), Price(8'950), Price(10'000), Qty(5), 0});
+  EXPECT_EQ(risk().reference_price(kInst), Price(10'000));
+  EXPECT_EQ(send(limit(Side::kBuy, 10'100, 1)), RejectReason::kNone);
+  EXPECT_EQ(send(limit(Side::kBuy, 10'101, 1)), RejectReason::kPriceBand);
+}
+
 TEST_F(RiskTest, PriceBandUsesQuoteMidUntilTheFirstTrade) {
   config_.risk.price_band_bps = 100;
   risk().on(QuoteIn{kInst, Price(9'999), Qty(1), Price(10'001), Qty(1)});
