@@ -109,6 +109,12 @@ bool parse_rounding(std::string_view text, Rounding& out) {
 
 Result<int64_t> to_ticks(Decimal value, Decimal tick, Rounding rounding) {
   if (tick.units <= 0) return Status::invalid("the tick must be positive");
+  // Fast path (every price under an auto tick, most under a decimal one): a tick of 10^-s and a
+  // value with at most s decimals is an exact int64 multiplication, no 128-bit division.
+  if (tick.units == 1 && value.scale <= tick.scale) {
+    int64_t q = 0;
+    if (!__builtin_mul_overflow(value.units, kPow10[tick.scale - value.scale], &q)) return q;
+  }
   // Both on the larger scale: units < 2^63 and 10^18 keep the product inside int128.
   const int scale = value.scale > tick.scale ? value.scale : tick.scale;
   const i128 a = static_cast<i128>(value.units) * kPow10[scale - value.scale];
