@@ -7,32 +7,12 @@
 #include "cli/generator_oracle.h"
 #include "cli/log_config.h"
 #include "cli/options.h"
-#include "cli/summary.h"
 #include "replay/audit.h"
 #include "replay/diff.h"
+#include "report/command_json.h"
 
 namespace tape {
 namespace {
-
-std::string audit_json(const std::string& dir, const AuditReport& r) {
-  std::string o = "{\"data_dir\":\"" + json_escape(dir) + "\",\"ok\":" + (r.ok() ? "true" : "false");
-  o += ",\"batches\":" + std::to_string(r.batches) + ",\"inputs\":" + std::to_string(r.inputs) +
-       ",\"outputs\":" + std::to_string(r.outputs) +
-       ",\"chain_links\":" + std::to_string(r.chain_links) +
-       ",\"snapshots\":" + std::to_string(r.snapshots) +
-       ",\"inputs_regenerated\":" + std::to_string(r.inputs_regenerated) +
-       ",\"meta_keys\":" + std::to_string(r.meta_keys) +
-       ",\"state_hash_checked\":" + (r.state_hash_checked ? "true" : "false") +
-       ",\"head_checked\":" + (r.head_checked ? "true" : "false");
-  if (!r.chain_head.empty()) o += ",\"chain_head\":\"" + r.chain_head + "\"";
-  if (!r.ok()) {
-    o += ",\"failure\":{\"seq\":" + std::to_string(r.failure_seq) + ",\"check\":\"" +
-         r.failure_check + "\"";
-    if (!r.failure_key.empty()) o += ",\"key\":\"" + json_escape(r.failure_key) + "\"";
-    o += ",\"message\":\"" + json_escape(r.failure) + "\"}";
-  }
-  return o + "}";
-}
 
 // --expect-head: 64 hex digits (either case), as `run` prints chain_head.
 std::optional<std::string> parse_head(const std::string& text) {
@@ -80,7 +60,7 @@ int audit_command(const std::vector<std::string>& args) {
   if (!report.is_ok()) return report_error(report.status());
   const AuditReport& r = report.value();
   if (json) {
-    std::cout << audit_json(dir, r) << "\n";
+    std::cout << dump_json(audit_object(dir, r)) << "\n";
   } else {
     std::cout << "tape audit: " << dir << "\n  batches " << r.batches << ", inputs " << r.inputs
               << ", outputs " << r.outputs << ", chain links " << r.chain_links
@@ -125,14 +105,7 @@ int diff_command(const std::vector<std::string>& args) {
   if (!result.is_ok()) return report_error(result.status());
   const DiffResult& r = result.value();
   if (json) {
-    std::cout << "{\"identical\":" << (r.identical ? "true" : "false")
-              << ",\"inputs_compared\":" << r.inputs_compared
-              << ",\"outputs_compared\":" << r.outputs_compared;
-    if (!r.identical) {
-      std::cout << ",\"seq\":" << r.seq << ",\"what\":\"" << json_escape(r.what) << "\",\"a\":\""
-                << json_escape(r.a) << "\",\"b\":\"" << json_escape(r.b) << "\"";
-    }
-    std::cout << "}\n";
+    std::cout << dump_json(diff_object(r)) << "\n";
   } else if (r.identical) {
     std::cout << "identical: " << r.inputs_compared << " inputs, " << r.outputs_compared
               << " outputs\n";

@@ -8,8 +8,8 @@
 #include "cli/log_point.h"
 #include "cli/options.h"
 #include "cli/progress.h"
-#include "cli/summary.h"
 #include "replay/replayer.h"
+#include "report/summary.h"
 
 namespace tape {
 
@@ -73,8 +73,8 @@ int replay_command(const std::vector<std::string>& args) {
   s.verified = verify;
   s.outputs_compared = result.value().outputs_compared;
   s.state_hash_verified = result.value().state_hash_verified;
-  s.extra_json = "\"from_snapshot\":" + std::to_string(result.value().snapshot_seq.value()) +
-                 ",\"inputs_replayed\":" + std::to_string(result.value().inputs);
+  s.extra = Json{{"from_snapshot", result.value().snapshot_seq.value()},
+                 {"inputs_replayed", result.value().inputs}};
   std::cout << (json ? summary_json(s) + "\n" : summary_text(s));
   return 0;
 }

@@ -11,6 +11,8 @@
 #include "cli/options.h"
 #include "cli/run_paths.h"
 #include "cli/runner.h"
+#include "report/command_json.h"
+#include "report/metrics.h"
 
 namespace tape {
 namespace {
@@ -86,10 +88,8 @@ Result<std::optional<std::string>> completed_run_notice(const std::string& dir,
   const std::string seq = std::to_string(log->last_seq().value());
   const std::string h = hash.value_or(""), c = head.value_or("");
   if (json) {
-    return std::optional<std::string>(
-        "{\"command\":\"run\",\"data_dir\":\"" + json_escape(dir) +
-        "\",\"complete\":true,\"resumed\":false,\"seq_last\":" + seq + ",\"state_hash\":\"" +
-        json_escape(h) + "\",\"chain_head\":\"" + json_escape(c) + "\"}\n");
+    const FinishedRun run{log->last_seq().value(), h, c};
+    return std::optional<std::string>(dump_json(finished_run_object(dir, run)) + "\n");
   }
   return std::optional<std::string>("run in " + dir + " is already complete (seq " + seq +
                                     ", state_hash " + h + ", chain_head " + c +

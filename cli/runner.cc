@@ -10,19 +10,13 @@
 #include "cli/progress.h"
 #include "cli/recovery.h"
 #include "core/core.h"
+#include "report/metrics.h"
 #include "store/snapshot_store.h"
 
 namespace tape {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string percentiles_json(const LatencyHistogram& h) {
-  return "{\"p50\":" + std::to_string(h.percentile(0.5)) + ",\"p95\":" +
-         std::to_string(h.percentile(0.95)) + ",\"p99\":" + std::to_string(h.percentile(0.99)) +
-         ",\"p999\":" + std::to_string(h.percentile(0.999)) + ",\"max\":" +
-         std::to_string(h.max()) + ",\"count\":" + std::to_string(h.count()) + "}";
-}
 
 // Tick-to-order latency: wall time from the start of Core::process to the input's first order
 // intent, once risk has ruled on it. The core reports the moment; the clock is read here.
@@ -83,23 +77,6 @@ class DurableTrace {
   int fd_;
   uint64_t last_ = 0;
 };
-
-}  // namespace
-
-std::string metrics_json(const RunMetrics& m) {
-  std::string o = "\"decision_latency_ns\":" + percentiles_json(m.decision_ns) + ",\"stages\":{";
-  for (size_t i = 0; i < kStages; ++i) {
-    o += std::string(i ? "," : "") + "\"" + Core::kStageNames[i] + "\":" +
-         percentiles_json(m.stage_ns[i]);
-  }
-  o += "},\"recorder\":{\"batch_inputs\":" + percentiles_json(m.batch_inputs) +
-       ",\"handoff_ns\":" + percentiles_json(m.handoff_ns) +
-       ",\"flush_ns\":" + percentiles_json(m.flush_ns) + "},";
-  o += "\"queue_depth_max\":" + std::to_string(m.queue_depth_max);
-  return o;
-}
-
-namespace {
 
 // One run's input loop and what it measures.
 class RunLoop {
@@ -252,16 +229,15 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   // Inputs stamped before their predecessor are flagged, not rejected: they are processed at
   // the predecessor's time. They are listed with the rejects so one map shows all bad input.
   s.rejects_by_reason[static_cast<size_t>(RejectReason::kTimestampBackwards)] = s.ts_clamped;
-  s.extra_json = metrics_json(metrics);
+  s.extra = metrics_object(metrics);
   const bool complete = !outcome->interrupted && !outcome->breach;
-  s.extra_json += ",\"complete\":" + std::string(complete ? "true" : "false");
+  s.extra["complete"] = complete;
   if (options.resume) {
-    s.extra_json += ",\"resumed_from_snapshot\":" + std::to_string(state.resumed_from.value()) +
-                    ",\"tail_replayed\":" + std::to_string(state.tail_inputs);
+    s.extra["resumed_from_snapshot"] = state.resumed_from.value();
+    s.extra["tail_replayed"] = state.tail_inputs;
   }
   if (const auto& checker = loop.checker()) {
-    s.extra_json += ",\"invariants\":{\"checked\":" + std::to_string(checker->checked()) +
-                    ",\"ok\":" + (outcome->breach ? "false" : "true") + "}";
+    s.extra["invariants"] = Json{{"checked", checker->checked()}, {"ok", !outcome->breach}};
   }
   RETURN_IF_ERROR(log.flush());  // so the chain head below covers the run's last batch
   s.chain_head = log.chain_head();

@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "cli/metrics.h"
 #include "cli/pacer.h"
-#include "cli/summary.h"
+#include "report/summary.h"
+#include "session/run_metrics.h"
 #include "replay/invariants.h"
 #include "sim/scenario.h"
 #include "store/event_log.h"
@@ -45,8 +45,5 @@ struct RunOutcome {
 // summary into the log's meta. Errors are I/O or config problems; an invariant breach is
 // reported in the outcome (the log holds everything up to and including the breaching input).
 Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log, const RunOptions& options);
-
-// The per-stage and recorder figures as JSON members for Summary::extra_json.
-std::string metrics_json(const RunMetrics& m);
 
 }  // namespace tape

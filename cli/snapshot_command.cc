@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/recovery.h"
+#include "report/command_json.h"
 #include "store/snapshot_store.h"
 
 namespace tape {
@@ -44,11 +45,9 @@ int snapshot_command(const std::vector<std::string>& args) {
   const bool sync = scenario.value().core.recorder.sync == RecorderOptions::Sync::kBatch;
   if (Status st = put_snapshot(*log.value(), snap, sync); !st.is_ok()) return report_error(st);
   if (json) {
-    std::cout << "{\"data_dir\":\"" << dir << "\",\"seq\":" << snap.seq.value()
-              << ",\"state_hash\":\"" << snap.state_hash << "\",\"bytes\":"
-              << snap.core_state.size() + snap.generator_state.size()
-              << ",\"replayed_from_snapshot\":" << state.value().resumed_from.value()
-              << ",\"tail_replayed\":" << state.value().tail_inputs << "}\n";
+    std::cout << dump_json(snapshot_object(dir, snap, state.value().resumed_from.value(),
+                                           state.value().tail_inputs))
+              << "\n";
   } else {
     std::cout << "tape snapshot: " << dir << " at seq " << snap.seq.value() << " (state hash "
               << snap.state_hash << ", " << snap.core_state.size() << " bytes of core state)\n";

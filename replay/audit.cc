@@ -162,8 +162,7 @@ class Auditor {
                           std::to_string(meta_.last_seq) + " but its events end at seq " +
                           std::to_string(last));
     }
-    if (meta_.summary &&
-        meta_.summary->find("\"seq_last\":" + std::to_string(last) + ",") == std::string::npos) {
+    if (meta_.summary && meta_.summary_seq_last != last) {
       return fail_key("meta summary", last, "meta",
                       "meta summary does not end at the log's last seq " + std::to_string(last));
     }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
 #include <rocksdb/db.h>
 
 #include "store/rocks_status.h"
@@ -44,22 +45,26 @@ Finding bad_value(std::string_view key, std::string_view value, const char* want
                                (value.size() > 64 ? "...'" : "'") + ", not " + want);
 }
 
-// The end-of-run summary is a JSON object whose state hash is the meta's (its last seq is checked
-// against the log's at the end of the walk).
-std::optional<Finding> check_summary(const Meta& m) {
+// The end-of-run summary is a JSON object whose state hash is the meta's; its seq_last is kept
+// in `m` (checked against the log's last seq at the end of the walk).
+std::optional<Finding> check_summary(Meta& m) {
   const std::string& s = *m.summary;
-  if (s.size() < 2 || s.front() != '{' || s.back() != '}') {
-    return bad_value("summary", s, "a JSON object");
-  }
-  if (m.state_hash && s.find("\"state_hash\":\"" + *m.state_hash + "\"") == std::string::npos) {
+  const nlohmann::json j = nlohmann::json::parse(s, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return bad_value("summary", s, "a JSON object");
+  const auto hash = j.find("state_hash");
+  if (m.state_hash && (hash == j.end() || !hash->is_string() || *hash != *m.state_hash)) {
     return meta_finding("summary", "meta summary does not report the meta's state_hash");
+  }
+  const auto seq_last = j.find("seq_last");
+  if (seq_last != j.end() && seq_last->is_number_unsigned()) {
+    m.summary_seq_last = seq_last->get<uint64_t>();
   }
   return std::nullopt;
 }
 
 // Keys written at a run's end (or clean stop), in this order: state_hash, ts_last, complete,
 // summary. A crash may cut the sequence short, never leave a later key without an earlier one.
-std::optional<Finding> check_end_keys(const Meta& m) {
+std::optional<Finding> check_end_keys(Meta& m) {
   const std::array<std::pair<const char*, bool>, 4> order = {{{"state_hash", m.state_hash.has_value()},
                                                               {"ts_last", m.ts_last.has_value()},
                                                               {"complete", m.complete.has_value()},

@@ -25,6 +25,7 @@ struct Meta {
   std::optional<int64_t> ts_last;
   std::optional<bool> complete;
   std::optional<std::string> summary;
+  std::optional<uint64_t> summary_seq_last;  // the summary's seq_last, when it has one
 };
 
 // What was wrong, and where: a meta key or column family key, or a seq.

@@ -1,6 +1,6 @@
-#include "cli/histogram.h"
+#include "session/histogram.h"
 
-#include "cli/metrics.h"
+#include "session/run_metrics.h"
 
 #include <gtest/gtest.h>
 

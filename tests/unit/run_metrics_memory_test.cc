@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <numeric>
 
-#include "cli/metrics.h"
+#include "session/run_metrics.h"
 
 namespace tape {
 namespace {

@@ -1,6 +1,6 @@
 // Fixed-memory log-linear latency histogram (HdrHistogram style): 16 sub-buckets per power of
 // two, so any recorded value is reported within ~6%. Recording is a few instructions and never
-// allocates. Wall-clock measurement lives in the CLI, never in core/.
+// allocates. Wall-clock measurement lives in the session loop, never in core/.
 #pragma once
 
 #include <array>

@@ -1,6 +1,6 @@
-// Run metrics gathered by the runner, outside the core: per-input and input-to-decision
+// Run metrics gathered by the session loop, outside the core: per-input and input-to-decision
 // latency, per-stage handler latency (sampled), recorder hand-off and batch sizes, and
-// throughput over simulated time. Rendered as Prometheus text exposition and an HTML report.
+// throughput over simulated time. report/ renders them (JSON, Prometheus text, HTML).
 #pragma once
 
 #include <algorithm>
@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/histogram.h"
-#include "cli/summary.h"
 #include "core/batch_sink.h"
 #include "core/stage_probe.h"
+#include "session/histogram.h"
 
 namespace tape {
 
@@ -89,12 +88,5 @@ class MeteredSink final : public BatchSink {
   BatchSink& inner_;
   RunMetrics& m_;
 };
-
-// Prometheus text exposition format (version 0.0.4): counters, gauges and summaries with
-// quantiles, names prefixed `tape_`.
-std::string prometheus_text(const RunMetrics& m, const std::string& scenario);
-// A self-contained HTML page (inline SVG, no network): latency histogram, stage breakdown,
-// throughput over simulated time, p99 latency over simulated time.
-std::string html_report(const RunMetrics& m, const Summary& summary);
 
 }  // namespace tape

@@ -1,5 +1,6 @@
-#include "cli/summary.h"
+#include "report/summary.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace tape {
@@ -11,41 +12,17 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-std::string rejects_json(const Summary& s) {
-  std::string out = "{";
-  bool first = true;
+// Only the reasons that occurred, in reason order.
+Json rejects_object(const Summary& s) {
+  Json out = Json::object();
   for (size_t r = 0; r < s.rejects_by_reason.size(); ++r) {
     if (s.rejects_by_reason[r] == 0) continue;
-    if (!first) out += ",";
-    first = false;
-    out += "\"" + std::string(reject_reason_name(static_cast<RejectReason>(r))) +
-           "\":" + std::to_string(s.rejects_by_reason[r]);
-  }
-  return out + "}";
-}
-
-}  // namespace
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
+    out[reject_reason_name(static_cast<RejectReason>(r))] = s.rejects_by_reason[r];
   }
   return out;
 }
+
+}  // namespace
 
 void fill_summary(const Core& core, const std::string& state_hash, const LatencyHistogram& latency,
                   double elapsed_s, Summary& s) {
@@ -69,41 +46,44 @@ void fill_summary(const Core& core, const std::string& state_hash, const Latency
   s.pnl = static_cast<double>(core.portfolio().total_pnl().value()) / kMoneyScale;
 }
 
-std::string summary_json(const Summary& s) {
-  std::string o = "{";
-  auto num = [&o](const char* k, uint64_t v) { o += "\"" + std::string(k) + "\":" + std::to_string(v) + ","; };
-  o += "\"command\":\"" + s.command + "\",";
-  o += "\"scenario\":\"" + json_escape(s.scenario) + "\",";
-  o += "\"data_dir\":\"" + json_escape(s.data_dir) + "\",";
-  num("seed", s.seed);
-  num("events_in", s.events_in);
-  num("events_out", s.events_out);
-  num("orders", s.orders);
-  num("fills", s.fills);
-  num("rejects", s.rejects);
-  o += "\"rejects_by_reason\":" + rejects_json(s) + ",";
-  num("dropped", s.dropped);
-  num("seq_last", s.seq_last);
-  num("batches", s.batches);
-  num("ts_clamped", s.ts_clamped);
-  o += "\"state_hash\":\"" + s.state_hash + "\",";
-  if (!s.chain_head.empty()) o += "\"chain_head\":\"" + s.chain_head + "\",";
-  o += "\"elapsed_s\":" + fmt("%.6f", s.elapsed_s) + ",";
-  o += "\"events_per_s\":" + fmt("%.0f", s.events_per_s) + ",";
-  o += "\"latency_ns\":{\"p50\":" + std::to_string(s.latency_ns_p50) +
-       ",\"p95\":" + std::to_string(s.latency_ns_p95) +
-       ",\"p99\":" + std::to_string(s.latency_ns_p99) +
-       ",\"p999\":" + std::to_string(s.latency_ns_p999) +
-       ",\"max\":" + std::to_string(s.latency_ns_max) + "},";
-  o += "\"pnl\":" + fmt("%.4f", s.pnl);
+Json summary_object(const Summary& s) {
+  Json o = Json::object();
+  o["command"] = s.command;
+  o["scenario"] = s.scenario;
+  o["data_dir"] = s.data_dir;
+  o["seed"] = s.seed;
+  o["events_in"] = s.events_in;
+  o["events_out"] = s.events_out;
+  o["orders"] = s.orders;
+  o["fills"] = s.fills;
+  o["rejects"] = s.rejects;
+  o["rejects_by_reason"] = rejects_object(s);
+  o["dropped"] = s.dropped;
+  o["seq_last"] = s.seq_last;
+  o["batches"] = s.batches;
+  o["ts_clamped"] = s.ts_clamped;
+  o["state_hash"] = s.state_hash;
+  if (!s.chain_head.empty()) o["chain_head"] = s.chain_head;
+  // Wall-clock figures at the precision they were always printed with.
+  o["elapsed_s"] = round_to(s.elapsed_s, 6);
+  o["events_per_s"] = static_cast<uint64_t>(std::llround(std::max(0.0, s.events_per_s)));
+  o["latency_ns"] = Json{{"p50", s.latency_ns_p50}, {"p95", s.latency_ns_p95},
+                         {"p99", s.latency_ns_p99}, {"p999", s.latency_ns_p999},
+                         {"max", s.latency_ns_max}};
+  // Money is exact in 1/kMoneyScale units: the quotient is the four-decimal figure.
+  o["pnl"] = round_to(s.pnl, 4);
   if (s.command == "replay") {
-    o += ",\"verified\":" + std::string(s.verified ? "true" : "false");
-    o += ",\"outputs_compared\":" + std::to_string(s.outputs_compared);
-    o += ",\"state_hash_verified\":" + std::string(s.state_hash_verified ? "true" : "false");
+    o["verified"] = s.verified;
+    o["outputs_compared"] = s.outputs_compared;
+    o["state_hash_verified"] = s.state_hash_verified;
   }
-  if (!s.extra_json.empty()) o += "," + s.extra_json;
-  return o + "}";
+  if (s.extra.is_object()) {
+    for (const auto& [key, value] : s.extra.items()) o[key] = value;
+  }
+  return o;
 }
+
+std::string summary_json(const Summary& s) { return dump_json(summary_object(s)); }
 
 std::string summary_text(const Summary& s) {
   std::string o;
@@ -120,7 +100,7 @@ std::string summary_text(const Summary& s) {
   line("orders", std::to_string(s.orders));
   line("fills", std::to_string(s.fills));
   std::string rejects = std::to_string(s.rejects);
-  if (s.rejects > 0) rejects += "  " + rejects_json(s);
+  if (s.rejects > 0) rejects += "  " + dump_json(rejects_object(s));
   line("rejects", rejects);
   line("dropped", std::to_string(s.dropped));
   line("batches", std::to_string(s.batches));

@@ -1,4 +1,4 @@
-#include "cli/metrics.h"
+#include "report/metrics.h"
 
 #include <cstdio>
 
@@ -6,8 +6,6 @@
 
 namespace tape {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 void summary_lines(std::string& o, const char* name, const char* help, const LatencyHistogram& h,
                    const std::string& labels) {
@@ -31,19 +29,23 @@ void scalar(std::string& o, const char* name, const char* type, const char* help
 
 }  // namespace
 
-Status MeteredSink::append(EncodedBatch&& batch) {
-  m_.batch_inputs.record(batch.input_count);
-  const auto t0 = Clock::now();
-  Status st = inner_.append(std::move(batch));
-  m_.handoff_ns.record(static_cast<uint64_t>((Clock::now() - t0).count()));
-  return st;
+Json percentiles_object(const LatencyHistogram& h) {
+  return Json{{"p50", h.percentile(0.5)},   {"p95", h.percentile(0.95)},
+              {"p99", h.percentile(0.99)},  {"p999", h.percentile(0.999)},
+              {"max", h.max()},             {"count", h.count()}};
 }
 
-Status MeteredSink::flush() {
-  const auto t0 = Clock::now();
-  Status st = inner_.flush();
-  m_.flush_ns.record(static_cast<uint64_t>((Clock::now() - t0).count()));
-  return st;
+Json metrics_object(const RunMetrics& m) {
+  Json o = Json::object();
+  o["decision_latency_ns"] = percentiles_object(m.decision_ns);
+  Json stages = Json::object();
+  for (size_t i = 0; i < kStages; ++i) stages[Core::kStageNames[i]] = percentiles_object(m.stage_ns[i]);
+  o["stages"] = std::move(stages);
+  o["recorder"] = Json{{"batch_inputs", percentiles_object(m.batch_inputs)},
+                       {"handoff_ns", percentiles_object(m.handoff_ns)},
+                       {"flush_ns", percentiles_object(m.flush_ns)}};
+  o["queue_depth_max"] = m.queue_depth_max;
+  return o;
 }
 
 std::string prometheus_text(const RunMetrics& m, const std::string& scenario) {

@@ -3,9 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "cli/metrics.h"
-#include "cli/summary.h"
 #include "core/core.h"
+#include "report/metrics.h"
 
 namespace tape {
 namespace {
