@@ -14,6 +14,7 @@ int inspect_command(const std::vector<std::string>& args);
 int audit_command(const std::vector<std::string>& args);
 int diff_command(const std::vector<std::string>& args);
 int snapshot_command(const std::vector<std::string>& args);
+int import_command(const std::vector<std::string>& args);
 
 // Prints "tape: <message>" on stderr and returns the status's exit code.
 class Status;

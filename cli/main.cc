@@ -27,6 +27,8 @@ constexpr const char* kUsage =
     "      first bad seq or key; --expect-head: the log must end at chain head H (from run)\n"
     "  snapshot --data-dir DIR [--json]\n"
     "      write a snapshot of the recorded run's state at the end of its log\n"
+    "  import FILE... --format bars|quotes|trades|jsonl|lobster --data-dir DIR [--json]\n"
+    "      stream market data files into a data log (docs/data_formats.md; --help for options)\n"
     "  diff DIR_A DIR_B [--json]\n"
     "      the first input or output where two runs differ (exit 3), or exit 0 when identical\n"
     "\n"
@@ -48,6 +50,7 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
   if (command == "audit") return tape::audit_command(args);
   if (command == "diff") return tape::diff_command(args);
   if (command == "snapshot") return tape::snapshot_command(args);
+  if (command == "import") return tape::import_command(args);
   if (command == "--version" || command == "version") {
     std::printf("tape %s\n", TAPE_VERSION);
     return 0;

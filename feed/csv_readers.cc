@@ -1,6 +1,8 @@
 #include "feed/csv_readers.h"
 
+#include <algorithm>
 #include <limits>
+#include <numeric>
 
 #include "feed/csv.h"
 #include "feed/csv_row.h"
@@ -105,12 +107,19 @@ class CsvRecordReader final : public RecordReader {
       case CsvKind::kTrades: ok = row_.trade(*sym, out.body); break;
     }
     if (!ok) return false;
-    if (options_.kind == CsvKind::kBars && ts == sym->last_ts) return row_.duplicate(ts);
+    // Two bars of one symbol at one time contradict each other only when bars have a period;
+    // rows of an irregular series (period 0: one bar per trade tick) may share a time.
+    if (options_.kind == CsvKind::kBars && ts == sym->last_ts &&
+        (daily ? sym->daily_period_ns : sym->intraday_period_ns) > 0) {
+      return row_.duplicate(ts);
+    }
     if (scan_ != nullptr) {
       ++scan_->rows;
       if (sym->last_ts != std::numeric_limits<int64_t>::min() && ts > sym->last_ts) {
-        auto [it, fresh] = scan_->min_gap_ns.try_emplace(sym->symbol, ts - sym->last_ts);
-        if (!fresh && ts - sym->last_ts < it->second) it->second = ts - sym->last_ts;
+        const int64_t gap = ts - sym->last_ts;
+        CsvScan::Gaps& g = scan_->gaps[sym->symbol];
+        g.min_ns = g.min_ns == 0 ? gap : std::min(g.min_ns, gap);
+        g.gcd_ns = std::gcd(g.gcd_ns, gap);
       }
     }
     sym->last_ts = ts;
@@ -137,6 +146,12 @@ class CsvRecordReader final : public RecordReader {
 };
 
 }  // namespace
+
+std::map<std::string, int64_t> CsvScan::bar_periods_ns() const {
+  std::map<std::string, int64_t> out;
+  for (const auto& [symbol, g] : gaps) out[symbol] = g.gcd_ns == g.min_ns ? g.min_ns : 0;
+  return out;
+}
 
 const char* csv_kind_name(CsvKind k) {
   switch (k) {

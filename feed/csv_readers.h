@@ -1,6 +1,6 @@
 // Readers of CSV bars, quotes and trades (docs/data_formats.md: layouts, column names, time
 // rules, bad-row reasons). One reader per file; it checks each row on its own and against the
-// previous rows of its file (time order, duplicate bar timestamps) and yields FeedRecords with
+// previous rows of its file (time order; duplicate timestamps of bars with a known period) and yields FeedRecords with
 // prices in ticks through the import's TickConverter.
 #pragma once
 
@@ -49,7 +49,7 @@ struct CsvOptions {
   // Default: -1 = auto: 1 day for daily bars, `bar_periods_ns[symbol]` (from the scan pass) for
   // intraday ones, 0 when unknown. >= 0: every bar's period.
   int64_t bar_period_ns = -1;
-  // Default: empty. Intraday periods found by the scan pass (CsvScan::min_gap_ns).
+  // Default: empty. Intraday periods found by the scan pass (CsvScan::bar_periods_ns()).
   std::map<std::string, int64_t> bar_periods_ns;
   // Default: 1. Units per lot: a size column counts units, written in lots (must divide).
   int64_t lot_size = 1;
@@ -59,10 +59,17 @@ struct CsvOptions {
 
 // What the scan pass (a reader run with TickConverter::scanner()) learns besides tick scales.
 struct CsvScan {
-  // Per symbol: the smallest positive gap between consecutive good rows (ns).
-  std::map<std::string, int64_t> min_gap_ns;
+  struct Gaps {
+    int64_t min_ns = 0;  // smallest positive gap between consecutive good rows
+    int64_t gcd_ns = 0;  // greatest common divisor of all positive gaps
+  };
+  // Per symbol.
+  std::map<std::string, Gaps> gaps;
   // Good rows seen.
   uint64_t rows = 0;
+  // Per symbol, the period of its intraday bars: the smallest gap when every gap is a multiple
+  // of it (a regular series), else 0 (irregular rows such as one bar per trade tick).
+  std::map<std::string, int64_t> bar_periods_ns() const;
 };
 
 // Opens `path` and reads its header. Status::invalid naming the file for a header that lacks a

@@ -1,0 +1,247 @@
+// `tape import FILE... --format F --data-dir DIR`: files into a data log (feed/import.h;
+// formats, options and bad-row reasons in docs/data_formats.md).
+#include <charconv>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "cli/progress.h"
+#include "feed/import.h"
+#include "feed/time_parse.h"
+
+namespace tape {
+namespace {
+
+// "5m", "1d", "30s", "250ms", "100us", "10ns", "2h"; -1 for "auto", 0 for "none" / "0".
+bool parse_period(const std::string& text, int64_t& ns) {
+  if (text == "auto") return (ns = -1), true;
+  if (text == "none" || text == "0") return (ns = 0), true;
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || v <= 0) return false;
+  const std::string unit(end, text.data() + text.size());
+  static const std::pair<const char*, int64_t> kUnits[] = {
+      {"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", kNsPerSecond},
+      {"m", 60 * kNsPerSecond}, {"h", 3600 * kNsPerSecond}, {"d", kNsPerDay}};
+  for (const auto& [name, mult] : kUnits) {
+    if (unit == name) {
+      if (v > std::numeric_limits<int64_t>::max() / mult) return false;
+      ns = v * mult;
+      return true;
+    }
+  }
+  return false;
+}
+
+// --tick-size values: "auto", "DECIMAL" (every symbol), "SYM=DECIMAL" (one symbol).
+Status parse_ticks(const std::vector<std::string>& values, ImportOptions& o) {
+  for (const std::string& v : values) {
+    if (v == "auto") {
+      o.tick_auto = true;
+      continue;
+    }
+    const size_t eq = v.find('=');
+    Result<Decimal> d = parse_decimal(eq == std::string::npos ? v : v.substr(eq + 1));
+    if (!d.is_ok() || d.value().units <= 0) {
+      return Status::usage("--tick-size '" + v + "' is not auto, a positive DECIMAL or SYM=DECIMAL");
+    }
+    if (eq == std::string::npos) {
+      o.tick_auto = false;
+      o.default_tick = d.value();
+    } else {
+      o.symbol_ticks[v.substr(0, eq)] = d.value();
+    }
+  }
+  return Status::ok();
+}
+
+struct CliValues {
+  std::string format, date_format = "auto", time_format = "auto", tz, round, bar_period = "auto",
+      daily_close, on_bad_row = "fail", columns, delimiter = ",";
+  std::vector<std::string> ticks;
+  int price_scale = 0;
+};
+
+Status apply(const CliValues& v, const po::variables_map& vm, ImportOptions& o) {
+  if (!parse_import_format(v.format, o.format)) {
+    return Status::usage("--format '" + v.format + "' is not bars, quotes, trades, jsonl or lobster");
+  }
+  if (!parse_date_format(v.date_format, o.csv.date_format)) {
+    return Status::usage("--date-format '" + v.date_format +
+                         "' is not auto, YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or YYYYMMDD");
+  }
+  if (!parse_time_format(v.time_format, o.csv.time_format)) {
+    return Status::usage("--time-format '" + v.time_format +
+                         "' is not auto, unix_s, unix_ms, unix_us or unix_ns");
+  }
+  if (vm.count("tz")) o.tz = v.tz;
+  if (vm.count("round")) {
+    Rounding r;
+    if (!parse_rounding(v.round, r)) {
+      return Status::usage("--round '" + v.round + "' is not reject, nearest, down or up");
+    }
+    o.rounding = r;
+  }
+  if (!parse_period(v.bar_period, o.csv.bar_period_ns)) {
+    return Status::usage("--bar-period '" + v.bar_period + "' is not auto, none or N{ns,us,ms,s,m,h,d}");
+  }
+  if (vm.count("daily-close")) {
+    int64_t ns = 0;
+    if (!parse_time_of_day(v.daily_close, ns)) {
+      return Status::usage("--daily-close '" + v.daily_close + "' is not HH:MM[:SS]");
+    }
+    o.csv.daily_close_ns = ns;
+  }
+  if (v.on_bad_row != "fail" && v.on_bad_row != "skip") {
+    return Status::usage("--on-bad-row '" + v.on_bad_row + "' is not fail or skip");
+  }
+  o.skip_bad_rows = v.on_bad_row == "skip";
+  if (!v.columns.empty()) {
+    ASSIGN_OR_RETURN(o.csv.columns, parse_column_overrides(v.columns));
+  }
+  const std::string d = v.delimiter == "\\t" || v.delimiter == "tab" ? "\t" : v.delimiter;
+  if (d.size() != 1 || d[0] == '"' || d[0] == '\n') {
+    return Status::usage("--delimiter '" + v.delimiter + "' is not one character");
+  }
+  o.csv.delimiter = d[0];
+  if (vm.count("price-scale")) o.price_scale = v.price_scale;
+  return parse_ticks(v.ticks, o);
+}
+
+nlohmann::ordered_json summary_json(const ImportOptions& o, const ImportReport& r,
+                                    double elapsed_s) {
+  using nlohmann::ordered_json;
+  ordered_json files = ordered_json::array();
+  uint64_t rows = 0;
+  for (const ImportFileReport& f : r.files) {
+    rows += f.rows;
+    files.push_back({{"path", f.path}, {"sha256", f.sha256}, {"bytes", f.bytes},
+                     {"rows", f.rows}, {"imported", f.imported}, {"skipped", f.skipped}});
+  }
+  ordered_json instruments = ordered_json::array();
+  for (const InstrumentSpec& s : r.instruments) {
+    instruments.push_back({{"symbol", s.symbol}, {"tick_size", format_decimal(s.tick_size)},
+                           {"lot_size", s.lot_size}});
+  }
+  ordered_json j = {{"data_dir", o.data_dir},
+                    {"format", import_format_name(o.format)},
+                    {"files", files},
+                    {"rows", rows},
+                    {"imported", r.inputs},
+                    {"skipped", r.bad_rows.total},
+                    {"skipped_by_reason", r.bad_rows.by_reason},
+                    {"instruments", instruments},
+                    {"seq_last", r.last_seq},
+                    {"chain_head", r.chain_head},
+                    {"first_ts", format_utc(r.first_ts_ns)},
+                    {"last_ts", format_utc(r.last_ts_ns)},
+                    {"first_ts_ns", r.first_ts_ns},
+                    {"last_ts_ns", r.last_ts_ns},
+                    {"elapsed_s", elapsed_s},
+                    {"rows_per_s", elapsed_s > 0 ? static_cast<double>(rows) / elapsed_s : 0.0}};
+  if (o.format == ImportFormat::kLobster) j["unknown_orders"] = r.unknown_orders;
+  return j;
+}
+
+void print_text(const ImportOptions& o, const ImportReport& r, double elapsed_s) {
+  uint64_t rows = 0;
+  for (const ImportFileReport& f : r.files) rows += f.rows;
+  std::cout << "tape import: " << r.inputs << " " << import_format_name(o.format) << " inputs from "
+            << r.files.size() << (r.files.size() == 1 ? " file" : " files") << " into "
+            << o.data_dir << "\n";
+  for (const ImportFileReport& f : r.files) {
+    std::cout << "  " << f.path << ": " << f.rows << " rows, " << f.imported << " imported, "
+              << f.skipped << " skipped (sha256 " << f.sha256 << ")\n";
+  }
+  for (const auto& [reason, n] : r.bad_rows.by_reason) {
+    std::cout << "  skipped " << n << " bad rows: " << reason << "\n";
+  }
+  for (const auto& [action, n] : r.unknown_orders) {
+    std::cout << "  " << n << " " << action << " messages name orders never added in the file\n";
+  }
+  std::cout << "  instruments:";
+  for (const InstrumentSpec& s : r.instruments) {
+    std::cout << " " << s.symbol << " (tick " << format_decimal(s.tick_size) << ")";
+  }
+  std::cout << "\n  seq 1.." << r.last_seq << ", " << format_utc(r.first_ts_ns) << " .. "
+            << format_utc(r.last_ts_ns) << "\n  chain_head " << r.chain_head << "\n";
+  std::printf("  %.3f s, %.0f rows/s\n", elapsed_s,
+              elapsed_s > 0 ? static_cast<double>(rows) / elapsed_s : 0.0);
+}
+
+}  // namespace
+
+int import_command(const std::vector<std::string>& args) {
+  ImportOptions o;
+  CliValues v;
+  std::vector<std::string> files;
+  bool json = false, no_header = false;
+  po::options_description desc("tape import FILE... --format F --data-dir DIR");
+  desc.add_options()("help,h", "show this help")(
+      "file", po::value<std::vector<std::string>>(&files), "files to import (positional)")(
+      "format", po::value<std::string>(&v.format)->required(), "bars|quotes|trades|jsonl|lobster")(
+      "data-dir", po::value<std::string>(&o.data_dir)->required(), "the data log to write")(
+      "overwrite", po::bool_switch(&o.overwrite), "replace the tape log in DIR (at the end)")(
+      "symbol", po::value<std::string>(&o.csv.symbol),
+      "symbol of every row (default: the file name up to its first '-' or '_', upper-cased)")(
+      "symbol-column", po::value<std::string>(&o.csv.symbol_column),
+      "column (name or 1-based index) holding each row's symbol")(
+      "columns", po::value<std::string>(&v.columns),
+      "field=NAME|INDEX,... (fields: datetime date time open high low close adj_close volume "
+      "bid ask bid_size ask_size price size side)")(
+      "no-header", po::bool_switch(&no_header), "the file has no header line (map with --columns)")(
+      "delimiter", po::value<std::string>(&v.delimiter), "field separator (default ',', 'tab')")(
+      "date-format", po::value<std::string>(&v.date_format),
+      "auto|YYYY-MM-DD|MM/DD/YYYY|DD/MM/YYYY|YYYYMMDD (default auto)")(
+      "time-format", po::value<std::string>(&v.time_format),
+      "auto|unix_s|unix_ms|unix_us|unix_ns (default auto: HH:MM[:SS[.f]])")(
+      "tz", po::value<std::string>(&v.tz),
+      "zone of times without an offset: IANA name, UTC or +HH:MM (default UTC; lobster "
+      "America/New_York)")(
+      "tick-size", po::value<std::vector<std::string>>(&v.ticks)->composing(),
+      "auto (default: finest decimals seen per symbol) | DECIMAL | SYM=DECIMAL, repeatable")(
+      "lot-size", po::value<int64_t>(&o.csv.lot_size), "units per lot (default 1)")(
+      "price-scale", po::value<int>(&v.price_scale),
+      "prices are value x 10^N (default 0; lobster 4)")(
+      "round", po::value<std::string>(&v.round),
+      "reject|nearest|down|up: a price off its tick (default reject; nearest with --adjusted)")(
+      "adjusted", po::bool_switch(&o.csv.adjusted),
+      "Yahoo bars: close := Adj Close, open/high/low scaled by AdjClose/Close")(
+      "bar-period", po::value<std::string>(&v.bar_period),
+      "auto|none|N{ns,us,ms,s,m,h,d} (default auto: 1d daily, smallest gap intraday)")(
+      "daily-close", po::value<std::string>(&v.daily_close),
+      "stamp daily bars at this local time HH:MM (default: the end of the date)")(
+      "on-bad-row", po::value<std::string>(&v.on_bad_row), "fail (default) | skip")(
+      "json", po::bool_switch(&json), "print one JSON object");
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map vm;
+  if (auto code = parse_options("import", args, desc, &positional, vm)) return *code;
+  if (files.empty()) return report_error(Status::usage("import: no FILE given"));
+  if (Status st = apply(v, vm, o); !st.is_ok()) return report_error(st);
+  o.csv.header = !no_header;
+
+  ProgressBar bar("import");
+  o.progress = [&bar](uint64_t done, uint64_t total, uint64_t rows) {
+    bar.tick(total ? static_cast<double>(done) / static_cast<double>(total) : 0, rows);
+  };
+  const auto start = std::chrono::steady_clock::now();
+  Result<ImportReport> report = run_import(files, o);
+  bar.done();
+  if (!report.is_ok()) return report_error(report.status());
+  const double elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const BadRow& b : report.value().bad_rows.examples) {
+    std::cerr << "tape import: skipped " << b.message() << "\n";
+  }
+  if (json) {
+    std::cout << summary_json(o, report.value(), elapsed_s).dump() << "\n";
+  } else {
+    print_text(o, report.value(), elapsed_s);
+  }
+  return 0;
+}
+
+}  // namespace tape

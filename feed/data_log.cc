@@ -1,0 +1,18 @@
+#include "feed/data_log.h"
+
+namespace tape {
+
+Result<bool> is_data_log(const EventLog& log) {
+  ASSIGN_OR_RETURN(std::optional<std::string> kind, log.get_meta(kMetaLogKind));
+  return kind.has_value() && *kind == kLogKindData;
+}
+
+Result<InstrumentTable> data_log_instruments(const EventLog& log) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text, log.get_meta(kMetaInstruments));
+  if (!text) return Status::mismatch(log.dir() + ": data log has no meta instruments");
+  Result<InstrumentTable> table = parse_instruments_json(*text);
+  if (!table.is_ok()) return Status::mismatch(log.dir() + ": " + table.status().message());
+  return table;
+}
+
+}  // namespace tape
