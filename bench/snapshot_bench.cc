@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "cli/recovery.h"
-#include "cli/runner.h"
+#include "session/generator_source.h"
+#include "session/run.h"
 #include "core/core.h"
 #include "core/snapshot.h"
 #include "core/state_hash.h"
@@ -92,7 +92,6 @@ void BM_Recovery10M(benchmark::State& state) {
     auto log = EventLog::create(d, LogOptions{}, true);
     RunOptions options;
     options.seed = 3;
-    options.show_progress = false;
     auto out = run_scenario(scenario.value(), *log.value(), options);
     if (!out.is_ok()) std::fprintf(stderr, "bench: %s\n", out.status().message().c_str());
     return d;
@@ -102,8 +101,9 @@ void BM_Recovery10M(benchmark::State& state) {
                                      {"scenario.duration_s=10990", "snapshot.every_events=1000000"});
   uint64_t tail = 0;
   for (auto _ : state) {
-    auto recovered = recover_run_state(*log.value(), scenario.value(), 3, Recorder::Mode::kCollect,
-                                       nullptr);
+    auto recovered = resume_session(*log.value(), scenario.value().core,
+                                    generator_source(scenario.value(), 3), Recorder::Mode::kCollect,
+                                    nullptr);
     if (!recovered.is_ok()) state.SkipWithError(recovered.status().message().c_str());
     tail = recovered.value().tail_inputs;
   }

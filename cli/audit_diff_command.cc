@@ -4,12 +4,13 @@
 #include <optional>
 
 #include "cli/commands.h"
-#include "cli/generator_oracle.h"
-#include "cli/log_config.h"
+#include "session/recorded_log.h"
 #include "cli/options.h"
 #include "replay/audit.h"
 #include "replay/diff.h"
+#include "replay/source_oracle.h"
 #include "report/command_json.h"
+#include "session/generator_source.h"
 
 namespace tape {
 namespace {
@@ -54,7 +55,7 @@ int audit_command(const std::vector<std::string>& args) {
   // without one fails the audit's meta check (the seed is required).
   const OpenedLog& log = opened.value();
   const InputOracleFactory oracle =
-      log.seed ? generator_oracle(*log.scenario, *log.seed) : InputOracleFactory();
+      log.seed ? source_oracle(generator_source(*log.scenario, *log.seed)) : InputOracleFactory();
   options.scenario_name = log.scenario->name;
   auto report = audit_log(*log.log, log.config(), oracle, options);
   if (!report.is_ok()) return report_error(report.status());

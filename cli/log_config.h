@@ -1,25 +1,5 @@
-// Opening a recorded log together with the core config it was recorded with.
+// Forwarding header while cli/inspect_command.cc still includes it: opening a recorded log with
+// its config lives in session/recorded_log.h.
 #pragma once
 
-#include <memory>
-#include <optional>
-#include <string>
-
-#include "core/config.h"
-#include "core/status.h"
-#include "sim/scenario.h"
-#include "store/event_log.h"
-
-namespace tape {
-
-struct OpenedLog {
-  std::unique_ptr<EventLog> log;
-  std::unique_ptr<Scenario> scenario;  // parsed from the meta's canonical text
-  std::optional<uint64_t> seed;        // the meta's seed, if it has one
-  const CoreConfig& config() const { return scenario->core; }
-};
-
-// Opens `dir` read-only and rebuilds the CoreConfig from the scenario text in its meta.
-Result<OpenedLog> open_recorded_log(const std::string& dir);
-
-}  // namespace tape
+#include "session/recorded_log.h"

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/log_config.h"
+#include "session/recorded_log.h"
 #include "cli/log_point.h"
 #include "cli/options.h"
 #include "cli/progress.h"

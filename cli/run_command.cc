@@ -1,5 +1,5 @@
-// `tape run`: scenario -> generator -> sequencer -> core -> recorder -> RocksDB, then a summary,
-// and on request a Prometheus metrics file and an HTML report.
+// `tape run`: the options of a scenario run (session/run.h drives it), then its summary, and on
+// request a Prometheus metrics file and an HTML report.
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -10,9 +10,12 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/run_paths.h"
-#include "cli/runner.h"
+#include "cli/progress.h"
+#include "replay/invariant_check.h"
 #include "report/command_json.h"
 #include "report/metrics.h"
+#include "report/run_summary.h"
+#include "session/run.h"
 
 namespace tape {
 namespace {
@@ -44,65 +47,33 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-// The scenario text goes last: a log that has it has all of the run's meta, so a run killed
-// between these writes is seen as never started, not as a log that cannot be resumed.
-Status write_run_meta(EventLog& log, const Scenario& s, uint64_t seed) {
-  RETURN_IF_ERROR(log.put_meta(kMetaSeed, std::to_string(seed)));
-  RETURN_IF_ERROR(log.put_meta(kMetaScenarioPath, s.source));
-  RETURN_IF_ERROR(log.put_meta("scenario_name", s.name));
-  return log.put_meta(kMetaScenario, s.canonical_toml);
-}
-
-// The scenario and seed recorded in `log` must agree with what the command line names.
-Status check_same_run(const EventLog& log, const std::string& dir, const Scenario& named,
-                      uint64_t seed) {
-  ASSIGN_OR_RETURN(std::optional<std::string> text, log.get_meta(kMetaScenario));
-  ASSIGN_OR_RETURN(std::optional<std::string> recorded_seed, log.get_meta(kMetaSeed));
-  if (!text || !recorded_seed) return Status::invalid(dir + ": log has no scenario to resume");
-  if (*text != named.canonical_toml) {
-    return Status::invalid(dir + ": the log was recorded from a different scenario than " +
-                           named.source + " (with these --set overrides)");
-  }
-  if (*recorded_seed != std::to_string(seed)) {
-    return Status::invalid(dir + ": the log was recorded with seed " + *recorded_seed +
-                           ", not " + std::to_string(seed));
-  }
-  return Status::ok();
-}
-
-// A finished run has nothing to resume: said so, and the log is left exactly as it is (it is
-// opened read-only, so not even RocksDB's own files change). Null when the run is not complete.
+// A finished run has nothing to resume: said so, and the log is left exactly as it is. Null
+// when the run is not complete.
 Result<std::optional<std::string>> completed_run_notice(const std::string& dir,
                                                         const LogOptions& lo,
                                                         const Scenario& named, uint64_t seed,
                                                         bool json) {
-  auto opened = EventLog::open(dir, /*read_only=*/true, lo);
-  // What cannot be opened read-only is left to the resume's own open to explain.
-  if (!opened.is_ok()) return std::optional<std::string>();
-  const auto& log = opened.value();
-  RETURN_IF_ERROR(check_same_run(*log, dir, named, seed));
-  ASSIGN_OR_RETURN(std::optional<std::string> complete, log->get_meta("complete"));
-  if (complete != std::optional<std::string>("1")) return std::optional<std::string>();
-  ASSIGN_OR_RETURN(std::optional<std::string> hash, log->get_meta("state_hash"));
-  ASSIGN_OR_RETURN(std::optional<std::string> head, log->get_meta(kMetaChainHead));
-  const std::string seq = std::to_string(log->last_seq().value());
-  const std::string h = hash.value_or(""), c = head.value_or("");
+  ASSIGN_OR_RETURN(std::optional<FinishedRunMeta> done, finished_run(dir, lo, named, seed));
+  if (!done) return std::optional<std::string>();
   if (json) {
-    const FinishedRun run{log->last_seq().value(), h, c};
+    const FinishedRun run{done->seq_last, done->state_hash, done->chain_head};
     return std::optional<std::string>(dump_json(finished_run_object(dir, run)) + "\n");
   }
-  return std::optional<std::string>("run in " + dir + " is already complete (seq " + seq +
-                                    ", state_hash " + h + ", chain_head " + c +
+  return std::optional<std::string>("run in " + dir + " is already complete (seq " +
+                                    std::to_string(done->seq_last) + ", state_hash " +
+                                    done->state_hash + ", chain_head " + done->chain_head +
                                     "); nothing to resume\n");
 }
 
-// Opens the log a killed or interrupted run left in `dir`, recorded from the same run.
-Result<std::unique_ptr<EventLog>> open_for_resume(const std::string& dir, const LogOptions& lo,
-                                                  const Scenario& named, uint64_t seed) {
-  ASSIGN_OR_RETURN(auto log, EventLog::open(dir, /*read_only=*/false, lo));
-  RETURN_IF_ERROR(check_same_run(*log, dir, named, seed));
-  return log;
-}
+// The CLI's progress bar as the session's Progress.
+class BarProgress final : public Progress {
+ public:
+  void tick(double fraction, uint64_t inputs) override { bar_.tick(fraction, inputs); }
+  void done() override { bar_.done(); }
+
+ private:
+  ProgressBar bar_{"run"};
+};
 
 // Every file the run will write is proven writable before the log is created or opened.
 Status check_outputs(const RunArgs& a) {
@@ -119,11 +90,13 @@ int run_with(const RunArgs& a) {
   const Scenario& scenario = loaded.value();
   RunOptions options;
   options.seed = a.seed.value_or(scenario.seed);
-  options.check_invariants = a.check_invariants;
-  options.pace = pace.value();
+  if (a.check_invariants) options.make_check = invariant_check(scenario.core);
+  options.loop.pace = pace.value();
   options.resume = a.resume;
-  options.stop = &g_stop;
-  options.durable_trace = a.durable_trace;
+  options.loop.stop = &g_stop;
+  options.loop.durable_trace = a.durable_trace;
+  BarProgress progress;
+  options.loop.progress = &progress;
   const std::string dir =
       a.data_dir.empty() ? default_data_dir(scenario.name, options.seed) : a.data_dir;
   if (Status st = check_outputs(a); !st.is_ok()) return report_error(st);
@@ -151,7 +124,8 @@ int run_with(const RunArgs& a) {
   auto outcome = run_scenario(scenario, *log.value(), options);
   if (!outcome.is_ok()) return report_error(outcome.status());
   const RunOutcome& out = outcome.value();
-  const std::string json = summary_json(out.summary);
+  const Summary summary = run_summary(out, scenario.name, dir, options.seed, a.resume);
+  if (Status st = record_summary(*log.value(), summary); !st.is_ok()) return report_error(st);
   if (!a.metrics_out.empty()) {
     if (Status st = write_file(a.metrics_out, prometheus_text(out.metrics, scenario.name));
         !st.is_ok()) {
@@ -159,15 +133,13 @@ int run_with(const RunArgs& a) {
     }
   }
   if (!a.report.empty()) {
-    if (Status st = write_file(a.report, html_report(out.metrics, out.summary));
-        !st.is_ok()) {
+    if (Status st = write_file(a.report, html_report(out.metrics, summary)); !st.is_ok()) {
       return report_error(st);
     }
   }
-  std::cout << (a.json ? json + "\n" : summary_text(out.summary));
-  if (out.breach) {
-    std::cerr << "tape: invariant '" << out.breach->invariant << "' broken at seq "
-              << out.breach->seq << ": " << out.breach->detail << "\n";
+  std::cout << (a.json ? summary_json(summary) + "\n" : summary_text(summary));
+  if (out.check_failed) {
+    std::cerr << "tape: " << out.check->failure() << "\n";
     return 3;
   }
   return 0;

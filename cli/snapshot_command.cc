@@ -1,11 +1,13 @@
-// `tape snapshot`: write a snapshot of a recorded run's state at the end of its log.
+// `tape snapshot`: write a snapshot of a recorded run's state at the end of its log (the run's
+// session resumed from its latest snapshot and tail, session/session.h).
 #include <charconv>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "cli/recovery.h"
 #include "report/command_json.h"
+#include "session/generator_source.h"
+#include "session/session.h"
 #include "store/snapshot_store.h"
 
 namespace tape {
@@ -38,11 +40,12 @@ int snapshot_command(const std::vector<std::string>& args) {
   if (ec != std::errc() || end != st.data() + st.size() || st.empty()) {
     return report_error(Status::mismatch(dir + ": meta seed '" + st + "' is not a number"));
   }
-  auto state = recover_run_state(*log.value(), scenario.value(), seed, Recorder::Mode::kCollect,
-                                 nullptr);
+  auto state = resume_session(*log.value(), scenario.value().core,
+                              generator_source(scenario.value(), seed), Recorder::Mode::kCollect,
+                              nullptr);
   if (!state.is_ok()) return report_error(state.status());
   const SnapshotData snap = snapshot_of(state.value());
-  const bool sync = scenario.value().core.recorder.sync == RecorderOptions::Sync::kBatch;
+  const bool sync = snapshot_sync(scenario.value().core);
   if (Status st = put_snapshot(*log.value(), snap, sync); !st.is_ok()) return report_error(st);
   if (json) {
     std::cout << dump_json(snapshot_object(dir, snap, state.value().resumed_from.value(),

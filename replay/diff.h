@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/status.h"
-#include "replay/log_reader.h"
+#include "session/log_reader.h"
 #include "store/event_log.h"
 
 namespace tape {

@@ -4,7 +4,7 @@
 
 #include <ostream>
 
-#include "cli/runner.h"
+#include "session/run.h"
 #include "cli_util.h"
 #include "replay/replayer.h"
 #include "store/snapshot_store.h"
@@ -31,10 +31,9 @@ TEST_P(SnapshotResume, EverySnapshotReplaysToTheSameFinalHash) {
     ASSERT_TRUE(log.is_ok()) << log.status().message();
     RunOptions options;
     options.seed = 5;
-    options.show_progress = false;
     auto out = run_scenario(scenario.value(), *log.value(), options);
     ASSERT_TRUE(out.is_ok()) << out.status().message();
-    run_hash = out.value().summary.state_hash;
+    run_hash = out.value().state_hash;
   }
   auto log = EventLog::open(dir.path(), true);
   ASSERT_TRUE(log.is_ok());

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "cli/options.h"
-#include "cli/pacer.h"
+#include "session/pacer.h"
 #include "cli/run_paths.h"
 
 namespace tape {

@@ -1,4 +1,4 @@
-#include "cli/pacer.h"
+#include "session/pacer.h"
 
 #include <cstdlib>
 

@@ -1,4 +1,4 @@
-#include "replay/log_reader.h"
+#include "session/log_reader.h"
 
 namespace tape {
 

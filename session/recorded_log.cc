@@ -1,4 +1,4 @@
-#include "cli/log_config.h"
+#include "session/recorded_log.h"
 
 #include "sim/scenario.h"
 

@@ -1,0 +1,44 @@
+#include "session/recorded_log_source.h"
+
+#include "core/state_hash.h"
+#include "core/state_reader.h"
+
+namespace tape {
+
+RecordedLogSource::RecordedLogSource(const EventLog& log, Seq after)
+    : log_(log), reader_(std::make_unique<LogReader>(log, Seq(after.value() + 1))),
+      position_(after) {}
+
+bool RecordedLogSource::next(Timestamp& ts, InputBody& body) {
+  if (!status_.is_ok()) return false;
+  Result<std::optional<RecordedInput>> rec = reader_->next();
+  if (!rec.is_ok()) {
+    status_ = rec.status();
+    return false;
+  }
+  if (!rec.value()) return false;
+  last_ = std::move(*rec.value());
+  position_ = last_.input.seq;
+  ts = last_.input.ts;
+  body = last_.input.body;
+  return true;
+}
+
+std::string RecordedLogSource::save_state() const {
+  StateHasher bytes;
+  bytes.u64(position_.value());
+  return bytes.bytes();
+}
+
+Status RecordedLogSource::restore_state(std::string_view bytes) {
+  StateReader r(bytes);
+  const uint64_t seq = r.u64();
+  if (r.ok() && !r.at_end()) r.fail("recorded log position has trailing bytes");
+  RETURN_IF_ERROR(r.status());
+  position_ = Seq(seq);
+  reader_ = std::make_unique<LogReader>(log_, Seq(seq + 1));
+  status_ = Status::ok();
+  return Status::ok();
+}
+
+}  // namespace tape
