@@ -49,7 +49,7 @@ bool CsvRow::fail(CsvCol c, const char* reason, std::string detail) {
   if (i >= 0 && static_cast<size_t>(i) < fields.size()) {
     b.column = fields[static_cast<size_t>(i)].column;
   } else {  // past the end of the row
-    b.column = fields.empty() ? 1 : fields.back().column + fields.back().text.size() + 1;
+    b.column = fields.empty() ? 1 : fields.back().column + fields.back().text.size();
   }
   b.field = i >= 0 ? map_.name(c) : csv_col_name(c);
   b.reason = reason;
@@ -259,11 +259,7 @@ bool CsvRow::bar(const SymbolState& s, int64_t /*ts*/, bool daily, InputBody& bo
     return false;
   }
   if (map_.has(CsvCol::kVolume) && !size(CsvCol::kVolume, v)) return false;
-  if (h < l) return fail(CsvCol::kHigh, "high_below_low", "high is below low");
-  if (o < l || o > h) return fail(CsvCol::kOpen, "open_outside_range", "open is outside [low, high]");
-  if (c < l || c > h) {
-    return fail(CsvCol::kClose, "close_outside_range", "close is outside [low, high]");
-  }
+  if (h < l || o < l || o > h || c < l || c > h) return range_error(h < l, o < l || o > h);
   bar.open = Price(o);
   bar.high = Price(h);
   bar.low = Price(l);
@@ -272,6 +268,25 @@ bool CsvRow::bar(const SymbolState& s, int64_t /*ts*/, bool daily, InputBody& bo
   bar.period_ns = daily ? s.daily_period_ns : s.intraday_period_ns;
   body = bar;
   return true;
+}
+
+// The row's own text of the prices (adjusted ones are checked after scaling).
+bool CsvRow::range_error(bool high_below_low, bool open_outside) {
+  const auto text = [this](CsvCol c) {
+    return std::string(csv_.fields()[static_cast<size_t>(map_.at(c))].text);
+  };
+  const std::string range = "[" + text(CsvCol::kLow) + ", " + text(CsvCol::kHigh) + "]";
+  const std::string adj = options_.adjusted ? " (after adjusting)" : "";
+  if (high_below_low) {
+    return fail(CsvCol::kHigh, "high_below_low",
+                "high " + text(CsvCol::kHigh) + " is below low " + text(CsvCol::kLow) + adj);
+  }
+  if (open_outside) {
+    return fail(CsvCol::kOpen, "open_outside_range",
+                "open " + text(CsvCol::kOpen) + " is outside " + range + adj);
+  }
+  const CsvCol close = options_.adjusted ? CsvCol::kAdjClose : CsvCol::kClose;
+  return fail(close, "close_outside_range", "close " + text(close) + " is outside " + range + adj);
 }
 
 bool CsvRow::quote(const SymbolState& s, InputBody& body) {

@@ -78,6 +78,7 @@ class CsvRow {
   bool adjusted_price(CsvCol c, const SymbolState& s, Decimal v, Decimal adj, Decimal close,
                       int64_t& ticks);
   bool size(CsvCol c, int64_t& lots);
+  bool range_error(bool high_below_low, bool open_outside);
   bool fail(CsvCol c, const char* reason, std::string detail);
   CsvCol time_col() const { return map_.has(CsvCol::kDate) ? CsvCol::kDate : CsvCol::kDateTime; }
 

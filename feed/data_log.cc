@@ -2,11 +2,6 @@
 
 namespace tape {
 
-Result<bool> is_data_log(const EventLog& log) {
-  ASSIGN_OR_RETURN(std::optional<std::string> kind, log.get_meta(kMetaLogKind));
-  return kind.has_value() && *kind == kLogKindData;
-}
-
 Result<InstrumentTable> data_log_instruments(const EventLog& log) {
   ASSIGN_OR_RETURN(std::optional<std::string> text, log.get_meta(kMetaInstruments));
   if (!text) return Status::mismatch(log.dir() + ": data log has no meta instruments");

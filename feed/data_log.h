@@ -21,8 +21,6 @@ inline constexpr std::string_view kLogKindData = "data";
 inline constexpr std::string_view kMetaInstruments = "instruments";
 inline constexpr std::string_view kMetaImport = "import";
 
-// True when `log`'s meta says it is a data log.
-Result<bool> is_data_log(const EventLog& log);
 // The instrument table of a data log; Status::mismatch naming the key when it is missing or
 // malformed.
 Result<InstrumentTable> data_log_instruments(const EventLog& log);
