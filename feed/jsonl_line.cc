@@ -42,17 +42,17 @@ class FlatSax {
   bool null() { return scalar(Kind::kNull); }
   bool boolean(bool v) {
     if (!scalar(Kind::kBool)) return false;
-    if (depth_ == 1) fields_.back().b = v;
+    if (depth_ == 1) fields_[count_ - 1].b = v;
     return true;
   }
   bool number_integer(int64_t v) {
     if (!scalar(Kind::kInteger)) return false;
-    if (depth_ == 1) fields_.back().i = v;
+    if (depth_ == 1) fields_[count_ - 1].i = v;
     return true;
   }
   bool number_unsigned(uint64_t v) {
     if (!scalar(Kind::kUnsigned)) return false;
-    if (depth_ == 1) fields_.back().u = v;
+    if (depth_ == 1) fields_[count_ - 1].u = v;
     return true;
   }
   bool number_float(double, const std::string& raw) { return text(Kind::kFloat, raw); }
@@ -68,28 +68,38 @@ class FlatSax {
   bool key(std::string& k) {
     if (depth_ != 1) return true;
     const uint64_t key_end = static_cast<uint64_t>(*probe_ - line_.data()) + 1;
-    for (const JsonField& f : fields_) {
-      if (f.key == k) {
+    for (size_t i = 0; i < count_; ++i) {
+      if (fields_[i].key == k) {
         error_ = "duplicate key '" + k + "'";
         error_column_ = value_column(key_end);
         return false;
       }
     }
-    fields_.emplace_back();
-    fields_.back().key = std::move(k);
-    fields_.back().column = value_column(key_end);
+    // Entries past count_ are last line's: reuse them (and their strings' storage).
+    if (count_ == fields_.size()) fields_.emplace_back();
+    JsonField& f = fields_[count_++];
+    f.key.assign(k);
+    f.text.clear();
+    f.column = value_column(key_end);
     return true;
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::json::exception& e) {
+    // nlohmann's text is "[json.exception.parse_error.101] parse error at line 1, column N: WHAT"
+    // (or "[json.exception.out_of_range.406] WHAT"): keep WHAT, our message has the position.
     error_ = e.what();
-    // nlohmann's text starts "[json.exception.parse_error.101] parse error at line 1, column N:
-    // "; keep what follows the last ": " prefix, which says what was expected.
-    const size_t colon = error_.find(": ");
-    if (colon != std::string::npos) error_ = error_.substr(colon + 2);
+    if (!error_.empty() && error_[0] == '[') {
+      const size_t close = error_.find("] ");
+      if (close != std::string::npos) error_ = error_.substr(close + 2);
+    }
+    if (error_.rfind("parse error", 0) == 0) {
+      const size_t colon = error_.find(": ");
+      if (colon != std::string::npos) error_ = error_.substr(colon + 2);
+    }
     error_column_ = position == 0 ? 1 : position;
     return false;
   }
 
+  size_t count() const { return count_; }
   const std::string& error() const { return error_; }
   uint64_t error_column() const { return error_column_; }
 
@@ -111,16 +121,16 @@ class FlatSax {
   }
   bool scalar(Kind kind) {
     if (depth_ == 0) return not_object();
-    if (depth_ == 1) fields_.back().kind = kind;
+    if (depth_ == 1) fields_[count_ - 1].kind = kind;
     return true;
   }
   bool text(Kind kind, const std::string& v) {
     if (!scalar(kind)) return false;
-    if (depth_ == 1) fields_.back().text = v;
+    if (depth_ == 1) fields_[count_ - 1].text = v;
     return true;
   }
   bool open() {
-    if (depth_ == 1) fields_.back().kind = Kind::kCompound;
+    if (depth_ == 1) fields_[count_ - 1].kind = Kind::kCompound;
     ++depth_;
     return true;
   }
@@ -132,6 +142,7 @@ class FlatSax {
   std::string_view line_;
   std::vector<JsonField>& fields_;
   const char** probe_;
+  size_t count_ = 0;  // fields of this line
   int depth_ = 0;
   std::string error_;
   uint64_t error_column_ = 1;
@@ -154,7 +165,6 @@ const char* json_kind_name(JsonField::Kind kind) {
 
 bool parse_json_line(std::string_view line, std::vector<JsonField>& fields, std::string& error,
                      uint64_t& error_column) {
-  fields.clear();
   const char* probe = line.data();
   FlatSax sax(line, fields, &probe);
   bool ok = false;
@@ -162,10 +172,12 @@ bool parse_json_line(std::string_view line, std::vector<JsonField>& fields, std:
     ok = nlohmann::json::sax_parse(ProbeIter{line.data(), &probe},
                                    ProbeIter{line.data() + line.size(), &probe}, &sax);
   } catch (const std::exception& e) {  // nlohmann reports through parse_error; this is a guard
+    fields.resize(sax.count());
     error = e.what();
     error_column = 1;
     return false;
   }
+  fields.resize(sax.count());
   if (ok) return true;
   error = sax.error().empty() ? "not a JSON object" : sax.error();
   error_column = sax.error_column();

@@ -33,7 +33,7 @@ struct JsonField {
 const char* json_kind_name(JsonField::Kind kind);
 
 // Parses `line` as one JSON object into `fields` (cleared first; the vector's storage is reused
-// from line to line). On failure returns false with `error` ("expected ... ", "duplicate key
+// from line to line; entries beyond the line's keys are dropped). On failure returns false with `error` ("expected ... ", "duplicate key
 // 'x'", "not a JSON object") and `error_column` (1-based).
 bool parse_json_line(std::string_view line, std::vector<JsonField>& fields, std::string& error,
                      uint64_t& error_column);
