@@ -19,8 +19,13 @@ struct JsonlOptions {
   std::string default_symbol;
 };
 
-// Opens `path` for streaming (one buffer; lines of any length). Status::io when it cannot be
-// opened. `ticks` must outlive the reader.
+// Opens `path` for streaming (one buffer; a line up to 64 MiB, a longer one is Status::invalid).
+// Status::io when it cannot be opened. `ticks` must outlive the reader. Blank lines are skipped.
+// Bad-row reasons: bad_json, not_an_input (a run log's output line, it has "k"), missing_field,
+// unknown_field, bad_type, unknown_type, bad_number, not_on_tick, negative_size, bad_enum,
+// bad_time (an unreadable "ts", or both "ts" and "ts_ns"), time_backwards (below the previous
+// good line's ts), seq_not_increasing. The column is the offending value's (1 when missing).
+// A heartbeat's record has an empty symbol (it concerns no instrument).
 Result<std::unique_ptr<RecordReader>> open_jsonl_reader(const std::string& path,
                                                         const JsonlOptions& options,
                                                         TickConverter& ticks);

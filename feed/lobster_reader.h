@@ -4,6 +4,10 @@
 // `time` is seconds after the date's local midnight in `tz`, exact to the ns (never a double).
 // Messages of types 2, 3 and 4 naming an order id never added in the file are accepted and
 // counted per action (a level-1 file starts with a populated book), never a bad row.
+// Bad-row reasons: wrong_field_count, bad_number (a time or integer that does not parse),
+// unknown_type (not 1..7), bad_enum (direction not +-1, a type 7 price not -1/0/1),
+// non_positive_size (types 1..6), not_on_tick, time_backwards (an equal time is fine).
+// A type 7 message has price 0, qty and order id as written (0), side from its direction.
 #pragma once
 
 #include <cstdint>
