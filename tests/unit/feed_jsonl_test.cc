@@ -247,6 +247,20 @@ TEST(FeedJsonl, BlankLinesAndCrlfAreNotRows) {
   EXPECT_EQ(d.records[1].line, 5u);
 }
 
+TEST(FeedJsonl, LineLongerThanTheReadBufferIsReadWhole) {
+  TempDir dir("jsonl_long");
+  const std::string symbol(3 << 20, 'S');  // 3 MiB: the reader's buffer starts at 1 MiB
+  const std::string path = write_file(
+      dir, "{\"ts_ns\":1,\"type\":\"heartbeat\"}\n{\"ts_ns\":2,\"type\":\"control\",\"kind\":\"halt\","
+           "\"symbol\":\"" + symbol + "\"}\n{\"ts_ns\":3,\"type\":\"heartbeat\"}\n");
+  TickConverter ticks = micro();
+  Drained d = drain(path, ticks);
+  EXPECT_TRUE(d.bad.empty());
+  ASSERT_EQ(d.records.size(), 3u);
+  EXPECT_EQ(d.records[1].symbol, symbol);
+  EXPECT_EQ(d.records[2].ts_ns, 3);
+}
+
 TEST(FeedJsonl, MissingFileIsAnIoError) {
   TickConverter ticks = micro();
   EXPECT_EQ(open_jsonl_reader("/nonexistent/x.jsonl", {}, ticks).status().code(), StatusCode::kIo);
