@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "replay/audit.h"
 #include "replay/diff.h"
+#include "replay/data_log_audit.h"
 #include "replay/source_oracle.h"
 #include "report/command_json.h"
 #include "session/generator_source.h"
@@ -26,6 +27,22 @@ std::optional<std::string> parse_head(const std::string& text) {
   return out;
 }
 
+// A data log (tape import) gets the checks that fit inputs only; a run's log (one with a seed)
+// must also be what its scenario and seed generate, and one without a seed fails the meta check
+// (the seed is required).
+Result<AuditReport> audit_dir(const std::string& dir, AuditOptions options) {
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log, EventLog::open(dir, /*read_only=*/true));
+    ASSIGN_OR_RETURN(bool data, is_data_log(*log));
+    if (data) return audit_data_log(*log, options);
+  }
+  ASSIGN_OR_RETURN(OpenedLog log, open_recorded_log(dir));
+  const InputOracleFactory oracle =
+      log.seed ? source_oracle(generator_source(*log.scenario, *log.seed)) : InputOracleFactory();
+  options.scenario_name = log.scenario->name;
+  return audit_log(*log.log, log.config(), oracle, options);
+}
+
 }  // namespace
 
 int audit_command(const std::vector<std::string>& args) {
@@ -33,7 +50,7 @@ int audit_command(const std::vector<std::string>& args) {
   bool json = false;
   po::options_description desc("tape audit --data-dir DIR");
   desc.add_options()("help,h", "show this help")(
-      "data-dir", po::value<std::string>(&dir)->required(), "recorded log to audit")(
+      "data-dir", po::value<std::string>(&dir)->required(), "recorded or imported log to audit")(
       "expect-head", po::value<std::string>(&head),
       "the chain_head (64 hex digits) `run` printed: exit 3 unless the log ends exactly there, "
       "so a log cut short and re-chained is caught")(
@@ -49,15 +66,7 @@ int audit_command(const std::vector<std::string>& args) {
     }
     options.expect_head = *parsed;
   }
-  auto opened = open_recorded_log(dir);
-  if (!opened.is_ok()) return report_error(opened.status());
-  // A run's log (one with a seed) must also be what its scenario and seed generate; a log
-  // without one fails the audit's meta check (the seed is required).
-  const OpenedLog& log = opened.value();
-  const InputOracleFactory oracle =
-      log.seed ? source_oracle(generator_source(*log.scenario, *log.seed)) : InputOracleFactory();
-  options.scenario_name = log.scenario->name;
-  auto report = audit_log(*log.log, log.config(), oracle, options);
+  auto report = audit_dir(dir, options);
   if (!report.is_ok()) return report_error(report.status());
   const AuditReport& r = report.value();
   if (json) {

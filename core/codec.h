@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string>
+#include <variant>
 #include <string_view>
 #include <vector>
 
@@ -37,13 +38,35 @@ Status decode_input_block(std::string_view bytes, const std::string& context,
 Status decode_output_block(std::string_view bytes, const std::string& context,
                            std::vector<Output>& out);
 
+// How prices, money and instruments read to a person. Without one, events show what is stored:
+// ticks, minor units and instrument ids. replay/ implements it from a log's instruments.
+class ValueFormat {
+ public:
+  virtual ~ValueFormat() = default;
+  virtual std::string symbol(InstrumentId instrument) const = 0;
+  virtual std::string price(InstrumentId instrument, int64_t ticks) const = 0;
+  virtual std::string money(int64_t minor_units) const = 0;
+  // An input's timestamp (ns since the epoch), written as field "ts" after "ts_ns".
+  virtual std::string time(int64_t ts_ns) const = 0;
+};
+
+// One named value of an event, in the order the event's fields are written.
+struct EventField {
+  using Value = std::variant<int64_t, uint64_t, bool, std::string>;
+  const char* key;
+  Value value;
+};
+using EventFields = std::vector<EventField>;
+
+// An event's fields: seq (and k), ts_ns, type, then its own, e.g. seq, ts_ns, type, id, account,
+// instrument (or symbol), side, order_type, tif, price, qty for a new order.
+EventFields fields_of(const Input& in, const ValueFormat* format = nullptr);
+EventFields fields_of(const Output& out, const ValueFormat* format = nullptr);
+
 // One line of human-readable text for inspect/diff, e.g.
-// "seq=12 ts=1000500 new_order id=7 acct=1003 inst=0 buy limit gtc px=10012 qty=300".
-std::string describe(const Input& in);
-std::string describe(const Output& out);
-// The same facts as a JSON object.
-std::string to_json(const Input& in);
-std::string to_json(const Output& out);
+// "seq=4 ts_ns=12 type=cancel id=42 account=1003 instrument=1" ("symbol=ACME" with a format).
+std::string describe(const Input& in, const ValueFormat* format = nullptr);
+std::string describe(const Output& out, const ValueFormat* format = nullptr);
 const char* input_type_name(const InputBody& body);
 const char* output_type_name(const OutputBody& body);
 

@@ -1,5 +1,6 @@
 // Human-readable and JSON renderings of events for inspect, diff and verify messages.
 #include <cstdio>
+#include <type_traits>
 #include <iterator>
 #include <string>
 
@@ -36,74 +37,89 @@ const char* intent_name(IntentKind k) {
   return "?";
 }
 
-// Fields as (name, value) pairs rendered either as "k=v" text or a JSON object; values that
-// are strings are quoted in JSON.
+// Collects an event's fields in order, as typed values (the JSON form is built from them by a
+// JSON library in replay/event_json.h; the text form here).
 class Fields {
  public:
-  explicit Fields(bool json) : json_(json) {}
-  Fields& num(const char* k, int64_t v) { return raw(k, std::to_string(v)); }
-  Fields& unum(const char* k, uint64_t v) { return raw(k, std::to_string(v)); }
-  Fields& str(const char* k, const char* v) {
-    return raw(k, json_ ? std::string("\"") + v + "\"" : std::string(v));
+  explicit Fields(const ValueFormat* format) : format_(format) {}
+  Fields& num(const char* k, int64_t v) { return add(k, v); }
+  Fields& unum(const char* k, uint64_t v) { return add(k, v); }
+  Fields& str(const char* k, const char* v) { return add(k, std::string(v)); }
+  Fields& text(const char* k, const std::string& v) { return add(k, v); }
+  Fields& flag(const char* k, bool v) { return add(k, v); }
+  // The instrument the following prices belong to: its id, or with a format its symbol.
+  Fields& instrument(uint32_t id) {
+    instrument_ = InstrumentId(id);
+    if (format_ == nullptr) return unum("instrument", id);
+    return text("symbol", format_->symbol(instrument_));
   }
-  Fields& flag(const char* k, bool v) { return raw(k, v ? "true" : "false"); }
-  std::string done() const { return json_ ? "{" + out_ + "}" : out_; }
+  // Ticks, or with a format the exact decimal price (a string: it stays exact in JSON too).
+  Fields& price(const char* k, int64_t ticks) {
+    if (format_ == nullptr) return num(k, ticks);
+    return text(k, format_->price(instrument_, ticks));
+  }
+  // Minor units, or with a format currency units as an exact decimal.
+  Fields& money(const char* k, int64_t minor) {
+    if (format_ == nullptr) return num(k, minor);
+    return text(k, format_->money(minor));
+  }
+  EventFields done() { return std::move(out_); }
 
  private:
-  Fields& raw(const char* k, const std::string& v) {
-    if (!out_.empty()) out_ += json_ ? "," : " ";
-    out_ += json_ ? std::string("\"") + k + "\":" + v : std::string(k) + "=" + v;
+  Fields& add(const char* k, EventField::Value v) {
+    out_.push_back(EventField{k, std::move(v)});
     return *this;
   }
-  bool json_;
-  std::string out_;
+  const ValueFormat* format_;
+  InstrumentId instrument_;
+  EventFields out_;
 };
 
 void order_fields(Fields& f, OrderId id, AccountId acct, InstrumentId inst) {
-  f.unum("id", id.value()).unum("account", acct.value()).unum("instrument", inst.value());
+  f.unum("id", id.value()).unum("account", acct.value()).instrument(inst.value());
 }
 
 void intent_fields(Fields& f, const OrderIntent& i) {
   f.str("kind", intent_name(i.kind));
   order_fields(f, i.id, i.account, i.instrument);
   f.str("side", side_name(i.side)).str("order_type", type_name(i.type)).str("tif", tif_name(i.tif));
-  f.num("price", i.price.value()).num("qty", i.qty.value());
+  f.price("price", i.price.value()).num("qty", i.qty.value());
 }
 
 struct InputFields {
   Fields& f;
   void operator()(const QuoteIn& q) {
-    f.unum("instrument", q.instrument.value()).num("bid", q.bid.value())
-        .num("bid_qty", q.bid_qty.value()).num("ask", q.ask.value())
+    f.instrument(q.instrument.value()).price("bid", q.bid.value())
+        .num("bid_qty", q.bid_qty.value()).price("ask", q.ask.value())
         .num("ask_qty", q.ask_qty.value());
   }
   void operator()(const TradeIn& t) {
-    f.unum("instrument", t.instrument.value()).num("price", t.price.value())
+    f.instrument(t.instrument.value()).price("price", t.price.value())
         .num("qty", t.qty.value()).str("aggressor", side_name(t.aggressor));
   }
   void operator()(const NewOrderIn& o) {
     order_fields(f, o.id, o.account, o.instrument);
     f.str("side", side_name(o.side)).str("order_type", type_name(o.type))
-        .str("tif", tif_name(o.tif)).num("price", o.price.value()).num("qty", o.qty.value());
+        .str("tif", tif_name(o.tif)).price("price", o.price.value()).num("qty", o.qty.value());
   }
   void operator()(const CancelIn& c) { order_fields(f, c.id, c.account, c.instrument); }
   void operator()(const ReplaceIn& r) {
     order_fields(f, r.id, r.account, r.instrument);
-    f.num("price", r.price.value()).num("qty", r.qty.value());
+    f.price("price", r.price.value()).num("qty", r.qty.value());
   }
   void operator()(const ControlIn& c) {
-    f.str("kind", control_name(c.kind)).unum("instrument", c.instrument.value());
+    f.str("kind", control_name(c.kind)).instrument(c.instrument.value());
   }
   void operator()(const HeartbeatIn&) {}
   void operator()(const BarIn& b) {
-    f.unum("instrument", b.instrument.value()).num("open", b.open.value())
-        .num("high", b.high.value()).num("low", b.low.value()).num("close", b.close.value())
+    f.instrument(b.instrument.value()).price("open", b.open.value())
+        .price("high", b.high.value()).price("low", b.low.value()).price("close", b.close.value())
         .num("volume", b.volume.value()).num("period_ns", b.period_ns);
   }
   void operator()(const BookMessageIn& m) {
-    f.unum("instrument", m.instrument.value()).str("action", book_action_name(m.action))
+    f.instrument(m.instrument.value()).str("action", book_action_name(m.action))
         .unum("order_id", m.order_id).str("side", side_name(m.side))
-        .num("price", m.price.value()).num("qty", m.qty.value());
+        .price("price", m.price.value()).num("qty", m.qty.value());
   }
 };
 
@@ -112,16 +128,16 @@ struct OutputFields {
   void operator()(const OrderAccepted& a) {
     order_fields(f, a.id, a.account, a.instrument);
     f.str("side", side_name(a.side)).str("order_type", type_name(a.type))
-        .str("tif", tif_name(a.tif)).num("price", a.price.value()).num("qty", a.qty.value());
+        .str("tif", tif_name(a.tif)).price("price", a.price.value()).num("qty", a.qty.value());
   }
   void operator()(const OrderRejected& r) {
     order_fields(f, r.id, r.account, r.instrument);
     f.str("reason", reject_reason_name(r.reason));
   }
   void operator()(const Fill& x) {
-    f.unum("instrument", x.instrument.value()).unum("maker", x.maker.value())
+    f.instrument(x.instrument.value()).unum("maker", x.maker.value())
         .unum("maker_account", x.maker_account.value()).unum("taker", x.taker.value())
-        .unum("taker_account", x.taker_account.value()).num("price", x.price.value())
+        .unum("taker_account", x.taker_account.value()).price("price", x.price.value())
         .num("qty", x.qty.value()).str("aggressor", side_name(x.aggressor))
         .num("maker_leaves", x.maker_leaves.value()).num("taker_leaves", x.taker_leaves.value());
   }
@@ -131,7 +147,7 @@ struct OutputFields {
   }
   void operator()(const OrderReplaced& r) {
     order_fields(f, r.id, r.account, r.instrument);
-    f.num("price", r.price.value()).num("qty", r.qty.value()).flag("priority_kept", r.priority_kept);
+    f.price("price", r.price.value()).num("qty", r.qty.value()).flag("priority_kept", r.priority_kept);
   }
   void operator()(const OrderIntent& i) { intent_fields(f, i); }
   void operator()(const RiskDecision& d) {
@@ -139,30 +155,54 @@ struct OutputFields {
     f.flag("approved", d.approved).str("reason", reject_reason_name(d.reason));
   }
   void operator()(const InputRejected& r) {
-    f.unum("instrument", r.instrument.value()).str("reason", reject_reason_name(r.reason));
+    f.instrument(r.instrument.value()).str("reason", reject_reason_name(r.reason));
   }
   void operator()(const PositionUpdate& p) {
-    f.unum("account", p.account.value()).unum("instrument", p.instrument.value())
-        .num("position", p.position).num("cash", p.cash.value())
-        .num("realized_pnl", p.realized_pnl.value()).num("fees", p.fees.value());
+    f.unum("account", p.account.value()).instrument(p.instrument.value())
+        .num("position", p.position).money("cash", p.cash.value())
+        .money("realized_pnl", p.realized_pnl.value()).money("fees", p.fees.value());
   }
 };
 
-std::string render(const Input& in, bool json) {
-  Fields f(json);
-  f.unum("seq", in.seq.value()).num("ts_ns", in.ts.value()).str("type", input_type_name(in.body));
+}  // namespace
+
+EventFields fields_of(const Input& in, const ValueFormat* format) {
+  Fields f(format);
+  f.unum("seq", in.seq.value()).num("ts_ns", in.ts.value());
+  if (format != nullptr) f.text("ts", format->time(in.ts.value()));
+  f.str("type", input_type_name(in.body));
   std::visit(InputFields{f}, in.body);
   return f.done();
 }
 
-std::string render(const Output& o, bool json) {
-  Fields f(json);
+EventFields fields_of(const Output& o, const ValueFormat* format) {
+  Fields f(format);
   f.unum("seq", o.seq.value()).unum("k", o.k).str("type", output_type_name(o.body));
   std::visit(OutputFields{f}, o.body);
   return f.done();
 }
 
-}  // namespace
+std::string text_of(const EventFields& fields) {
+  std::string out;
+  for (const EventField& field : fields) {
+    if (!out.empty()) out += ' ';
+    out += field.key;
+    out += '=';
+    std::visit(
+        [&out](const auto& v) {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, std::string>) {
+            out += v;
+          } else if constexpr (std::is_same_v<V, bool>) {
+            out += v ? "true" : "false";
+          } else {
+            out += std::to_string(v);
+          }
+        },
+        field.value);
+  }
+  return out;
+}
 
 const char* book_action_name(BookAction a) {
   switch (a) {
@@ -192,9 +232,11 @@ const char* output_type_name(const OutputBody& body) {
   return kNames[body.index()];
 }
 
-std::string describe(const Input& in) { return render(in, false); }
-std::string describe(const Output& out) { return render(out, false); }
-std::string to_json(const Input& in) { return render(in, true); }
-std::string to_json(const Output& out) { return render(out, true); }
+std::string describe(const Input& in, const ValueFormat* format) {
+  return text_of(fields_of(in, format));
+}
+std::string describe(const Output& out, const ValueFormat* format) {
+  return text_of(fields_of(out, format));
+}
 
 }  // namespace tape

@@ -19,7 +19,7 @@ bool instrument_ok(const InspectFilter& f, const Body& body) {
 const std::vector<std::string>& inspect_type_names() {
   static const std::vector<std::string> kNames = {
       "quote",    "trade",     "new_order", "cancel",   "replace",       "control",
-      "heartbeat", "accepted", "rejected",  "fill",     "cancelled",     "replaced",
+      "heartbeat", "bar",      "book_message", "accepted", "rejected",  "fill",     "cancelled",     "replaced",
       "intent",   "risk_decision", "position_update", "input_rejected"};
   return kNames;
 }
@@ -27,7 +27,8 @@ const std::vector<std::string>& inspect_type_names() {
 bool is_input_type(const std::string& name) {
   const auto& names = inspect_type_names();
   auto it = std::find(names.begin(), names.end(), name);
-  return it != names.end() && it - names.begin() < 7;
+  return it != names.end() &&
+         it - names.begin() < static_cast<std::ptrdiff_t>(std::variant_size_v<InputBody>);
 }
 
 Status inspect_log(const EventLog& log, const InspectFilter& filter,

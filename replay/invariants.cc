@@ -139,29 +139,24 @@ std::optional<InvariantBreach> InvariantChecker::check_books(uint64_t seq,
 
 namespace {
 
-// Market data (quotes, trades, bars, book messages) acts on marks and references only: its
-// answer is nothing or one InputRejected, and a bar whose open or close lies outside
-// [low, high] is never taken as good data.
+// Market data the core refused (quotes, trades, bars, book messages answered by an
+// InputRejected) reaches nothing else: the rejection is the input's only output. And a bar
+// whose open or close lies outside [low, high] is never taken as good data.
 std::optional<InvariantBreach> check_market_data(uint64_t seq, const InputBody& body,
                                                  std::span<const Output> outputs) {
-  const bool market_data = std::holds_alternative<QuoteIn>(body) ||
-                           std::holds_alternative<TradeIn>(body) ||
-                           std::holds_alternative<BarIn>(body) ||
-                           std::holds_alternative<BookMessageIn>(body);
-  if (!market_data) return std::nullopt;
-  const bool rejected = outputs.size() == 1 && std::holds_alternative<InputRejected>(outputs[0].body);
-  if (!outputs.empty() && !rejected) {
-    return InvariantBreach{seq, "market_data_answered",
-                           std::string(input_type_name(body)) + " produced " +
-                               std::to_string(outputs.size()) + " outputs, first " +
-                               output_type_name(outputs[0].body)};
+  const bool rejected = std::any_of(outputs.begin(), outputs.end(), [](const Output& o) {
+    return std::holds_alternative<InputRejected>(o.body);
+  });
+  if (rejected && outputs.size() != 1) {
+    return breach(seq, "rejected_data_isolated",
+                  std::string(input_type_name(body)) + " was rejected yet produced " +
+                      std::to_string(outputs.size()) + " outputs");
   }
   if (const auto* b = std::get_if<BarIn>(&body); b && !rejected) {
     const bool inside = b->low <= b->open && b->open <= b->high && b->low <= b->close &&
                         b->close <= b->high;
     if (!inside) {
-      return InvariantBreach{seq, "bar_consistent",
-                             "a bar with open or close outside [low, high] was accepted"};
+      return breach(seq, "bar_consistent", "a bar with open or close outside [low, high] was accepted");
     }
   }
   return std::nullopt;

@@ -6,8 +6,8 @@
 // both sides by its qty and the reported leaves agree; a cancel removes exactly the open qty);
 // every order reaches exactly one terminal state (filled, cancelled or rejected) and nothing
 // happens to it after; managed positions equal the sum of their fills; managed cash moves only
-// by fills and fees; market data (quotes, trades, bars, book messages) is answered by nothing or
-// one InputRejected, and no bar with its open or close outside [low, high] is accepted. Every `full_check_every` inputs and at the end: the engine's full book
+// by fills and fees; an input answered by InputRejected has no other output, and no bar with its
+// open or close outside [low, high] is accepted. Every `full_check_every` inputs and at the end: the engine's full book
 // check (level totals, id map, resting quantities > 0).
 //
 // The checker reads the core through CheckedState, so that its own tests can show it crafted

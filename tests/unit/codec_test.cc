@@ -3,6 +3,8 @@
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
+#include "replay/event_json.h"
+
 namespace tape {
 namespace {
 
@@ -165,7 +167,7 @@ TEST(Codec, DescribeNamesBarAndBookMessageFields) {
 
 TEST(Codec, DescribeNamesTypeAndFields) {
   EXPECT_EQ(describe(every_input()[3]), "seq=4 ts_ns=12 type=cancel id=42 account=1003 instrument=1");
-  EXPECT_EQ(to_json(every_output()[1]),
+  EXPECT_EQ(event_json(fields_of(every_output()[1])).dump(),
             "{\"seq\":1,\"k\":1,\"type\":\"rejected\",\"id\":2,\"account\":2,\"instrument\":0,"
             "\"reason\":\"price_band\"}");
 }

@@ -72,8 +72,8 @@ TEST(FeedImportTest, OrclPricesAreExactAndDailyBarsCloseAtTheEndOfTheirDate) {
   ASSERT_EQ(import(kData + "/orcl-1995-2014.txt", "bars", s.path("log")).exit_code, 0);
   const auto r = run_tape("inspect --data-dir " + s.path("log") + " --to 1");
   // 1995-01-03,2.179012,2.191358,2.117284,2.117284,1.883304,36301200: stamped 1995-01-04 00:00Z.
-  EXPECT_NE(r.out.find("seq=1 ts_ns=789177600000000000 type=bar symbol=ORCL open=2.179012 "
-                       "high=2.191358 low=2.117284 close=2.117284 volume=36301200 "
+  EXPECT_NE(r.out.find("seq=1 ts_ns=789177600000000000 ts=1995-01-04T00:00:00Z type=bar "
+                       "symbol=ORCL open=2.179012 high=2.191358 low=2.117284 close=2.117284 volume=36301200 "
                        "period_ns=86400000000000"),
             std::string::npos)
       << r.out;

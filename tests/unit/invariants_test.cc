@@ -109,6 +109,27 @@ TEST(InvariantChecker, HoldsOnAConsistentRun) {
   EXPECT_EQ(checker.checked(), 5u);
 }
 
+Input bar_input(uint64_t seq, int64_t open, int64_t high, int64_t low, int64_t close) {
+  return Input{Seq(seq), Timestamp(static_cast<int64_t>(seq) * 1000),
+               BarIn{InstrumentId(0), Price(open), Price(high), Price(low), Price(close), Qty(1), 0}};
+}
+
+TEST(InvariantChecker, InconsistentBarTakenAsGoodDataIsReported) {
+  // The core rejects the bar; a view that hides the rejection shows it accepted.
+  auto b = breach_after({bar_input(1, 120, 110, 90, 100)}, [](CorruptedView& v) { v.outputs->clear(); });
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->invariant, "bar_consistent");
+}
+
+TEST(InvariantChecker, RejectedDataWithFurtherOutputsIsReported) {
+  auto b = breach_after({bar_input(1, 120, 110, 90, 100)}, [](CorruptedView& v) {
+    v.outputs->push_back(Output{Seq(1), 1, OrderRejected{OrderId(9), AccountId(1), InstrumentId(0),
+                                                         RejectReason::kHalted}});
+  });
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->invariant, "rejected_data_isolated");
+}
+
 TEST(InvariantChecker, SeqGapIsABreach) {
   const CoreConfig config = one_instrument();
   auto core = std::make_unique<Core>(config, Recorder::Mode::kCollect, nullptr);
