@@ -60,7 +60,9 @@ struct BadRowTally {
 // Turns decimal prices into ticks, per symbol: a tick size for every symbol (`ticks` overrides
 // `default_tick`) and one rounding policy. In scan mode (tick size "auto": the import's first
 // pass) it converts nothing: it records, per symbol, the finest scale seen and returns 1, so a
-// reader runs the same code in both passes. Sizes never go through it (they are whole lots).
+// reader runs the same code in both passes. The scale is the one written ("45.660000" counts 6
+// digits): a file's precision is what it writes, and a log exported at its tick's full scale
+// (inspect --jsonl) re-imports to that same tick. Sizes never go through it (they are whole lots).
 class TickConverter {
  public:
   TickConverter(Decimal default_tick, Rounding rounding) : default_(default_tick), rounding_(rounding) {}
@@ -81,12 +83,12 @@ class TickConverter {
   Result<int64_t> price(const std::string& symbol, Decimal value) {
     if (scan_) {
       int& s = scales_[symbol];
-      s = std::max(s, significant_scale(value));
+      s = std::max(s, value.scale);
       return int64_t{1};
     }
     return to_ticks(value, tick(symbol), rounding_);
   }
-  // Scan mode: the finest scale seen per symbol (tick 10^-scale writes every price exactly).
+  // Scan mode: the finest written scale per symbol (tick 10^-scale holds every price exactly).
   const std::map<std::string, int>& scales() const { return scales_; }
 
  private:

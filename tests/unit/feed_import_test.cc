@@ -31,10 +31,10 @@ struct Shipped {
 const Shipped kShipped[] = {
     {"orcl-1995-2014.txt", "bars", "ORCL", 5036, "0.000001"},
     {"2006-min-005.txt", "bars", "2006-MIN-005", 2142, "0.01"},
-    {"ticksample.csv", "bars", "TICKSAMPLE", 135, "1"},
+    {"ticksample.csv", "bars", "TICKSAMPLE", 135, "0.01"},
     {"bidask.csv", "quotes", "BIDASK", 10, "0.0001"},
     {"lobster/GOOG_2012-06-21_34200000_57600000_message_1.csv", "lobster", "GOOG", 49482,
-     "0.001"},
+     "0.0001"},
 };
 
 TEST(FeedImportTest, EveryShippedFileImportsWithDefaultOptions) {

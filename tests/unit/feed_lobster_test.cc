@@ -108,10 +108,12 @@ TEST(FeedLobster, GoogHiddenExecutionsAtHalfCentsAreNotOnACentTick) {
   EXPECT_TRUE(drain(kGoog, half).bad.empty());
 }
 
-TEST(FeedLobster, AutoTickScanFindsTheHalfCentScale) {
+// LOBSTER writes prices as dollars x 10^4: tick "auto" takes that resolution (0.0001), which
+// also holds GOOG's half-cent hidden executions exactly.
+TEST(FeedLobster, AutoTickScanTakesLobsterPriceResolution) {
   TickConverter scan = TickConverter::scanner();
   drain(kGoog, scan);
-  EXPECT_EQ(scan.scales().at("GOOG"), 3);
+  EXPECT_EQ(scan.scales().at("GOOG"), 4);
 }
 
 TEST(FeedLobster, TypeSevenSplitsByPriceIntoHaltQuoteResumeAndTradeResume) {
