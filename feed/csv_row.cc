@@ -173,6 +173,14 @@ bool CsvRow::ticks_of(CsvCol c, const SymbolState& s, Decimal d, int64_t& ticks)
       return fail(c, "bad_number", "more than 18 digits after the point with --price-scale");
     }
   }
+  // Fast path of to_ticks (a 10^-s tick, a value with at most s decimals): one multiplication.
+  static constexpr int64_t kPow10[] = {1, 10, 100, 1'000, 10'000, 100'000, 1'000'000,
+                                       10'000'000, 100'000'000, 1'000'000'000};
+  if (!ticks_.scanning() && s.tick.units == 1 && d.scale <= s.tick.scale &&
+      s.tick.scale - d.scale < 10 &&
+      !__builtin_mul_overflow(d.units, kPow10[s.tick.scale - d.scale], &ticks)) {
+    return true;
+  }
   Result<int64_t> r = ticks_.scanning() ? ticks_.price(s.symbol, d)
                                         : to_ticks(d, s.tick, ticks_.rounding());
   if (r.is_ok()) {

@@ -144,7 +144,9 @@ Result<ImportReport> Importer::run(ImportReport report, uint64_t bytes_done,
   RETURN_IF_ERROR(dir.check());
   std::error_code ec;
   std::filesystem::remove_all(dir.temp(), ec);
-  ASSIGN_OR_RETURN(log_, EventLog::create(dir.temp(), LogOptions{}, /*overwrite=*/false));
+  LogOptions log_options;
+  log_options.memtable_bytes_max = r_.options.memtable_bytes_max;
+  ASSIGN_OR_RETURN(log_, EventLog::create(dir.temp(), log_options, /*overwrite=*/false));
   batch_.reserve(r_.options.batch_inputs);
 
   std::vector<Lane> lanes(files_.size());

@@ -57,6 +57,9 @@ struct ImportOptions {
   bool skip_bad_rows = false;
   // Default: 4096. Inputs per stored batch. Clamped to [1, 65536].
   uint32_t batch_inputs = 4096;
+  // Default: 16 MiB. The log's memtable budget (LogOptions::memtable_bytes_max): an import
+  // writes each key once, in order, so a small budget costs no speed and keeps RSS low.
+  uint64_t memtable_bytes_max = uint64_t{16} << 20;
   // Default: none. Called every 65536 rows with (bytes read over all passes, bytes to read,
   // rows read in this pass).
   std::function<void(uint64_t, uint64_t, uint64_t)> progress;
