@@ -138,6 +138,23 @@ TEST_F(DataLogAudit, MalformedInstrumentsAreNamed) {
   EXPECT_EQ(audit().failure_key, "meta instruments");
 }
 
+TEST_F(DataLogAudit, AlteredBatchIsNamedByItsFirstSeq) {
+  write([](EventLog& log) {
+    // Change the last bar's volume inside the second batch's stored bytes (7 -> 8).
+    std::string value;
+    ASSERT_TRUE(log.db()->Get(rocksdb::ReadOptions(), log.cf("events"), seq_key(Seq(5)), &value).ok());
+    const std::string block = encode_input_block(bars(5, 4));
+    std::vector<Input> changed = bars(5, 4);
+    std::get<BarIn>(changed.back().body).volume = Qty(8);
+    ASSERT_EQ(value.substr(kBatchHeaderBytes), block);
+    value = value.substr(0, kBatchHeaderBytes) + encode_input_block(changed);
+    ASSERT_TRUE(log.db()->Put(rocksdb::WriteOptions(), log.cf("events"), seq_key(Seq(5)), value).ok());
+  });
+  const AuditReport r = audit();
+  EXPECT_EQ(r.failure_check, "chain");
+  EXPECT_EQ(r.failure_seq, 5u);
+}
+
 TEST_F(DataLogAudit, WrongHeadIsCaught) {
   write([](EventLog&) {});
   AuditOptions anchored;
