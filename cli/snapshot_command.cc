@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "replay/data_log_audit.h"
 #include "report/command_json.h"
 #include "session/generator_source.h"
 #include "session/session.h"
@@ -24,6 +25,13 @@ int snapshot_command(const std::vector<std::string>& args) {
 
   auto log = EventLog::open(dir, /*read_only=*/false);
   if (!log.is_ok()) return report_error(log.status());
+  // A data log (tape import) holds market data, not a run: there is no core state to save.
+  auto data = is_data_log(*log.value());
+  if (!data.is_ok()) return report_error(data.status());
+  if (data.value()) {
+    return report_error(Status::invalid(
+        dir + " is a data log (tape import): it holds inputs only and no run state to snapshot"));
+  }
   auto text = log.value()->get_meta(kMetaScenario);
   auto seed_text = log.value()->get_meta(kMetaSeed);
   if (!text.is_ok()) return report_error(text.status());

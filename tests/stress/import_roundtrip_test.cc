@@ -111,5 +111,20 @@ TEST(ImportRoundTrip, ALogWithOneAlteredPriceFailsTheOriginalsHead) {
   EXPECT_NE(audit.err.find("expected head " + head), std::string::npos) << audit.err;
 }
 
+TEST(ImportRoundTrip, SnapshotOfADataLogIsRefusedAndChangesNothing) {
+  TempDir dir("roundtrip_snapshot");
+  const std::string data = dir.path() + "/data";
+  ASSERT_EQ(run_tape(std::string("import ") + TAPE_SHARED_DATA + "/bidask.csv --format quotes " +
+                     "--data-dir " + data)
+                .exit_code,
+            0);
+  const std::string before = head_in(run_tape("audit --data-dir " + data).out);
+  auto r = run_tape("snapshot --data-dir " + data);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is a data log"), std::string::npos) << r.err;
+  auto after = run_tape("audit --expect-head " + before + " --data-dir " + data);
+  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+}
+
 }  // namespace
 }  // namespace tape
