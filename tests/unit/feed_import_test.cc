@@ -1,5 +1,5 @@
 // `tape import` end to end: every shipped data file imports with default options into a data
-// log that inspect (and audit) read; exact prices; the merge order of several files and its
+// log that inspect reads, audit passes and a JSONL export re-imports into; exact prices; the merge order of several files and its
 // tie rule; time zones; determinism; the data log's meta.
 #include <gtest/gtest.h>
 
@@ -57,14 +57,31 @@ TEST(FeedImportTest, EveryShippedFileImportsWithDefaultOptions) {
   }
 }
 
-TEST(FeedImportTest, ImportedDataLogsAudit) {
-  Scratch s("audit");
-  ASSERT_EQ(import(kData + "/orcl-1995-2014.txt", "bars", s.path("log")).exit_code, 0);
-  const auto audit = run_tape("audit --data-dir " + s.path("log"));
-  if (audit.exit_code != 0 && audit.err.find("no scenario") != std::string::npos) {
-    GTEST_SKIP() << "audit does not know data logs yet: " << audit.err;
+TEST(FeedImportTest, EveryShippedFileRoundTripsThroughJsonl) {
+  for (const Shipped& f : kShipped) {
+    SCOPED_TRACE(f.file);
+    Scratch s("jsonl");
+    const auto a = import(kData + "/" + f.file, f.format, s.path("a"), "--json");
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    const auto exported = run_tape("inspect --data-dir " + s.path("a") + " --jsonl");
+    ASSERT_EQ(exported.exit_code, 0) << exported.err;
+    const std::string jsonl = s.file("a.jsonl", exported.out);
+    const auto b = import(jsonl, "jsonl", s.path("b"), "--json");
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    EXPECT_EQ(json_string(a.out, "chain_head"), json_string(b.out, "chain_head"));
   }
-  EXPECT_EQ(audit.exit_code, 0) << audit.err << audit.out;
+}
+
+TEST(FeedImportTest, EveryImportedShippedFileAuditsClean) {
+  for (const Shipped& f : kShipped) {
+    SCOPED_TRACE(f.file);
+    Scratch s("audit");
+    const auto r = import(kData + "/" + f.file, f.format, s.path("log"), "--json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto audit = run_tape("audit --data-dir " + s.path("log") + " --expect-head " +
+                                json_string(r.out, "chain_head"));
+    EXPECT_EQ(audit.exit_code, 0) << audit.err << audit.out;
+  }
 }
 
 TEST(FeedImportTest, OrclPricesAreExactAndDailyBarsCloseAtTheEndOfTheirDate) {
