@@ -9,7 +9,7 @@
 #include "cli/log_point.h"
 #include "cli/options.h"
 #include "feed/jsonl_reader.h"
-#include "replay/event_json.h"
+#include "feed/event_format.h"
 #include "replay/inspect.h"
 #include "replay/log_instruments.h"
 
@@ -120,7 +120,7 @@ int inspect_command(const std::vector<std::string>& args) {
       return report_error(Status::usage("unknown --instrument '" + instrument + "'"));
     }
   }
-  const TableFormat format(table.value());
+  const InstrumentFormat format(table.value());
   Printer print{json ? Form::kJson : jsonl ? Form::kJsonl : Form::kText,
                 raw ? nullptr : &format, format.table()};
   Status st = inspect_log(*log.value(), filter, [&](const InspectedInput& item) { print(item); });
@@ -130,7 +130,7 @@ int inspect_command(const std::vector<std::string>& args) {
     o["inputs"] = std::move(print.inputs);
     // A reader that stops at an error says so in its output too, not only on stderr.
     if (!st.is_ok()) o["error"] = st.message();
-    std::cout << o.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << dump_line(o) << "\n";
   }
   if (!st.is_ok()) return report_error(st);
   return 0;

@@ -46,7 +46,7 @@ class ValueFormat {
   virtual std::string symbol(InstrumentId instrument) const = 0;
   virtual std::string price(InstrumentId instrument, int64_t ticks) const = 0;
   virtual std::string money(int64_t minor_units) const = 0;
-  // An input's timestamp (ns since the epoch), written as field "ts" after "ts_ns".
+  // An input's timestamp (ns since the epoch), written as field "ts" after "ts_ns"; empty: none.
   virtual std::string time(int64_t ts_ns) const = 0;
 };
 

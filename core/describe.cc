@@ -169,7 +169,10 @@ struct OutputFields {
 EventFields fields_of(const Input& in, const ValueFormat* format) {
   Fields f(format);
   f.unum("seq", in.seq.value()).num("ts_ns", in.ts.value());
-  if (format != nullptr) f.text("ts", format->time(in.ts.value()));
+  if (format != nullptr) {
+    const std::string ts = format->time(in.ts.value());
+    if (!ts.empty()) f.text("ts", ts);
+  }
   f.str("type", input_type_name(in.body));
   std::visit(InputFields{f}, in.body);
   return f.done();

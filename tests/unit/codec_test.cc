@@ -3,7 +3,7 @@
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
-#include "replay/event_json.h"
+#include "feed/event_format.h"
 
 namespace tape {
 namespace {

@@ -1,0 +1,38 @@
+#include "feed/event_format.h"
+
+#include "feed/time_parse.h"
+
+namespace tape {
+
+std::string InstrumentFormat::symbol(InstrumentId instrument) const {
+  if (instrument.value() >= table_.size()) return "#" + std::to_string(instrument.value());
+  return table_[instrument.value()].symbol;
+}
+
+std::string InstrumentFormat::price(InstrumentId instrument, int64_t ticks) const {
+  if (instrument.value() >= table_.size()) return std::to_string(ticks);
+  return format_price(ticks, table_[instrument.value()]);
+}
+
+std::string InstrumentFormat::money(int64_t minor_units) const {
+  static_assert(kMoneyScale == 10'000, "money is written with 4 decimals");
+  return format_decimal(Decimal{minor_units, 4});
+}
+
+std::string InstrumentFormat::time(int64_t ts_ns) const {
+  return with_time_ ? format_utc(ts_ns) : std::string();
+}
+
+nlohmann::ordered_json event_json(const EventFields& fields) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const EventField& f : fields) {
+    std::visit([&](const auto& v) { j[f.key] = v; }, f.value);
+  }
+  return j;
+}
+
+std::string dump_line(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+}  // namespace tape

@@ -1,0 +1,37 @@
+// Events as a person (and a JSON reader) sees them: instruments by symbol, prices at their
+// tick as exact decimals, money in currency units, times in ISO 8601. One field list for every
+// rendering (core/codec.h fields_of): inspect's text and JSON, and the JSON lines `tape import
+// --format jsonl` reads back (feed/jsonl_reader.h).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "core/codec.h"
+#include "feed/instruments.h"
+
+namespace tape {
+
+// An id outside the table shows as "#id" with raw ticks. With `with_time` false the "ts" field
+// is left out (the JSON-lines form carries "ts_ns" alone).
+class InstrumentFormat final : public ValueFormat {
+ public:
+  explicit InstrumentFormat(InstrumentTable table, bool with_time = true)
+      : table_(std::move(table)), with_time_(with_time) {}
+  std::string symbol(InstrumentId instrument) const override;
+  std::string price(InstrumentId instrument, int64_t ticks) const override;
+  std::string money(int64_t minor_units) const override;
+  std::string time(int64_t ts_ns) const override;  // ISO 8601 UTC to the ns; "" without time
+  const InstrumentTable& table() const { return table_; }
+
+ private:
+  InstrumentTable table_;
+  bool with_time_;
+};
+
+// {"seq":..,"ts_ns":..,"type":"..",...} in the fields' order; strings escaped by the library.
+nlohmann::ordered_json event_json(const EventFields& fields);
+
+// One line of JSON (no '\n'); invalid UTF-8 in a string is replaced, never thrown.
+std::string dump_line(const nlohmann::ordered_json& j);
+
+}  // namespace tape
