@@ -1,0 +1,93 @@
+// A data log read back through inspect --json, anchored by the chain head import printed, and
+// refused by commands that need a run.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <string>
+
+#include "cli_util.h"
+
+namespace tape {
+namespace {
+
+using testing_util::run_tape;
+using testing_util::TempDir;
+
+// The chain head an import or audit printed as "chain_head H" / "chain head H".
+std::string head_in(const std::string& out) {
+  for (const char* label : {"chain_head ", "chain head "}) {
+    const size_t at = out.find(label);
+    if (at != std::string::npos) return out.substr(at + std::string(label).size(), 64);
+  }
+  return "";
+}
+
+// inspect --json of a data log: one object holding the instruments and every input, prices as
+// exact decimal strings, no outputs (tests/unit/feed_import_test.cc covers the JSON-lines
+// round trip of every shipped file).
+TEST(DataLogCli, InspectJsonOfADataLogHoldsInstrumentsAndDecimalInputs) {
+  TempDir dir("roundtrip_json");
+  const std::string data = dir.path() + "/data";
+  ASSERT_EQ(run_tape(std::string("import ") + TAPE_SHARED_DATA +
+                     "/orcl-1995-2014.txt --format bars --data-dir " + data)
+                .exit_code,
+            0);
+  auto json = run_tape("inspect --json --to 3 --data-dir " + data);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["instruments"][0]["symbol"], "ORCL");
+  EXPECT_EQ(j["instruments"][0]["tick_size"], "0.000001");
+  ASSERT_EQ(j["inputs"].size(), 3u);
+  EXPECT_EQ(j["inputs"][0]["symbol"], "ORCL");
+  EXPECT_EQ(j["inputs"][0]["open"], "2.179012");
+  EXPECT_EQ(j["inputs"][0]["ts"], "1995-01-04T00:00:00Z");
+  EXPECT_TRUE(j["inputs"][0]["outputs"].empty());
+  auto raw = run_tape("inspect --json --raw --to 1 --data-dir " + data);
+  EXPECT_EQ(nlohmann::json::parse(raw.out)["inputs"][0]["open"], 2179012);
+}
+
+TEST(DataLogCli, ALogWithOneAlteredPriceFailsTheOriginalsHead) {
+  TempDir dir("roundtrip_tamper");
+  const std::string data = dir.path() + "/data";
+  ASSERT_EQ(run_tape(std::string("import ") + TAPE_SHARED_DATA +
+                     "/orcl-1995-2014.txt --format bars --data-dir " + data)
+                .exit_code,
+            0);
+  // One close changed in an exported copy and imported: another log, and the original's head
+  // (--expect-head) says so.
+  const std::string jsonl = dir.path() + "/x.jsonl", edited = dir.path() + "/edited";
+  auto exported = run_tape("inspect --jsonl --data-dir " + data);
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::string text = exported.out;
+  const size_t at = text.find("\"close\":\"2.117284\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 18, "\"close\":\"2.117285\"");
+  std::ofstream(jsonl, std::ios::binary) << text;
+  auto r = run_tape("import " + jsonl + " --format jsonl --data-dir " + edited);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto original = run_tape("audit --data-dir " + data);
+  const std::string head = head_in(original.out);
+  auto audit = run_tape("audit --expect-head " + head + " --data-dir " + edited);
+  EXPECT_EQ(audit.exit_code, 3) << audit.out;
+  EXPECT_NE(audit.err.find("expected head " + head), std::string::npos) << audit.err;
+}
+
+TEST(DataLogCli, SnapshotOfADataLogIsRefusedAndChangesNothing) {
+  TempDir dir("roundtrip_snapshot");
+  const std::string data = dir.path() + "/data";
+  ASSERT_EQ(run_tape(std::string("import ") + TAPE_SHARED_DATA + "/bidask.csv --format quotes " +
+                     "--data-dir " + data)
+                .exit_code,
+            0);
+  const std::string before = head_in(run_tape("audit --data-dir " + data).out);
+  auto r = run_tape("snapshot --data-dir " + data);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is a data log"), std::string::npos) << r.err;
+  auto after = run_tape("audit --expect-head " + before + " --data-dir " + data);
+  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+}
+
+}  // namespace
+}  // namespace tape
