@@ -241,6 +241,21 @@ TEST(FeedImportTest, ExplicitTickRoundsOnlyWhenAsked) {
   EXPECT_EQ(inspect_values(s.path("log2"), "price"), std::vector<std::string>{"10.01"});
 }
 
+TEST(FeedImportTest, HeaderlessFilesMapColumnsByIndex) {
+  Scratch s("noheader");
+  const std::string f = s.file("raw.txt",
+                               "XYZ;1577872800;10.5;100\n"
+                               "ABC;1577872801;2.25;5\n");
+  const auto r = import(f, "trades", s.path("log"),
+                        "--no-header --delimiter ';' --time-format unix_s --symbol-column 1 "
+                        "--columns datetime=2,price=3,size=4");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(inspect_values(s.path("log"), "symbol"), (std::vector<std::string>{"XYZ", "ABC"}));
+  EXPECT_EQ(inspect_values(s.path("log"), "ts_ns"),
+            (std::vector<std::string>{"1577872800000000000", "1577872801000000000"}));
+  EXPECT_EQ(inspect_values(s.path("log"), "price"), (std::vector<std::string>{"10.5", "2.25"}));
+}
+
 TEST(FeedImportTest, UsageErrorsExitOne) {
   Scratch s("usage");
   const std::string f = s.file("f.csv", "time,price,size\n2020-01-01T10:00:00Z,1,1\n");
