@@ -1,8 +1,11 @@
 // Writes the fuzz targets' seed corpus from the shipped quickstart scenario: the first events
 // and outputs blocks a run records, snapshots (envelope, and raw core and generator state for
 // state_fuzz) at a few seqs, and a few seq keys and --from/--to texts.
+// The import fuzzers' seeds are slices of the shipped data files (../shared/data) and a few
+// lines of every JSONL type and number and time form (fuzz/feed_corpus.h).
 // Usage: tape_fuzz_corpus OUT_DIR   (creates OUT_DIR/{input_block,output_block,snapshot,state,
-// log_text}; scenario_fuzz's corpus is the shipped scenarios/ and configs/ folders themselves)
+// log_text,csv_import,jsonl_import,lobster_import,decimal_time}; scenario_fuzz's corpus is the
+// shipped scenarios/ and configs/ folders themselves)
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +17,7 @@
 #include "core/sequencer.h"
 #include "core/snapshot.h"
 #include "core/state_hash.h"
+#include "fuzz/feed_corpus.h"
 #include "fuzz/fuzz_common.h"
 #include "sim/generator.h"
 #include "store/event_log.h"
@@ -75,7 +79,10 @@ int main(int argc, char** argv) {
   }
   const char* points[] = {"1000", "12.5s", "1500ms", "250us", "42ns", "2m"};
   for (const char* p : points) write(out / "log_text", std::string("point_") + p, p);
-  std::printf("corpus: %zu batches, %d snapshots in %s\n", sink.batches.size(), snapshots,
+  const int feed_seeds = tape::fuzz::write_feed_corpus(out);
+  if (feed_seeds < 0) return 2;
+  std::printf("corpus: %d import seeds, ", feed_seeds);
+  std::printf("%zu batches, %d snapshots in %s\n", sink.batches.size(), snapshots,
               out.c_str());
   return 0;
 }
