@@ -54,7 +54,15 @@ bool parse_iso_ns(std::string_view s, int64_t& ns) {
   }
   if (i != s.size()) return false;
   const int64_t days = date::sys_days(ymd).time_since_epoch().count();
-  ns = ((days * 86'400 + h * 3600 + mi * 60 + sec) - offset_s) * 1'000'000'000 + frac;
+  // Seconds of years 0000..9999 fit easily; their ns do not (int64 ns end in 1677 and 2262):
+  // a time outside that range is refused, never wrapped.
+  const int64_t secs = (days * 86'400 + h * 3600 + mi * 60 + sec) - offset_s;
+  int64_t out = 0;
+  if (__builtin_mul_overflow(secs, int64_t{1'000'000'000}, &out) ||
+      __builtin_add_overflow(out, frac, &out)) {
+    return false;
+  }
+  ns = out;
   return true;
 }
 
