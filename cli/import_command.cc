@@ -3,7 +3,7 @@
 #include <charconv>
 #include <chrono>
 #include <iostream>
-#include <nlohmann/json.hpp>
+#include "feed/json.h"
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -211,6 +211,8 @@ int import_command(const std::vector<std::string>& args) {
       "Yahoo bars: close := Adj Close, open/high/low scaled by AdjClose/Close")(
       "bar-period", po::value<std::string>(&v.bar_period),
       "auto|none|N{ns,us,ms,s,m,h,d} (default auto: 1d daily, smallest gap intraday)")(
+      "date", po::value<std::string>(&o.date),
+      "lobster: the trading day YYYY-MM-DD (default: from the file name TICKER_YYYY-MM-DD_...)")(
       "daily-close", po::value<std::string>(&v.daily_close),
       "stamp daily bars at this local time HH:MM (default: the end of the date)")(
       "on-bad-row", po::value<std::string>(&v.on_bad_row), "fail (default) | skip")(
@@ -237,7 +239,7 @@ int import_command(const std::vector<std::string>& args) {
     std::cerr << "tape import: skipped " << b.message() << "\n";
   }
   if (json) {
-    std::cout << summary_json(o, report.value(), elapsed_s).dump() << "\n";
+    std::cout << dump_json(summary_json(o, report.value(), elapsed_s)) << "\n";
   } else {
     print_text(o, report.value(), elapsed_s);
   }

@@ -34,7 +34,7 @@ struct Printer {
   Form form;
   const ValueFormat* format;  // null with --raw
   const InstrumentTable& table;
-  nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
+  Json inputs = Json::array();
 
   void operator()(const InspectedInput& item) {
     switch (form) {
@@ -46,8 +46,8 @@ struct Printer {
         std::cout << format_jsonl(item.input, table) << "\n";
         break;
       case Form::kJson: {
-        nlohmann::ordered_json in = event_json(fields_of(item.input, format));
-        in["outputs"] = nlohmann::ordered_json::array();
+        Json in = event_json(fields_of(item.input, format));
+        in["outputs"] = Json::array();
         for (const Output& out : item.outputs) in["outputs"].push_back(event_json(fields_of(out, format)));
         inputs.push_back(std::move(in));
         break;
@@ -56,8 +56,8 @@ struct Printer {
   }
 };
 
-nlohmann::ordered_json instruments_array(const InstrumentTable& table) {
-  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+Json instruments_array(const InstrumentTable& table) {
+  Json a = Json::array();
   for (size_t i = 0; i < table.size(); ++i) {
     a.push_back({{"id", i},
                  {"symbol", table[i].symbol},
@@ -125,12 +125,12 @@ int inspect_command(const std::vector<std::string>& args) {
                 raw ? nullptr : &format, format.table()};
   Status st = inspect_log(*log.value(), filter, [&](const InspectedInput& item) { print(item); });
   if (json) {
-    nlohmann::ordered_json o = {{"data_dir", dir}};
+    Json o = {{"data_dir", dir}};
     o["instruments"] = instruments_array(table.value());
     o["inputs"] = std::move(print.inputs);
     // A reader that stops at an error says so in its output too, not only on stderr.
     if (!st.is_ok()) o["error"] = st.message();
-    std::cout << dump_line(o) << "\n";
+    std::cout << dump_json(o) << "\n";
   }
   if (!st.is_ok()) return report_error(st);
   return 0;

@@ -23,16 +23,12 @@ std::string InstrumentFormat::time(int64_t ts_ns) const {
   return with_time_ ? format_utc(ts_ns) : std::string();
 }
 
-nlohmann::ordered_json event_json(const EventFields& fields) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+Json event_json(const EventFields& fields) {
+  Json j = Json::object();
   for (const EventField& f : fields) {
     std::visit([&](const auto& v) { j[f.key] = v; }, f.value);
   }
   return j;
-}
-
-std::string dump_line(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace tape

@@ -4,7 +4,7 @@
 // --format jsonl` reads back (feed/jsonl_reader.h).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "feed/json.h"
 
 #include "core/codec.h"
 #include "feed/instruments.h"
@@ -29,9 +29,6 @@ class InstrumentFormat final : public ValueFormat {
 };
 
 // {"seq":..,"ts_ns":..,"type":"..",...} in the fields' order; strings escaped by the library.
-nlohmann::ordered_json event_json(const EventFields& fields);
-
-// One line of JSON (no '\n'); invalid UTF-8 in a string is replaced, never thrown.
-std::string dump_line(const nlohmann::ordered_json& j);
+Json event_json(const EventFields& fields);
 
 }  // namespace tape

@@ -113,7 +113,9 @@ Status Importer::emit(Lane& lane) {
   in.seq = Seq(++seq_);
   in.ts = Timestamp(lane.rec.ts_ns);
   in.body = lane.rec.body;
-  set_instrument(in.body, InstrumentId(instrument_of(lane)));
+  // A record without a symbol (a heartbeat, a kill switch) names no instrument: it registers
+  // none and keeps instrument 0, which such inputs ignore.
+  if (!lane.rec.symbol.empty()) set_instrument(in.body, InstrumentId(instrument_of(lane)));
   ++report_.files[lane.file].imported;
   if (seq_ == 1) report_.first_ts_ns = lane.rec.ts_ns;
   report_.last_ts_ns = lane.rec.ts_ns;

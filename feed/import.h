@@ -53,6 +53,9 @@ struct ImportOptions {
   std::optional<int> price_scale;
   // Default: unset = the format's own (CSV UTC, LOBSTER America/New_York). The zone's name.
   std::optional<std::string> tz;
+  // Default: empty = from the file name (TICKER_YYYY-MM-DD_...). LOBSTER only: the trading day
+  // (YYYY-MM-DD) whose local midnight the message times count from.
+  std::string date;
   // Default: false = the first bad row fails the import. true: counted and skipped.
   bool skip_bad_rows = false;
   // Default: 4096. Inputs per stored batch. Clamped to [1, 65536].

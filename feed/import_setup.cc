@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include "feed/json.h"
 
 #include "store/log_dir.h"
 
@@ -88,6 +88,10 @@ Result<ResolvedImport> resolve_import(const ImportOptions& options) {
   r.csv.price_scale = scale;
   r.lobster.price_scale_digits = scale;
   r.lobster.symbol = options.csv.symbol;
+  if (!options.date.empty() && f != ImportFormat::kLobster) {
+    return Status::usage("--date applies to --format lobster only (other formats carry their dates)");
+  }
+  r.lobster.date = options.date;
   r.jsonl.default_symbol = options.csv.symbol;
   if (options.csv.lot_size < 1) return Status::usage("--lot-size must be at least 1");
   if (options.csv.adjusted && f != ImportFormat::kBars) {
@@ -240,8 +244,11 @@ std::string import_meta_json(const ResolvedImport& r, const ImportReport& report
                       {"inputs", report.inputs},
                       {"first_ts_ns", report.first_ts_ns},
                       {"last_ts_ns", report.last_ts_ns}};
-  if (o.format == ImportFormat::kLobster) doc["unknown_orders"] = report.unknown_orders;
-  return doc.dump();
+  if (o.format == ImportFormat::kLobster) {
+    doc["options"]["date"] = o.date.empty() ? "from the file name" : o.date;
+    doc["unknown_orders"] = report.unknown_orders;
+  }
+  return dump_json(doc);
 }
 
 }  // namespace tape

@@ -1,6 +1,6 @@
 #include "feed/instruments.h"
 
-#include <nlohmann/json.hpp>
+#include "feed/json.h"
 
 #include "core/types.h"
 
@@ -13,7 +13,7 @@ std::string instruments_json(const InstrumentTable& table) {
                    {"tick_size", format_decimal(s.tick_size)},
                    {"lot_size", s.lot_size}});
   }
-  return arr.dump();
+  return dump_json(arr);
 }
 
 Result<InstrumentTable> parse_instruments_json(const std::string& text) {

@@ -7,7 +7,7 @@ namespace tape {
 
 std::string format_jsonl(const Input& in, const InstrumentTable& table) {
   const InstrumentFormat format(table, /*with_time=*/false);
-  return dump_line(event_json(fields_of(in, &format)));
+  return dump_json(event_json(fields_of(in, &format)));
 }
 
 }  // namespace tape

@@ -1,26 +1,16 @@
-// The one way tape renders and reads JSON documents: nlohmann-json, objects keeping the order
-// their members were added in (so a document reads the same on every run and every build).
+// JSON helpers of the reports, on top of feed/json.h (the one way tape renders and reads JSON).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "feed/json.h"
 
 namespace tape {
 
-using Json = nlohmann::ordered_json;
-
-// One line, no spaces ("key":value), as the CLI prints --json. Bytes that are not UTF-8 (a
-// path can hold any) become U+FFFD instead of throwing.
-std::string dump_json(const Json& j);
-
 // `s` escaped as the inside of a JSON string (no surrounding quotes).
 std::string json_escape(std::string_view s);
-
-// Parses `text` as one JSON document; nullopt if it is not one (never throws).
-std::optional<Json> parse_json(std::string_view text);
 
 // A double rounded to `decimals` places, so a figure prints as the fixed-point text did
 // (0.012575, not 0.012574999999).

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -87,6 +88,44 @@ TEST(DataLogCli, SnapshotOfADataLogIsRefusedAndChangesNothing) {
   EXPECT_NE(r.err.find("is a data log"), std::string::npos) << r.err;
   auto after = run_tape("audit --expect-head " + before + " --data-dir " + data);
   EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+}
+
+TEST(DataLogCli, LobsterFileWithoutItsNameTakesSymbolAndDateFromOptions) {
+  TempDir dir("lobster_date");
+  std::filesystem::create_directories(dir.path());
+  const std::string goog = std::string(TAPE_SHARED_DATA) +
+                           "/lobster/GOOG_2012-06-21_34200000_57600000_message_1.csv";
+  const std::string plain = dir.path() + "/messages.csv";
+  std::filesystem::copy_file(goog, plain);
+  auto named = run_tape("import " + goog + " --format lobster --data-dir " + dir.path() + "/a");
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  auto bare = run_tape("import " + plain + " --format lobster --data-dir " + dir.path() + "/b");
+  EXPECT_NE(bare.exit_code, 0);
+  EXPECT_NE(bare.err.find("--date"), std::string::npos) << bare.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/b"));
+  auto given = run_tape("import " + plain + " --format lobster --symbol GOOG --date 2012-06-21 " +
+                        "--data-dir " + dir.path() + "/c");
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  EXPECT_EQ(head_in(given.out), head_in(named.out));
+  auto wrong_format = run_tape("import " + plain + " --format trades --date 2012-06-21 " +
+                               "--data-dir " + dir.path() + "/d");
+  EXPECT_EQ(wrong_format.exit_code, 1) << wrong_format.err;
+}
+
+TEST(DataLogCli, HeartbeatsInJsonLinesNameNoInstrument) {
+  TempDir dir("jsonl_heartbeat");
+  std::filesystem::create_directories(dir.path());
+  const std::string jsonl = dir.path() + "/in.jsonl";
+  std::ofstream(jsonl) << R"({"ts_ns":1,"type":"heartbeat"})" "\n"
+                       << R"({"ts_ns":2,"type":"trade","symbol":"XYZ","price":"10.5","qty":3})" "\n"
+                       << R"({"ts_ns":3,"type":"heartbeat"})" "\n";
+  auto r = run_tape("import " + jsonl + " --format jsonl --data-dir " + dir.path() + "/log");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(run_tape("inspect --json --data-dir " + dir.path() + "/log").out);
+  ASSERT_EQ(j["instruments"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["instruments"][0]["symbol"], "XYZ");
+  EXPECT_EQ(j["inputs"].size(), 3u);
+  EXPECT_EQ(run_tape("audit --data-dir " + dir.path() + "/log").exit_code, 0);
 }
 
 }  // namespace
