@@ -10,7 +10,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "cli_util.h"
 #include "scenario_util.h"
@@ -125,6 +127,43 @@ TEST(CrossCompilerResume, KilledByOneResumedByTheOther) {
     std::remove(trace.c_str());
   }
 }
+
+// The chain head an import printed ("chain_head H").
+std::string import_head(const std::string& out) {
+  const size_t at = out.find("chain_head ");
+  return at == std::string::npos ? "" : out.substr(at + 11, 64);
+}
+
+class CrossCompilerImport : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+// An import is as deterministic as a run: both builds write the same data log (chain head), and
+// each audits the other's.
+TEST_P(CrossCompilerImport, BothBuildsImportTheSameDataLog) {
+  const auto& [file, format] = GetParam();
+  TempDir mine("cross_import_mine"), peer("cross_import_peer");
+  const std::string args = std::string("import ") + TAPE_SHARED_DATA + "/" + file + " --format " +
+                           format + " --data-dir ";
+  auto a = run_binary(kMine, args + mine.path());
+  auto b = run_binary(kPeer, args + peer.path());
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  ASSERT_EQ(import_head(a.out).size(), 64u) << a.out;
+  EXPECT_EQ(import_head(a.out), import_head(b.out));
+  EXPECT_EQ(run_binary(kPeer, "audit --expect-head " + import_head(a.out) + " --data-dir " +
+                                  mine.path())
+                .exit_code,
+            0);
+  EXPECT_EQ(run_binary(kMine, "audit --data-dir " + peer.path()).exit_code, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    SharedData, CrossCompilerImport,
+    ::testing::Values(std::make_pair("orcl-1995-2014.txt", "bars"),
+                      std::make_pair("2006-min-005.txt", "bars"),
+                      std::make_pair("ticksample.csv", "bars"), std::make_pair("bidask.csv", "quotes"),
+                      std::make_pair("lobster/GOOG_2012-06-21_34200000_57600000_message_1.csv",
+                                     "lobster")),
+    [](const auto& info) { return "file" + std::to_string(info.index); });
 
 }  // namespace
 }  // namespace tape
