@@ -4,9 +4,6 @@
 //
 // Each import is a child `tape` process, so its peak RSS is its own. Sanitizers multiply
 // allocations and RSS unevenly: skipped under ASan/TSan.
-#include <sys/resource.h>
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -14,14 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "cli_util.h"
+#include "rss_util.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TAPE_RSS_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define TAPE_RSS_TEST_SANITIZED 1
-#endif
-#endif
 
 namespace tape {
 namespace {
@@ -53,13 +44,8 @@ long import_peak_rss_kib(long rows) {
   std::filesystem::create_directories(dir.path());
   const std::string csv = dir.path() + "/bars.csv";
   write_bars(csv, rows);
-  const pid_t pid = testing_util::spawn_tape(
+  return testing_util::tape_peak_rss_kib(
       {"import", csv, "--format", "bars", "--data-dir", dir.path() + "/log"});
-  int status = 0;
-  rusage usage{};
-  if (wait4(pid, &status, 0, &usage) != pid) return -1;
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "tape status " << status;
-  return usage.ru_maxrss;
 }
 
 TEST(ImportRssTest, PeakRssOfATenTimesLongerFileIsAboutTheSame) {

@@ -7,9 +7,6 @@
 //
 // Each run is a child `tape` process, so its peak RSS is its own. Sanitizers multiply
 // allocations and RSS unevenly: skipped under ASan/TSan.
-#include <sys/resource.h>
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -17,14 +14,8 @@
 #include <gtest/gtest.h>
 
 #include "cli_util.h"
+#include "rss_util.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TAPE_RSS_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define TAPE_RSS_TEST_SANITIZED 1
-#endif
-#endif
 
 namespace tape {
 namespace {
@@ -34,14 +25,9 @@ using testing_util::TempDir;
 // Peak RSS (KiB) of `tape run scenarios/sustained_1k.toml` for `duration_s` simulated seconds.
 long run_peak_rss_kib(int duration_s) {
   TempDir dir("rss");
-  const pid_t pid = testing_util::spawn_tape(
+  return testing_util::tape_peak_rss_kib(
       {"run", std::string(TAPE_SOURCE_DIR) + "/scenarios/sustained_1k.toml", "--set",
        "scenario.duration_s=" + std::to_string(duration_s), "--data-dir", dir.path() + "/log"});
-  int status = 0;
-  rusage usage{};
-  if (wait4(pid, &status, 0, &usage) != pid) return -1;
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "tape status " << status;
-  return usage.ru_maxrss;
 }
 
 TEST(RssFlatTest, PeakRssOfARunTenTimesLongerIsAboutTheSame) {
