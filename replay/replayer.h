@@ -1,6 +1,7 @@
-// Replays a recorded log through a fresh core and, with verify, proves that it reproduces every
-// recorded output and the recorded final state hash. The first difference is reported with its
-// seq (Status::mismatch, exit 3).
+// Replays a recorded log through the session loop (session/session_loop.h) with the log as its
+// Source and, with verify, proves that it reproduces every recorded output and the recorded
+// final state hash. The first difference is reported with its seq (Status::mismatch, exit 3).
+// The loop knows only a Source and a Verifier (replay/replay_verify.h); this file picks them.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 
 #include "core/config.h"
 #include "core/core.h"
+#include "session/run_metrics.h"
+#include "session/session_loop.h"
 #include "store/event_log.h"
 
 namespace tape {
@@ -33,13 +36,17 @@ struct ReplayResult {
   bool reached_end = false;
   bool state_hash_verified = false;
   Seq snapshot_seq;  // the snapshot the replay started from (0: seq 1)
+  uint64_t ts_clamped = 0;  // inputs the sequencer stamped later than their source said
+  // A data log's verify (replay/data_log_replay.h): its inputs decode, run from seq 1 in time
+  // order and the hash chain recomputes. There are no outputs or state hash to compare.
+  bool data_log_checked = false;
 };
 
-// Optional callbacks around each replayed input (the CLI times them with its wall clock; the
-// replayer itself reads no clock).
+// What the caller sees of a replay while it runs; the replayer itself reads no clock (the loop
+// times each input for `metrics`).
 struct ReplayHooks {
-  std::function<void()> before;
-  std::function<void(const Input&, const Core&)> after;
+  Progress* progress = nullptr;   // Not owned; may be null. Ticked on every input.
+  RunMetrics* metrics = nullptr;  // Not owned; may be null. The loop's latency figures.
   // Called once with the core's final state and its hash, after the last replayed input.
   std::function<void(const Core&, const std::string& state_hash)> finished;
 };
@@ -48,5 +55,16 @@ struct ReplayHooks {
 // scenario text in the log's meta). Returns the result, or the first error/mismatch.
 Result<ReplayResult> replay_log(const EventLog& log, const CoreConfig& config,
                                 const ReplayOptions& options, const ReplayHooks& hooks = {});
+
+namespace replay_internal {
+
+// Drives `state` (on from `state.sequencer.last_seq()`) through the session loop to the end of
+// its source with `verifier` (may be null; its error is returned), then sets the result's
+// last_seq and ts_clamped. `seq_total` scales the progress. Shared by replay_log and
+// replay_data_log.
+Status drive(SessionState& state, const CoreConfig& config, Verifier* verifier, Seq seq_total,
+             const ReplayHooks& hooks, ReplayResult& result);
+
+}  // namespace replay_internal
 
 }  // namespace tape

@@ -4,12 +4,12 @@
 
 namespace tape {
 
-Result<std::unique_ptr<DataLogSource>> DataLogSource::open(const EventLog& log) {
+Result<std::unique_ptr<DataLogSource>> DataLogSource::open(const EventLog& log, Seq last) {
   ASSIGN_OR_RETURN(std::optional<std::string> kind, log.get_meta(kMetaLogKind));
   if (kind != std::optional<std::string>(kLogKindData)) {
     return Status::invalid(log.dir() + ": not a data log (its meta log_kind is not \"data\")");
   }
-  return std::unique_ptr<DataLogSource>(new DataLogSource(log));
+  return std::unique_ptr<DataLogSource>(new DataLogSource(log, last));
 }
 
 bool DataLogSource::next(Timestamp& ts, InputBody& body) {

@@ -14,9 +14,9 @@ namespace tape {
 
 class DataLogSource final : public Source {
  public:
-  // Opens `log` (which must outlive the source) from its first input; Status::invalid unless
-  // its meta says it is a data log.
-  static Result<std::unique_ptr<DataLogSource>> open(const EventLog& log);
+  // Opens `log` (which must outlive the source) from its first input, up to seq `last` (0: its
+  // end); Status::invalid unless its meta says it is a data log.
+  static Result<std::unique_ptr<DataLogSource>> open(const EventLog& log, Seq last = Seq(0));
 
   bool next(Timestamp& ts, InputBody& body) override;
   // A corrupt record, or a data log holding outputs (it is not one), naming the seq.
@@ -28,7 +28,8 @@ class DataLogSource final : public Source {
   Seq position() const { return inputs_.position(); }
 
  private:
-  explicit DataLogSource(const EventLog& log) : log_(log), inputs_(log) {}
+  DataLogSource(const EventLog& log, Seq last)
+      : log_(log), inputs_(log, RecordedLogOptions{Seq(0), last, true}) {}
 
   const EventLog& log_;
   RecordedLogSource inputs_;

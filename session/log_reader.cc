@@ -2,11 +2,12 @@
 
 namespace tape {
 
-LogReader::LogReader(const EventLog& log, Seq from) : cursor_(log.batches(from)), from_(from) {}
+LogReader::LogReader(const EventLog& log, Seq from, bool outputs)
+    : cursor_(log.batches(from)), from_(from), with_outputs_(outputs) {}
 
 Status LogReader::load_batch() {
   in_pos_ = out_pos_ = 0;
-  return cursor_.decode(inputs_, &outputs_);
+  return cursor_.decode(inputs_, with_outputs_ ? &outputs_ : nullptr);
 }
 
 Result<std::optional<RecordedInput>> LogReader::next() {

@@ -5,8 +5,13 @@
 namespace tape {
 
 Result<OpenedLog> open_recorded_log(const std::string& dir) {
+  ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log, EventLog::open(dir, /*read_only=*/true));
+  return open_recorded_log(std::move(log), dir);
+}
+
+Result<OpenedLog> open_recorded_log(std::unique_ptr<EventLog> log, const std::string& dir) {
   OpenedLog out;
-  ASSIGN_OR_RETURN(out.log, EventLog::open(dir, /*read_only=*/true));
+  out.log = std::move(log);
   ASSIGN_OR_RETURN(std::optional<std::string> text, out.log->get_meta("scenario"));
   // A missing or malformed required meta key is corruption (exit 3), as audit reports it.
   if (!text) return Status::mismatch(dir + ": log has no scenario in its meta");

@@ -22,5 +22,7 @@ struct OpenedLog {
 
 // Opens `dir` read-only and rebuilds the CoreConfig from the scenario text in its meta.
 Result<OpenedLog> open_recorded_log(const std::string& dir);
+// The same for a log already open (read-only) in `dir`.
+Result<OpenedLog> open_recorded_log(std::unique_ptr<EventLog> log, const std::string& dir);
 
 }  // namespace tape

@@ -6,11 +6,16 @@
 namespace tape {
 
 RecordedLogSource::RecordedLogSource(const EventLog& log, Seq after)
-    : log_(log), reader_(std::make_unique<LogReader>(log, Seq(after.value() + 1))),
-      position_(after) {}
+    : RecordedLogSource(log, RecordedLogOptions{after, Seq(0), true}) {}
+
+RecordedLogSource::RecordedLogSource(const EventLog& log, const RecordedLogOptions& options)
+    : log_(log), options_(options),
+      reader_(std::make_unique<LogReader>(log, Seq(options.after.value() + 1), options.outputs)),
+      position_(options.after) {}
 
 bool RecordedLogSource::next(Timestamp& ts, InputBody& body) {
   if (!status_.is_ok()) return false;
+  if (options_.last.value() != 0 && position_ >= options_.last) return false;
   Result<std::optional<RecordedInput>> rec = reader_->next();
   if (!rec.is_ok()) {
     status_ = rec.status();
@@ -36,7 +41,7 @@ Status RecordedLogSource::restore_state(std::string_view bytes) {
   if (r.ok() && !r.at_end()) r.fail("recorded log position has trailing bytes");
   RETURN_IF_ERROR(r.status());
   position_ = Seq(seq);
-  reader_ = std::make_unique<LogReader>(log_, Seq(seq + 1));
+  reader_ = std::make_unique<LogReader>(log_, Seq(seq + 1), options_.outputs);
   status_ = Status::ok();
   return Status::ok();
 }

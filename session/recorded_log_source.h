@@ -13,10 +13,21 @@
 
 namespace tape {
 
+struct RecordedLogOptions {
+  // Default: 0 (from seq 1). The source yields the inputs after this seq.
+  Seq after;
+  // Default: 0 (the log's end). The last seq the source yields; it ends there without reading on.
+  Seq last;
+  // Default: true. Decode each input's recorded outputs (last().outputs). False reads only the
+  // inputs' blocks, for a caller that compares no outputs (a damaged outputs block goes unseen).
+  bool outputs = true;
+};
+
 class RecordedLogSource final : public Source {
  public:
   // The inputs of `log` after seq `after` (0: from seq 1). `log` must outlive the source.
   explicit RecordedLogSource(const EventLog& log, Seq after = Seq(0));
+  RecordedLogSource(const EventLog& log, const RecordedLogOptions& options);
 
   bool next(Timestamp& ts, InputBody& body) override;
   // A corrupt or missing record (the reader's error, naming its seq).
@@ -31,6 +42,7 @@ class RecordedLogSource final : public Source {
 
  private:
   const EventLog& log_;
+  RecordedLogOptions options_;
   std::unique_ptr<LogReader> reader_;
   RecordedInput last_;
   Seq position_;

@@ -40,7 +40,7 @@ Result<RunOutcome> run_scenario(const Scenario& scenario, EventLog& log,
   loop.duration_ns = scenario.duration_ms * 1'000'000;
   loop.check = outcome->check.get();
   const auto start = Clock::now();
-  ASSIGN_OR_RETURN(const LoopEnd end, run_loop(outcome->state, log, scenario.core, loop, metrics,
+  ASSIGN_OR_RETURN(const LoopEnd end, run_loop(outcome->state, &log, scenario.core, loop, metrics,
                                                start));
   metrics.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
   metrics.events_in = core.recorder().counters().inputs;

@@ -51,7 +51,7 @@ Status wait_for_pace(const Pacer& pacer, Timestamp ts, int64_t flush_ms,
 // One session's input loop and what it measures.
 class Loop {
  public:
-  Loop(SessionState& state, EventLog& log, const CoreConfig& config, const LoopOptions& options,
+  Loop(SessionState& state, EventLog* log, const CoreConfig& config, const LoopOptions& options,
        RunMetrics& metrics)
       : state_(state), log_(log), config_(config), options_(options), metrics_(metrics),
         stage_timer_(metrics), trace_(options.durable_trace) {}
@@ -67,7 +67,6 @@ class Loop {
     Core& core = *state_.core;
     core.set_decision_probe(&decision_timer_);
     const Pacer pacer(options_.pace, state_.sequencer.last_ts(), start);
-    const double duration_ns = static_cast<double>(options_.duration_ns);
     auto last_flush = start;
     std::optional<SnapshotData> stop_snapshot;  // taken when a stop was asked for
     LoopEnd end;
@@ -90,23 +89,21 @@ class Loop {
         end.interrupted = true;
         break;
       }
+      if (options_.verifier) RETURN_IF_ERROR(options_.verifier->before_input(in));
       RETURN_IF_ERROR(wait_for_pace(pacer, in.ts, config_.recorder.flush_interval_ms, last_flush,
                                     core));
       RETURN_IF_ERROR(process(in, n));
-      if (options_.progress) {
-        options_.progress->tick(duration_ns > 0 ? static_cast<double>(in.ts.value()) / duration_ns
-                                                : 0,
-                                n + 1);
-      }
+      if (options_.verifier) RETURN_IF_ERROR(options_.verifier->after_input(in, core));
+      if (options_.progress) options_.progress->tick(progress_fraction(in), n + 1);
       if (options_.check && options_.check->after_input(in, core)) {
         end.check_failed = true;
         break;
       }
       const uint64_t every = snapshot_every(config_);
-      if (every != 0 && in.seq.value() % every == 0) {
-        RETURN_IF_ERROR(put_snapshot(log_, snapshot_of(state_), snapshot_sync(config_)));
+      if (log_ && every != 0 && in.seq.value() % every == 0) {
+        RETURN_IF_ERROR(put_snapshot(*log_, snapshot_of(state_), snapshot_sync(config_)));
       }
-      trace_.note(log_);
+      if (log_) trace_.note(*log_);
     }
     if (options_.check && !end.check_failed && !end.interrupted) {
       end.check_failed = options_.check->at_end(core);
@@ -116,13 +113,21 @@ class Loop {
     // Written once the batches it precedes are: a snapshot never lies past the log's end.
     const uint64_t at = end.interrupted ? stop_snapshot->seq.value() : 0;
     const uint64_t every = snapshot_every(config_);
-    if (at != 0 && (every == 0 || at % every != 0)) {
-      RETURN_IF_ERROR(put_snapshot(log_, *stop_snapshot, snapshot_sync(config_)));
+    if (log_ && at != 0 && (every == 0 || at % every != 0)) {
+      RETURN_IF_ERROR(put_snapshot(*log_, *stop_snapshot, snapshot_sync(config_)));
     }
     return end;
   }
 
  private:
+  double progress_fraction(const Input& in) const {
+    if (options_.seq_total != 0) {
+      return static_cast<double>(in.seq.value()) / static_cast<double>(options_.seq_total);
+    }
+    if (options_.duration_ns <= 0) return 0;
+    return static_cast<double>(in.ts.value()) / static_cast<double>(options_.duration_ns);
+  }
+
   Status process(const Input& in, uint64_t n) {
     Core& core = *state_.core;
     const bool sampled = options_.stage_sample_every != 0 && n % options_.stage_sample_every == 0;
@@ -142,7 +147,7 @@ class Loop {
   }
 
   SessionState& state_;
-  EventLog& log_;
+  EventLog* log_;  // where snapshots go; null: nowhere
   const CoreConfig& config_;
   const LoopOptions& options_;
   RunMetrics& metrics_;
@@ -153,7 +158,7 @@ class Loop {
 
 }  // namespace
 
-Result<LoopEnd> run_loop(SessionState& state, EventLog& log, const CoreConfig& config,
+Result<LoopEnd> run_loop(SessionState& state, EventLog* log, const CoreConfig& config,
                          const LoopOptions& options, RunMetrics& metrics,
                          std::chrono::steady_clock::time_point start) {
   Loop loop(state, log, config, options, metrics);

@@ -28,6 +28,20 @@ class InputCheck {
   virtual std::string failure() const = 0;
 };
 
+// Proves, around every input, that the session computes what it must: replay's verifier holds
+// each input to the recorded one and, with --verify, each input's outputs to the recorded ones
+// (replay/replay_verify.h). Unlike an InputCheck's finding, which the session reports, a
+// verifier's error is the session's error: the loop stops and returns it (a Status::mismatch
+// naming the seq is exit 3).
+class Verifier {
+ public:
+  virtual ~Verifier() = default;
+  // Before the core processes `in`, as the sequencer stamped it.
+  virtual Status before_input(const Input& in) = 0;
+  // After it: core.last_outputs() are the outputs `in` produced.
+  virtual Status after_input(const Input& in, const Core& core) = 0;
+};
+
 // Shows how far the session is (the CLI's progress bar). Ticked on every input.
 class Progress {
  public:
@@ -42,8 +56,12 @@ struct LoopOptions {
   uint32_t stage_sample_every = 16;
   // Default: 0. Simulated length of the session, for the progress fraction (0: unknown).
   int64_t duration_ns = 0;
+  // Default: 0. When set, the progress fraction is seq / seq_total instead (a recorded log's
+  // length is known in seqs, not in simulated time).
+  uint64_t seq_total = 0;
   Progress* progress = nullptr;  // Not owned; may be null.
   InputCheck* check = nullptr;   // Not owned; may be null.
+  Verifier* verifier = nullptr;  // Not owned; may be null.
   // Polled between inputs; when it turns true the session stops cleanly: the recorder is
   // flushed and a final snapshot written (SIGINT/SIGTERM). Not owned; may be null.
   const std::atomic<bool>* stop = nullptr;
@@ -57,11 +75,12 @@ struct LoopEnd {
   bool check_failed = false; // the InputCheck stopped it (or failed at the end)
 };
 
-// Feeds `state` from its source into `log` (the core records into it through its sink) until
-// the source ends, a stop is carried out or the check fails; takes a snapshot every
-// snapshot_every(config) inputs; closes the last batch. Records the latency figures in
+// Feeds `state` from its source into its core (which records through its own sink, if any)
+// until the source ends, a stop is carried out, the check fails or the verifier errs; writes a
+// snapshot into `snapshots` every snapshot_every(config) inputs (null: none is written, as when
+// replaying a log opened read-only); closes the last batch. Records the latency figures in
 // `metrics`. `start` is the wall-clock origin of pacing.
-Result<LoopEnd> run_loop(SessionState& state, EventLog& log, const CoreConfig& config,
+Result<LoopEnd> run_loop(SessionState& state, EventLog* snapshots, const CoreConfig& config,
                          const LoopOptions& options, RunMetrics& metrics,
                          std::chrono::steady_clock::time_point start);
 
