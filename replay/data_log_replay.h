@@ -16,9 +16,12 @@
 namespace tape {
 
 // The core a data log drives: per instrument its symbol, its lot size and tick_value = tick size
-// x kMoneyScale, which must be a whole number of money units (a tick of 0.000001 currency units
-// is 0.01 of a unit: Status::invalid naming the instrument, exit 2, rather than rounding every
-// notional). A log without readable instruments is Status::mismatch (exit 3).
+// x kMoneyScale (money minor units per tick). The core values a position only through
+// tick_value x lot_size, so when the tick alone is finer than a money unit (Yahoo's adjusted
+// 0.000001) but tick x lot is whole, that product is the tick value and the lot 1: notionals
+// stay exact. When neither is whole (ORCL at tick 0.000001, lot 1: 0.01 of a money unit per
+// tick), Status::invalid naming the instrument and what to import instead (exit 2), rather
+// than rounding every notional. A log without readable instruments is Status::mismatch (exit 3).
 Result<CoreConfig> data_log_config(const EventLog& log);
 
 // Replays data log `log` into a core built with `config` (data_log_config). A data log has no
