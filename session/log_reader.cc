@@ -11,19 +11,28 @@ Status LogReader::load_batch() {
 }
 
 Result<std::optional<RecordedInput>> LogReader::next() {
+  RecordedInput r;
+  ASSIGN_OR_RETURN(const bool more, next_into(r));
+  if (!more) return std::optional<RecordedInput>();
+  return std::optional<RecordedInput>(std::move(r));
+}
+
+Result<bool> LogReader::next_into(RecordedInput& out) {
   while (true) {
     if (in_pos_ >= inputs_.size()) {
       ASSIGN_OR_RETURN(const bool more, cursor_.next());
-      if (!more) return std::optional<RecordedInput>();
+      if (!more) return false;
       RETURN_IF_ERROR(load_batch());
       continue;
     }
-    RecordedInput r{inputs_[in_pos_++], {}};
-    while (out_pos_ < outputs_.size() && outputs_[out_pos_].seq == r.input.seq) {
-      r.outputs.push_back(outputs_[out_pos_++]);
-    }
-    if (r.input.seq < from_) continue;
-    return std::optional<RecordedInput>(std::move(r));
+    const Input& in = inputs_[in_pos_++];
+    const size_t first = out_pos_;
+    while (out_pos_ < outputs_.size() && outputs_[out_pos_].seq == in.seq) ++out_pos_;
+    if (in.seq < from_) continue;
+    out.input = in;
+    out.outputs.assign(outputs_.begin() + static_cast<std::ptrdiff_t>(first),
+                       outputs_.begin() + static_cast<std::ptrdiff_t>(out_pos_));
+    return true;
   }
 }
 

@@ -24,6 +24,9 @@ class LogReader {
   // The next input in the log at or after `from`; nullopt at the end; a Status on corruption
   // (the cursor's first error, naming its seq: a reader never mistakes it for the end).
   Result<std::optional<RecordedInput>> next();
+  // The same into `out`, reusing its outputs' storage (no allocation per input once warm):
+  // true, or false at the end (`out` then unspecified).
+  Result<bool> next_into(RecordedInput& out);
 
  private:
   Status load_batch();

@@ -16,13 +16,12 @@ RecordedLogSource::RecordedLogSource(const EventLog& log, const RecordedLogOptio
 bool RecordedLogSource::next(Timestamp& ts, InputBody& body) {
   if (!status_.is_ok()) return false;
   if (options_.last.value() != 0 && position_ >= options_.last) return false;
-  Result<std::optional<RecordedInput>> rec = reader_->next();
-  if (!rec.is_ok()) {
-    status_ = rec.status();
+  Result<bool> more = reader_->next_into(last_);
+  if (!more.is_ok()) {
+    status_ = more.status();
     return false;
   }
-  if (!rec.value()) return false;
-  last_ = std::move(*rec.value());
+  if (!more.value()) return false;
   position_ = last_.input.seq;
   ts = last_.input.ts;
   body = last_.input.body;
