@@ -13,6 +13,7 @@
 
 #include "cli_util.h"
 #include "feed/data_log.h"
+#include "tamper_util.h"
 #include "store/event_log.h"
 
 namespace tape {
@@ -91,6 +92,27 @@ TEST_F(ReplayRun, ReplayToASeqStopsThereAndVerifiesNoFinalHash) {
   EXPECT_EQ(rep["inputs_replayed"], 3000);
   EXPECT_EQ(rep["state_hash_verified"], false);
   EXPECT_NE(rep["state_hash"], run()["state_hash"]);
+}
+
+// An input stamped before its predecessor can only come from an edited log (the sequencer never
+// writes one): the replay names it instead of handing the core a time it must refuse.
+class ReplayTampered : public tamper::TamperTest {};
+
+TEST_F(ReplayTampered, AnInputGoingBackInTimeIsAMismatchNamingItsSeq) {
+  uint64_t seq = 0;
+  edit_batch(3, [&seq](std::vector<Input>& inputs) {
+    ASSERT_GE(inputs.size(), 3u);
+    Input& in = inputs[inputs.size() / 2];
+    seq = in.seq.value();
+    in.ts = Timestamp(inputs.front().ts.value() - 1);
+  });
+  for (const std::string cmd : {"replay", "replay --verify"}) {
+    auto r = run_tape(cmd + " --data-dir " + dir());
+    EXPECT_EQ(r.exit_code, 3) << cmd << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("input at seq " + std::to_string(seq) + " is stamped"),
+              std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("never goes backwards"), std::string::npos) << r.err;
+  }
 }
 
 // Rows of a TIMESTAMP,BID,ASK file whose bid is at or above its ask (the core's crossed quote).
