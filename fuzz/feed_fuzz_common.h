@@ -20,15 +20,19 @@
 namespace tape::fuzz {
 
 // The input as a file named `name` in a directory of this process's own (so that parallel
-// libFuzzer jobs do not share it), rewritten for every input.
+// libFuzzer jobs do not share it), rewritten for every input and removed at exit.
 inline std::string write_input(const std::string& name, std::string_view bytes) {
-  static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() /
-             ("tape_fuzz_" + std::to_string(static_cast<long>(::getpid())));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  const std::string path = (dir / name).string();
+  struct Dir {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("tape_fuzz_" + std::to_string(static_cast<long>(::getpid())));
+    Dir() { std::filesystem::create_directories(path); }
+    ~Dir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Dir dir;
+  const std::string path = (dir.path / name).string();
   std::FILE* f = std::fopen(path.c_str(), "wb");
   TAPE_CHECK(f != nullptr, "cannot write the fuzz input file");
   TAPE_CHECK(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size(), "short write");
