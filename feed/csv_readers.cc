@@ -99,7 +99,10 @@ class CsvRecordReader final : public RecordReader {
     int64_t ts = 0;
     bool daily = false;
     if (!row_.timestamp(ts, daily)) return false;
-    if (ts < last_ts_) return row_.backwards(ts, last_ts_);
+    // The prices are read before the time order is checked, so that a scan pass (tick auto)
+    // sees every row's decimals: a row its import pass takes (after skipping a bad one the scan
+    // could not see: high below low is invisible to prices that are all 1) is never off a tick
+    // the scan chose.
     bool ok = false;
     switch (options_.kind) {
       case CsvKind::kBars: ok = row_.bar(*sym, ts, daily, out.body); break;
@@ -107,6 +110,7 @@ class CsvRecordReader final : public RecordReader {
       case CsvKind::kTrades: ok = row_.trade(*sym, out.body); break;
     }
     if (!ok) return false;
+    if (ts < last_ts_) return row_.backwards(ts, last_ts_);
     // Two bars of one symbol at one time contradict each other only when bars have a period;
     // rows of an irregular series (period 0: one bar per trade tick) may share a time.
     if (options_.kind == CsvKind::kBars && ts == sym->last_ts &&

@@ -157,6 +157,21 @@ TEST(FeedImportBadRowsTest, ImportRefusesANonEmptyDirWithoutOverwrite) {
   EXPECT_EQ(testing_util::slurp(s.path("log/notes.txt")), "mine");
 }
 
+// Found by csv_import_fuzz: the scan pass (tick auto) sees prices as 1, so it took the bad row
+// 01-03 (high below low) and then skipped 01-02 as going backwards without seeing its decimals;
+// the import skipped 01-03, took 01-02 and found 1.5 off the scan's tick 1.
+TEST(FeedImportBadRowsTest, SkipModeAutoTickSeesThePricesOfEveryRow) {
+  Scratch s("skip_scan");
+  const std::string f = s.file("f.csv",
+                               "Date,Open,High,Low,Close\n2000-01-01,1,1,1,1\n2000-01-03,1,1,2,1\n"
+                               "2000-01-02,1.5,1.5,1.5,1.5\n");
+  const auto r = import(f, "bars", s.path("log"), "--on-bad-row skip --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing_util::json_number(r.out, "imported"), 2) << r.out;
+  EXPECT_NE(r.out.find("\"skipped_by_reason\":{\"high_below_low\":1}"), std::string::npos)
+      << r.out;
+}
+
 TEST(FeedImportBadRowsTest, SkipModeCountsByReasonAndReportsTheFirstRows) {
   Scratch s("skip");
   const std::string f = s.file(
