@@ -195,6 +195,9 @@ TEST(FeedJsonl, EveryBadRowKindNamesLineColumnFieldAndReason) {
        "7: ts: '2012-06-21T13:30:00' is not YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM) (bad_time)"},
       {R"({"ts":"2012-06-21T13:30:00.1234567891Z","type":"heartbeat"})",
        "7: ts: '2012-06-21T13:30:00.1234567891Z' is not YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM) (bad_time)"},
+      // Past 2262 the instant has no int64 nanosecond count (found by decimal_time_fuzz).
+      {R"({"ts":"2263-01-01T00:00:00Z","type":"heartbeat"})",
+       "7: ts: '2263-01-01T00:00:00Z' is not YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM) (bad_time)"},
       {R"({"ts_ns":5,"ts":"2012-06-21T13:30:00Z","type":"heartbeat"})",
        "17: ts: both \"ts_ns\" and \"ts\"; give one (bad_time)"},
       {R"({"ts_ns":5,"type":"trade","symbol":"X","price":"1.5x","qty":1})",
