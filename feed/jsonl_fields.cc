@@ -1,69 +1,19 @@
 #include "feed/jsonl_fields.h"
 
-#include <date/date.h>
-
 #include <limits>
+
+#include "feed/time_parse.h"
 
 namespace tape {
 
 using Kind = JsonField::Kind;
 
 bool parse_iso_ns(std::string_view s, int64_t& ns) {
-  auto digits = [&](size_t at, size_t n, int& out) {
-    if (at + n > s.size()) return false;
-    out = 0;
-    for (size_t i = at; i < at + n; ++i) {
-      if (s[i] < '0' || s[i] > '9') return false;
-      out = out * 10 + (s[i] - '0');
-    }
-    return true;
-  };
-  int y, mo, d, h, mi, sec;
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
-      s[13] != ':' || s[16] != ':' || !digits(0, 4, y) || !digits(5, 2, mo) || !digits(8, 2, d) ||
-      !digits(11, 2, h) || !digits(14, 2, mi) || !digits(17, 2, sec)) {
-    return false;
-  }
-  const date::year_month_day ymd{date::year{y}, date::month(unsigned(mo)), date::day(unsigned(d))};
-  if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return false;
-  size_t i = 19;
-  int64_t frac = 0;
-  if (s[i] == '.') {
-    size_t n = 0;
-    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++n) {
-      if (n == 9) return false;
-      frac = frac * 10 + (s[i] - '0');
-    }
-    if (n == 0) return false;
-    for (; n < 9; ++n) frac *= 10;
-  }
-  int64_t offset_s = 0;
-  if (i < s.size() && s[i] == 'Z') {
-    ++i;
-  } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    const int64_t sign = s[i] == '-' ? -1 : 1;
-    int oh, om;
-    const bool colon = i + 3 < s.size() && s[i + 3] == ':';
-    if (!digits(i + 1, 2, oh) || !digits(i + (colon ? 4 : 3), 2, om) || oh > 23 || om > 59) {
-      return false;
-    }
-    offset_s = sign * (oh * 3600 + om * 60);
-    i += colon ? 6 : 5;
-  } else {
-    return false;  // a local time without a zone is ambiguous
-  }
-  if (i != s.size()) return false;
-  const int64_t days = date::sys_days(ymd).time_since_epoch().count();
-  // Seconds of years 0000..9999 fit easily; their ns do not (int64 ns end in 1677 and 2262):
-  // a time outside that range is refused, never wrapped.
-  const int64_t secs = (days * 86'400 + h * 3600 + mi * 60 + sec) - offset_s;
-  int64_t out = 0;
-  if (__builtin_mul_overflow(secs, int64_t{1'000'000'000}, &out) ||
-      __builtin_add_overflow(out, frac, &out)) {
-    return false;
-  }
-  ns = out;
-  return true;
+  // The CSV readers' date-time parser (feed/time_parse.h); here the zone is required, since a
+  // local time without one is ambiguous. An instant outside int64 ns is refused, never wrapped.
+  DateTime dt;
+  if (!parse_date_time(s, DateFormat::kYmd, dt) || !dt.has_time || !dt.has_offset) return false;
+  return !__builtin_sub_overflow(dt.local_ns, dt.offset_ns, &ns);
 }
 
 bool parse_number_text(const std::string& text, Decimal& out) {

@@ -15,7 +15,8 @@
 namespace tape {
 
 // "YYYY-MM-DDTHH:MM:SS[.f]" (or a space for 'T'; up to 9 fraction digits) then "Z" or
-// +-HH:MM / +-HHMM, as ns since the epoch, exactly; false for anything else.
+// +-HH:MM / +-HHMM / +-HH, as ns since the epoch, exactly; false for anything else (a time
+// without a zone, one outside int64 ns).
 bool parse_iso_ns(std::string_view s, int64_t& ns);
 
 // A JSON number's text ("45.66", "4566e-2", "-1.5E+3") as an exact Decimal; false when it does
