@@ -8,7 +8,9 @@
 #include "cli/options.h"
 #include "replay/audit.h"
 #include "replay/diff.h"
+#include "feed/event_format.h"
 #include "replay/data_log_audit.h"
+#include "replay/log_instruments.h"
 #include "replay/source_oracle.h"
 #include "report/command_json.h"
 #include "session/generator_source.h"
@@ -94,10 +96,11 @@ int audit_command(const std::vector<std::string>& args) {
 
 int diff_command(const std::vector<std::string>& args) {
   std::vector<std::string> dirs;
-  bool json = false;
+  bool json = false, raw = false;
   po::options_description desc("tape diff DIR_A DIR_B");
   desc.add_options()("help,h", "show this help")(
       "dirs", po::value<std::vector<std::string>>(&dirs)->required(), "two recorded logs")(
+      "raw", po::bool_switch(&raw), "show the differing events as stored (ticks, ids)")(
       "json", po::bool_switch(&json), "print one JSON object");
   po::positional_options_description pos;
   pos.add("dirs", 2);
@@ -111,7 +114,14 @@ int diff_command(const std::vector<std::string>& args) {
   if (!a.is_ok()) return report_error(a.status());
   auto b = EventLog::open(dirs[1], true);
   if (!b.is_ok()) return report_error(b.status());
-  auto result = diff_logs(*a.value(), *b.value());
+  // Each side reads through its own log's instruments, as inspect prints it; a log whose
+  // instruments cannot be read is still compared, shown as stored.
+  std::optional<InstrumentFormat> fa, fb;
+  if (!raw) {
+    if (auto t = log_instruments(*a.value()); t.is_ok()) fa.emplace(t.value());
+    if (auto t = log_instruments(*b.value()); t.is_ok()) fb.emplace(t.value());
+  }
+  auto result = diff_logs(*a.value(), *b.value(), fa ? &*fa : nullptr, fb ? &*fb : nullptr);
   if (!result.is_ok()) return report_error(result.status());
   const DiffResult& r = result.value();
   if (json) {

@@ -31,7 +31,7 @@ constexpr const char* kUsage =
     "      write a snapshot of the recorded run's state at the end of its log\n"
     "  import FILE... --format bars|quotes|trades|jsonl|lobster --data-dir DIR [--json]\n"
     "      stream market data files into a data log (docs/data_formats.md; --help for options)\n"
-    "  diff DIR_A DIR_B [--json]\n"
+    "  diff DIR_A DIR_B [--raw] [--json]\n"
     "      the first input or output where two runs differ (exit 3), or exit 0 when identical\n"
     "\n"
     "SEQ is an input's seq; TIME a simulated time since the run's start: 12.5s, 1500ms, 250us,\n"

@@ -18,12 +18,17 @@ DiffResult differ(uint64_t seq, std::string what, std::string a, std::string b,
   return r;
 }
 
+struct Formats {
+  const ValueFormat* a;
+  const ValueFormat* b;
+};
+
 // Compares one input and its outputs; fills `out` and returns true at the first difference.
-bool compare(const RecordedInput& a, const RecordedInput& b, DiffResult& progress,
-             DiffResult& out) {
+bool compare(const RecordedInput& a, const RecordedInput& b, const Formats& f,
+             DiffResult& progress, DiffResult& out) {
   const uint64_t seq = a.input.seq.value();
   if (!(a.input == b.input)) {
-    out = differ(seq, "input", describe(a.input), describe(b.input), progress);
+    out = differ(seq, "input", describe(a.input, f.a), describe(b.input, f.b), progress);
     return true;
   }
   ++progress.inputs_compared;
@@ -34,8 +39,9 @@ bool compare(const RecordedInput& a, const RecordedInput& b, DiffResult& progres
       ++progress.outputs_compared;
       continue;
     }
-    out = differ(seq, "output k=" + std::to_string(k), ha ? describe(a.outputs[k]) : "(no output)",
-                 hb ? describe(b.outputs[k]) : "(no output)", progress);
+    out = differ(seq, "output k=" + std::to_string(k),
+                 ha ? describe(a.outputs[k], f.a) : "(no output)",
+                 hb ? describe(b.outputs[k], f.b) : "(no output)", progress);
     return true;
   }
   return false;
@@ -43,7 +49,9 @@ bool compare(const RecordedInput& a, const RecordedInput& b, DiffResult& progres
 
 }  // namespace
 
-Result<DiffResult> diff_logs(const EventLog& a, const EventLog& b) {
+Result<DiffResult> diff_logs(const EventLog& a, const EventLog& b, const ValueFormat* format_a,
+                             const ValueFormat* format_b) {
+  const Formats f{format_a, format_b};
   LogReader ra(a), rb(b);
   DiffResult progress;
   while (true) {
@@ -52,11 +60,11 @@ Result<DiffResult> diff_logs(const EventLog& a, const EventLog& b) {
     if (!ia && !ib) return progress;
     if (!ia || !ib) {
       const RecordedInput& present = ia ? *ia : *ib;
-      return differ(present.input.seq.value(), "length", ia ? describe(ia->input) : kNone,
-                    ib ? describe(ib->input) : kNone, progress);
+      return differ(present.input.seq.value(), "length", ia ? describe(ia->input, f.a) : kNone,
+                    ib ? describe(ib->input, f.b) : kNone, progress);
     }
     DiffResult out;
-    if (compare(*ia, *ib, progress, out)) return out;
+    if (compare(*ia, *ib, f, progress, out)) return out;
   }
 }
 

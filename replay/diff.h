@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/codec.h"
 #include "core/status.h"
 #include "session/log_reader.h"
 #include "store/event_log.h"
@@ -20,6 +21,10 @@ struct DiffResult {
   std::string b;
 };
 
-Result<DiffResult> diff_logs(const EventLog& a, const EventLog& b);
+// Sides are described through `format_a` / `format_b` (each log's own instruments), or as
+// stored (ticks, ids) when null.
+Result<DiffResult> diff_logs(const EventLog& a, const EventLog& b,
+                             const ValueFormat* format_a = nullptr,
+                             const ValueFormat* format_b = nullptr);
 
 }  // namespace tape

@@ -73,6 +73,15 @@ TEST(DataLogCli, ALogWithOneAlteredPriceFailsTheOriginalsHead) {
   auto audit = run_tape("audit --expect-head " + head + " --data-dir " + edited);
   EXPECT_EQ(audit.exit_code, 3) << audit.out;
   EXPECT_NE(audit.err.find("expected head " + head), std::string::npos) << audit.err;
+  // diff names the bar and shows both sides as inspect does: decimals, or ticks with --raw.
+  auto diff = run_tape("diff " + data + " " + edited);
+  EXPECT_EQ(diff.exit_code, 3) << diff.err;
+  EXPECT_NE(diff.out.find("runs part at seq 1 (input)"), std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("symbol=ORCL open=2.179012 high=2.191358 low=2.117284 close=2.117285"),
+            std::string::npos)
+      << diff.out;
+  auto raw = run_tape("diff --raw " + data + " " + edited);
+  EXPECT_NE(raw.out.find("instrument=0 open=2179012"), std::string::npos) << raw.out;
 }
 
 TEST(DataLogCli, SnapshotOfADataLogIsRefusedAndChangesNothing) {
