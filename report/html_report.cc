@@ -108,10 +108,27 @@ std::string percentile_row(const char* name, const LatencyHistogram& h) {
   return row + "<td>" + human_ns(static_cast<double>(h.max())) + "</td></tr>";
 }
 
+// Text as HTML character data: a scenario's name is the user's, and may hold '<' or '&'.
+std::string html_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string html_report(const RunMetrics& m, const Summary& summary) {
-  const std::string& title = summary.scenario;
+  const std::string title = html_escape(summary.scenario);
   std::string o = "<!doctype html><html><head><meta charset='utf-8'><title>tape: " + title +
                   "</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}"
                   "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;"
@@ -150,7 +167,7 @@ std::string html_report(const RunMetrics& m, const Summary& summary) {
   o += "<tr><td>dropped</td><td>0</td></tr></table>";
   o += "<p>state hash <code>" + summary.state_hash + "</code>, pnl " + num(summary.pnl, "%.4f") +
        ", seq 1.." + std::to_string(summary.seq_last) + "</p>";
-  o += "<h2>Summary</h2><pre>" + summary_json(summary) + "</pre></body></html>\n";
+  o += "<h2>Summary</h2><pre>" + html_escape(summary_json(summary)) + "</pre></body></html>\n";
   return o;
 }
 

@@ -197,6 +197,18 @@ TEST(Cli, MetricsFileAndHtmlReportAreWritten) {
   EXPECT_NE(r.out.find("\"decision_latency_ns\":{"), std::string::npos);
 }
 
+TEST(Cli, HtmlReportEscapesTheScenarioName) {
+  TempDir d("report_escape");
+  std::filesystem::create_directories(d.path());
+  auto r = run_tape("run scenarios/quickstart.toml "
+                    "--set 'scenario.name=\"<img src=x>&\"' --report " + d.path() +
+                    "/r.html --data-dir " + d.path() + "/log");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = testing_util::slurp(d.path() + "/r.html");
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_NE(html.find("tape run: &lt;img src=x&gt;&amp;</h1>"), std::string::npos);
+}
+
 TEST(Cli, PacedRunTakesAtLeastItsScaledDuration) {
   TempDir d("paced");
   auto r = run_tape("run scenarios/quickstart.toml --set scenario.duration_s=2 --pace 10x --json "
