@@ -134,6 +134,48 @@ std::optional<Finding> parse_one(std::string_view key, const std::string& value,
 
 }  // namespace
 
+void record_failure(AuditReport& r, uint64_t seq, const char* check, const std::string& what,
+                    const std::string& key) {
+  if (!r.ok()) return;
+  r.failure_seq = seq;
+  r.failure_check = check;
+  r.failure = what;
+  r.failure_key = key;
+}
+
+void check_counters(AuditReport& r, uint64_t last, uint64_t meta_last_seq,
+                    uint64_t meta_batch_count, const std::string& meta_chain_head,
+                    const std::string& expect_head, const std::function<void()>& between) {
+  if (meta_last_seq != last) {
+    return record_failure(r, last + 1, "meta",
+                          "meta says the log ends at seq " + std::to_string(meta_last_seq) +
+                              " but its events end at seq " + std::to_string(last),
+                          "meta last_seq");
+  }
+  if (between) between();
+  if (!r.ok()) return;
+  if (meta_batch_count != r.batches) {
+    return record_failure(r, last, "meta",
+                          "meta batch_count is " + std::to_string(meta_batch_count) +
+                              " but the log holds " + std::to_string(r.batches) + " batches",
+                          "meta batch_count");
+  }
+  if (meta_chain_head != r.chain_head) {
+    return record_failure(r, last, "chain",
+                          "meta chain head differs from the last batch's link (seq " +
+                              std::to_string(last) + ")",
+                          "meta chain_head");
+  }
+  if (!expect_head.empty()) {
+    if (expect_head != r.chain_head) {
+      return record_failure(r, last, "head",
+                            "expected head " + expect_head + ", log ends at head " +
+                                r.chain_head + " at seq " + std::to_string(last));
+    }
+    r.head_checked = true;
+  }
+}
+
 std::optional<uint64_t> parse_strict_decimal(std::string_view text) {
   if (text.empty() || text.size() > 20 || (text.size() > 1 && text[0] == '0')) return std::nullopt;
   uint64_t v = 0;

@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+
 #include "core/status.h"
+#include "replay/audit.h"
 #include "store/event_log.h"
 
 namespace tape::audit_internal {
@@ -48,6 +51,18 @@ Result<std::optional<Finding>> read_meta(const EventLog& log, Meta& out);
 // of it up to last_seq must have its snapshot.
 Result<std::optional<Finding>> check_other_keys(const EventLog& log, const Meta& meta,
                                                 uint64_t every, std::vector<Seq>& seqs);
+
+// Records a failure in `r` unless one is there already: an audit names the first thing wrong.
+void record_failure(AuditReport& r, uint64_t seq, const char* check, const std::string& what,
+                    const std::string& key = "");
+
+// The end checks every log shares, in this order: meta last_seq is the walk's last seq, then
+// `between` (a run's summary check), then meta batch_count is the batches walked, meta
+// chain_head the last link (`r.chain_head`, set by the caller), and with `expect_head` the log
+// ends there (r.head_checked).
+void check_counters(AuditReport& r, uint64_t last, uint64_t meta_last_seq,
+                    uint64_t meta_batch_count, const std::string& meta_chain_head,
+                    const std::string& expect_head, const std::function<void()>& between = {});
 
 // "0", "1" ... as written: no sign, no leading zero, no blank; nullopt otherwise.
 std::optional<uint64_t> parse_strict_decimal(std::string_view text);

@@ -186,33 +186,14 @@ class DataAuditor {
   void check_end(const std::string& last_link) {
     const uint64_t last = next_seq_ - 1;
     report_.chain_head = to_hex(last_link);
-    if (meta_.last_seq != last) {
-      return fail_key("meta last_seq", last + 1, "meta",
-                      "meta says the log ends at seq " + std::to_string(meta_.last_seq) +
-                          " but its events end at seq " + std::to_string(last));
-    }
-    if (meta_.batch_count != report_.batches) {
-      return fail_key("meta batch_count", last, "meta",
-                      "meta batch_count is " + std::to_string(meta_.batch_count) +
-                          " but the log holds " + std::to_string(report_.batches) + " batches");
-    }
-    if (meta_.chain_head != report_.chain_head) {
-      return fail_key("meta chain_head", last, "chain",
-                      "meta chain head differs from the last batch's link (seq " +
-                          std::to_string(last) + ")");
-    }
+    audit_internal::check_counters(report_, last, meta_.last_seq, meta_.batch_count,
+                                   meta_.chain_head, options_.expect_head);
+    if (!report_.ok()) return;
     if (meta_.imported != last) {
       return fail_key("meta import", last, "meta",
                       "meta import says " + std::to_string(meta_.imported) +
                           " rows were imported but the log holds " + std::to_string(last) +
                           " inputs");
-    }
-    if (!options_.expect_head.empty()) {
-      if (options_.expect_head != report_.chain_head) {
-        return fail(last, "head", "expected head " + options_.expect_head + ", log ends at head " +
-                                      report_.chain_head + " at seq " + std::to_string(last));
-      }
-      report_.head_checked = true;
     }
   }
 
@@ -221,15 +202,10 @@ class DataAuditor {
     fail_key("meta " + key, 0, "meta", "meta " + key + " is '" + shown + "', not " + want);
   }
   void fail_key(const std::string& key, uint64_t seq, const char* check, const std::string& what) {
-    if (!report_.ok()) return;
-    fail(seq, check, what);
-    report_.failure_key = key;
+    audit_internal::record_failure(report_, seq, check, what, key);
   }
   void fail(uint64_t seq, const char* check, const std::string& what) {
-    if (!report_.ok()) return;
-    report_.failure_seq = seq;
-    report_.failure_check = check;
-    report_.failure = what;
+    audit_internal::record_failure(report_, seq, check, what);
   }
 
   const EventLog& log_;
