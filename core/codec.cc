@@ -452,4 +452,17 @@ Status decode_output_block(std::string_view bytes, const std::string& context,
   });
 }
 
+EncodedBatch encode_batch(std::span<const Input> inputs, std::span<const Output> outputs) {
+  EncodedBatch batch;
+  batch.first_seq = inputs.front().seq;
+  batch.last_seq = inputs.back().seq;
+  batch.first_ts = inputs.front().ts;
+  batch.last_ts = inputs.back().ts;
+  batch.input_count = static_cast<uint32_t>(inputs.size());
+  batch.output_count = static_cast<uint32_t>(outputs.size());
+  batch.inputs = encode_input_block(inputs);
+  batch.outputs = encode_output_block(batch.first_seq, batch.last_seq, outputs);
+  return batch;
+}
+
 }  // namespace tape

@@ -11,6 +11,7 @@
 
 #include <capnp/message.h>
 
+#include "core/batch_sink.h"
 #include "core/events.h"
 #include "core/schema/events.capnp.h"
 #include "core/status.h"
@@ -25,6 +26,9 @@ Result<Output> decode_output(schema::Output::Reader r);
 // Whole blocks, as stored: flat arrays of words, unpacked.
 std::string encode_input_block(std::span<const Input> inputs);
 std::string encode_output_block(Seq first_seq, Seq last_seq, std::span<const Output> outputs);
+// One batch for a BatchSink: `inputs` (at least one, contiguous seqs) and the outputs derived
+// from them (none for a data log), with its seq and time bounds and counts.
+EncodedBatch encode_batch(std::span<const Input> inputs, std::span<const Output> outputs);
 
 // Upper bound of the traversal limit for reading one stored block: 64 Mi words (512 MiB), far
 // above any block tape writes. Each read is limited further to a small multiple of the block's

@@ -67,15 +67,7 @@ Status Recorder::emit(std::span<const Input> inputs, std::span<const Output> out
   ++counters_.batches;
   if (inputs.size() > counters_.batch_inputs_max) counters_.batch_inputs_max = inputs.size();
   if (mode_ == Mode::kCollect) return Status::ok();
-  EncodedBatch batch;
-  batch.first_seq = inputs.front().seq;
-  batch.last_seq = inputs.back().seq;
-  batch.first_ts = inputs.front().ts;
-  batch.last_ts = inputs.back().ts;
-  batch.input_count = static_cast<uint32_t>(inputs.size());
-  batch.output_count = static_cast<uint32_t>(outputs.size());
-  batch.inputs = encode_input_block(inputs);
-  batch.outputs = encode_output_block(batch.first_seq, batch.last_seq, outputs);
+  EncodedBatch batch = encode_batch(inputs, outputs);
   if (mode_ == Mode::kSink) return sink_->append(std::move(batch));
   return Status::ok();
 }

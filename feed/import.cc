@@ -125,15 +125,7 @@ Status Importer::emit(Lane& lane) {
 
 Status Importer::flush_batch() {
   if (batch_.empty()) return Status::ok();
-  EncodedBatch b;
-  b.first_seq = batch_.front().seq;
-  b.last_seq = batch_.back().seq;
-  b.first_ts = batch_.front().ts;
-  b.last_ts = batch_.back().ts;
-  b.input_count = static_cast<uint32_t>(batch_.size());
-  b.output_count = 0;
-  b.inputs = encode_input_block(batch_);
-  b.outputs = encode_output_block(b.first_seq, b.last_seq, {});
+  EncodedBatch b = encode_batch(batch_, {});
   batch_.clear();
   return log_->append(std::move(b));
 }

@@ -30,16 +30,7 @@ std::vector<Input> bars(uint64_t first, uint64_t n, uint32_t instrument = 0) {
 }
 
 EncodedBatch batch_of(const std::vector<Input>& inputs, std::vector<Output> outputs = {}) {
-  EncodedBatch b;
-  b.first_seq = inputs.front().seq;
-  b.last_seq = inputs.back().seq;
-  b.first_ts = inputs.front().ts;
-  b.last_ts = inputs.back().ts;
-  b.input_count = static_cast<uint32_t>(inputs.size());
-  b.output_count = static_cast<uint32_t>(outputs.size());
-  b.inputs = encode_input_block(inputs);
-  b.outputs = encode_output_block(b.first_seq, b.last_seq, outputs);
-  return b;
+  return encode_batch(inputs, outputs);
 }
 
 constexpr const char* kInstruments = R"([{"symbol":"ORCL","tick_size":"0.01","lot_size":1}])";

@@ -25,15 +25,7 @@ Input quote(uint64_t seq, int64_t bid) {
 void append_inputs(EventLog& log, uint64_t first, uint64_t last) {
   std::vector<Input> inputs;
   for (uint64_t s = first; s <= last; ++s) inputs.push_back(quote(s, 1000 + static_cast<int64_t>(s)));
-  EncodedBatch b;
-  b.first_seq = Seq(first);
-  b.last_seq = Seq(last);
-  b.first_ts = inputs.front().ts;
-  b.last_ts = inputs.back().ts;
-  b.input_count = static_cast<uint32_t>(inputs.size());
-  b.inputs = encode_input_block(inputs);
-  b.outputs = encode_output_block(Seq(first), Seq(last), {});
-  ASSERT_TRUE(log.append(std::move(b)).is_ok());
+  ASSERT_TRUE(log.append(encode_batch(inputs, {})).is_ok());
 }
 
 // A data log of 10 quotes in batches of 4, 4 and 2.
