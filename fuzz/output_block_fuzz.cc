@@ -8,14 +8,18 @@
 
 #include "core/codec.h"
 #include "core/status.h"
+#include "feed/event_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   std::vector<tape::Output> outputs;
   if (!tape::decode_output_block(bytes, "fuzz outputs block", outputs).is_ok()) return 0;
   for (const auto& out : outputs) {
+    // Every rendering: stored values, and through an (empty) instrument table, text and JSON.
+    static const tape::InstrumentFormat kFormat(tape::InstrumentTable{});
     (void)tape::describe(out);
-    (void)tape::to_json(out);
+    (void)tape::describe(out, &kFormat);
+    (void)tape::dump_json(tape::event_json(tape::fields_of(out, &kFormat)));
   }
   tape::Seq first(outputs.empty() ? 1 : outputs.front().seq.value());
   tape::Seq last(outputs.empty() ? 1 : outputs.back().seq.value());
