@@ -159,11 +159,8 @@ class JsonlReader final : public RecordReader {
 
   Result<Step> next(FeedRecord& out, BadRow& bad) override {
     std::string_view line;
-    for (;;) {
-      ASSIGN_OR_RETURN(const bool more, lines_.next(line));
-      if (!more) return Step::kEnd;
-      if (line.find_first_not_of(" \t") != std::string_view::npos) break;  // blank: no data
-    }
+    ASSIGN_OR_RETURN(const bool more, lines_.next_nonblank(line));
+    if (!more) return Step::kEnd;
     bad = BadRow{};
     bad.file = lines_.path();
     bad.line = lines_.line_number();

@@ -33,6 +33,13 @@ class LineReader {
   // false at the end of the file. A last line without "\n" is still a line. Status::io on a read
   // failure, Status::invalid for a line longer than line_bytes_max.
   [[nodiscard]] Result<bool> next(std::string_view& line);
+  // The next line holding anything but spaces and tabs (blank lines carry no data).
+  [[nodiscard]] Result<bool> next_nonblank(std::string_view& line) {
+    for (;;) {
+      ASSIGN_OR_RETURN(const bool more, next(line));
+      if (!more || line.find_first_not_of(" \t") != std::string_view::npos) return more;
+    }
+  }
 
   // 1-based number of the line last returned (0 before the first).
   uint64_t line_number() const { return line_number_; }

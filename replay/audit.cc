@@ -51,34 +51,9 @@ class Auditor {
     return report_;
   }
 
-  // Every batch from the first key on, through the cursor's key, framing and seq checks.
   Status walk(std::string& prev) {
-    std::string link;
-    auto cursor = log_.batches(Seq(1));
-    while (report_.ok()) {
-      Result<bool> more = cursor.next();
-      if (more.is_ok() && !more.value()) break;
-      Status decoded = more.is_ok() ? cursor.decode(inputs_, &outputs_) : more.status();
-      if (decoded.code() == StatusCode::kIo) return decoded;  // the environment, not the log
-      if (!decoded.is_ok()) {
-        fail(cursor.error_seq().value(), "decode", decoded.message());
-        break;
-      }
-      ++report_.batches;
-      hasher_.link(prev, cursor.first_seq(), inputs_.back().seq, cursor.inputs(),
-                   cursor.outputs(), &link);
-      // The finer checks run first so a change inside a batch is named by its own seq.
-      check_batch();
-      if (report_.ok() && link != cursor.link()) {
-        fail(cursor.first_seq().value(), "chain",
-             "hash chain broken at the batch starting at seq " +
-                 std::to_string(cursor.first_seq().value()) +
-                 ": its bytes or its place in the log were altered");
-      }
-      if (report_.ok()) ++report_.chain_links;
-      prev = cursor.link();
-    }
-    return Status::ok();
+    return audit_internal::walk_batches(log_, report_, inputs_, outputs_, prev,
+                                        [this] { check_batch(); });
   }
 
  private:
@@ -213,7 +188,6 @@ class Auditor {
   audit_internal::Meta meta_;
   std::unique_ptr<Core> core_;
   std::unique_ptr<InputOracle> oracle_;
-  ChainHasher hasher_;
   AuditReport report_;
   std::vector<Input> inputs_;
   std::vector<Output> outputs_;

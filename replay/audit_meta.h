@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "replay/audit.h"
+#include "store/chain.h"
 #include "store/event_log.h"
 
 namespace tape::audit_internal {
@@ -63,6 +64,42 @@ void record_failure(AuditReport& r, uint64_t seq, const char* check, const std::
 void check_counters(AuditReport& r, uint64_t last, uint64_t meta_last_seq,
                     uint64_t meta_batch_count, const std::string& meta_chain_head,
                     const std::string& expect_head, const std::function<void()>& between = {});
+
+// Walks every batch from seq 1 (the cursor's key, framing and seq checks), decoding it into
+// `inputs` / `outputs`, calling `check()` on it, then recomputing its chain link from `prev`
+// (the finer checks run first, so a change inside a batch is named by its own seq). Decode and
+// chain failures are recorded in `r`; the walk stops at the first one. A Status is an
+// environment failure (exit 4). `prev` ends as the last batch's stored link.
+template <typename Check>
+Status walk_batches(const EventLog& log, AuditReport& r, std::vector<Input>& inputs,
+                    std::vector<Output>& outputs, std::string& prev, Check&& check) {
+  ChainHasher hasher;
+  std::string link;
+  auto cursor = log.batches(Seq(1));
+  while (r.ok()) {
+    Result<bool> more = cursor.next();
+    if (more.is_ok() && !more.value()) break;
+    Status decoded = more.is_ok() ? cursor.decode(inputs, &outputs) : more.status();
+    if (decoded.code() == StatusCode::kIo) return decoded;  // the environment, not the log
+    if (!decoded.is_ok()) {
+      record_failure(r, cursor.error_seq().value(), "decode", decoded.message());
+      break;
+    }
+    ++r.batches;
+    hasher.link(prev, cursor.first_seq(), inputs.back().seq, cursor.inputs(), cursor.outputs(),
+                &link);
+    check();
+    if (r.ok() && link != cursor.link()) {
+      record_failure(r, cursor.first_seq().value(), "chain",
+                     "hash chain broken at the batch starting at seq " +
+                         std::to_string(cursor.first_seq().value()) +
+                         ": its bytes or its place in the log were altered");
+    }
+    if (r.ok()) ++r.chain_links;
+    prev = cursor.link();
+  }
+  return Status::ok();
+}
 
 // "0", "1" ... as written: no sign, no leading zero, no blank; nullopt otherwise.
 std::optional<uint64_t> parse_strict_decimal(std::string_view text);

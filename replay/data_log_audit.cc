@@ -129,31 +129,8 @@ class DataAuditor {
   }
 
   Status walk(std::string& prev) {
-    std::string link;
-    auto cursor = log_.batches(Seq(1));
-    while (report_.ok()) {
-      Result<bool> more = cursor.next();
-      if (more.is_ok() && !more.value()) break;
-      Status decoded = more.is_ok() ? cursor.decode(inputs_, &outputs_) : more.status();
-      if (decoded.code() == StatusCode::kIo) return decoded;
-      if (!decoded.is_ok()) {
-        fail(cursor.error_seq().value(), "decode", decoded.message());
-        break;
-      }
-      ++report_.batches;
-      hasher_.link(prev, cursor.first_seq(), inputs_.back().seq, cursor.inputs(), cursor.outputs(),
-                   &link);
-      check_batch();
-      if (report_.ok() && link != cursor.link()) {
-        fail(cursor.first_seq().value(), "chain",
-             "hash chain broken at the batch starting at seq " +
-                 std::to_string(cursor.first_seq().value()) +
-                 ": its bytes or its place in the log were altered");
-      }
-      if (report_.ok()) ++report_.chain_links;
-      prev = cursor.link();
-    }
-    return Status::ok();
+    return audit_internal::walk_batches(log_, report_, inputs_, outputs_, prev,
+                                        [this] { check_batch(); });
   }
 
   void check_batch() {
@@ -212,7 +189,6 @@ class DataAuditor {
   const AuditOptions& options_;
   DataMeta meta_;
   AuditReport report_;
-  ChainHasher hasher_;
   std::vector<Input> inputs_;
   std::vector<Output> outputs_;
   uint64_t next_seq_ = 1;
