@@ -139,7 +139,7 @@ const char* read_intent(s::Intent::Reader r, OrderIntent& out) {
   out = OrderIntent{as<IntentKind>(r.getKind()), OrderId(r.getId()), AccountId(r.getAccount()),
                     InstrumentId(r.getInstrument()), as<Side>(r.getSide()),
                     as<OrderType>(r.getType()), as<TimeInForce>(r.getTif()),
-                    Price(r.getPrice()), Qty(r.getQty())};
+                    Price(r.getPrice()), Qty(r.getQty()), Price(0), false, Timestamp(0)};
   return nullptr;
 }
 
@@ -167,7 +167,7 @@ const char* read_input_body(s::Input::Reader r, InputBody& out) {
       out = NewOrderIn{OrderId(o.getId()), AccountId(o.getAccount()),
                        InstrumentId(o.getInstrument()), as<Side>(o.getSide()),
                        as<OrderType>(o.getType()), as<TimeInForce>(o.getTif()),
-                       Price(o.getPrice()), Qty(o.getQty())};
+                       Price(o.getPrice()), Qty(o.getQty()), Price(0), false, Timestamp(0)};
       return nullptr;
     }
     case s::Input::CANCEL: {
@@ -223,7 +223,7 @@ const char* read_order_output(s::Output::Reader r, OutputBody& out) {
       out = OrderAccepted{OrderId(a.getId()), AccountId(a.getAccount()),
                           InstrumentId(a.getInstrument()), as<Side>(a.getSide()),
                           as<OrderType>(a.getType()), as<TimeInForce>(a.getTif()),
-                          Price(a.getPrice()), Qty(a.getQty())};
+                          Price(a.getPrice()), Qty(a.getQty()), Price(0), false, Timestamp(0)};
       return nullptr;
     }
     case s::Output::REJECTED: {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,42 @@ struct InstrumentConfig {
 };
 
 struct FeeConfig {
-  // Parts per million of notional; negative is a rebate. Default 0.
+  // Parts per million of notional; negative is a rebate. Default 0. (1 bps = 100 ppm.)
   int64_t maker_ppm = 0;
   int64_t taker_ppm = 0;
+  // Money minor units per lot filled (any side of a managed fill). Default 0.
+  int64_t per_lot = 0;
+  // Money minor units per order, charged on the order's first fill. Default 0.
+  int64_t per_order = 0;
+  // Least fee one order pays in total (minor units), topped up on its first fill. Default 0.
+  int64_t min_per_order = 0;
+};
+
+// How strategy orders are executed for one instrument (DESIGN section 7). kBook: the engine's
+// limit order book (scenarios, external orders, L3 data). kBars / kQuotes: the data venue, which
+// fills strategy orders against the data's bars or its best bid/offer and trade prints.
+enum class VenueModel : uint8_t { kBook = 0, kBars = 1, kQuotes = 2 };
+
+// When a market order sent after bar t fills, and at what price.
+//   kNextOpen:  at bar t+1's open (backtrader's default).
+//   kClose:     at bar t's close, at once (the order is sent at that close).
+//   kNextClose: at bar t+1's close.
+enum class BarFill : uint8_t { kNextOpen = 0, kClose = 1, kNextClose = 2 };
+
+struct VenueConfig {
+  VenueModel model = VenueModel::kBook;  // applies to every instrument of the run
+  BarFill bar_fill = BarFill::kNextOpen;
+  // Share of a bar's volume one order may fill in that bar, parts per million; 0 = no cap.
+  int64_t volume_cap_ppm = 0;
+  // Ticks added against the taker on every market or stop fill (buys higher, sells lower).
+  int64_t slippage_ticks = 0;
+};
+
+// Simulated delays, in ns, constant. In-flight events are core state (hashed, snapshotted).
+struct LatencyConfig {
+  int64_t feed_ns = 0;   // a strategy sees market data at ts + feed_ns
+  int64_t order_ns = 0;  // an approved order reaches the venue at ts + order_ns
+  int64_t ack_ns = 0;    // the venue's answer reaches the strategy ack_ns later
 };
 
 struct EngineOptions {
@@ -51,7 +85,7 @@ struct RiskLimits {
   int64_t rate_limit_burst = 0;           // token bucket capacity
 };
 
-enum class StrategyKind : uint8_t { kMarketMaker = 0, kMomentum = 1, kFatFinger = 2 };
+enum class StrategyKind : uint8_t { kMarketMaker = 0, kMomentum = 1, kFatFinger = 2, kPlugin = 3 };
 
 struct MarketMakerParams {
   int64_t half_spread_ticks = 2;  // quote distance from mid
@@ -82,6 +116,16 @@ struct FatFingerParams {
   int64_t burst_orders = 100;     // orders sent in one instant at burst_at_ms; 0 = none
 };
 
+class PluginFactory;  // core/plugin_strategy.h: makes a plugin strategy's instances
+
+// One `key = value` of a plugin strategy's parameter table, value as written (TOML text of a
+// number, string or bool), in the config's order. The plugin declares and validates them.
+struct PluginParam {
+  std::string key;
+  std::string value;
+  bool operator==(const PluginParam&) const = default;
+};
+
 struct StrategyConfig {
   StrategyKind kind = StrategyKind::kMarketMaker;
   std::string name;
@@ -91,6 +135,13 @@ struct StrategyConfig {
   MarketMakerParams mm;
   MomentumParams momentum;
   FatFingerParams fat_finger;
+  // kPlugin only: the loaded library (session/ loads it; the core only calls the factory), the
+  // path as configured, its SHA-256 (hex) and ABI version, and the parameter table.
+  std::shared_ptr<const PluginFactory> plugin;
+  std::string plugin_path;
+  std::string plugin_sha256;
+  uint32_t plugin_abi = 0;
+  std::vector<PluginParam> params;
 };
 
 struct RecorderOptions {
@@ -112,6 +163,12 @@ struct SnapshotOptions {
 struct CoreConfig {
   std::vector<InstrumentConfig> instruments;  // InstrumentId = index
   FeeConfig fees;
+  VenueConfig venue;
+  LatencyConfig latency;
+  // Money minor units per currency unit for this run (a power of ten). The core's arithmetic
+  // does not depend on it; reports and tick values do. Scenarios use kMoneyScale; a backtest
+  // picks the least power of ten >= kMoneyScale that makes every tick x lot a whole number.
+  int64_t money_scale = kMoneyScale;
   EngineOptions engine;
   RiskLimits risk;
   std::vector<StrategyConfig> strategies;

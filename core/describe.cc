@@ -10,12 +10,22 @@ namespace tape {
 namespace {
 
 const char* side_name(Side s) { return s == Side::kBuy ? "buy" : "sell"; }
-const char* type_name(OrderType t) { return t == OrderType::kLimit ? "limit" : "market"; }
+const char* type_name(OrderType t) {
+  switch (t) {
+    case OrderType::kLimit: return "limit";
+    case OrderType::kMarket: return "market";
+    case OrderType::kStop: return "stop";
+    case OrderType::kStopLimit: return "stop_limit";
+  }
+  return "?";
+}
 const char* tif_name(TimeInForce t) {
   switch (t) {
     case TimeInForce::kGtc: return "gtc";
     case TimeInForce::kIoc: return "ioc";
     case TimeInForce::kFok: return "fok";
+    case TimeInForce::kDay: return "day";
+    case TimeInForce::kGtd: return "gtd";
   }
   return "?";
 }

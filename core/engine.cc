@@ -51,7 +51,8 @@ void Engine::on(const RiskDecision& d) {
   switch (it.kind) {
     case IntentKind::kNew:
       handle_new(
-          NewOrderIn{it.id, it.account, it.instrument, it.side, it.type, it.tif, it.price, it.qty});
+          NewOrderIn{it.id, it.account, it.instrument, it.side, it.type, it.tif, it.price, it.qty,
+                     it.stop_price, it.post_only, it.expire});
       return;
     case IntentKind::kCancel:
       handle_cancel(CancelIn{it.id, it.account, it.instrument});
@@ -95,7 +96,8 @@ void Engine::handle_new(const NewOrderIn& in) {
     return;
   }
   queue_.publish(
-      OrderAccepted{in.id, in.account, in.instrument, in.side, in.type, in.tif, in.price, in.qty});
+      OrderAccepted{in.id, in.account, in.instrument, in.side, in.type, in.tif, in.price, in.qty,
+                    in.stop_price, in.post_only, in.expire});
   ++counters_.accepted;
   OrderBook& book = books_[in.instrument.value()];
   const bool market = in.type == OrderType::kMarket;

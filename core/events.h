@@ -42,6 +42,9 @@ struct NewOrderIn {
   TimeInForce tif = TimeInForce::kGtc;
   Price price;
   Qty qty;
+  Price stop_price = Price(0);  // kStop / kStopLimit: the trigger price; else 0
+  bool post_only = false;  // a limit order that must not take: rejected (kWouldTake) if it would
+  Timestamp expire = Timestamp(0);  // kGtd: the expiry time; else 0
   bool operator==(const NewOrderIn&) const = default;
 };
 
@@ -138,6 +141,9 @@ struct OrderAccepted {
   TimeInForce tif = TimeInForce::kGtc;
   Price price;
   Qty qty;
+  Price stop_price = Price(0);  // kStop / kStopLimit: the trigger price; else 0
+  bool post_only = false;  // a limit order that must not take: rejected (kWouldTake) if it would
+  Timestamp expire = Timestamp(0);  // kGtd: the expiry time; else 0
   bool operator==(const OrderAccepted&) const = default;
 };
 
@@ -196,6 +202,9 @@ struct OrderIntent {
   TimeInForce tif = TimeInForce::kGtc;
   Price price;
   Qty qty;
+  Price stop_price = Price(0);  // kStop / kStopLimit: the trigger price; else 0
+  bool post_only = false;  // a limit order that must not take: rejected (kWouldTake) if it would
+  Timestamp expire = Timestamp(0);  // kGtd: the expiry time; else 0
   bool operator==(const OrderIntent&) const = default;
 };
 

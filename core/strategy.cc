@@ -20,6 +20,8 @@ AnyStrategy make_strategy(const StrategyConfig& config, size_t instrument_count)
       return AnyStrategy(std::in_place_type<FatFinger>, config, instrument_count);
     case StrategyKind::kMarketMaker:
       break;
+    case StrategyKind::kPlugin:
+      TAPE_CHECK(false, "plugin strategies are not hosted yet");
   }
   return AnyStrategy(std::in_place_type<MarketMaker>, config, instrument_count);
 }
@@ -58,14 +60,14 @@ OrderId StrategyContext::send_limit(InstrumentId instrument, Side side, Price pr
                                     TimeInForce tif) {
   const OrderId id = next_id();
   queue_.publish(OrderIntent{IntentKind::kNew, id, account_, instrument, side, OrderType::kLimit,
-                             tif, price, qty});
+                             tif, price, qty, Price(0), false, Timestamp(0)});
   return id;
 }
 
 OrderId StrategyContext::send_market(InstrumentId instrument, Side side, Qty qty, TimeInForce tif) {
   const OrderId id = next_id();
   queue_.publish(OrderIntent{IntentKind::kNew, id, account_, instrument, side, OrderType::kMarket,
-                             tif, Price(0), qty});
+                             tif, Price(0), qty, Price(0), false, Timestamp(0)});
   return id;
 }
 

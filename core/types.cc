@@ -27,6 +27,9 @@ const char* reject_reason_name(RejectReason r) {
     case RejectReason::kQtyAboveInstrumentMax: return "qty_above_instrument_max";
     case RejectReason::kTimestampBackwards: return "timestamp_backwards";
     case RejectReason::kInvalidBar: return "invalid_bar";
+    case RejectReason::kWouldTake: return "would_take";
+    case RejectReason::kInvalidStopPrice: return "invalid_stop_price";
+    case RejectReason::kInvalidExpiry: return "invalid_expiry";
   }
   return "unknown_reason";
 }
@@ -39,6 +42,8 @@ const char* cancel_reason_name(CancelReason r) {
     case CancelReason::kNoLiquidity: return "no_liquidity";
     case CancelReason::kKillSwitch: return "kill_switch";
     case CancelReason::kFillLimit: return "fill_limit";
+    case CancelReason::kExpired: return "expired";
+    case CancelReason::kEndOfData: return "end_of_data";
   }
   return "unknown_reason";
 }

@@ -76,8 +76,11 @@ inline constexpr Side opposite(Side s) { return s == Side::kBuy ? Side::kSell : 
 inline constexpr int64_t sign(Side s) { return s == Side::kBuy ? 1 : -1; }
 
 // Persisted enums: their numeric values are frozen (docs/event_log_format.md).
-enum class OrderType : uint8_t { kLimit = 0, kMarket = 1 };
-enum class TimeInForce : uint8_t { kGtc = 0, kIoc = 1, kFok = 2 };
+// kStop: a market order once the stop price trades (buy: a print >= stop; sell: <= stop).
+// kStopLimit: a limit order at `price` once the stop price trades.
+enum class OrderType : uint8_t { kLimit = 0, kMarket = 1, kStop = 2, kStopLimit = 3 };
+// kDay: expires at the end of the UTC day it was accepted in. kGtd: expires at its `expire` time.
+enum class TimeInForce : uint8_t { kGtc = 0, kIoc = 1, kFok = 2, kDay = 3, kGtd = 4 };
 
 enum class ControlKind : uint8_t { kHalt = 0, kResume = 1, kKillSwitchOn = 2, kKillSwitchOff = 3 };
 
@@ -105,8 +108,11 @@ enum class RejectReason : uint16_t {
   kQtyAboveInstrumentMax = 20,
   kTimestampBackwards = 21,  // an input stamped before its predecessor (clamped by the sequencer)
   kInvalidBar = 22,          // a bar whose open or close lies outside [low, high]
+  kWouldTake = 23,           // a post-only order that would trade on arrival
+  kInvalidStopPrice = 24,    // a stop order whose stop price is outside the price domain
+  kInvalidExpiry = 25,       // a GTD order whose expiry is not after its arrival
 };
-inline constexpr RejectReason kLastRejectReason = RejectReason::kInvalidBar;
+inline constexpr RejectReason kLastRejectReason = RejectReason::kInvalidExpiry;
 
 // Largest price or quantity magnitude accepted from a feed; beyond it a value is a sentinel or
 // garbage (e.g. INT64_MAX standing in for "no price").
@@ -120,6 +126,8 @@ enum class CancelReason : uint8_t {
   kNoLiquidity = 3,    // a market order that found nothing to trade against
   kKillSwitch = 4,     // resting managed orders pulled by the kill switch
   kFillLimit = 5,      // remainder after fills_per_order_max fills
+  kExpired = 6,        // a day or GTD order reached its expiry
+  kEndOfData = 7,      // reserved: a backtest's data ended with the order still working
 };
 const char* cancel_reason_name(CancelReason r);
 

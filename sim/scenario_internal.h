@@ -54,6 +54,7 @@ inline const char* strategy_kind_name(StrategyKind kind) {
     case StrategyKind::kMarketMaker: return "market_maker";
     case StrategyKind::kMomentum: return "momentum";
     case StrategyKind::kFatFinger: return "fat_finger";
+    case StrategyKind::kPlugin: return "plugin";
   }
   return "unknown";
 }
