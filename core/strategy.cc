@@ -1,6 +1,8 @@
 #include "core/strategy.h"
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "core/status.h"
 
@@ -21,9 +23,37 @@ AnyStrategy make_strategy(const StrategyConfig& config, size_t instrument_count)
     case StrategyKind::kMarketMaker:
       break;
     case StrategyKind::kPlugin:
-      TAPE_CHECK(false, "plugin strategies are not hosted yet");
+      return AnyStrategy(std::in_place_type<PluginStrategy>, config, instrument_count);
   }
   return AnyStrategy(std::in_place_type<MarketMaker>, config, instrument_count);
+}
+
+// The price of one tick as an exact decimal: tick_value / money_scale (a power of ten).
+std::string tick_size_text(int64_t tick_value, int64_t money_scale) {
+  if (money_scale <= 0) return std::to_string(tick_value);
+  int digits = 0;
+  for (int64_t s = money_scale; s >= 10; s /= 10) ++digits;
+  const std::string whole = std::to_string(tick_value / money_scale);
+  std::string frac = std::to_string(tick_value % money_scale);
+  if (frac.size() < size_t(digits)) frac.insert(0, size_t(digits) - frac.size(), '0');
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  return frac.empty() ? whole : whole + "." + frac;
+}
+
+std::shared_ptr<const StrategyContext::InstrumentNames> instrument_names(
+    const CoreConfig& config) {
+  auto names = std::make_shared<StrategyContext::InstrumentNames>();
+  names->money_scale = config.money_scale;
+  for (const InstrumentConfig& i : config.instruments) {
+    names->symbols.push_back(i.symbol);
+    names->tick_sizes.push_back(tick_size_text(i.tick_value, config.money_scale));
+  }
+  return names;
+}
+
+template <typename S>
+void start(S& strat, StrategyContext& ctx) {
+  if constexpr (requires { strat.on_start(ctx); }) strat.on_start(ctx);
 }
 
 }  // namespace
@@ -32,13 +62,30 @@ AnyStrategy make_strategy(const StrategyConfig& config, size_t instrument_count)
 
 StrategyContext::StrategyContext(uint32_t index, AccountId account, const SimClock& clock,
                                  const MarketView& market, const Portfolio& portfolio,
-                                 EventQueue& queue)
+                                 EventQueue& queue, std::shared_ptr<const InstrumentNames> names)
     : index_(index),
       account_(account),
       clock_(clock),
       market_(market),
       portfolio_(portfolio),
-      queue_(queue) {}
+      queue_(queue),
+      names_(std::move(names)) {}
+
+Money StrategyContext::cash() const { return portfolio_.cash(account_); }
+
+OrderId StrategyContext::send(OrderIntent order) {
+  order.kind = IntentKind::kNew;
+  order.id = next_id();
+  order.account = account_;
+  queue_.publish(order);
+  return order.id;
+}
+
+void StrategyContext::set_timer(int64_t period_ns) {
+  period_ns_ = period_ns > 0 ? period_ns : 0;
+  next_due_ns_ = now().value() + period_ns_;
+  timer_set_ = true;
+}
 
 int64_t StrategyContext::position(InstrumentId instrument) const {
   return portfolio_.position(account_, instrument);
@@ -114,6 +161,7 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
                            EventQueue& queue) {
   TAPE_CHECK(config.strategies.size() < kMaxStrategies, "too many strategies");
   const size_t n_instruments = config.instruments.size();
+  const std::shared_ptr<const StrategyContext::InstrumentNames> names = instrument_names(config);
   slots_.reserve(config.strategies.size());
   for (size_t i = 0; i < config.strategies.size(); ++i) {
     const StrategyConfig& sc = config.strategies[i];
@@ -123,10 +171,21 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
       TAPE_CHECK(id.value() < n_instruments, "strategy trades an unknown instrument");
       traded[id.value()] = 1;
     }
-    slots_.push_back(Slot{StrategyContext(uint32_t(i), sc.account, clock, market, portfolio, queue),
-                          make_strategy(sc, n_instruments), std::move(traded),
-                          sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0, 0, 0});
+    slots_.push_back(
+        Slot{StrategyContext(uint32_t(i), sc.account, clock, market, portfolio, queue, names),
+             make_strategy(sc, n_instruments), std::move(traded), 0});
+    slots_.back().ctx.period_ns_ = sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0;
+    if (sc.kind == StrategyKind::kPlugin) plugins_.push_back(i);
   }
+}
+
+const Status& StrategyHost::status() const {
+  static const Status kOk;
+  for (size_t i : plugins_) {
+    const Status& st = std::get<PluginStrategy>(slots_[i].strategy).status();
+    if (!st.is_ok()) return st;
+  }
+  return kOk;
 }
 
 bool StrategyHost::trades(const Slot& slot, InstrumentId instrument) const {
@@ -150,6 +209,17 @@ void StrategyHost::on(const TradeIn& trade) {
   for (Slot& s : slots_) {
     if (!trades(s, trade.instrument)) continue;
     std::visit([&](auto& strat) { strat.on_trade(s.ctx, trade); }, s.strategy);
+  }
+}
+
+void StrategyHost::on(const BarIn& bar) {
+  for (Slot& s : slots_) {
+    if (!trades(s, bar.instrument)) continue;
+    std::visit(
+        [&](auto& strat) {
+          if constexpr (requires { strat.on_bar(s.ctx, bar); }) strat.on_bar(s.ctx, bar);
+        },
+        s.strategy);
   }
 }
 
@@ -189,7 +259,10 @@ void StrategyHost::advance_time(Timestamp now) {
   const int64_t t = now.value();
   if (!timers_started_) {
     timers_started_ = true;
-    for (Slot& s : slots_) s.next_due_ns = t + s.period_ns;
+    for (Slot& s : slots_) s.ctx.next_due_ns_ = t + s.ctx.period_ns_;
+    for (Slot& s : slots_) {
+      std::visit([&](auto& strat) { start(strat, s.ctx); }, s.strategy);
+    }
     return;
   }
   for (Slot& s : slots_) s.fired_in_call = 0;
@@ -198,20 +271,23 @@ void StrategyHost::advance_time(Timestamp now) {
   while (true) {
     Slot* next = nullptr;
     for (Slot& s : slots_) {
-      if (s.period_ns == 0 || s.next_due_ns > t) continue;
-      if (next == nullptr || s.next_due_ns < next->next_due_ns) next = &s;
+      if (s.ctx.period_ns_ == 0 || s.ctx.next_due_ns_ > t) continue;
+      if (next == nullptr || s.ctx.next_due_ns_ < next->ctx.next_due_ns_) next = &s;
     }
     if (next == nullptr) return;
+    StrategyContext& ctx = next->ctx;
     if (next->fired_in_call == kTimerCatchUpMax) {
-      next->next_due_ns += ((t - next->next_due_ns) / next->period_ns + 1) * next->period_ns;
+      ctx.next_due_ns_ += ((t - ctx.next_due_ns_) / ctx.period_ns_ + 1) * ctx.period_ns_;
       continue;
     }
     ++next->fired_in_call;
-    next->ctx.in_timer_ = true;
-    next->ctx.timer_now_ = Timestamp(next->next_due_ns);
-    std::visit([&](auto& strat) { strat.on_timer(next->ctx); }, next->strategy);
-    next->ctx.in_timer_ = false;
-    next->next_due_ns += next->period_ns;
+    ctx.in_timer_ = true;
+    ctx.timer_now_ = Timestamp(ctx.next_due_ns_);
+    ctx.timer_set_ = false;
+    std::visit([&](auto& strat) { strat.on_timer(ctx); }, next->strategy);
+    ctx.in_timer_ = false;
+    // A set_timer inside on_timer already placed the next firing (at due + its period).
+    if (!ctx.timer_set_) ctx.next_due_ns_ += ctx.period_ns_;
   }
 }
 
@@ -223,8 +299,8 @@ void StrategyHost::hash_state(StateHasher& h) const {
     h.u8(static_cast<uint8_t>(s.strategy.index()));
     h.v(s.ctx.account());
     h.u64(s.ctx.orders_sent());
-    h.i64(s.period_ns);
-    h.i64(s.next_due_ns);
+    h.i64(s.ctx.period_ns_);
+    h.i64(s.ctx.next_due_ns_);
     std::visit([&](const auto& strat) { strat.hash_state(h); }, s.strategy);
   }
 }
@@ -241,13 +317,17 @@ Status StrategyHost::restore_state(StateReader& r) {
     const uint64_t account = r.u64();  // compared whole: v<AccountId>() would truncate
     const uint64_t sent = r.u64();
     const int64_t period_ns = r.i64();
-    s.next_due_ns = r.i64();
+    s.ctx.next_due_ns_ = r.i64();
+    // A plugin may have set its own timer (StrategyContext::set_timer).
+    const bool plugin = std::holds_alternative<PluginStrategy>(s.strategy);
     if (kind != s.strategy.index() || account != s.ctx.account().value() ||
-        sent >= kMaxOrdersPerStrategy || period_ns != s.period_ns) {
+        sent >= kMaxOrdersPerStrategy || period_ns < 0 ||
+        (!plugin && period_ns != s.ctx.period_ns_)) {
       r.fail("strategy " + std::to_string(s.ctx.index()) + " differs from the config");
       break;
     }
     s.ctx.sent_ = sent;
+    s.ctx.period_ns_ = period_ns;
     const Status st =
         std::visit([&](auto& strat) { return strat.restore_state(r, s.ctx); }, s.strategy);
     if (!st.is_ok()) break;

@@ -2,6 +2,8 @@
 //
 // A strategy is a class with these members (static dispatch through std::variant, no virtual
 // call per event):
+//   void on_start(StrategyContext&);                       // optional: once, see advance_time
+//   void on_bar(StrategyContext&, const BarIn&);           // optional: bars of its instruments
 //   void on_quote(StrategyContext&, const QuoteIn&);
 //   void on_trade(StrategyContext&, const TradeIn&);
 //   void on_book(StrategyContext&, InstrumentId);          // the engine's book changed
@@ -11,6 +13,9 @@
 //   void on_timer(StrategyContext&);
 //   void hash_state(StateHasher&) const;
 //   Status restore_state(StateReader&, const StrategyContext&);  // reads back hash_state
+// The built-ins (core/strategies/) implement it directly; a plugin (include/tape/strategy.h,
+// loaded by session/plugin.h) is hosted by PluginStrategy (core/plugin_strategy.h), which also
+// has `const Status& status() const`: the host reports its first failure (status()).
 // It reads the world and sends orders only through its StrategyContext. Orders leave as
 // OrderIntent events on the bus; Risk answers every intent (RiskDecision, and an OrderRejected
 // the strategy hears through on_order), the engine executes approved ones. Everything a
@@ -21,6 +26,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -29,6 +36,7 @@
 #include "core/event_queue.h"
 #include "core/events.h"
 #include "core/market_view.h"
+#include "core/plugin_strategy.h"
 #include "core/portfolio.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
@@ -42,8 +50,16 @@ namespace tape {
 // What one strategy may see and do. Owned by the host, one per strategy.
 class StrategyContext {
  public:
+  // Per instrument: its symbol and its tick size as an exact decimal (tick_value / money_scale).
+  struct InstrumentNames {
+    std::vector<std::string> symbols;
+    std::vector<std::string> tick_sizes;
+    int64_t money_scale = kMoneyScale;
+  };
+
   StrategyContext(uint32_t index, AccountId account, const SimClock& clock,
-                  const MarketView& market, const Portfolio& portfolio, EventQueue& queue);
+                  const MarketView& market, const Portfolio& portfolio, EventQueue& queue,
+                  std::shared_ptr<const InstrumentNames> names);
 
   // Simulated time: the current input's timestamp, or inside on_timer the timer's due time.
   Timestamp now() const { return in_timer_ ? timer_now_ : clock_.now(); }
@@ -51,7 +67,22 @@ class StrategyContext {
   int64_t position(InstrumentId instrument) const;  // lots, signed (from the Portfolio)
   AccountId account() const { return account_; }
   uint32_t index() const { return index_; }
+  Seq seq() const { return clock_.seq(); }  // the input being processed
+  Money cash() const;                       // the account's cash (from the Portfolio)
+  size_t instrument_count() const { return names_->symbols.size(); }
+  // Precondition: instrument < instrument_count().
+  const std::string& symbol(InstrumentId instrument) const {
+    return names_->symbols[instrument.value()];
+  }
+  const std::string& tick_size(InstrumentId instrument) const {
+    return names_->tick_sizes[instrument.value()];
+  }
+  int64_t money_scale() const { return names_->money_scale; }
 
+  // Publish any new order: `order`'s kind, id and account are set here, every other field
+  // (type, tif, price, qty, stop_price, post_only, expire) is sent as given; risk validates.
+  // Returns the new id (below).
+  OrderId send(OrderIntent order);
   // Publish an OrderIntent and return the new order's id:
   // kStrategyOrderIdBase + (index << 40) + n, n = 1, 2, ... per strategy.
   OrderId send_limit(InstrumentId instrument, Side side, Price price, Qty qty,
@@ -61,6 +92,10 @@ class StrategyContext {
   void cancel(InstrumentId instrument, OrderId id);
   // `qty` is the new open quantity (engine semantics).
   void replace(InstrumentId instrument, OrderId id, Price price, Qty qty);
+  // Sets (or changes) this strategy's timer: on_timer every period_ns, the first firing at
+  // now() + period_ns; period_ns <= 0 stops it. Replaces the config's timer_ms period. Called
+  // inside on_timer it replaces the firing's own rescheduling.
+  void set_timer(int64_t period_ns);
 
   uint64_t orders_sent() const { return sent_; }  // ids issued so far
   // True if `id` is one this strategy has issued (its range, n in [1, orders_sent()]).
@@ -76,9 +111,13 @@ class StrategyContext {
   const MarketView& market_;
   const Portfolio& portfolio_;
   EventQueue& queue_;
+  std::shared_ptr<const InstrumentNames> names_;
   uint64_t sent_ = 0;
   bool in_timer_ = false;
   Timestamp timer_now_;
+  int64_t period_ns_ = 0;    // 0 = no timer
+  int64_t next_due_ns_ = 0;
+  bool timer_set_ = false;   // set_timer was called during the current callback
 };
 
 // The instruments a strategy trades: StrategyConfig::instruments, or all when empty.
@@ -87,11 +126,13 @@ std::vector<InstrumentId> traded_instruments(const StrategyConfig& config, size_
 // Strategy index that issued `id`, or -1 if the id is not in the strategy id range.
 int64_t strategy_index_of(OrderId id);
 
-using AnyStrategy = std::variant<MarketMaker, Momentum, FatFinger>;
+// Alternative index = StrategyKind value (hashed as the strategy's kind).
+using AnyStrategy = std::variant<MarketMaker, Momentum, FatFinger, PluginStrategy>;
 
 // Owns the configured strategies (CoreConfig::strategies, index = position in that list) and
 // delivers events to them, in strategy index order:
-//   QuoteIn, TradeIn, BookChanged: to strategies trading the instrument.
+//   QuoteIn, TradeIn, BarIn, BookChanged: to strategies trading the instrument (bars only to
+//     strategies with on_bar: plugins; the built-ins ignore them).
 //   Fill: to the strategies trading the instrument, first on_fill to the owner of either side
 //     (owner = the strategy that issued the order id; for ids outside the strategy range, the
 //     strategies whose account matches), then on_trade with the print {instrument, price, qty,
@@ -112,6 +153,7 @@ class StrategyHost {
 
   void on(const QuoteIn& quote);
   void on(const TradeIn& trade);
+  void on(const BarIn& bar);
   void on(const BookChanged& changed);
   void on(const Fill& fill);
   void on(const OrderAccepted& e);
@@ -119,7 +161,9 @@ class StrategyHost {
   void on(const OrderCancelled& e);
   void on(const OrderReplaced& e);
 
-  // The core calls this before dispatching an input stamped `now`. It fires every timer due at
+  // The core calls this before dispatching an input stamped `now`. The first call anchors the
+  // timers and then calls on_start of every strategy that has one, in index order (ctx.now() =
+  // `now`; its intents are queued ahead of the input like a timer's). It fires every timer due at
   // or before `now`, one firing at a time, in order of (due time, strategy index); inside
   // on_timer, ctx.now() is the due time. Rule: a timer due at t fires before any input stamped
   // t. Intents sent by timers are queued ahead of the input and delivered, in firing order,
@@ -128,28 +172,29 @@ class StrategyHost {
 
   // Canonical order: strategy count, timers started; per strategy in index order: kind,
   // account, orders sent, timer period and next due time, then the strategy's own state
-  // (windows, pending orders, quotes, Eigen buffers: each strategy's hash_state).
+  // (windows, pending orders, quotes, Eigen buffers: each strategy's hash_state; a plugin's
+  // save_state bytes, length-prefixed).
   void hash_state(StateHasher& h) const;
   // Reads back what hash_state wrote into a freshly constructed host with the same config: the
   // id counters, timers and every strategy's state. Fails the reader (and returns its status)
-  // when the strategy list, kinds, accounts or timer periods disagree with the config, or a
-  // strategy's state is invalid. Called between inputs (no timer is firing).
+  // when the strategy list, kinds, accounts or timer periods disagree with the config (a
+  // plugin may have changed its period: any period is taken), or a strategy's state is invalid. Called between inputs (no timer is firing).
   Status restore_state(StateReader& r);
   size_t size() const { return slots_.size(); }
+  // Ok, or the first failure of a plugin strategy (in index order): the core stops the run.
+  const Status& status() const;
 
   // Direct access for tests and reports.
   const AnyStrategy& strategy(size_t index) const { return slots_[index].strategy; }
   const StrategyContext& context(size_t index) const { return slots_[index].ctx; }
   // When strategy `index`'s timer is next due (meaningless without a timer).
-  Timestamp next_timer(size_t index) const { return Timestamp(slots_[index].next_due_ns); }
+  Timestamp next_timer(size_t index) const { return Timestamp(slots_[index].ctx.next_due_ns_); }
 
  private:
   struct Slot {
     StrategyContext ctx;
     AnyStrategy strategy;
     std::vector<uint8_t> trades;  // by instrument id: 1 if traded
-    int64_t period_ns = 0;        // 0 = no timer
-    int64_t next_due_ns = 0;
     int fired_in_call = 0;  // scratch of advance_time, not state
   };
 
@@ -159,6 +204,7 @@ class StrategyHost {
   void deliver_order_event(const Event& e);
 
   std::vector<Slot> slots_;
+  std::vector<size_t> plugins_;  // indices of plugin strategies (status checks)
   bool timers_started_ = false;
 };
 

@@ -1,0 +1,151 @@
+// Strategies from plugins: the loaded C table of include/tape/plugin.h (PluginFactory) and the
+// adapter that hosts one instance as a core strategy (PluginStrategy, one alternative of
+// AnyStrategy in core/strategy.h).
+//
+// The core never opens a file: session/plugin.h loads the library and builds the factory; the
+// factory keeps the library loaded (a shared handle) for as long as any config or instance
+// holds it.
+//
+// Parameters. A plugin declares its parameters (name, type, default as TOML text, doc). The
+// config gives `key = value` pairs as TOML text (core/config.h PluginParam). resolve() checks
+// them and returns one value per declared parameter in declaration order, the config's value or
+// else the default. Text accepted per type (TOML's forms):
+//   int:     [+-]digits, single '_' between digits allowed; must fit int64.
+//   decimal: [+-]digits[.digits] (or an int), '_' as for int, no exponent, at most 18 fraction
+//            digits; value = units / 10^scale exactly, units must fit int64.
+//   string:  a TOML basic "..." (escapes \" \\ \b \t \n \f \r) or literal '...' string.
+//   bool:    true | false.
+//
+// Errors (DESIGN section 8). A callback that returns an error, an order with an enumeration out
+// of range, or a failed create leaves the strategy failed: status() names the plugin, the
+// strategy, the callback and the input seq; no callback of that instance runs again, and the
+// core stops the run with that status (exit 2). An order that is merely invalid (qty <= 0, a bad
+// price) is sent as usual and rejected by risk like any other. A plugin that crashes is not
+// caught.
+//
+// State. hash_state writes the plugin's save_state bytes, length-prefixed (the host writes the
+// kind before). restore_state reads them back through load_state into the fresh instance.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/events.h"
+#include "core/state_hash.h"
+#include "core/state_reader.h"
+#include "core/status.h"
+#include "tape/plugin.h"
+
+namespace tape {
+
+class StrategyContext;
+
+enum class PluginParamType : uint8_t {
+  kInt = TAPE_PARAM_INT,
+  kDecimal = TAPE_PARAM_DECIMAL,
+  kString = TAPE_PARAM_STRING,
+  kBool = TAPE_PARAM_BOOL,
+};
+const char* plugin_param_type_name(PluginParamType t);  // "int", "decimal", "string", "bool"
+
+struct PluginParamDecl {
+  std::string name;
+  PluginParamType type = PluginParamType::kInt;
+  std::string default_text;
+  std::string doc;
+};
+
+// A checked parameter value, as handed to the plugin.
+struct PluginParamValue {
+  std::string name;
+  PluginParamType type = PluginParamType::kInt;
+  int64_t int_value = 0;  // int; bool 0/1; decimal units
+  int32_t scale = 0;      // decimal
+  std::string text;       // string: the string; decimal: canonical text; else as written
+};
+
+// Parses `text` as a value of `type` (rules above). The error says what was expected.
+Result<PluginParamValue> parse_plugin_param(const std::string& name, PluginParamType type,
+                                            const std::string& text);
+
+class PluginFactory {
+ public:
+  // `table` must stay valid while `library` is held. Validates the table's shape (abi version,
+  // size, every function present, parameter declarations well formed, defaults parse).
+  static Result<std::shared_ptr<const PluginFactory>> make(const tape_plugin_v1* table,
+                                                           std::shared_ptr<const void> library,
+                                                           std::string path);
+
+  const std::string& name() const { return name_; }
+  const std::string& path() const { return path_; }
+  uint32_t abi_version() const { return table_->abi_version; }
+  const std::vector<PluginParamDecl>& params() const { return params_; }
+  const tape_plugin_v1& table() const { return *table_; }
+
+  // One value per declared parameter, in declaration order (see the header comment). Unknown
+  // keys, repeated keys and ill-typed values are Status::invalid naming the key.
+  Result<std::vector<PluginParamValue>> resolve(const std::vector<PluginParam>& given) const;
+  // A new instance built with `values` (from resolve); the plugin's own refusal is an error
+  // with its message. The caller owns the instance (destroy through table().destroy).
+  Result<void*> create(const std::vector<PluginParamValue>& values) const;
+
+ private:
+  PluginFactory() = default;
+  const tape_plugin_v1* table_ = nullptr;
+  std::shared_ptr<const void> library_;
+  std::string name_;
+  std::string path_;
+  std::vector<PluginParamDecl> params_;
+};
+
+// The core strategy member set (core/strategy.h) over one plugin instance.
+class PluginStrategy {
+ public:
+  // Aborts (TAPE_CHECK) when config.plugin is null (the config parser loads it). A create or
+  // parameter failure is reported through status(), not an abort.
+  PluginStrategy(const StrategyConfig& config, size_t instrument_count);
+  ~PluginStrategy();
+  PluginStrategy(PluginStrategy&& other) noexcept;
+  PluginStrategy& operator=(PluginStrategy&&) = delete;
+  PluginStrategy(const PluginStrategy&) = delete;
+
+  void on_start(StrategyContext& ctx);
+  void on_bar(StrategyContext& ctx, const BarIn& bar);
+  void on_quote(StrategyContext& ctx, const QuoteIn& quote);
+  void on_trade(StrategyContext& ctx, const TradeIn& trade);
+  void on_book(StrategyContext& ctx, InstrumentId instrument);
+  void on_fill(StrategyContext& ctx, const Fill& fill);
+  void on_order(StrategyContext& ctx, const OrderAccepted& e);
+  void on_order(StrategyContext& ctx, const OrderRejected& e);
+  void on_order(StrategyContext& ctx, const OrderCancelled& e);
+  void on_order(StrategyContext& ctx, const OrderReplaced& e);
+  void on_timer(StrategyContext& ctx);
+
+  // The plugin's save_state bytes, length-prefixed. A save_state error writes an empty string
+  // and fails status().
+  void hash_state(StateHasher& h) const;
+  Status restore_state(StateReader& r, const StrategyContext& ctx);
+
+  // Ok, or the first failure (see the header comment).
+  const Status& status() const { return status_; }
+  const PluginFactory& factory() const { return *factory_; }
+
+  // Called by the host table's send when a spec is malformed (the C layer's enumerations).
+  void fail_call(std::string why);
+
+ private:
+  template <typename Call>
+  void call(StrategyContext& ctx, const char* what, Call&& fn);
+  void fail(std::string what, const std::string& why, uint64_t seq) const;
+
+  std::shared_ptr<const PluginFactory> factory_;
+  std::string strategy_name_;
+  void* instance_ = nullptr;
+  mutable Status status_;
+  std::string call_error_;  // set by fail_call during a callback
+};
+
+}  // namespace tape
