@@ -1,0 +1,443 @@
+// The walk over a run log that builds a BacktestReport (rules in the header).
+#include "report/backtest_report.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+
+#include "core/portfolio.h"
+#include "feed/data_log.h"
+#include "replay/log_instruments.h"
+
+namespace tape {
+namespace {
+
+constexpr __int128 kMin64 = std::numeric_limits<int64_t>::min();
+constexpr __int128 kMax64 = std::numeric_limits<int64_t>::max();
+
+bool fits64(__int128 v) { return v >= kMin64 && v <= kMax64; }
+
+// floor(a / b) for b > 0.
+int64_t floor_div(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+int64_t pow10(int n) {
+  int64_t p = 1;
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
+// Money per tick per lot at `money_scale`: tick x lot x money_scale, which must be whole.
+Result<int64_t> unit_money(const InstrumentSpec& spec, int64_t money_scale) {
+  const __int128 num = static_cast<__int128>(spec.tick_size.units) * spec.lot_size * money_scale;
+  const __int128 den = pow10(spec.tick_size.scale);
+  if (num % den != 0 || !fits64(num / den) || num <= 0) {
+    return Status::invalid(
+        "report: instrument " + spec.symbol + ": tick " + format_decimal(spec.tick_size) +
+        " x lot " + std::to_string(spec.lot_size) + " is not a whole number of money units at " +
+        std::to_string(money_scale) + " units per currency unit");
+  }
+  return static_cast<int64_t>(num / den);
+}
+
+struct Holding {
+  int64_t position = 0;
+  int64_t realized = 0;
+  int64_t fees = 0;
+  bool open = false;  // a trade is open (position != 0)
+  TradeRow trade;     // the open trade
+};
+
+struct Account {
+  int64_t cash = 0;
+  std::vector<Holding> holdings;  // per instrument
+};
+
+struct Mark {
+  bool has_trade = false, has_mid = false;
+  int64_t trade = 0, mid = 0;
+  int64_t value() const { return has_trade ? trade : (has_mid ? mid : 0); }
+};
+
+struct PendingSide {
+  AccountId account;
+  InstrumentId instrument;
+  Side side;
+  int64_t price, qty;
+  bool maker;
+  uint64_t order_id;
+};
+
+class Builder {
+ public:
+  Builder(BacktestReport& r, std::vector<int64_t> units) : r_(r), units_(std::move(units)) {
+    marks_.resize(r.instruments.size());
+    r.marks.resize(r.instruments.size());
+    index_.assign(kExternalAccountBase, -1);
+    for (size_t i = 0; i < r.settings.strategies.size(); ++i)
+      add_strategy(r.settings.strategies[i]);
+    discover_ = r.settings.strategies.empty();
+  }
+
+  Status input(const Input& in) {
+    const int64_t ts = in.ts.value();
+    if (r_.inputs == 0) r_.first_time = Stamp{ts, daily_bar(in)};
+    r_.last_time = Stamp{ts, daily_bar(in)};
+    RETURN_IF_ERROR(before_input(ts));
+    ++r_.inputs;
+    stamp_ = Stamp{ts, daily_bar(in)};
+    seq_ = in.seq;
+    if (const auto* bar = std::get_if<BarIn>(&in.body)) {
+      ++r_.bars;
+      mark_trade(bar->instrument, bar->close.value());
+      if (r_.settings.equity_sample_ns == 0) {
+        // before_input flushed a pending sample of another time: a pending one is this time's.
+        if (!bar_pending_) bar_stamp_ = stamp_;
+        bar_stamp_.daily = bar_stamp_.daily || stamp_.daily;
+        bar_pending_ = true;
+      }
+    } else if (const auto* t = std::get_if<TradeIn>(&in.body)) {
+      mark_trade(t->instrument, t->price.value());
+    } else if (const auto* q = std::get_if<QuoteIn>(&in.body)) {
+      const uint32_t i = q->instrument.value();
+      if (i < marks_.size() && q->bid.value() > 0 && q->ask.value() > 0 && q->bid < q->ask) {
+        marks_[i].has_mid = true;
+        marks_[i].mid = (q->bid.value() + q->ask.value()) / 2;
+      }
+    }
+    return Status::ok();
+  }
+
+  Status output(const Output& out) {
+    if (const auto* f = std::get_if<Fill>(&out.body)) return fill(*f);
+    if (const auto* p = std::get_if<PositionUpdate>(&out.body)) return position(*p);
+    return Status::ok();
+  }
+
+  Status finish() {
+    if (!pending_.empty()) return mismatch("a fill without its position update");
+    if (bar_pending_) RETURN_IF_ERROR(sample(bar_stamp_));
+    if (grid_active_) RETURN_IF_ERROR(sample(Stamp{grid_, false}));
+    if (discover_) sort_discovered();
+    return Status::ok();
+  }
+
+ private:
+  static bool daily_bar(const Input& in) {
+    const auto* bar = std::get_if<BarIn>(&in.body);
+    return bar != nullptr && bar->period_ns == kNsPerDay;
+  }
+
+  Status mismatch(const std::string& what) const {
+    return Status::mismatch("report: seq " + std::to_string(seq_.value()) + ": " + what);
+  }
+
+  void mark_trade(InstrumentId instrument, int64_t ticks) {
+    if (instrument.value() >= marks_.size()) return;
+    marks_[instrument.value()].has_trade = true;
+    marks_[instrument.value()].trade = ticks;
+  }
+
+  // Samples due before an input stamped `ts` is applied.
+  Status before_input(int64_t ts) {
+    if (bar_pending_ && ts != bar_stamp_.ts_ns) {
+      RETURN_IF_ERROR(sample(bar_stamp_));
+      bar_pending_ = false;
+    }
+    const int64_t n = r_.settings.equity_sample_ns;
+    if (n > 0) {
+      const int64_t g = (floor_div(ts - 1, n) + 1) * n;  // the first grid time >= ts
+      if (grid_active_ && g != grid_) RETURN_IF_ERROR(sample(Stamp{grid_, false}));
+      grid_ = g;
+      grid_active_ = true;
+    }
+    return Status::ok();
+  }
+
+  int32_t add_strategy(const StrategyReportSettings& s) {
+    StrategyResult res;
+    res.settings = s;
+    res.equity.assign(r_.sample_times.size(), s.starting_cash);
+    res.exposed.assign(r_.sample_times.size(), 0);
+    r_.strategies.push_back(std::move(res));
+    Account a;
+    a.holdings.resize(r_.instruments.size());
+    accounts_.push_back(std::move(a));
+    const int32_t idx = static_cast<int32_t>(r_.strategies.size() - 1);
+    if (is_managed(s.account)) index_[s.account.value()] = idx;
+    return idx;
+  }
+
+  Status fill(const Fill& f) {
+    if (f.instrument.value() >= r_.instruments.size())
+      return mismatch("fill for an unknown instrument");
+    mark_trade(f.instrument, f.price.value());
+    const Side taker = f.aggressor;
+    if (is_managed(f.maker_account)) {
+      pending_.push_back({f.maker_account, f.instrument, opposite(taker), f.price.value(),
+                          f.qty.value(), true, f.maker.value()});
+    }
+    if (is_managed(f.taker_account)) {
+      pending_.push_back({f.taker_account, f.instrument, taker, f.price.value(), f.qty.value(),
+                          false, f.taker.value()});
+    }
+    return Status::ok();
+  }
+
+  Status position(const PositionUpdate& p) {
+    if (pending_.empty()) return mismatch("a position update without a fill");
+    const PendingSide side = pending_.front();
+    pending_.pop_front();
+    if (side.account != p.account || side.instrument != p.instrument) {
+      return mismatch("a position update for another account or instrument than its fill");
+    }
+    int32_t idx = is_managed(p.account) ? index_[p.account.value()] : -1;
+    if (idx < 0 && discover_) {
+      idx = add_strategy({"account " + std::to_string(p.account.value()), p.account, 0, "", ""});
+    }
+    if (idx < 0) return Status::ok();  // an account the report was not asked about
+    Account& acct = accounts_[static_cast<size_t>(idx)];
+    Holding& h = acct.holdings[p.instrument.value()];
+    const int64_t signed_qty = sign(side.side) * side.qty;
+    if (static_cast<__int128>(h.position) + signed_qty != p.position) {
+      return mismatch("a position update that does not add up to its fill");
+    }
+    const int64_t fee = p.fees.value() - h.fees;
+    const int64_t realized = p.realized_pnl.value() - h.realized;
+    StrategyResult& st = r_.strategies[static_cast<size_t>(idx)];
+    r_.fills.push_back(FillRow{stamp_, static_cast<uint32_t>(idx), p.instrument, side.side,
+                               side.price, side.qty, fee, side.maker, side.order_id, seq_});
+    ++st.fills;
+    const __int128 notional =
+        static_cast<__int128>(side.price) * side.qty * units_[p.instrument.value()];
+    st.traded_notional += notional < 0 ? -notional : notional;
+    round_trip(static_cast<uint32_t>(idx), h, side, p.position, realized, fee);
+    h.position = p.position;
+    h.realized = p.realized_pnl.value();
+    h.fees = p.fees.value();
+    acct.cash = p.cash.value();
+    return Status::ok();
+  }
+
+  void open_trade(uint32_t strategy, Holding& h, const PendingSide& s, int64_t lots, int64_t fee) {
+    h.open = true;
+    h.trade = TradeRow{};
+    h.trade.strategy = strategy;
+    h.trade.instrument = s.instrument;
+    h.trade.side = s.side;
+    h.trade.entry = stamp_;
+    h.trade.entry_ticks_x_qty = static_cast<__int128>(s.price) * lots;
+    h.trade.entry_qty = lots;
+    h.trade.fees = fee;
+  }
+
+  // Applies one fill side to the holding's round trip (position p0 -> p1).
+  void round_trip(uint32_t strategy, Holding& h, const PendingSide& s, int64_t p1, int64_t realized,
+                  int64_t fee) {
+    const int64_t p0 = h.position;
+    if (p0 == 0) {
+      open_trade(strategy, h, s, s.qty, fee);
+      return;
+    }
+    TradeRow& t = h.trade;
+    t.pnl += realized;
+    if ((p0 > 0) == (sign(s.side) > 0)) {  // adds to the position
+      t.entry_ticks_x_qty += static_cast<__int128>(s.price) * s.qty;
+      t.entry_qty += s.qty;
+      t.fees += fee;
+      return;
+    }
+    const int64_t held = p0 > 0 ? p0 : -p0;
+    const int64_t closed = std::min(held, s.qty);
+    const int64_t close_fee =
+        closed == s.qty ? fee : div_round_half_away(static_cast<__int128>(fee) * closed, s.qty);
+    t.exit_ticks_x_qty += static_cast<__int128>(s.price) * closed;
+    t.exit_qty += closed;
+    t.fees += close_fee;
+    if (p1 != 0 && (p1 > 0) == (p0 > 0)) return;  // reduced, still open
+    t.exit = stamp_;
+    r_.trades.push_back(t);
+    h.open = false;
+    if (p1 != 0) open_trade(strategy, h, s, s.qty - closed, fee - close_fee);  // flipped
+  }
+
+  Status sample(const Stamp& at) {
+    r_.sample_times.push_back(at);
+    __int128 total = 0;
+    bool any = false;
+    for (size_t s = 0; s < r_.strategies.size(); ++s) {
+      StrategyResult& st = r_.strategies[s];
+      const Account& acct = accounts_[s];
+      __int128 e = static_cast<__int128>(st.settings.starting_cash) + acct.cash;
+      bool exposed = false;
+      for (size_t i = 0; i < acct.holdings.size(); ++i) {
+        const int64_t pos = acct.holdings[i].position;
+        if (pos == 0) continue;
+        exposed = true;
+        e += static_cast<__int128>(pos) * marks_[i].value() * units_[i];
+      }
+      if (!fits64(e))
+        return Status::invalid("report: equity of " + st.settings.name + " leaves int64");
+      st.equity.push_back(static_cast<int64_t>(e));
+      st.exposed.push_back(exposed ? 1 : 0);
+      total += e;
+      any = any || exposed;
+    }
+    if (!fits64(total)) return Status::invalid("report: total equity leaves int64");
+    r_.total_equity.push_back(static_cast<int64_t>(total));
+    r_.total_exposed.push_back(any ? 1 : 0);
+    for (size_t i = 0; i < marks_.size(); ++i) r_.marks[i].push_back(marks_[i].value());
+    return Status::ok();
+  }
+
+  // Discovered accounts appear in first-fill order; the report lists them by account id.
+  void sort_discovered() {
+    std::vector<uint32_t> order(r_.strategies.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return r_.strategies[a].settings.account < r_.strategies[b].settings.account;
+    });
+    std::vector<uint32_t> rank(order.size());
+    std::vector<StrategyResult> sorted;
+    for (uint32_t k = 0; k < order.size(); ++k) {
+      rank[order[k]] = k;
+      sorted.push_back(std::move(r_.strategies[order[k]]));
+    }
+    r_.strategies = std::move(sorted);
+    for (FillRow& f : r_.fills) f.strategy = rank[f.strategy];
+    for (TradeRow& t : r_.trades) t.strategy = rank[t.strategy];
+    r_.settings.strategies.clear();
+    for (const StrategyResult& s : r_.strategies) r_.settings.strategies.push_back(s.settings);
+  }
+
+  BacktestReport& r_;
+  std::vector<int64_t> units_;
+  std::vector<Mark> marks_;
+  std::vector<int32_t> index_;     // by managed account id: strategy index or -1
+  std::vector<Account> accounts_;  // by strategy index
+  std::deque<PendingSide> pending_;
+  bool discover_ = false;
+  Stamp stamp_;
+  Seq seq_;
+  bool bar_pending_ = false;
+  Stamp bar_stamp_;
+  bool grid_active_ = false;
+  int64_t grid_ = 0;
+};
+
+Result<InstrumentTable> report_instruments(const EventLog& log, const BacktestReportSettings& s) {
+  if (!s.instruments.empty()) return s.instruments;
+  ASSIGN_OR_RETURN(std::optional<std::string> text, log.get_meta(kMetaInstruments));
+  if (text) {
+    Result<InstrumentTable> t = parse_instruments_json(*text);
+    if (!t.is_ok()) return Status::mismatch(log.dir() + ": " + t.status().message());
+    return t;
+  }
+  return log_instruments(log);
+}
+
+// Months of the total equity (header: MonthReturn).
+void monthly_returns(BacktestReport& r) {
+  const std::vector<int64_t>& e = r.total_equity;
+  if (e.empty()) return;
+  int64_t base = e.front();
+  for (size_t i = 0; i < e.size(); ++i) {
+    int y = 0, m = 0;
+    r.time_style.year_month(r.sample_times[i].ts_ns, r.sample_times[i].daily, y, m);
+    if (r.months.empty() || r.months.back().year != y || r.months.back().month != m) {
+      if (!r.months.empty()) base = e[i - 1];
+      r.months.push_back(MonthReturn{y, m, std::nullopt});
+    }
+    if (base > 0) {
+      r.months.back().ret = static_cast<double>(e[i]) / static_cast<double>(base) - 1.0;
+    }
+  }
+}
+
+ClosedTrade closed_trade(const TradeRow& t) {
+  ClosedTrade c;
+  c.entry_ns = t.entry.ts_ns;
+  c.exit_ns = t.exit.ts_ns;
+  c.qty = t.entry_qty;
+  c.side = t.side;
+  c.pnl = t.pnl;
+  c.fees = t.fees;
+  return c;
+}
+
+void compute_all_figures(BacktestReport& r) {
+  std::vector<int64_t> ts;
+  ts.reserve(r.sample_times.size());
+  for (const Stamp& s : r.sample_times) ts.push_back(s.ts_ns);
+  AnalyticsInput total;
+  total.money_scale = r.settings.money_scale;
+  total.series = EquitySeries{ts, r.total_equity, r.total_exposed};
+  for (uint32_t s = 0; s < r.strategies.size(); ++s) {
+    StrategyResult& st = r.strategies[s];
+    AnalyticsInput in;
+    in.money_scale = r.settings.money_scale;
+    in.series = EquitySeries{ts, st.equity, st.exposed};
+    in.traded_notional = st.traded_notional;
+    for (const TradeRow& t : r.trades) {
+      if (t.strategy == s) in.trades.push_back(closed_trade(t));
+    }
+    for (const FillRow& f : r.fills) {
+      if (f.strategy == s) st.fees += f.fee;
+    }
+    st.figures = compute_figures(in, r.settings.analytics);
+    total.traded_notional += st.traded_notional;
+  }
+  for (const TradeRow& t : r.trades) total.trades.push_back(closed_trade(t));
+  r.total = compute_figures(total, r.settings.analytics);
+  r.total_drawdown = drawdown_series(r.total_equity);
+}
+
+}  // namespace
+
+Result<BacktestReport> build_backtest_report(const EventLog& log,
+                                             const BacktestReportSettings& settings) {
+  BacktestReport r;
+  r.settings = settings;
+  int64_t scale = settings.money_scale;
+  while (scale >= 10 && scale % 10 == 0) scale /= 10;
+  if (settings.money_scale <= 0 || scale != 1) {
+    return Status::invalid("report: money scale " + std::to_string(settings.money_scale) +
+                           " is not a power of ten");
+  }
+  ASSIGN_OR_RETURN(r.instruments, report_instruments(log, settings));
+  std::string import_meta = settings.import_meta;
+  if (import_meta.empty()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> meta, log.get_meta(kMetaImport));
+    if (meta) import_meta = *meta;
+  }
+  ASSIGN_OR_RETURN(r.time_style, TimeStyle::from_import_meta(import_meta));
+  std::vector<int64_t> units;
+  for (const InstrumentSpec& spec : r.instruments) {
+    ASSIGN_OR_RETURN(int64_t u, unit_money(spec, settings.money_scale));
+    units.push_back(u);
+  }
+  Builder b(r, std::move(units));
+  std::vector<Input> inputs;
+  std::vector<Output> outputs;
+  auto cursor = log.batches(Seq(1));
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, cursor.next());
+    if (!more) break;
+    RETURN_IF_ERROR(cursor.decode(inputs, &outputs));
+    size_t o = 0;
+    for (const Input& in : inputs) {
+      RETURN_IF_ERROR(b.input(in));
+      for (; o < outputs.size() && outputs[o].seq == in.seq; ++o) {
+        RETURN_IF_ERROR(b.output(outputs[o]));
+      }
+    }
+  }
+  RETURN_IF_ERROR(b.finish());
+  monthly_returns(r);
+  compute_all_figures(r);
+  return r;
+}
+
+}  // namespace tape

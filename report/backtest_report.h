@@ -1,0 +1,207 @@
+// The backtest report, built from a finished run log alone (so `tape report` can rebuild it
+// from any run or backtest log): fills, round-trip trades, equity samples, the analytics figures
+// (core/analytics.h), and the CSV files. docs/analytics.md has every rule below with examples.
+//
+// One pass over the log's batches (store's BatchCursor; one batch decoded at a time), inputs in
+// seq order, each input's outputs in k order:
+//   * Marks, as core/portfolio.h keeps them: a BarIn's close or a TradeIn's price is the
+//     instrument's last trade; a Fill output's price too; a valid quote (0 < bid < ask) sets the
+//     mid floor((bid + ask) / 2), used only while the instrument has no trade. The input moves
+//     the mark before its outputs (the portfolio sees the input first).
+//   * Each Fill output queues its managed sides (maker first, then taker: the order in which the
+//     portfolio publishes their PositionUpdates, which the recorder stores after the fills of
+//     the same step). Each PositionUpdate output takes the oldest queued side, which must be of
+//     its (account, instrument) and move the position by the fill's signed quantity; anything
+//     else is Status::mismatch naming the seq. Its cash (the account's, all instruments, from 0),
+//     realized PnL and fees (this instrument, cumulative) replace the account's; the fee of the
+//     fill side is the change in `fees`.
+//   * Equity of a strategy account (money minor units, exact, int64 checked) =
+//     starting_cash + cash + sum over instruments of position x mark x unit, where
+//     unit = tick_size x lot_size x money_scale (money per tick per lot; must be a whole number,
+//     else Status::invalid naming the instrument). An instrument without a mark adds 0. Total =
+//     the sum over the strategies in the settings.
+//   * Sampling (equity_sample_ns = 0): one sample per timestamp at which a BarIn arrived, taken
+//     after the last input stamped at that time (so two instruments' bars of one close give one
+//     sample). equity_sample_ns = N > 0: one sample per grid time g = k x N (ns since the epoch)
+//     at or after which no input stamped <= g is left, for each g with an input in (g - N, g],
+//     stamped g. Each sample also keeps, per instrument, the mark at that time (0: none yet).
+//   * Round trips per (account, instrument): a trade opens when the position leaves 0 and
+//     closes when it returns to 0. A fill that flips the position closes the trade with the
+//     lots that reach 0 and opens the next with the rest, at the same fill: the realized PnL of
+//     the fill goes to the closing trade, its fee is split by lots (the closing share rounded
+//     half away from zero, the rest to the opening trade). entry_price / exit_price = the
+//     volume-weighted price of the fills that opened (added to) / reduced (closed) it; qty =
+//     the lots opened; pnl = realized over the trip (before fees); fees = fees over the trip.
+//     A position still open at the end of the log is no trade (its value is in the equity).
+//   * Times are written as the data file wrote them (TimeStyle): a daily bar (period 1 day)
+//     and anything stamped by one as its date `YYYY-MM-DD` in the import's time zone (the date
+//     of the day that ends at the stamp when the import stamped the end of the date, else the
+//     stamp's own date: `--daily-close`); every other time as `YYYY-MM-DD HH:MM:SS[.fraction]`
+//     local to that zone. The zone and daily-close come from the log's meta "import" (a data
+//     log, or a backtest that copied it), else UTC (a scenario run: ns since its epoch).
+//
+// Memory: one decoded batch, the per-sample vectors (time, equity per strategy, total, marks
+// per instrument), the fills (one FillRow each) and the trades. Nothing per input is kept.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/analytics.h"
+#include "core/status.h"
+#include "core/types.h"
+#include "feed/instruments.h"
+#include "feed/json.h"
+#include "feed/time_parse.h"
+#include "store/event_log.h"
+
+namespace tape {
+
+struct StrategyReportSettings {
+  std::string name;
+  AccountId account = AccountId(1);
+  int64_t starting_cash = 0;  // money minor units
+  std::string plugin_path;    // empty for a built-in
+  std::string plugin_sha256;
+};
+
+struct RunFacts {
+  std::string config_name;
+  std::string data_description;  // e.g. the data file or data log and its rows
+  std::string data_chain_head;
+  std::string run_chain_head;
+};
+
+struct BacktestReportSettings {
+  // Default: kMoneyScale. Money minor units per currency unit of the run (CoreConfig's).
+  int64_t money_scale = kMoneyScale;
+  // Default: empty = every managed account that has a PositionUpdate in the log, in account
+  // order, named "account N", starting cash 0.
+  std::vector<StrategyReportSettings> strategies;
+  // periods_per_year (default 252) and risk_free_rate (default 0).
+  AnalyticsSettings analytics;
+  // Default: 0 = one sample per bar close. Otherwise the sampling grid in ns.
+  int64_t equity_sample_ns = 0;
+  RunFacts facts;
+  // Default: empty = the log's: meta "instruments" when present, else its scenario's.
+  InstrumentTable instruments;
+  // Default: empty = the log's meta "import" when present. The import meta JSON (time zone and
+  // daily-close of the data's times).
+  std::string import_meta;
+};
+
+// How times are written (see the header comment).
+class TimeStyle {
+ public:
+  TimeStyle() = default;  // UTC, end-of-date daily stamps
+  // From an import meta JSON ("options": {"tz", "daily_close_ns"}); UTC when absent or empty.
+  static Result<TimeStyle> from_import_meta(const std::string& json);
+  // `daily`: the time is a daily bar's stamp.
+  std::string render(int64_t ts_ns, bool daily) const;
+  // Local date of the time as (year, month): the monthly returns' bucket.
+  void year_month(int64_t ts_ns, bool daily, int& year, int& month) const;
+  const std::string& zone() const { return tz_.name(); }
+
+ private:
+  // The local wall-clock time of instant `ts_ns` (for a daily stamp: an instant of its date).
+  int64_t local_ns(int64_t ts_ns, bool daily) const;
+  TimeZone tz_;
+  bool end_of_date_ = true;  // daily bars stamped at the end of their date (no --daily-close)
+};
+
+struct Stamp {
+  int64_t ts_ns = 0;
+  bool daily = false;  // made by a daily bar
+};
+
+struct FillRow {
+  Stamp time;
+  uint32_t strategy = 0;  // index in BacktestReport::strategies
+  InstrumentId instrument;
+  Side side = Side::kBuy;  // this account's side
+  int64_t price = 0;       // ticks
+  int64_t qty = 0;         // lots
+  int64_t fee = 0;         // money minor units (negative: a rebate)
+  bool maker = false;
+  uint64_t order_id = 0;
+  Seq seq;
+};
+
+struct TradeRow {
+  uint32_t strategy = 0;
+  InstrumentId instrument;
+  Side side = Side::kBuy;  // kBuy: long
+  Stamp entry, exit;
+  // Volume-weighted prices as exact fractions of ticks: sum(price x qty) / sum(qty).
+  __int128 entry_ticks_x_qty = 0, exit_ticks_x_qty = 0;
+  int64_t entry_qty = 0, exit_qty = 0;
+  int64_t pnl = 0;   // money minor units, before fees
+  int64_t fees = 0;  // money minor units
+};
+
+struct StrategyResult {
+  StrategyReportSettings settings;
+  std::vector<int64_t> equity;  // per sample, money minor units
+  std::vector<uint8_t> exposed;
+  __int128 traded_notional = 0;
+  int64_t fees = 0, realized = 0;  // at the end, all instruments
+  uint64_t fills = 0;
+  Figures figures;
+};
+
+// A month of the monthly returns grid: total equity's last sample in the month over the last
+// sample of the month before (the first month: over the first sample), minus 1.
+struct MonthReturn {
+  int year = 0, month = 0;  // month 1..12
+  std::optional<double> ret;
+};
+
+struct BacktestReport {
+  BacktestReportSettings settings;
+  InstrumentTable instruments;
+  TimeStyle time_style;
+  std::vector<Stamp> sample_times;
+  std::vector<StrategyResult> strategies;
+  std::vector<int64_t> total_equity;
+  std::vector<uint8_t> total_exposed;
+  std::vector<double> total_drawdown;       // fraction per sample
+  std::vector<std::vector<int64_t>> marks;  // [instrument][sample], ticks, 0 = none
+  std::vector<FillRow> fills;
+  std::vector<TradeRow> trades;  // in close order
+  std::vector<MonthReturn> months;
+  Figures total;
+  uint64_t inputs = 0, bars = 0;
+  Stamp first_time, last_time;
+
+  // Figures per strategy and in total, members in a fixed order; an absent figure is null,
+  // never NaN. Money in currency units, ratios as fractions, durations in ns and days.
+  Json figures_json() const;
+  // trades.csv, fills.csv and equity.csv in `dir` (created if missing). Status::io naming the
+  // file on failure.
+  Status write_csvs(const std::string& dir) const;
+  // The CSV texts themselves (what write_csvs writes).
+  std::string trades_csv() const;
+  std::string fills_csv() const;
+  std::string equity_csv() const;
+
+  // Renderings used by the CSVs and the tearsheet.
+  std::string money(int64_t minor) const;  // exact, at least 2 decimals ("1234.50")
+  std::string price(InstrumentId instrument, int64_t ticks) const;
+  // sum / qty ticks as a decimal: exact at the tick's scale when it divides, else rounded half
+  // away from zero at the tick's scale + 4 digits (trailing zeros trimmed to the tick's scale).
+  std::string vwap(InstrumentId instrument, __int128 ticks_x_qty, int64_t qty) const;
+  std::string time(const Stamp& s) const { return time_style.render(s.ts_ns, s.daily); }
+  std::string symbol(InstrumentId instrument) const;
+  // True when trades.csv leads with strategy,instrument: more than one strategy or instrument.
+  bool multi() const;
+};
+
+// Reads `log` to its end. Errors: Status::mismatch (corrupt log or outputs that contradict
+// each other, naming the seq), Status::invalid (an instrument whose money unit is not whole, an
+// equity leaving int64).
+Result<BacktestReport> build_backtest_report(const EventLog& log,
+                                             const BacktestReportSettings& settings);
+
+}  // namespace tape

@@ -1,0 +1,288 @@
+// A BacktestReport as text: times, money and prices, the CSV files and the figures' JSON.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "report/backtest_report.h"
+#include "report/json.h"
+
+namespace tape {
+namespace {
+
+// `units` / 10^scale written exactly ("-12.50" for {-1250, 2}).
+std::string decimal_text(__int128 units, int scale) {
+  const bool negative = units < 0;
+  unsigned __int128 mag =
+      negative ? -static_cast<unsigned __int128>(units) : static_cast<unsigned __int128>(units);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+    mag /= 10;
+  } while (mag != 0);
+  while (static_cast<int>(digits.size()) <= scale) digits.insert(digits.begin(), '0');
+  if (scale > 0) digits.insert(digits.end() - scale, '.');
+  return negative ? "-" + digits : digits;
+}
+
+// Drops trailing fractional zeros while more than `keep` fraction digits remain.
+std::string trim_zeros(std::string s, int keep) {
+  const size_t dot = s.find('.');
+  if (dot == std::string::npos) return s;
+  while (s.size() - dot - 1 > static_cast<size_t>(keep) && s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
+int decimals_of(int64_t power_of_ten) {
+  int d = 0;
+  for (int64_t v = power_of_ten; v >= 10; v /= 10) ++d;
+  return d;
+}
+
+// A JSON number for a figure; null when absent. Rounded to 10 decimals, so that a figure prints
+// as a person expects (0.089, not 0.08900000000000008).
+Json figure(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  return round_to(*v, 10);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Status write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  f.close();
+  if (!f) return Status::io("cannot write " + path.string());
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<TimeStyle> TimeStyle::from_import_meta(const std::string& json) {
+  TimeStyle style;
+  if (json.empty()) return style;
+  const std::optional<Json> doc = parse_json(json);
+  if (!doc || !doc->is_object())
+    return Status::mismatch("report: meta import is not a JSON object");
+  const auto opts = doc->find("options");
+  if (opts == doc->end() || !opts->is_object()) return style;
+  const auto tz = opts->find("tz");
+  if (tz != opts->end() && tz->is_string()) {
+    Result<TimeZone> zone = TimeZone::parse(tz->get<std::string>());
+    if (!zone.is_ok()) return Status::mismatch("report: meta import: " + zone.status().message());
+    style.tz_ = zone.value();
+  }
+  const auto close = opts->find("daily_close_ns");
+  if (close != opts->end() && close->is_number_integer()) {
+    style.end_of_date_ = close->get<int64_t>() < 0;
+  }
+  return style;
+}
+
+int64_t TimeStyle::local_ns(int64_t ts_ns, bool daily) const {
+  // A daily stamp at the end of its date is the next local midnight: step back into the date.
+  const int64_t at = daily && end_of_date_ ? ts_ns - 1 : ts_ns;
+  if (tz_.is_utc()) return at;
+  // The zone maps local to UTC only; find the local time whose UTC instant is `at` by fixed
+  // point (exact in a few steps for fixed offsets and away from transitions; within a repeated
+  // hour it settles on the first offset).
+  int64_t offset = 0;
+  for (int i = 0; i < 6; ++i) {
+    int64_t utc = 0;
+    if (!tz_.to_utc(at + offset, utc)) {
+      offset += 3'600 * kNsPerSecond;  // a local time the clocks skipped: later
+      continue;
+    }
+    if (utc == at) break;
+    offset += at - utc;
+  }
+  return at + offset;
+}
+
+std::string TimeStyle::render(int64_t ts_ns, bool daily) const {
+  std::string s = format_utc(local_ns(ts_ns, daily));
+  if (daily) return s.substr(0, 10);
+  s.pop_back();  // 'Z'
+  s[10] = ' ';
+  return s;
+}
+
+void TimeStyle::year_month(int64_t ts_ns, bool daily, int& year, int& month) const {
+  const std::string s = format_utc(local_ns(ts_ns, daily));
+  year = std::stoi(s.substr(0, 4));
+  month = std::stoi(s.substr(5, 2));
+}
+
+std::string BacktestReport::money(int64_t minor) const {
+  const int d = decimals_of(settings.money_scale);
+  return trim_zeros(decimal_text(minor, d), std::min(d, 2));
+}
+
+std::string BacktestReport::symbol(InstrumentId instrument) const {
+  return instrument.value() < instruments.size() ? instruments[instrument.value()].symbol
+                                                 : std::to_string(instrument.value());
+}
+
+std::string BacktestReport::price(InstrumentId instrument, int64_t ticks) const {
+  if (instrument.value() >= instruments.size()) return std::to_string(ticks);
+  return format_price(ticks, instruments[instrument.value()]);
+}
+
+std::string BacktestReport::vwap(InstrumentId instrument, __int128 ticks_x_qty, int64_t qty) const {
+  if (qty <= 0) return "";
+  const Decimal tick = instrument.value() < instruments.size()
+                           ? instruments[instrument.value()].tick_size
+                           : Decimal{1, 0};
+  const __int128 exact = ticks_x_qty * tick.units;
+  if (exact % qty == 0) return decimal_text(exact / qty, tick.scale);
+  constexpr int kExtra = 4;
+  const __int128 num = exact * 10'000;
+  const bool negative = num < 0;
+  const __int128 mag = negative ? -num : num;
+  __int128 q = mag / qty;
+  if (2 * (mag % qty) >= qty) ++q;
+  return trim_zeros(decimal_text(negative ? -q : q, tick.scale + kExtra), tick.scale);
+}
+
+bool BacktestReport::multi() const { return strategies.size() > 1 || instruments.size() > 1; }
+
+std::string BacktestReport::trades_csv() const {
+  const bool lead = multi();
+  std::string out = lead ? "strategy,instrument," : "";
+  out += "entry_time,entry_price,exit_time,exit_price,qty,pnl,fees\n";
+  for (const TradeRow& t : trades) {
+    if (lead) {
+      out += csv_field(strategies[t.strategy].settings.name) + "," +
+             csv_field(symbol(t.instrument)) + ",";
+    }
+    // qty is signed: negative for a short round trip.
+    const int64_t qty = t.side == Side::kBuy ? t.entry_qty : -t.entry_qty;
+    out += time(t.entry) + "," + vwap(t.instrument, t.entry_ticks_x_qty, t.entry_qty) + "," +
+           time(t.exit) + "," + vwap(t.instrument, t.exit_ticks_x_qty, t.exit_qty) + "," +
+           std::to_string(qty) + "," + money(t.pnl) + "," + money(t.fees) + "\n";
+  }
+  return out;
+}
+
+std::string BacktestReport::fills_csv() const {
+  std::string out = "time,strategy,instrument,side,price,qty,fee,liquidity,order_id\n";
+  for (const FillRow& f : fills) {
+    out += time(f.time) + "," + csv_field(strategies[f.strategy].settings.name) + "," +
+           csv_field(symbol(f.instrument)) + "," + (f.side == Side::kBuy ? "buy" : "sell") + "," +
+           price(f.instrument, f.price) + "," + std::to_string(f.qty) + "," + money(f.fee) + "," +
+           (f.maker ? "maker" : "taker") + "," + std::to_string(f.order_id) + "\n";
+  }
+  return out;
+}
+
+std::string BacktestReport::equity_csv() const {
+  std::string out = "time";
+  for (const StrategyResult& s : strategies) out += "," + csv_field(s.settings.name);
+  out += ",total,drawdown\n";
+  char dd[32];
+  for (size_t i = 0; i < sample_times.size(); ++i) {
+    out += time(sample_times[i]);
+    for (const StrategyResult& s : strategies) out += "," + money(s.equity[i]);
+    // The drawdown fraction to 6 decimals (a double: the one column not exact).
+    std::snprintf(dd, sizeof dd, "%.6f", total_drawdown[i]);
+    out += "," + money(total_equity[i]) + "," + dd + "\n";
+  }
+  return out;
+}
+
+Status BacktestReport::write_csvs(const std::string& dir) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::io("cannot create " + dir + ": " + ec.message());
+  const std::filesystem::path d(dir);
+  RETURN_IF_ERROR(write_file(d / "trades.csv", trades_csv()));
+  RETURN_IF_ERROR(write_file(d / "fills.csv", fills_csv()));
+  return write_file(d / "equity.csv", equity_csv());
+}
+
+namespace {
+
+Json figures_object(const BacktestReport& r, const Figures& f) {
+  const double scale = static_cast<double>(r.settings.money_scale);
+  const auto units = [&](int64_t minor) {
+    return round_to(static_cast<double>(minor) / scale, 10);
+  };
+  const auto when = [&](int64_t ts) -> Json {
+    if (f.max_drawdown == 0) return nullptr;
+    for (const Stamp& s : r.sample_times) {
+      if (s.ts_ns == ts) return r.time(s);
+    }
+    return r.time(Stamp{ts, false});
+  };
+  return Json{
+      {"samples", f.samples},
+      {"start_equity", units(f.start_equity)},
+      {"end_equity", units(f.end_equity)},
+      {"total_return", figure(f.total_return)},
+      {"cagr", figure(f.cagr)},
+      {"mean_return", figure(f.mean_return)},
+      {"volatility", figure(f.volatility)},
+      {"sharpe", figure(f.sharpe)},
+      {"sortino", figure(f.sortino)},
+      {"max_drawdown", figure(f.max_drawdown)},
+      {"max_drawdown_money", units(f.max_drawdown_money)},
+      {"max_drawdown_peak", when(f.max_drawdown_peak_ns)},
+      {"max_drawdown_trough", when(f.max_drawdown_trough_ns)},
+      {"max_drawdown_duration_days",
+       round_to(static_cast<double>(f.max_drawdown_duration_ns) / 86'400e9, 6)},
+      {"calmar", figure(f.calmar)},
+      {"exposure", figure(f.exposure)},
+      {"turnover", figure(f.turnover)},
+      {"trade_count", f.trade_count},
+      {"wins", f.wins},
+      {"losses", f.losses},
+      {"win_rate", figure(f.win_rate)},
+      {"profit_factor", figure(f.profit_factor)},
+      {"expectancy", figure(f.expectancy)},
+      {"avg_win", figure(f.avg_win)},
+      {"avg_loss", figure(f.avg_loss)},
+  };
+}
+
+}  // namespace
+
+Json BacktestReport::figures_json() const {
+  Json strategies_json = Json::array();
+  for (const StrategyResult& s : strategies) {
+    Json item = {{"name", s.settings.name},
+                 {"account", s.settings.account.value()},
+                 {"starting_cash", money(s.settings.starting_cash)},
+                 {"final_equity",
+                  s.equity.empty() ? money(s.settings.starting_cash) : money(s.equity.back())},
+                 {"fills", s.fills},
+                 {"fees", money(s.fees)}};
+    if (!s.settings.plugin_path.empty()) {
+      item["plugin"] = s.settings.plugin_path;
+      item["plugin_sha256"] = s.settings.plugin_sha256;
+    }
+    item["figures"] = figures_object(*this, s.figures);
+    strategies_json.push_back(std::move(item));
+  }
+  __int128 fees = 0;
+  for (const StrategyResult& s : strategies) fees += s.fees;
+  Json total_json = {{"final_equity", total_equity.empty() ? money(0) : money(total_equity.back())},
+                     {"fills", fills.size()},
+                     {"fees", money(static_cast<int64_t>(fees))},
+                     {"figures", figures_object(*this, total)}};
+  return Json{{"periods_per_year", round_to(settings.analytics.periods_per_year, 10)},
+              {"risk_free_rate", round_to(settings.analytics.risk_free_rate, 10)},
+              {"equity_sample_ns", settings.equity_sample_ns},
+              {"money_scale", settings.money_scale},
+              {"strategies", std::move(strategies_json)},
+              {"total", std::move(total_json)}};
+}
+
+}  // namespace tape
