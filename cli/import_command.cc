@@ -1,6 +1,5 @@
 // `tape import FILE... --format F --data-dir DIR`: files into a data log (feed/import.h;
 // formats, options and bad-row reasons in docs/data_formats.md).
-#include <charconv>
 #include <chrono>
 #include <iostream>
 #include "feed/json.h"
@@ -9,53 +8,11 @@
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "feed/import.h"
+#include "feed/import_options.h"
 #include "feed/time_parse.h"
 
 namespace tape {
 namespace {
-
-// "5m", "1d", "30s", "250ms", "100us", "10ns", "2h"; -1 for "auto", 0 for "none" / "0".
-bool parse_period(const std::string& text, int64_t& ns) {
-  if (text == "auto") return (ns = -1), true;
-  if (text == "none" || text == "0") return (ns = 0), true;
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || v <= 0) return false;
-  const std::string unit(end, text.data() + text.size());
-  static const std::pair<const char*, int64_t> kUnits[] = {
-      {"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", kNsPerSecond},
-      {"m", 60 * kNsPerSecond}, {"h", 3600 * kNsPerSecond}, {"d", kNsPerDay}};
-  for (const auto& [name, mult] : kUnits) {
-    if (unit == name) {
-      if (v > std::numeric_limits<int64_t>::max() / mult) return false;
-      ns = v * mult;
-      return true;
-    }
-  }
-  return false;
-}
-
-// --tick-size values: "auto", "DECIMAL" (every symbol), "SYM=DECIMAL" (one symbol).
-Status parse_ticks(const std::vector<std::string>& values, ImportOptions& o) {
-  for (const std::string& v : values) {
-    if (v == "auto") {
-      o.tick_auto = true;
-      continue;
-    }
-    const size_t eq = v.find('=');
-    Result<Decimal> d = parse_decimal(eq == std::string::npos ? v : v.substr(eq + 1));
-    if (!d.is_ok() || d.value().units <= 0) {
-      return Status::usage("--tick-size '" + v + "' is not auto, a positive DECIMAL or SYM=DECIMAL");
-    }
-    if (eq == std::string::npos) {
-      o.tick_auto = false;
-      o.default_tick = d.value();
-    } else {
-      o.symbol_ticks[v.substr(0, eq)] = d.value();
-    }
-  }
-  return Status::ok();
-}
 
 struct CliValues {
   std::string format, date_format = "auto", time_format = "auto", tz, round, bar_period = "auto",
@@ -65,49 +22,21 @@ struct CliValues {
 };
 
 Status apply(const CliValues& v, const po::variables_map& vm, ImportOptions& o) {
-  if (!parse_import_format(v.format, o.format)) {
-    return Status::usage("--format '" + v.format + "' is not bars, quotes, trades, jsonl or lobster");
-  }
-  if (!parse_date_format(v.date_format, o.csv.date_format)) {
-    return Status::usage("--date-format '" + v.date_format +
-                         "' is not auto, YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY or YYYYMMDD");
-  }
-  if (!parse_time_format(v.time_format, o.csv.time_format)) {
-    return Status::usage("--time-format '" + v.time_format +
-                         "' is not auto, unix_s, unix_ms, unix_us or unix_ns");
-  }
-  if (vm.count("tz")) o.tz = v.tz;
-  if (vm.count("round")) {
-    Rounding r;
-    if (!parse_rounding(v.round, r)) {
-      return Status::usage("--round '" + v.round + "' is not reject, nearest, down or up");
-    }
-    o.rounding = r;
-  }
-  if (!parse_period(v.bar_period, o.csv.bar_period_ns)) {
-    return Status::usage("--bar-period '" + v.bar_period + "' is not auto, none or N{ns,us,ms,s,m,h,d}");
-  }
-  if (vm.count("daily-close")) {
-    int64_t ns = 0;
-    if (!parse_time_of_day(v.daily_close, ns)) {
-      return Status::usage("--daily-close '" + v.daily_close + "' is not HH:MM[:SS]");
-    }
-    o.csv.daily_close_ns = ns;
-  }
-  if (v.on_bad_row != "fail" && v.on_bad_row != "skip") {
-    return Status::usage("--on-bad-row '" + v.on_bad_row + "' is not fail or skip");
-  }
-  o.skip_bad_rows = v.on_bad_row == "skip";
-  if (!v.columns.empty()) {
-    ASSIGN_OR_RETURN(o.csv.columns, parse_column_overrides(v.columns));
-  }
-  const std::string d = v.delimiter == "\\t" || v.delimiter == "tab" ? "\t" : v.delimiter;
-  if (d.size() != 1 || d[0] == '"' || d[0] == '\n') {
-    return Status::usage("--delimiter '" + v.delimiter + "' is not one character");
-  }
-  o.csv.delimiter = d[0];
-  if (vm.count("price-scale")) o.price_scale = v.price_scale;
-  return parse_ticks(v.ticks, o);
+  ImportOptionText t;
+  t.format = v.format;
+  t.date_format = v.date_format;
+  t.time_format = v.time_format;
+  if (vm.count("tz")) t.tz = v.tz;
+  if (vm.count("round")) t.round = v.round;
+  t.bar_period = v.bar_period;
+  if (vm.count("daily-close")) t.daily_close = v.daily_close;
+  t.on_bad_row = v.on_bad_row;
+  t.columns = v.columns;
+  t.delimiter = v.delimiter;
+  t.ticks = v.ticks;
+  if (vm.count("price-scale")) t.price_scale = v.price_scale;
+  return apply_import_text(t, [](std::string_view option) { return "--" + std::string(option); },
+                           o);
 }
 
 nlohmann::ordered_json summary_json(const ImportOptions& o, const ImportReport& r,

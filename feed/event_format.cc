@@ -14,9 +14,15 @@ std::string InstrumentFormat::price(InstrumentId instrument, int64_t ticks) cons
   return format_price(ticks, table_[instrument.value()]);
 }
 
+InstrumentFormat::InstrumentFormat(InstrumentTable table, bool with_time)
+    : table_(std::move(table)), with_time_(with_time) {
+  const Result<int64_t> scale = money_scale_for(table_);
+  money_decimals_ = 0;
+  for (int64_t p = scale.is_ok() ? scale.value() : kMoneyScale; p > 1; p /= 10) ++money_decimals_;
+}
+
 std::string InstrumentFormat::money(int64_t minor_units) const {
-  static_assert(kMoneyScale == 10'000, "money is written with 4 decimals");
-  return format_decimal(Decimal{minor_units, 4});
+  return format_decimal(Decimal{minor_units, money_decimals_});
 }
 
 std::string InstrumentFormat::time(int64_t ts_ns) const {

@@ -15,8 +15,9 @@ namespace tape {
 // is left out (the JSON-lines form carries "ts_ns" alone).
 class InstrumentFormat final : public ValueFormat {
  public:
-  explicit InstrumentFormat(InstrumentTable table, bool with_time = true)
-      : table_(std::move(table)), with_time_(with_time) {}
+  // Money is written at the table's money scale (money_scale_for: a scenario's table gives
+  // kMoneyScale, Yahoo's 6-decimal ticks 10^6), so a log's money reads in currency units.
+  explicit InstrumentFormat(InstrumentTable table, bool with_time = true);
   std::string symbol(InstrumentId instrument) const override;
   std::string price(InstrumentId instrument, int64_t ticks) const override;
   std::string money(int64_t minor_units) const override;
@@ -26,6 +27,7 @@ class InstrumentFormat final : public ValueFormat {
  private:
   InstrumentTable table_;
   bool with_time_;
+  int money_decimals_ = 4;
 };
 
 // {"seq":..,"ts_ns":..,"type":"..",...} in the fields' order; strings escaped by the library.

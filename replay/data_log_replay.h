@@ -15,13 +15,12 @@
 
 namespace tape {
 
-// The core a data log drives: per instrument its symbol, its lot size and tick_value = tick size
-// x kMoneyScale (money minor units per tick). The core values a position only through
-// tick_value x lot_size, so when the tick alone is finer than a money unit (Yahoo's adjusted
-// 0.000001) but tick x lot is whole, that product is the tick value and the lot 1: notionals
-// stay exact. When neither is whole (ORCL at tick 0.000001, lot 1: 0.01 of a money unit per
-// tick), Status::invalid naming the instrument and what to import instead (exit 2), rather
-// than rounding every notional. A log without readable instruments is Status::mismatch (exit 3).
+// The core a data log drives: per instrument its symbol and lot size, at the run's money scale
+// (feed/instruments.h money_scale_for: the least power of ten >= kMoneyScale that makes every
+// tick x lot whole, so Yahoo's 6-decimal prices run at 10^6 money units per currency unit) and
+// tick_value = tick size x that scale (instrument_at_scale). A log without readable
+// instruments is Status::mismatch (exit 3); an instrument no scale up to 10^9 makes exact is
+// Status::invalid naming it (exit 2).
 Result<CoreConfig> data_log_config(const EventLog& log);
 
 // Replays data log `log` into a core built with `config` (data_log_config). A data log has no

@@ -43,7 +43,8 @@ void fill_summary(const Core& core, const std::string& state_hash, const Latency
   s.latency_ns_p99 = latency.percentile(0.99);
   s.latency_ns_p999 = latency.percentile(0.999);
   s.latency_ns_max = latency.max();
-  s.pnl = static_cast<double>(core.portfolio().total_pnl().value()) / kMoneyScale;
+  s.pnl = static_cast<double>(core.portfolio().total_pnl().value()) /
+          static_cast<double>(core.config().money_scale);
 }
 
 Json summary_object(const Summary& s) {

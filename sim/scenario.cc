@@ -197,9 +197,7 @@ Status apply_override(toml::table& root, const std::string& spec) {
   return Status::ok();
 }
 
-Result<Scenario> finish(toml::table& merged, const std::string& doc,
-                        const std::vector<std::string>& overrides) {
-  for (const std::string& spec : overrides) RETURN_IF_ERROR(apply_override(merged, spec));
+Result<Scenario> finish(toml::table& merged, const std::string& doc) {
   ASSIGN_OR_RETURN(Scenario s, read_scenario(merged, doc));
   s.source = doc;
   s.canonical_toml = emit_canonical(s);
@@ -207,24 +205,36 @@ Result<Scenario> finish(toml::table& merged, const std::string& doc,
 }
 
 }  // namespace
-}  // namespace scenario_detail
 
-Result<Scenario> load_scenario_file(const std::string& path,
-                                    const std::vector<std::string>& overrides) {
-  std::vector<scenario_detail::IncludeFrame> stack;
-  ASSIGN_OR_RETURN(toml::table merged, scenario_detail::load_tree(path, stack, ""));
-  return scenario_detail::finish(merged, path, overrides);
+Result<toml::table> load_toml_tree(const std::string& path,
+                                   const std::vector<std::string>& overrides) {
+  std::vector<IncludeFrame> stack;
+  ASSIGN_OR_RETURN(toml::table merged, load_tree(path, stack, ""));
+  for (const std::string& spec : overrides) RETURN_IF_ERROR(apply_override(merged, spec));
+  return merged;
 }
 
-Result<Scenario> parse_scenario_text(std::string_view text, const std::string& source_name) {
-  using namespace scenario_detail;
+Result<toml::table> parse_toml_tree(std::string_view text, const std::string& source_name) {
   ASSIGN_OR_RETURN(toml::table doc, parse_toml(text, source_name));
   std::vector<IncludeFrame> stack;
   std::error_code ec;
   stack.push_back({source_name, std::filesystem::absolute(source_name, ec).lexically_normal()});
   toml::table merged;
   RETURN_IF_ERROR(resolve_includes(doc, source_name, stack, merged));
-  return finish(merged, source_name, {});
+  return merged;
+}
+
+}  // namespace scenario_detail
+
+Result<Scenario> load_scenario_file(const std::string& path,
+                                    const std::vector<std::string>& overrides) {
+  ASSIGN_OR_RETURN(toml::table merged, scenario_detail::load_toml_tree(path, overrides));
+  return scenario_detail::finish(merged, path);
+}
+
+Result<Scenario> parse_scenario_text(std::string_view text, const std::string& source_name) {
+  ASSIGN_OR_RETURN(toml::table merged, scenario_detail::parse_toml_tree(text, source_name));
+  return scenario_detail::finish(merged, source_name);
 }
 
 namespace {

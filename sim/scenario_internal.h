@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -39,6 +40,23 @@ Status check_limits(const Scenario& s, const std::string& doc);
 // key). `doc` names the document for nodes without a position and gives the default name.
 // Leaves `source` and `canonical_toml` empty.
 Result<Scenario> read_scenario(const toml::table& root, const std::string& doc);
+
+// Sections shared with other TOML configs (a backtest's): each reads its table of `root` if
+// present, checks ranges and reports unknown keys. Money in the risk section is in kMoneyScale
+// units.
+Status read_fees(TableReader& root, const std::string& doc, FeeConfig& f);
+Status read_risk(TableReader& root, const std::string& doc, RiskLimits& k);
+Status read_recorder(TableReader& root, const std::string& doc, RecorderOptions& o);
+Status read_snapshot(TableReader& root, const std::string& doc, SnapshotOptions& o);
+
+// The TOML tree of `path` with its `include = [...]` files merged under it (the including
+// file's keys win) and `overrides` ("dotted.key=value") applied: what a scenario is read from,
+// and any other tape config file.
+Result<toml::table> load_toml_tree(const std::string& path,
+                                   const std::vector<std::string>& overrides);
+// The same for text (e.g. a config stored in a log's meta); includes resolve relative to the
+// current directory.
+Result<toml::table> parse_toml_tree(std::string_view text, const std::string& source_name);
 
 // Sections that need the instruments already read (symbols resolve to ids): [[strategies]]
 // and [[phases]] (scenario_lists.cc).

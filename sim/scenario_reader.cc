@@ -218,6 +218,26 @@ Status TableReader::string(std::string_view key, std::string& out, bool required
   return Status::ok();
 }
 
+Status TableReader::optional_string(std::string_view key, std::optional<std::string>& out) {
+  if (!table_.contains(key)) {
+    lookup(key);
+    return Status::ok();
+  }
+  std::string value;
+  RETURN_IF_ERROR(string(key, value));
+  out = std::move(value);
+  return Status::ok();
+}
+
+Status TableReader::boolean(std::string_view key, bool& out) {
+  const toml::node* node = lookup(key);
+  if (!node) return Status::ok();
+  const auto* b = node->as_boolean();
+  if (!b) return type_error(key, *node, "true or false");
+  out = b->get();
+  return Status::ok();
+}
+
 Status TableReader::choice(std::string_view key, const std::vector<std::string_view>& allowed,
                            size_t& index, bool required) {
   std::string value;

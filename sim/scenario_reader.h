@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,6 +70,9 @@ class TableReader {
   Status decimal(std::string_view key, int64_t scale, int64_t lo, int64_t hi, int64_t& out,
                  bool required = false);
   Status string(std::string_view key, std::string& out, bool required = false);
+  // A string when present; absent leaves `out` unset.
+  Status optional_string(std::string_view key, std::optional<std::string>& out);
+  Status boolean(std::string_view key, bool& out);
   // A string that must be one of `allowed`; `index` receives its position.
   Status choice(std::string_view key, const std::vector<std::string_view>& allowed, size_t& index,
                 bool required = false);

@@ -171,6 +171,8 @@ Status read_market(TableReader& root, const std::string& doc, MarketModel& m) {
   return r.finish();
 }
 
+}  // namespace
+
 Status read_fees(TableReader& root, const std::string& doc, FeeConfig& f) {
   ASSIGN_OR_RETURN(const toml::table* t, root.table("fees"));
   if (!t) return Status::ok();
@@ -180,6 +182,8 @@ Status read_fees(TableReader& root, const std::string& doc, FeeConfig& f) {
   RETURN_IF_ERROR(r.decimal("taker_bps", 100, -100'000, 100'000, f.taker_ppm));
   return r.finish();
 }
+
+namespace {
 
 Status read_engine(TableReader& root, const std::string& doc, CoreConfig& c) {
   ASSIGN_OR_RETURN(const toml::table* t, root.table("engine"));
@@ -194,6 +198,8 @@ Status read_engine(TableReader& root, const std::string& doc, CoreConfig& c) {
   RETURN_IF_ERROR(r.integer_as("event_queue_capacity", 16, 1 << 24, c.event_queue_capacity));
   return r.finish();
 }
+
+}  // namespace
 
 Status read_risk(TableReader& root, const std::string& doc, RiskLimits& k) {
   ASSIGN_OR_RETURN(const toml::table* t, root.table("risk"));
@@ -235,8 +241,6 @@ Status read_snapshot(TableReader& root, const std::string& doc, SnapshotOptions&
   RETURN_IF_ERROR(r.integer_as("every_events", 0, kMaxCount, o.every_events));
   return r.finish();
 }
-
-}  // namespace
 
 Result<Scenario> read_scenario(const toml::table& table, const std::string& doc) {
   Scenario s;
