@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,8 @@
 #include "feed/data_log.h"
 #include "feed/time_parse.h"
 #include "report/json.h"
+#include "report/svg_chart.h"
+#include "report/tearsheet.h"
 
 namespace tape {
 namespace {
@@ -394,6 +397,44 @@ TEST_F(BacktestReportTest, MoneyUnitMustBeWhole) {
   EXPECT_TRUE(
       build(write_log(R"([{"symbol":"ORCL","tick_size":"0.000001","lot_size":1}])", kUtcDaily), s)
           .is_ok());
+}
+
+TEST_F(BacktestReportTest, TearsheetHasEverySectionAndEscapesNames) {
+  orcl_like_run();
+  BacktestReportSettings s = one_strategy();
+  s.strategies[0].name = "<b>sma</b> & 'co'";
+  s.facts.config_name = "cfg<script>";
+  auto r =
+      build(write_log(R"([{"symbol":"OR<CL","tick_size":"0.01","lot_size":1}])", kUtcDaily), s);
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  const std::string html = render_tearsheet(r.value());
+  for (const char* id :
+       {"facts", "figures", "equity", "drawdown", "monthly", "trade-pnl", "prices"}) {
+    EXPECT_NE(html.find(std::string("id='") + id + "'"), std::string::npos) << id;
+  }
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<b>sma</b>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;b&gt;sma&lt;/b&gt; &amp; &#39;co&#39;"), std::string::npos);
+  EXPECT_NE(html.find("OR&lt;CL"), std::string::npos);
+  EXPECT_EQ(html.find("OR<CL"), std::string::npos);
+  EXPECT_EQ(html.find("nan"), std::string::npos);
+  // January 2020 of the total equity: 100052.3975 / 100000 - 1 = 0.05 %.
+  ASSERT_EQ(r.value().months.size(), 1u);
+  EXPECT_NEAR(*r.value().months[0].ret, 0.000523975, 1e-12);
+}
+
+TEST(SvgChart, DownsampleKeepsExtremesInOrder) {
+  std::vector<double> y(10'000);
+  for (size_t i = 0; i < y.size(); ++i) y[i] = static_cast<double>(i % 97);
+  y[5'000] = 1e6;
+  y[7'000] = -1e6;
+  const std::vector<size_t> idx = svg::downsample(y, 400);
+  EXPECT_LE(idx.size(), 400u);
+  EXPECT_TRUE(std::is_sorted(idx.begin(), idx.end()));
+  EXPECT_NE(std::find(idx.begin(), idx.end(), 5'000u), idx.end());
+  EXPECT_NE(std::find(idx.begin(), idx.end(), 7'000u), idx.end());
+  EXPECT_EQ(idx.front(), 0u);
+  EXPECT_EQ(idx.back(), y.size() - 1);
 }
 
 }  // namespace
