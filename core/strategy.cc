@@ -261,7 +261,10 @@ void StrategyHost::advance_time(Timestamp now) {
     timers_started_ = true;
     for (Slot& s : slots_) s.ctx.next_due_ns_ = t + s.ctx.period_ns_;
     for (Slot& s : slots_) {
+      s.ctx.in_timer_ = true;  // ctx.now() = `now`, whatever the clock says
+      s.ctx.timer_now_ = now;
       std::visit([&](auto& strat) { start(strat, s.ctx); }, s.strategy);
+      s.ctx.in_timer_ = false;
     }
     return;
   }
