@@ -23,6 +23,8 @@ void put_new_order(s::NewOrder::Builder b, const NewOrderIn& o) {
   b.setId(o.id.value()); b.setAccount(o.account.value()); b.setInstrument(o.instrument.value());
   b.setSide(as<s::Side>(o.side)); b.setType(as<s::OrderType>(o.type));
   b.setTif(as<s::TimeInForce>(o.tif)); b.setPrice(o.price.value()); b.setQty(o.qty.value());
+  b.setStopPrice(o.stop_price.value()); b.setPostOnly(o.post_only);
+  b.setExpireNs(o.expire.value());
 }
 
 void put_intent(s::Intent::Builder b, const OrderIntent& o) {
@@ -30,6 +32,8 @@ void put_intent(s::Intent::Builder b, const OrderIntent& o) {
   b.setInstrument(o.instrument.value()); b.setSide(as<s::Side>(o.side));
   b.setType(as<s::OrderType>(o.type)); b.setTif(as<s::TimeInForce>(o.tif));
   b.setPrice(o.price.value()); b.setQty(o.qty.value());
+  b.setStopPrice(o.stop_price.value()); b.setPostOnly(o.post_only);
+  b.setExpireNs(o.expire.value());
 }
 
 struct InputWriter {
@@ -80,6 +84,8 @@ struct OutputWriter {
     x.setId(a.id.value()); x.setAccount(a.account.value()); x.setInstrument(a.instrument.value());
     x.setSide(as<s::Side>(a.side)); x.setType(as<s::OrderType>(a.type));
     x.setTif(as<s::TimeInForce>(a.tif)); x.setPrice(a.price.value()); x.setQty(a.qty.value());
+    x.setStopPrice(a.stop_price.value()); x.setPostOnly(a.post_only);
+    x.setExpireNs(a.expire.value());
   }
   void operator()(const OrderRejected& r) {
     auto x = b.initRejected();
@@ -133,13 +139,14 @@ Status corrupt(uint64_t seq, const char* what) {
 
 const char* read_intent(s::Intent::Reader r, OrderIntent& out) {
   if (!in_range(r.getKind(), IntentKind::kReplace) || !in_range(r.getSide(), Side::kSell) ||
-      !in_range(r.getType(), OrderType::kMarket) || !in_range(r.getTif(), TimeInForce::kFok)) {
+      !in_range(r.getType(), OrderType::kStopLimit) || !in_range(r.getTif(), TimeInForce::kGtd)) {
     return "intent enum out of range";
   }
   out = OrderIntent{as<IntentKind>(r.getKind()), OrderId(r.getId()), AccountId(r.getAccount()),
                     InstrumentId(r.getInstrument()), as<Side>(r.getSide()),
                     as<OrderType>(r.getType()), as<TimeInForce>(r.getTif()),
-                    Price(r.getPrice()), Qty(r.getQty()), Price(0), false, Timestamp(0)};
+                    Price(r.getPrice()), Qty(r.getQty()), Price(r.getStopPrice()),
+                    r.getPostOnly(), Timestamp(r.getExpireNs())};
   return nullptr;
 }
 
@@ -160,14 +167,15 @@ const char* read_input_body(s::Input::Reader r, InputBody& out) {
     }
     case s::Input::NEW_ORDER: {
       auto o = r.getNewOrder();
-      if (!in_range(o.getSide(), Side::kSell) || !in_range(o.getType(), OrderType::kMarket) ||
-          !in_range(o.getTif(), TimeInForce::kFok)) {
+      if (!in_range(o.getSide(), Side::kSell) || !in_range(o.getType(), OrderType::kStopLimit) ||
+          !in_range(o.getTif(), TimeInForce::kGtd)) {
         return "new order enum out of range";
       }
       out = NewOrderIn{OrderId(o.getId()), AccountId(o.getAccount()),
                        InstrumentId(o.getInstrument()), as<Side>(o.getSide()),
                        as<OrderType>(o.getType()), as<TimeInForce>(o.getTif()),
-                       Price(o.getPrice()), Qty(o.getQty()), Price(0), false, Timestamp(0)};
+                       Price(o.getPrice()), Qty(o.getQty()), Price(o.getStopPrice()),
+                       o.getPostOnly(), Timestamp(o.getExpireNs())};
       return nullptr;
     }
     case s::Input::CANCEL: {
@@ -216,14 +224,15 @@ const char* read_order_output(s::Output::Reader r, OutputBody& out) {
   switch (r.which()) {
     case s::Output::ACCEPTED: {
       auto a = r.getAccepted();
-      if (!in_range(a.getSide(), Side::kSell) || !in_range(a.getType(), OrderType::kMarket) ||
-          !in_range(a.getTif(), TimeInForce::kFok)) {
+      if (!in_range(a.getSide(), Side::kSell) || !in_range(a.getType(), OrderType::kStopLimit) ||
+          !in_range(a.getTif(), TimeInForce::kGtd)) {
         return "accepted enum out of range";
       }
       out = OrderAccepted{OrderId(a.getId()), AccountId(a.getAccount()),
                           InstrumentId(a.getInstrument()), as<Side>(a.getSide()),
                           as<OrderType>(a.getType()), as<TimeInForce>(a.getTif()),
-                          Price(a.getPrice()), Qty(a.getQty()), Price(0), false, Timestamp(0)};
+                          Price(a.getPrice()), Qty(a.getQty()), Price(a.getStopPrice()),
+                          a.getPostOnly(), Timestamp(a.getExpireNs())};
       return nullptr;
     }
     case s::Output::REJECTED: {
@@ -246,7 +255,7 @@ const char* read_order_output(s::Output::Reader r, OutputBody& out) {
     }
     case s::Output::CANCELLED: {
       auto c = r.getCancelled();
-      if (c.getReason() > static_cast<uint8_t>(CancelReason::kFillLimit)) {
+      if (c.getReason() > static_cast<uint8_t>(CancelReason::kEndOfData)) {
         return "cancel reason out of range";
       }
       out = OrderCancelled{OrderId(c.getId()), AccountId(c.getAccount()),

@@ -63,7 +63,11 @@ struct EventField {
 using EventFields = std::vector<EventField>;
 
 // An event's fields: seq (and k), ts_ns, type, then its own, e.g. seq, ts_ns, type, id, account,
-// instrument (or symbol), side, order_type, tif, price, qty for a new order.
+// instrument (or symbol), side, order_type, tif, price, qty for a new order, then, only when
+// they differ from their defaults, stop_price (a price), post_only (true) and expire (ns since
+// the epoch): the order-type fields of format 2. Leaving defaults out keeps the text and JSON of
+// format-1 logs unchanged, and the JSON-lines import reads an absent field as its default, so an
+// export still imports back to the same events.
 EventFields fields_of(const Input& in, const ValueFormat* format = nullptr);
 EventFields fields_of(const Output& out, const ValueFormat* format = nullptr);
 

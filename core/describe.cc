@@ -89,11 +89,21 @@ void order_fields(Fields& f, OrderId id, AccountId acct, InstrumentId inst) {
   f.unum("id", id.value()).unum("account", acct.value()).instrument(inst.value());
 }
 
+// The order-type fields of format 2 (stop_price, post_only, expire), each only when it differs
+// from its default (0, false, 0): a format-1 log reads them as defaults, so its inspect and
+// export output stays as it was, and the JSON-lines import reads an absent field as the default.
+void order_type_fields(Fields& f, Price stop_price, bool post_only, Timestamp expire) {
+  if (stop_price.value() != 0) f.price("stop_price", stop_price.value());
+  if (post_only) f.flag("post_only", true);
+  if (expire.value() != 0) f.num("expire", expire.value());
+}
+
 void intent_fields(Fields& f, const OrderIntent& i) {
   f.str("kind", intent_name(i.kind));
   order_fields(f, i.id, i.account, i.instrument);
   f.str("side", side_name(i.side)).str("order_type", type_name(i.type)).str("tif", tif_name(i.tif));
   f.price("price", i.price.value()).num("qty", i.qty.value());
+  order_type_fields(f, i.stop_price, i.post_only, i.expire);
 }
 
 struct InputFields {
@@ -111,6 +121,7 @@ struct InputFields {
     order_fields(f, o.id, o.account, o.instrument);
     f.str("side", side_name(o.side)).str("order_type", type_name(o.type))
         .str("tif", tif_name(o.tif)).price("price", o.price.value()).num("qty", o.qty.value());
+    order_type_fields(f, o.stop_price, o.post_only, o.expire);
   }
   void operator()(const CancelIn& c) { order_fields(f, c.id, c.account, c.instrument); }
   void operator()(const ReplaceIn& r) {
@@ -139,6 +150,7 @@ struct OutputFields {
     order_fields(f, a.id, a.account, a.instrument);
     f.str("side", side_name(a.side)).str("order_type", type_name(a.type))
         .str("tif", tif_name(a.tif)).price("price", a.price.value()).num("qty", a.qty.value());
+    order_type_fields(f, a.stop_price, a.post_only, a.expire);
   }
   void operator()(const OrderRejected& r) {
     order_fields(f, r.id, r.account, r.instrument);

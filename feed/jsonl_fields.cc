@@ -60,6 +60,22 @@ bool JsonlLine::integer(const JsonField* f, int64_t lo, uint64_t hi, bool size, 
   return true;
 }
 
+bool JsonlLine::boolean(const JsonField* f, bool& out) {
+  if (f->kind != Kind::kBool) return wrong_type(f, "true or false");
+  out = f->b;
+  return true;
+}
+
+bool JsonlLine::time_ns(const JsonField* f, int64_t& out) {
+  if (f->kind != Kind::kString) {
+    return integer(f, std::numeric_limits<int64_t>::min(),
+                   uint64_t(std::numeric_limits<int64_t>::max()), false, out);
+  }
+  if (parse_iso_ns(f->text, out)) return true;
+  return fail(f, f->key, "bad_time",
+              "'" + f->text + "' is not YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM)");
+}
+
 bool JsonlLine::price(std::string_view key, const std::string& symbol, TickConverter& ticks,
                       Price& out) {
   const JsonField* f = need(key);

@@ -64,6 +64,11 @@ class JsonlLine {
     return f != nullptr && integer(f, lo, hi, size, out);
   }
   bool price(std::string_view key, const std::string& symbol, TickConverter& ticks, Price& out);
+  // A JSON true or false: bad_type for anything else.
+  bool boolean(const JsonField* f, bool& out);
+  // A time as ns since the epoch: an integer, or an ISO-8601 string with its zone (parse_iso_ns);
+  // bad_time for an unreadable string.
+  bool time_ns(const JsonField* f, int64_t& out);
   // A string that is one of `names`: missing_field (unless `optional`), bad_type, bad_enum.
   template <typename E>
   bool enumerated(std::string_view key, std::initializer_list<std::pair<const char*, E>> names,

@@ -22,7 +22,8 @@ const std::vector<TypeKeys>& type_keys() {
   static const std::vector<TypeKeys> kTypes = {
       {"quote", {"bid", "bid_qty", "ask", "ask_qty"}},
       {"trade", {"price", "qty", "aggressor"}},
-      {"new_order", {"id", "account", "side", "order_type", "tif", "price", "qty"}},
+      {"new_order", {"id", "account", "side", "order_type", "tif", "price", "qty", "stop_price",
+                     "post_only", "expire"}},
       {"cancel", {"id", "account"}},
       {"replace", {"id", "account", "price", "qty"}},
       {"control", {"kind"}},
@@ -57,12 +58,19 @@ class BodyDecoder {
   bool operator()(NewOrderIn& o) {
     return order(o.id, o.account) && l_.enumerated("side", kSides, o.side) &&
            l_.enumerated<OrderType>("order_type",
-                                    {{"limit", OrderType::kLimit}, {"market", OrderType::kMarket}},
+                                    {{"limit", OrderType::kLimit},
+                                     {"market", OrderType::kMarket},
+                                     {"stop", OrderType::kStop},
+                                     {"stop_limit", OrderType::kStopLimit}},
                                     o.type) &&
-           l_.enumerated<TimeInForce>(
-               "tif", {{"gtc", TimeInForce::kGtc}, {"ioc", TimeInForce::kIoc}, {"fok", TimeInForce::kFok}},
-               o.tif) &&
-           price("price", o.price) && size("qty", o.qty);
+           l_.enumerated<TimeInForce>("tif",
+                                      {{"gtc", TimeInForce::kGtc},
+                                       {"ioc", TimeInForce::kIoc},
+                                       {"fok", TimeInForce::kFok},
+                                       {"day", TimeInForce::kDay},
+                                       {"gtd", TimeInForce::kGtd}},
+                                      o.tif) &&
+           price("price", o.price) && size("qty", o.qty) && order_type_fields(o);
   }
   bool operator()(CancelIn& c) { return order(c.id, c.account); }
   bool operator()(ReplaceIn& r) {
@@ -104,6 +112,17 @@ class BodyDecoder {
 
  private:
   bool price(const char* key, Price& out) { return l_.price(key, sym_, ticks_, out); }
+  // Optional, each absent = its default (0, false, 0), as inspect --json leaves them out.
+  bool order_type_fields(NewOrderIn& o) {
+    if (l_.find("stop_price") != nullptr && !price("stop_price", o.stop_price)) return false;
+    if (const JsonField* f = l_.find("post_only"); f != nullptr && !l_.boolean(f, o.post_only)) {
+      return false;
+    }
+    int64_t expire = 0;
+    if (const JsonField* f = l_.find("expire"); f != nullptr && !l_.time_ns(f, expire)) return false;
+    o.expire = Timestamp(expire);
+    return true;
+  }
   bool size(const char* key, Qty& out) {
     int64_t v = 0;
     if (!l_.integer(key, 0, kI64Max, /*size=*/true, v)) return false;

@@ -6,8 +6,8 @@ using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("tape::schema");
 
 enum Side { buy @0; sell @1; }
-enum OrderType { limit @0; market @1; }
-enum TimeInForce { gtc @0; ioc @1; fok @2; }
+enum OrderType { limit @0; market @1; stop @2; stopLimit @3; }
+enum TimeInForce { gtc @0; ioc @1; fok @2; day @3; gtd @4; }
 enum ControlKind { halt @0; resume @1; killSwitchOn @2; killSwitchOff @3; }
 enum IntentKind { new @0; cancel @1; replace @2; }
 
@@ -16,6 +16,9 @@ struct Trade { instrument @0 :UInt32; price @1 :Int64; qty @2 :Int64; aggressor 
 struct NewOrder {
   id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; side @3 :Side;
   type @4 :OrderType; tif @5 :TimeInForce; price @6 :Int64; qty @7 :Int64;
+  # Format 2: stop and stop-limit orders' trigger, post-only, GTD expiry (0/false/0 when unused,
+  # which is also what a format-1 record reads as).
+  stopPrice @8 :Int64; postOnly @9 :Bool; expireNs @10 :Int64;
 }
 struct Cancel { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; }
 struct Replace { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; price @3 :Int64; qty @4 :Int64; }
@@ -52,6 +55,7 @@ struct Input {
 struct Accepted {
   id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; side @3 :Side;
   type @4 :OrderType; tif @5 :TimeInForce; price @6 :Int64; qty @7 :Int64;
+  stopPrice @8 :Int64; postOnly @9 :Bool; expireNs @10 :Int64;   # format 2, as NewOrder
 }
 struct Rejected { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; reason @3 :UInt16; text @4 :Text; }
 struct Fill {
@@ -64,6 +68,7 @@ struct Replaced { id @0 :UInt64; account @1 :UInt32; instrument @2 :UInt32; pric
 struct Intent {
   kind @0 :IntentKind; id @1 :UInt64; account @2 :UInt32; instrument @3 :UInt32; side @4 :Side;
   type @5 :OrderType; tif @6 :TimeInForce; price @7 :Int64; qty @8 :Int64;
+  stopPrice @9 :Int64; postOnly @10 :Bool; expireNs @11 :Int64;  # format 2, as NewOrder
 }
 struct RiskDecision { intent @0 :Intent; approved @1 :Bool; reason @2 :UInt16; }
 struct PositionUpdate {
