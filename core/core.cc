@@ -67,58 +67,67 @@ Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
   if (venue_.active()) portfolio_.set_venue(&venue_);
 }
 
-void Core::fire_timers_before(Timestamp due) {
-  const Seq seq = clock_.seq();
-  for (int instants = 0;; ++instants) {
-    bool any = false;
-    int64_t next = 0;
-    for (size_t i = 0; i < strategies_.size(); ++i) {
-      if (config_.strategies[i].timer_ms <= 0) continue;
-      const int64_t t = strategies_.next_timer(i).value();
-      if (!any || t < next) next = t;
-      any = true;
-    }
-    if (!any || next >= due.value()) return;
-    if (instants == StrategyHost::kTimerCatchUpMax) {
-      next = due.value() - 1;  // the rest before `due` at once, under the catch-up rule
-    }
-    clock_.advance(seq, Timestamp(next));
-    venue_.advance_time(Timestamp(next));
-    strategies_.advance_time(Timestamp(next));
-    bus_.drain();
-    if (instants == StrategyHost::kTimerCatchUpMax) return;
+bool Core::next_timer(int64_t* due) const {
+  bool any = false;
+  for (size_t i = 0; i < strategies_.size(); ++i) {
+    if (config_.strategies[i].timer_ms <= 0) continue;
+    const int64_t t = strategies_.next_timer(i).value();
+    if (!any || t < *due) *due = t;
+    any = true;
   }
+  return any;
 }
 
-void Core::deliver_due(Timestamp t) {
-  if (!in_flight_.has_due(t)) return;
+void Core::run_due(Timestamp t) {
   const Seq seq = clock_.seq();
-  while (in_flight_.has_due(t)) {
-    const Timestamp due = in_flight_.next_due();
-    fire_timers_before(due);
-    clock_.advance(seq, due);
-    venue_.advance_time(due);
-    // Decisions made during these deliveries are due later than `due` (order_ns > 0).
-    while (in_flight_.has_due(due)) {
-      router_.execute(in_flight_.pop());
-      bus_.drain();
+  int instants = 0;
+  while (true) {
+    const bool has_delayed = in_flight_.has_due(t);
+    const int64_t delayed = has_delayed ? in_flight_.next_due().value() : 0;
+    int64_t timer = 0;
+    const bool has_timer = next_timer(&timer) && timer <= t.value();
+    if (has_delayed && (!has_timer || delayed <= timer)) {
+      clock_.advance(seq, Timestamp(delayed));
+      venue_.advance_time(Timestamp(delayed));
+      // Decisions made during these deliveries are due later (order_ns > 0).
+      while (in_flight_.has_due(Timestamp(delayed))) {
+        router_.execute(in_flight_.pop());
+        bus_.drain();
+      }
+      continue;
     }
+    if (!has_timer) break;
+    int64_t upto = timer;
+    if (++instants > StrategyHost::kTimerCatchUpMax) {
+      // A long gap: the rest up to the next delivery (or t) at once, under the catch-up rule.
+      upto = has_delayed ? delayed - 1 : t.value();
+      instants = 0;
+    }
+    clock_.advance(seq, Timestamp(upto));
+    venue_.advance_time(Timestamp(upto));
+    strategies_.advance_time(Timestamp(upto));
+    bus_.drain();
   }
   clock_.advance(seq, t);
+  venue_.advance_time(t);
 }
 
 Status Core::process(const Input& in) {
   TAPE_CHECK(in.seq.value() == clock_.seq().value() + 1, "input seq gap");
   TAPE_CHECK(in.ts >= clock_.now(), "input time went backwards past the sequencer");
+  const bool first = clock_.seq().value() == 0;
   clock_.advance(in.seq, in.ts);
   recorder_.begin_input(in);
   venue_.begin_input();
   // Rule (docs/determinism.md): a delayed decision or a timer due at t is delivered before any
   // input stamped t (delayed decisions first), and its outputs are numbered under that input's
   // seq (core.h states the interleaving).
-  deliver_due(in.ts);
-  venue_.advance_time(in.ts);
-  strategies_.advance_time(in.ts);
+  if (config_.latency.order_ns > 0 && !first) {
+    run_due(in.ts);
+  } else {
+    venue_.advance_time(in.ts);
+    strategies_.advance_time(in.ts);  // the first call anchors the timers at in.ts
+  }
   bus_.drain();
   const RejectReason bad = validate_input(in.body, config_.instruments.size());
   if (bad != RejectReason::kNone) {

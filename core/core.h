@@ -1,8 +1,26 @@
 // The deterministic core: one thread, one bus, every component, in a fixed order.
 //
-//   input ─► recorder journals it ─► due strategy timers fire ─► bus delivers the input to
-//   Risk, Engine, Portfolio, StrategyHost, Recorder (in that order), then every event those
-//   publish, breadth-first, until the queue is empty.
+//   input stamped t ─► recorder journals it ─► in-flight decisions and timers due at or before
+//   t ─► expiries ─► the data venue works the input's bar / quote / print (kBars, kQuotes) ─►
+//   bus delivers the input to Risk, Engine (through VenueRouter), DataVenue, Portfolio,
+//   StrategyHost, Recorder (in that order), then every event those publish, breadth-first,
+//   until the queue is empty.
+//
+// Delayed events (order latency, core/latency_queue.h) and timers. With order_ns > 0, before
+// dispatching an input stamped t (after the first input, which anchors the timers), the core
+// walks time up to t: at each step it takes the earliest of the next in-flight decision's due
+// time d and the next strategy timer's due time T that are <= t; on a tie the delayed decisions
+// go first. Delayed: the clock reads d, expired venue orders are cancelled, then every decision
+// due at d is delivered in creation order, the bus drained after each. Timer: the clock reads
+// T and the timers due at T fire (StrategyHost::advance_time(T)), the bus drained. After
+// StrategyHost::kTimerCatchUpMax timer instants in one walk, the timers up to the next delivery
+// (d - 1, or t) fire in one advance_time call under its catch-up rule, with the clock at that
+// bound. So at one instant: delayed decisions, then timers, then the input; among delayed
+// decisions (due time, creation order). A decision made while the clock reads c (an input's
+// time, a timer's due time, a delivery's due time) is due at c + order_ns. Every output of a
+// delivery is numbered under the input whose processing delivered it. With order_ns == 0
+// nothing is ever in flight and the order of work is the one without latency (timers fire in
+// one advance_time(t) with the clock at t).
 //
 // Live runs and replays drive the same Core with the same inputs; only the source differs.
 // Nothing here reads a clock, a file or an unseeded RNG.
@@ -16,14 +34,17 @@
 #include "core/bus.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/data_venue.h"
 #include "core/engine.h"
 #include "core/event_queue.h"
+#include "core/latency_queue.h"
 #include "core/portfolio.h"
 #include "core/recorder.h"
 #include "core/snapshot.h"
 #include "core/state_hash.h"
 #include "core/risk.h"
 #include "core/strategy.h"
+#include "core/venue_router.h"
 
 namespace tape {
 
@@ -43,7 +64,8 @@ class Core {
 
   // The outputs derived from the last processed input.
   std::span<const Output> last_outputs() const { return recorder_.current_outputs(); }
-  // Hash of the whole core state (books, risk, portfolio, strategies, clock).
+  // Hash of the whole core state (books, risk, portfolio, strategies, clock; the data venue when
+  // the model is not kBook, the in-flight decisions when order latency is on).
   std::string state_hash() const;
   // The canonical encoding of the whole core state: what state_hash() hashes and a snapshot
   // stores.
@@ -60,29 +82,40 @@ class Core {
   Timestamp now() const { return clock_.now(); }
   const CoreConfig& config() const { return config_; }
   const Engine& engine() const { return engine_; }
+  const DataVenue& venue() const { return venue_; }
+  const LatencyQueue& in_flight() const { return in_flight_; }
   const Risk& risk() const { return risk_; }
   const Portfolio& portfolio() const { return portfolio_; }
   const Recorder& recorder() const { return recorder_; }
   const EventQueue& queue() const { return queue_; }
 
   // Names of the bus stages a StageProbe sees, by stage id (subscriber order).
-  static constexpr const char* kStageNames[] = {"risk", "engine", "portfolio", "strategy",
-                                                "recorder"};
+  static constexpr const char* kStageNames[] = {"risk", "engine", "venue", "portfolio",
+                                                "strategy", "recorder"};
   // Installs a probe timing each stage (nullptr removes it). Not owned.
   void set_probe(StageProbe* probe) { bus_.set_probe(probe); }
   // Installs a probe told of each input's first order decision (nullptr removes it). Not owned.
   void set_decision_probe(DecisionProbe* probe) { recorder_.set_decision_probe(probe); }
 
  private:
+  // Delivers the in-flight decisions and fires the timers due at or before `t` in time order
+  // (the rule above); leaves the clock at `t`.
+  void run_due(Timestamp t);
+  // The earliest due time of any strategy timer into *due; false when no strategy has one.
+  bool next_timer(int64_t* due) const;
+
   CoreConfig config_;
   SimClock clock_;
   EventQueue queue_;
   Engine engine_;
+  DataVenue venue_;
+  LatencyQueue in_flight_;
+  VenueRouter router_;
   Risk risk_;
   Portfolio portfolio_;
   StrategyHost strategies_;
   Recorder recorder_;
-  Bus<Risk, Engine, Portfolio, StrategyHost, Recorder> bus_;
+  Bus<Risk, VenueRouter, DataVenue, Portfolio, StrategyHost, Recorder> bus_;
 };
 
 }  // namespace tape

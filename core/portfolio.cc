@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/bounds.h"
+#include "core/data_venue.h"
 #include "core/status.h"
 
 namespace tape {
@@ -40,7 +41,8 @@ Portfolio::Portfolio(const CoreConfig& config, EventQueue& queue)
       fees_config_(config.fees),
       queue_(queue),
       accounts_(kExternalAccountBase),
-      marks_(config.instruments.size()) {}
+      marks_(config.instruments.size()),
+      track_orders_(config.fees.per_order != 0 || config.fees.min_per_order != 0) {}
 
 void Portfolio::on(const Fill& fill) {
   const uint32_t inst = fill.instrument.value();
@@ -50,23 +52,46 @@ void Portfolio::on(const Fill& fill) {
   m.trade = fill.price.value();
   const Side taker_side = fill.aggressor;
   if (is_managed(fill.maker_account)) {
-    book_side(fill.maker_account, fill, opposite(taker_side), fees_config_.maker_ppm);
+    book_side(fill.maker_account, fill.maker, fill.maker_leaves, fill, opposite(taker_side),
+              fees_config_.maker_ppm);
   }
   if (is_managed(fill.taker_account)) {
-    book_side(fill.taker_account, fill, taker_side, fees_config_.taker_ppm);
+    const bool venue_maker = venue_ != nullptr && venue_->maker_fill(fill);
+    book_side(fill.taker_account, fill.taker, fill.taker_leaves, fill, taker_side,
+              venue_maker ? fees_config_.maker_ppm : fees_config_.taker_ppm);
   }
 }
 
-void Portfolio::book_side(AccountId account, const Fill& fill, Side side, int64_t fee_ppm) {
+void Portfolio::on(const OrderCancelled& cancelled) {
+  if (track_orders_) filled_open_.erase({cancelled.account.value(), cancelled.id.value()});
+}
+
+void Portfolio::book_side(AccountId account, OrderId order, Qty leaves, const Fill& fill,
+                          Side side, int64_t fee_ppm) {
   if (!status_.is_ok()) return;  // the run stops at the first unbookable fill
   const uint32_t inst = fill.instrument.value();
   const InstrumentConfig& cfg = instruments_[inst];
+  FeeRule fee{fee_ppm, static_cast<__int128>(fees_config_.per_lot) * fill.qty.value(), false, 0};
+  if (track_orders_) {
+    const std::pair<uint32_t, uint64_t> key{account.value(), order.value()};
+    const bool first = !filled_open_.contains(key);
+    if (first) {
+      fee.fixed += fees_config_.per_order;
+      fee.has_min = true;
+      fee.min = fees_config_.min_per_order;
+    }
+    if (leaves.value() > 0) {
+      filled_open_.insert(key);
+    } else {
+      filled_open_.erase(key);
+    }
+  }
   Account& acct = accounts_[account.value()];
   if (acct.holdings.empty()) acct.holdings.resize(instruments_.size());
   Holding& h = acct.holdings[inst];
   int64_t cash = acct.cash;
   Holding next = h;
-  if (!apply_fill(cfg, fill.price, fill.qty.value(), side, fee_ppm, &cash, &next)) {
+  if (!apply_fill(cfg, fill.price, fill.qty.value(), side, fee, &cash, &next)) {
     status_ = Status::invalid(
         "portfolio: account " + std::to_string(account.value()) + " instrument " +
         (cfg.symbol.empty() ? std::to_string(inst) : cfg.symbol) + ": a fill of " +
@@ -85,11 +110,14 @@ void Portfolio::book_side(AccountId account, const Fill& fill, Side side, int64_
 // Every intermediate is an int64 notional or a product of two int64s, so __int128 holds it
 // exactly; each stored figure is checked against int64 before anything is written back.
 bool Portfolio::apply_fill(const InstrumentConfig& cfg, Price price, int64_t qty, Side side,
-                           int64_t fee_ppm, int64_t* cash_out, Holding* h) {
+                           const FeeRule& rule, int64_t* cash_out, Holding* h) {
   const int64_t s = sign(side);
   int64_t fill_notional = 0;
   if (qty <= 0 || !checked_notional(cfg, price, Qty(qty), &fill_notional)) return false;
-  const __int128 fee = round_half_away(static_cast<__int128>(fill_notional) * fee_ppm, 1'000'000);
+  // |fixed| <= 2^63 x 2^40 + 2^63: the sum stays far inside __int128.
+  __int128 fee =
+      round_half_away(static_cast<__int128>(fill_notional) * rule.ppm, 1'000'000) + rule.fixed;
+  if (rule.has_min && fee < rule.min) fee = rule.min;
   const __int128 cash = static_cast<__int128>(*cash_out) - s * fill_notional - fee;
   const __int128 fees = h->fees + fee;
   __int128 position = h->position;
@@ -263,6 +291,13 @@ void Portfolio::hash_state(StateHasher& h) const {
     h.u8(m.has_mid);
     h.i64(m.mid);
   }
+  if (!track_orders_) return;
+  h.tag("order_fees");
+  h.u64(filled_open_.size());
+  for (const auto& [account, order] : filled_open_) {
+    h.u32(account);
+    h.u64(order);
+  }
 }
 
 namespace {
@@ -305,6 +340,20 @@ Status Portfolio::restore_state(StateReader& r) {
     m.trade = r.i64();
     m.has_mid = read_flag(r);
     m.mid = r.i64();
+  }
+  if (!track_orders_) return r.status();
+  r.expect_tag("order_fees");
+  const uint64_t orders = r.u64();
+  filled_open_.clear();
+  std::pair<uint32_t, uint64_t> last{0, 0};
+  for (uint64_t k = 0; k < orders && r.ok(); ++k) {
+    const std::pair<uint32_t, uint64_t> key{r.u32(), r.u64()};
+    if (key.first >= kExternalAccountBase || (k > 0 && key <= last)) {
+      r.fail("order fee entry out of range or order");
+      break;
+    }
+    filled_open_.insert(filled_open_.end(), key);
+    last = key;
   }
   return r.status();
 }

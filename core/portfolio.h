@@ -6,7 +6,23 @@
 //   notional(price, qty) = price.ticks x tick_value x lot_size x qty      (exact)
 //   fee = round_half_away_from_zero(notional x ppm / 1'000'000)          (maker side pays
 //         FeeConfig::maker_ppm, taker side taker_ppm; a negative ppm is a rebate)
+//         + per_lot x qty                                                  (FeeConfig::per_lot)
+//         + per_order                                   (only on the order's first fill)
+//   first fill of an order: fee = max(fee, min_per_order)   (the order's fees are topped up
+//         to the minimum on its first fill; its later fills pay their ppm and per-lot parts)
 //   cash += -sign(side) x notional - fee                                   (per fill side)
+// Rounding: only the ppm part has a fraction; it is rounded half away from zero to the money
+// unit (one minor unit) per fill side, before the whole-unit parts are added. All fee parts are
+// 0 by default, and then nothing here differs from a portfolio without them (same hash).
+// Data venue fills (core/data_venue.h: maker id 0, maker_account kExternalAccountBase) book
+// only the strategy's side, the taker of the Fill. It pays maker_ppm when the venue reports a
+// maker fill (a working limit or stop-limit order filled by the data: bars' limit fills, a
+// resting L1 order filled by a print or a quote through its price) and taker_ppm otherwise
+// (market and stop fills, and what an order takes from the quote on arrival).
+// First fill: with per_order or min_per_order non-zero the portfolio remembers, per (account,
+// order id), the managed orders that have filled and are still open: a fill is an order's first
+// when the order is not among them. An order leaves the set with a fill that leaves it nothing
+// open, or with its OrderCancelled. The set is state (hashed) only while those fees are on.
 // Overflow: notional, cash, cost, position, realized and fees are int64. A fill whose booking
 // would take any of them out of int64 is not booked (nothing of it: the holding stays as it
 // was) and status() names it; the core stops the run there with that error (exit 2). Nothing
@@ -33,6 +49,8 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "core/config.h"
@@ -43,6 +61,8 @@
 #include "core/status.h"
 
 namespace tape {
+
+class DataVenue;
 
 // round(num / den) with halves away from zero. Precondition: den > 0 and the result fits int64
 // (aborts otherwise; the portfolio itself only calls it where that is proven).
@@ -58,6 +78,11 @@ class Portfolio {
   void on(const TradeIn& trade);  // mark = last trade
   void on(const BarIn& bar);      // mark = the bar's close, as a trade
   void on(const QuoteIn& quote);  // mark = quote mid until the first trade
+  void on(const OrderCancelled& cancelled);  // ends an order's fee history (first-fill fees)
+
+  // The data venue whose fills this portfolio books (maker or taker ppm, see above); nullptr
+  // (the default) when the run's venue is the engine's book. Not owned.
+  void set_venue(const DataVenue* venue) { venue_ = venue; }
 
   // Read side. Unknown/unmanaged accounts and unknown instruments read as 0.
   int64_t position(AccountId account, InstrumentId instrument) const;
@@ -80,6 +105,8 @@ class Portfolio {
   // Canonical order: the count of managed accounts with a non-zero book, then each in id order:
   // account id, cash, then per instrument in id order: position, cost, realized, fees; then per
   // instrument the mark state. An account whose every figure is 0 is left out: it reads as none.
+  // Only with per_order or min_per_order non-zero: then the count of open orders that have
+  // filled, and each (account, order id) in ascending order.
   void hash_state(StateHasher& h) const;
   // Reads back what hash_state wrote into a freshly constructed Portfolio with the same config.
   // Validates account ids (managed, ascending), flags and that a flat holding has no cost;
@@ -104,13 +131,22 @@ class Portfolio {
     int64_t mid = 0;    // ticks
   };
 
-  // Applies one side of a fill to a managed account and publishes its PositionUpdate; on
-  // overflow books nothing and sets status_.
-  void book_side(AccountId account, const Fill& fill, Side side, int64_t fee_ppm);
+  // The fee of one fill side, by the rule above.
+  struct FeeRule {
+    int64_t ppm = 0;
+    __int128 fixed = 0;      // per_lot x qty (+ per_order on a first fill)
+    bool has_min = false;    // a first fill: topped up to `min`
+    int64_t min = 0;
+  };
+  // Applies one side of a fill to a managed account (`order` its order id, `leaves` what the
+  // order has open after it) and publishes its PositionUpdate; on overflow books nothing and
+  // sets status_.
+  void book_side(AccountId account, OrderId order, Qty leaves, const Fill& fill, Side side,
+                 int64_t fee_ppm);
   // The account's cash and holding after one side of a fill, all-or-nothing: false (outputs
   // untouched) when a figure would leave int64.
   static bool apply_fill(const InstrumentConfig& cfg, Price price, int64_t qty, Side side,
-                         int64_t fee_ppm, int64_t* cash, Holding* h);
+                         const FeeRule& fee, int64_t* cash, Holding* h);
   const Holding* holding(AccountId account, InstrumentId instrument) const;
   __int128 unit_notional(InstrumentId instrument) const;  // notional of one lot at the mark
   static bool has_book(const Account& account);          // any figure non-zero
@@ -120,6 +156,9 @@ class Portfolio {
   EventQueue& queue_;
   std::vector<Account> accounts_;  // indexed by managed account id
   std::vector<Mark> marks_;        // indexed by instrument id
+  const DataVenue* venue_ = nullptr;
+  bool track_orders_ = false;  // per_order or min_per_order on
+  std::set<std::pair<uint32_t, uint64_t>> filled_open_;  // (account, order id), ordered: hashed
   Status status_;
 };
 

@@ -16,7 +16,7 @@
 
 namespace tape {
 
-inline constexpr size_t kStages = 5;  // Core::kStageNames
+inline constexpr size_t kStages = 6;  // Core::kStageNames
 
 struct RunMetrics {
   LatencyHistogram input_ns;      // whole process() per input

@@ -1,0 +1,72 @@
+// Where an approved strategy decision goes: the bus stage in the engine's place. Every event
+// the engine handles is passed straight to it; a RiskDecision is routed instead:
+//   order latency (LatencyConfig::order_ns > 0): held in the core's LatencyQueue until
+//     now + order_ns (the core delivers it through execute(); core/core.h). A decision that
+//     finds the queue full is answered at once with OrderRejected{kBookFull}.
+//   no latency: executed now, exactly where the engine would have executed it.
+// execute() hands a decision to the venue of the run: the engine's book with VenueModel::kBook,
+// else the data venue (the engine then never sees strategy decisions).
+// Thread: the core thread only.
+#pragma once
+
+#include <concepts>
+
+#include "core/bus.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/data_venue.h"
+#include "core/engine.h"
+#include "core/event_queue.h"
+#include "core/latency_queue.h"
+
+namespace tape {
+
+class VenueRouter {
+ public:
+  VenueRouter(const CoreConfig& config, const SimClock& clock, Engine& engine, DataVenue& venue,
+              LatencyQueue& in_flight, EventQueue& queue)
+      : order_ns_(config.latency.order_ns),
+        clock_(clock),
+        engine_(engine),
+        venue_(venue),
+        in_flight_(in_flight),
+        queue_(queue) {}
+
+  // Everything else the engine handles reaches it unchanged.
+  template <typename Event>
+    requires(Handles<Engine, Event> && !std::same_as<Event, RiskDecision>)
+  void on(const Event& e) {
+    engine_.on(e);
+  }
+
+  void on(const RiskDecision& d) {
+    if (!d.approved) return;  // Risk has published the OrderRejected
+    if (order_ns_ <= 0) {
+      execute(d);
+      return;
+    }
+    if (!in_flight_.push(Timestamp(clock_.now().value() + order_ns_), d)) {
+      const OrderIntent& it = d.intent;
+      queue_.publish(OrderRejected{it.id, it.account, it.instrument, RejectReason::kBookFull});
+    }
+  }
+
+  // The decision reaches its venue now.
+  void execute(const RiskDecision& d) {
+    if (venue_.active()) {
+      venue_.execute(d);
+    } else {
+      engine_.on(d);
+    }
+  }
+
+ private:
+  int64_t order_ns_;
+  const SimClock& clock_;
+  Engine& engine_;
+  DataVenue& venue_;
+  LatencyQueue& in_flight_;
+  EventQueue& queue_;
+};
+
+}  // namespace tape
