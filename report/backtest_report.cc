@@ -142,6 +142,8 @@ class Builder {
 
   // Samples due before an input stamped `ts` is applied.
   Status before_input(int64_t ts) {
+    // The portfolio answers every managed fill side within the same input.
+    if (!pending_.empty()) return mismatch("a fill without its position update");
     if (bar_pending_ && ts != bar_stamp_.ts_ns) {
       RETURN_IF_ERROR(sample(bar_stamp_));
       bar_pending_ = false;

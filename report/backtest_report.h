@@ -146,7 +146,7 @@ struct StrategyResult {
   std::vector<int64_t> equity;  // per sample, money minor units
   std::vector<uint8_t> exposed;
   __int128 traded_notional = 0;
-  int64_t fees = 0, realized = 0;  // at the end, all instruments
+  int64_t fees = 0;  // all fills, money minor units
   uint64_t fills = 0;
   Figures figures;
 };

@@ -116,9 +116,18 @@ std::string TimeStyle::render(int64_t ts_ns, bool daily) const {
 }
 
 void TimeStyle::year_month(int64_t ts_ns, bool daily, int& year, int& month) const {
-  const std::string s = format_utc(local_ns(ts_ns, daily));
-  year = std::stoi(s.substr(0, 4));
-  month = std::stoi(s.substr(5, 2));
+  const int64_t ns = local_ns(ts_ns, daily);
+  const int64_t days = ns / kNsPerDay - (ns % kNsPerDay < 0 ? 1 : 0);
+  // civil_from_days (H. Hinnant), as format_utc: no text on the per-sample path.
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t m = mp + (mp < 10 ? 3 : -9);
+  year = static_cast<int>(yoe + era * 400 + (m <= 2));
+  month = static_cast<int>(m);
 }
 
 std::string BacktestReport::money(int64_t minor) const {

@@ -324,6 +324,13 @@ TEST_F(BacktestReportTest, DailyCloseStampsAreTheirOwnDate) {
   // the end of the date before.
   EXPECT_EQ(s.value().render(1'577'923'200LL * kNsPerSecond, true), "2020-01-02");
   EXPECT_EQ(TimeStyle().render(1'577'923'200LL * kNsPerSecond, true), "2020-01-01");
+  int y = 0, m = 0;
+  TimeStyle().year_month(1'577'836'800LL * kNsPerSecond, true, y, m);  // 2020-01-01T00:00Z
+  EXPECT_EQ(y * 100 + m, 201912);  // the daily bar of 2019-12-31
+  TimeStyle().year_month(1'577'836'800LL * kNsPerSecond, false, y, m);
+  EXPECT_EQ(y * 100 + m, 202001);
+  TimeStyle().year_month(-1, false, y, m);
+  EXPECT_EQ(y * 100 + m, 196912);
 }
 
 TEST_F(BacktestReportTest, GridSamplingTakesOneSamplePerBusyInterval) {
@@ -381,6 +388,16 @@ TEST_F(BacktestReportTest, PositionUpdateWithoutFillIsAMismatch) {
   auto r = build(write_log(kOneInstrument, kUtcDaily), one_strategy());
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), StatusCode::kMismatch);
+}
+
+TEST_F(BacktestReportTest, FillWithoutPositionUpdateIsAMismatch) {
+  bar("2020-01-02", 1000, 1000);
+  fill(kA, Side::kBuy, 1000, 10);
+  bar("2020-01-03", 1000, 1000);
+  auto r = build(write_log(kOneInstrument, kUtcDaily), one_strategy());
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kMismatch);
+  EXPECT_NE(r.status().message().find("seq 1:"), std::string::npos) << r.status().message();
 }
 
 TEST_F(BacktestReportTest, MoneyUnitMustBeWhole) {
