@@ -13,12 +13,14 @@
 #include <sstream>
 
 #include "core/codec.h"
+#include "core/core.h"
 #include "core/portfolio.h"
 #include "feed/data_log.h"
 #include "feed/decimal.h"
 #include "feed/time_parse.h"
 #include "report/backtest_report.h"
 #include "report/tearsheet.h"
+#include "session/plugin.h"
 
 namespace tape {
 namespace {
@@ -30,6 +32,7 @@ constexpr AccountId kAccount(1);
 
 struct Bars {
   std::vector<int64_t> ts, open, close;
+  std::vector<std::string> date, open_text;  // as the file wrote them (a real file only)
 };
 
 Bars read_bars(const std::string& path) {
@@ -55,6 +58,8 @@ Bars read_bars(const std::string& path) {
     b.ts.push_back((days + 1) * kNsPerDay);  // stamped at the end of the date, as imported
     b.open.push_back(o);
     b.close.push_back(c);
+    b.date.push_back(cols[0]);
+    b.open_text.push_back(cols[1]);
   }
   return b;
 }
@@ -75,44 +80,31 @@ Bars random_walk() {
   return b;
 }
 
-// The log of an SMA(10/30) crossover run over `b`, as a backtest records it.
-std::string write_run_log(const Bars& b, const std::string& dir) {
-  std::vector<Input> inputs;
-  std::vector<Output> outputs;
-  int64_t cash = 0, realized = 0, fees = 0, position = 0, cost = 0;
-  int64_t nzd = 0;
-  bool pending_buy = false, pending_sell = false;
-  uint64_t order = kStrategyOrderIdBase;
+// The round trips of the SMA(10/30) rules over `b`, worked out here with exact integers: long
+// 100 at the next bar's open, fee = 0.1 % of each fill's notional rounded half away from zero.
+struct Expected {
+  std::vector<size_t> entry, exit;  // bar index of each fill
+  std::vector<int64_t> pnl, fees;   // money units (10^6 per currency unit)
+};
+
+Expected sma_trades(const Bars& b) {
+  Expected e;
+  int64_t nzd = 0, entry_fee = 0;
+  bool long_pos = false, pending = false;
   for (size_t t = 0; t < b.ts.size(); ++t) {
-    const Seq seq(t + 1);
-    inputs.push_back(Input{
-        seq, Timestamp(b.ts[t]),
-        BarIn{InstrumentId(0), Price(b.open[t]), Price(std::max(b.open[t], b.close[t])),
-              Price(std::min(b.open[t], b.close[t])), Price(b.close[t]), Qty(1000), kNsPerDay}});
-    uint32_t k = 0;
-    if (pending_buy || pending_sell) {
-      const Side side = pending_buy ? Side::kBuy : Side::kSell;
-      const int64_t notional = b.open[t] * 100;
-      const int64_t fee = div_round_half_away(static_cast<__int128>(notional) * 1000, 1'000'000);
-      outputs.push_back(
-          Output{seq, k++,
-                 Fill{InstrumentId(0), OrderId(0), AccountId(kExternalAccountBase), OrderId(order),
-                      kAccount, Price(b.open[t]), Qty(100), side, Qty(0), Qty(0)}});
-      if (pending_buy) {
-        cash -= notional + fee;
-        cost = notional;
-        position = 100;
+    if (pending) {
+      const int64_t fee =
+          div_round_half_away(static_cast<__int128>(b.open[t]) * 100 * 1000, 1'000'000);
+      if (!long_pos) {
+        e.entry.push_back(t);
+        entry_fee = fee;
       } else {
-        cash += notional - fee;
-        realized += notional - cost;
-        cost = 0;
-        position = 0;
+        e.exit.push_back(t);
+        e.pnl.push_back((b.open[t] - b.open[e.entry.back()]) * 100);
+        e.fees.push_back(entry_fee + fee);
       }
-      fees += fee;
-      outputs.push_back(Output{seq, k++,
-                               PositionUpdate{kAccount, InstrumentId(0), position, Money(cash),
-                                              Money(realized), Money(fees)}});
-      pending_buy = pending_sell = false;
+      long_pos = !long_pos;
+      pending = false;
     }
     if (t < 29) continue;
     int64_t sum10 = 0, sum30 = 0;
@@ -122,10 +114,30 @@ std::string write_run_log(const Bars& b, const std::string& dir) {
     const bool up = t >= 30 && nzd < 0 && d > 0;
     const bool down = t >= 30 && nzd > 0 && d < 0;
     if (t == 29 || d != 0) nzd = d;
-    pending_buy = position == 0 && up;
-    pending_sell = position > 0 && down;
-    if (pending_buy || pending_sell) ++order;
+    pending = (!long_pos && up) || (long_pos && down);
   }
+  return e;
+}
+
+// Backtests the sma_cross plugin over `b` on the bar venue (next_open, 0.1 % taker fee) into a
+// run log in `dir`, as `tape backtest` does: the real core, recorder and event log.
+std::string run_backtest(const Bars& b, const LoadedPlugin& plugin, const std::string& dir) {
+  CoreConfig c;
+  InstrumentConfig inst;
+  inst.symbol = "ORCL";
+  inst.tick_value = 1;  // 0.000001 x 10^6 money units
+  inst.initial_mid = Price(b.close.front());
+  c.instruments.push_back(inst);
+  c.money_scale = kScale;
+  c.venue.model = VenueModel::kBars;
+  c.fees.taker_ppm = 1000;
+  c.risk.max_order_qty = Qty(1000);
+  StrategyConfig s;
+  s.name = "sma_cross";
+  s.account = kAccount;
+  set_plugin(s, plugin);
+  s.params = {{"fast", "10"}, {"slow", "30"}, {"qty", "100"}};
+  c.strategies.push_back(s);
   auto log = EventLog::create(dir, LogOptions{}, false);
   EXPECT_TRUE(log.is_ok()) << log.status().message();
   EXPECT_TRUE(
@@ -136,15 +148,23 @@ std::string write_run_log(const Bars& b, const std::string& dir) {
       log.value()
           ->put_meta(kMetaImport, R"({"format":"bars","options":{"tz":"UTC","daily_close_ns":-1}})")
           .is_ok());
-  for (size_t at = 0; at < inputs.size(); at += 4096) {
-    const size_t n = std::min<size_t>(4096, inputs.size() - at);
-    std::vector<Output> outs;
-    for (const Output& o : outputs) {
-      if (o.seq.value() > at && o.seq.value() <= at + n) outs.push_back(o);
+  {
+    Core core(c, Recorder::Mode::kSink, log.value().get());
+    for (size_t t = 0; t < b.ts.size(); ++t) {
+      const Status st = core.process(
+          Input{Seq(t + 1), Timestamp(b.ts[t]),
+                BarIn{InstrumentId(0), Price(b.open[t]), Price(std::max(b.open[t], b.close[t])),
+                      Price(std::min(b.open[t], b.close[t])), Price(b.close[t]), Qty(1'000'000),
+                      kNsPerDay}});
+      EXPECT_TRUE(st.is_ok()) << st.message();
+      if (!st.is_ok()) break;
     }
-    EXPECT_TRUE(log.value()
-                    ->append(encode_batch(std::span<const Input>(inputs.data() + at, n), outs))
-                    .is_ok());
+    EXPECT_TRUE(core.finish().is_ok());
+    // The report's last equity is the portfolio's own valuation.
+    const Portfolio& p = core.portfolio();
+    const int64_t value = 100'000 * kScale + p.cash(kAccount).value() +
+                          p.position(kAccount, InstrumentId(0)) * p.mark(InstrumentId(0)).value();
+    EXPECT_TRUE(log.value()->put_meta("test_final_value", std::to_string(value)).is_ok());
   }
   EXPECT_TRUE(log.value()->flush().is_ok());
   return log.value()->chain_head();
@@ -163,30 +183,77 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-TEST(TearsheetBrowser, RendersEverySectionWithoutErrors) {
-  if (run("command -v chromium >/dev/null 2>&1") != 0) GTEST_SKIP() << "chromium not installed";
-  const fs::path root =
-      fs::path(::testing::TempDir()) / ("tape_tearsheet_" + std::to_string(::getpid()));
-  fs::remove_all(root);
-  fs::create_directories(root);
-  const std::string data = std::string(TAPE_SHARED_DATA) + "/orcl-1995-2014.txt";
-  const bool real = fs::exists(data);
-  const std::string head =
-      write_run_log(real ? read_bars(data) : random_walk(), (root / "log").string());
+// A temp dir with the backtest's run log and the report built from it.
+class TearsheetBrowser : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::path(::testing::TempDir()) / ("tape_tearsheet_" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    const std::string data = std::string(TAPE_SHARED_DATA) + "/orcl-1995-2014.txt";
+    real_ = fs::exists(data);
+    bars_ = real_ ? read_bars(data) : random_walk();
+    Result<LoadedPlugin> plugin = load_plugin(TAPE_PLUGIN_SMA_CROSS);
+    ASSERT_TRUE(plugin.is_ok()) << plugin.status().message();
+    const std::string head = run_backtest(bars_, plugin.value(), (root_ / "log").string());
+    BacktestReportSettings s;
+    s.money_scale = kScale;
+    s.strategies = {{"sma_cross", kAccount, 100'000 * kScale, "examples/sma_cross/libsma_cross.so",
+                     plugin.value().sha256}};
+    s.facts = {"examples/sma_cross/sma_cross.toml",
+               real_ ? "orcl-1995-2014.txt (Yahoo daily bars)" : "a seeded random walk",
+               "61bb82e3e9ba9b3ed71e9410b27aff34468ce7d7c7dcd2eb4d2c2ebfeb133325", head};
+    auto log = EventLog::open((root_ / "log").string(), true);
+    ASSERT_TRUE(log.is_ok()) << log.status().message();
+    auto meta = log.value()->get_meta("test_final_value");
+    ASSERT_TRUE(meta.is_ok() && meta.value());
+    final_value_ = std::stoll(*meta.value());
+    auto report = build_backtest_report(*log.value(), s);
+    ASSERT_TRUE(report.is_ok()) << report.status().message();
+    report_ = std::move(report).value();
+  }
+  void TearDown() override { fs::remove_all(root_); }
 
-  BacktestReportSettings s;
-  s.money_scale = kScale;
-  s.strategies = {{"sma_cross", kAccount, 100'000 * kScale, "examples/sma_cross/libsma_cross.so",
-                   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}};
-  s.facts = {"examples/sma_cross/sma_cross.toml",
-             real ? "orcl-1995-2014.txt (Yahoo daily bars)" : "random walk",
-             "61bb82e3e9ba9b3ed71e9410b27aff34468ce7d7c7dcd2eb4d2c2ebfeb133325", head};
-  auto log = EventLog::open((root / "log").string(), true);
-  ASSERT_TRUE(log.is_ok()) << log.status().message();
-  auto report = build_backtest_report(*log.value(), s);
-  ASSERT_TRUE(report.is_ok()) << report.status().message();
-  ASSERT_GT(report.value().trades.size(), 10u);
-  const std::string html = render_tearsheet(report.value());
+  fs::path root_;
+  bool real_ = false;
+  Bars bars_;
+  int64_t final_value_ = 0;
+  BacktestReport report_;
+};
+
+TEST_F(TearsheetBrowser, ReportOfAPluginBacktestMatchesTheRulesTradeForTrade) {
+  const Expected e = sma_trades(bars_);
+  ASSERT_EQ(report_.trades.size(), e.exit.size());
+  ASSERT_GT(e.exit.size(), 10u);
+  for (size_t i = 0; i < e.exit.size(); ++i) {
+    const TradeRow& t = report_.trades[i];
+    EXPECT_EQ(t.entry.ts_ns, bars_.ts[e.entry[i]]) << i;
+    EXPECT_EQ(t.exit.ts_ns, bars_.ts[e.exit[i]]) << i;
+    EXPECT_EQ(t.entry_qty, 100) << i;
+    EXPECT_EQ(t.entry_ticks_x_qty, static_cast<__int128>(bars_.open[e.entry[i]]) * 100) << i;
+    EXPECT_EQ(t.exit_ticks_x_qty, static_cast<__int128>(bars_.open[e.exit[i]]) * 100) << i;
+    EXPECT_EQ(t.pnl, e.pnl[i]) << i;
+    EXPECT_EQ(t.fees, e.fees[i]) << i;
+  }
+  EXPECT_EQ(report_.strategies[0].equity.back(), final_value_);
+  EXPECT_EQ(report_.sample_times.size(), bars_.ts.size());
+  if (real_) {
+    // Every row of trades.csv writes the dates and prices as the data file wrote them.
+    std::istringstream csv(report_.trades_csv());
+    std::string line;
+    std::getline(csv, line);
+    for (size_t i = 0; i < e.exit.size() && std::getline(csv, line); ++i) {
+      const std::string want = bars_.date[e.entry[i]] + "," + bars_.open_text[e.entry[i]] + "," +
+                               bars_.date[e.exit[i]] + "," + bars_.open_text[e.exit[i]] + ",100,";
+      EXPECT_EQ(line.substr(0, want.size()), want) << i;
+    }
+  }
+}
+
+TEST_F(TearsheetBrowser, RendersEverySectionWithoutErrors) {
+  if (run("command -v chromium >/dev/null 2>&1") != 0) GTEST_SKIP() << "chromium not installed";
+  const fs::path root = root_;
+  const std::string html = render_tearsheet(report_);
 
   // Self-contained: no script, no URL but the SVG namespace (escaping: backtest_report_test).
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -230,7 +297,6 @@ TEST(TearsheetBrowser, RendersEverySectionWithoutErrors) {
     fs::copy_file(png, keep, fs::copy_options::overwrite_existing);
     std::ofstream(std::string(keep) + ".html") << html;
   }
-  fs::remove_all(root);
 }
 
 }  // namespace
