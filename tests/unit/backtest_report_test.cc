@@ -316,6 +316,16 @@ TEST_F(BacktestReportTest, IntradayTimesAreLocalToTheImportZone) {
   EXPECT_EQ(r.value().time_style.render(1'152'072'000LL * kNsPerSecond, true), "2006-07-04");
 }
 
+TEST_F(BacktestReportTest, FixedOffsetZoneShiftsIntradayTimes) {
+  Result<TimeStyle> s = TimeStyle::from_import_meta(R"({"options":{"tz":"+05:30"}})");
+  ASSERT_TRUE(s.is_ok()) << s.status().message();
+  // 2006-01-03T04:05:00.25Z is 09:35:00.25 at +05:30.
+  EXPECT_EQ(s.value().render(1'136'261'100LL * kNsPerSecond + 250'000'000, false),
+            "2006-01-03 09:35:00.25");
+  EXPECT_FALSE(TimeStyle::from_import_meta(R"({"options":{"tz":"Nowhere/Atlantis"}})").is_ok());
+  EXPECT_FALSE(TimeStyle::from_import_meta("not json").is_ok());
+}
+
 TEST_F(BacktestReportTest, DailyCloseStampsAreTheirOwnDate) {
   Result<TimeStyle> s =
       TimeStyle::from_import_meta(R"({"options":{"tz":"UTC","daily_close_ns":57600000000000}})");
