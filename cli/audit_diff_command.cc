@@ -39,9 +39,12 @@ Result<AuditReport> audit_dir(const std::string& dir, AuditOptions options) {
     if (data) return audit_data_log(*log, options);
   }
   ASSIGN_OR_RETURN(OpenedLog log, open_recorded_log(dir));
-  const InputOracleFactory oracle =
-      log.seed ? source_oracle(generator_source(*log.scenario, *log.seed)) : InputOracleFactory();
-  options.scenario_name = log.scenario->name;
+  // A backtest's inputs are its data's, not a generator's: there is nothing to regenerate
+  // (its meta names the data log's chain head instead).
+  const InputOracleFactory oracle = log.seed && !log.backtest
+                                        ? source_oracle(generator_source(*log.scenario, *log.seed))
+                                        : InputOracleFactory();
+  if (!log.backtest) options.scenario_name = log.scenario->name;
   return audit_log(*log.log, log.config(), oracle, options);
 }
 

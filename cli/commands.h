@@ -15,6 +15,8 @@ int audit_command(const std::vector<std::string>& args);
 int diff_command(const std::vector<std::string>& args);
 int snapshot_command(const std::vector<std::string>& args);
 int import_command(const std::vector<std::string>& args);
+int backtest_command(const std::vector<std::string>& args);
+int report_command(const std::vector<std::string>& args);
 
 // Prints "tape: <message>" on stderr and returns the status's exit code.
 class Status;

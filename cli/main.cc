@@ -31,6 +31,11 @@ constexpr const char* kUsage =
     "      write a snapshot of the recorded run's state at the end of its log\n"
     "  import FILE... --format bars|quotes|trades|jsonl|lobster --data-dir DIR [--json]\n"
     "      stream market data files into a data log (docs/data_formats.md; --help for options)\n"
+    "  backtest CONFIG.toml [--data-dir DATA] [--out DIR] [--set key=value]... [--json]\n"
+    "      run a strategy plugin over market data: a run log plus tearsheet.html, trades.csv,\n"
+    "      fills.csv, equity.csv and summary.json in DIR (docs/backtest.md)\n"
+    "  report --data-dir DIR --out FILE.html\n"
+    "      rebuild the tearsheet of a backtest or run log\n"
     "  diff DIR_A DIR_B [--raw] [--json]\n"
     "      the first input or output where two runs differ (exit 3), or exit 0 when identical\n"
     "\n"
@@ -53,6 +58,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
   if (command == "diff") return tape::diff_command(args);
   if (command == "snapshot") return tape::snapshot_command(args);
   if (command == "import") return tape::import_command(args);
+  if (command == "backtest") return tape::backtest_command(args);
+  if (command == "report") return tape::report_command(args);
   if (command == "--version" || command == "version") {
     std::printf("tape %s\n", TAPE_VERSION);
     return 0;

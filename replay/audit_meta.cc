@@ -1,5 +1,7 @@
 #include "replay/audit_meta.h"
 
+#include "feed/json.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -125,6 +127,18 @@ std::optional<Finding> parse_one(std::string_view key, const std::string& value,
     m.complete = value == "1";
   } else if (key == "summary") {
     m.summary = value;
+  } else if (key == "log_kind") {
+    // Data logs are audited by replay/data_log_audit.h; a run's log with a kind is a backtest.
+    if (value != "backtest") return bad_value(key, value, "backtest");
+    m.backtest = true;
+  } else if (key == "backtest" || key == "backtest_name") {
+    if (value.empty()) return bad_value(key, value, "a non-empty text");
+    m.backtest_keys.emplace_back(key);
+  } else if (key == "instruments" || key == "data" || key == "plugins") {
+    const std::optional<Json> j = parse_json(value);
+    const bool ok = j && (key == "data" ? j->is_object() : j->is_array());
+    if (!ok) return bad_value(key, value, key == "data" ? "a JSON object" : "a JSON array");
+    m.backtest_keys.emplace_back(key);
   } else {
     return meta_finding(key, "meta key " + printable(key) +
                                  " is not one the log format defines (docs/event_log_format.md)");
@@ -198,22 +212,39 @@ Result<std::optional<Finding>> read_meta(const EventLog& log, Meta& out) {
   std::unique_ptr<rocksdb::Iterator> it(log.db()->NewIterator(rocksdb::ReadOptions(), log.cf("meta")));
   // A run's log is made by `tape run`; without a "kind" key in the format, every log is one,
   // and these are what it writes at create (a missing one is never a reason to check less).
-  std::vector<std::string> required = {std::string(kMetaFormatVersion), std::string(kMetaTapeVersion),
-                                       std::string(kMetaLastSeq),       std::string(kMetaChainHead),
-                                       std::string(kMetaBatchCount),    std::string(kMetaScenario),
-                                       std::string(kMetaScenarioPath),  "scenario_name",
-                                       std::string(kMetaSeed)};
+  std::vector<std::string> seen;
   std::optional<Finding> finding;
   for (it->SeekToFirst(); it->Valid() && !finding; it->Next()) {
     const std::string_view key = view(it->key());
     finding = parse_one(key, std::string(view(it->value())), out);
     ++out.keys;
-    std::erase(required, std::string(key));
+    seen.emplace_back(key);
   }
   if (!it->status().ok()) {
     return store_internal::from_rocks(it->status(), log.dir(), "reading meta");
   }
   if (finding) return finding;
+  // A backtest's log has its own start keys instead of a scenario's; neither may carry the
+  // other's (a key that does not belong is as much an alteration as a missing one).
+  std::vector<std::string> required = {std::string(kMetaFormatVersion), std::string(kMetaTapeVersion),
+                                       std::string(kMetaLastSeq),       std::string(kMetaChainHead),
+                                       std::string(kMetaBatchCount)};
+  const std::vector<std::string> scenario_keys = {std::string(kMetaScenario),
+                                                  std::string(kMetaScenarioPath), "scenario_name",
+                                                  std::string(kMetaSeed)};
+  const std::vector<std::string> backtest_keys = {"log_kind", "backtest", "backtest_name",
+                                                  "instruments", "data", "plugins"};
+  const std::vector<std::string>& own = out.backtest ? backtest_keys : scenario_keys;
+  const std::vector<std::string>& other = out.backtest ? scenario_keys : backtest_keys;
+  required.insert(required.end(), own.begin(), own.end());
+  for (const std::string& key : seen) {
+    std::erase(required, key);
+    if (std::find(other.begin(), other.end(), key) != other.end()) {
+      return std::optional<Finding>(meta_finding(
+          key, "meta " + key + " does not belong in a " +
+                   (out.backtest ? std::string("backtest's log") : std::string("scenario run's log"))));
+    }
+  }
   if (!required.empty()) {
     return std::optional<Finding>(meta_finding(
         required.front(), "meta " + required.front() +

@@ -30,6 +30,8 @@ struct Meta {
   std::optional<bool> complete;
   std::optional<std::string> summary;
   std::optional<uint64_t> summary_seq_last;  // the summary's seq_last, when it has one
+  bool backtest = false;                 // log_kind = "backtest" (session/backtest.h)
+  std::vector<std::string> backtest_keys;  // backtest-only keys present
 };
 
 // What was wrong, and where: a meta key or column family key, or a seq.
@@ -42,7 +44,8 @@ struct Finding {
 
 // Reads and strictly parses every meta key. A key the format does not define, a value that does
 // not parse, a missing required key (format_version, tape_version, last_seq, chain_head,
-// batch_count, scenario, scenario_path, scenario_name, seed) or end-of-run keys that break the
+// batch_count, and a scenario run's scenario, scenario_path, scenario_name, seed, or a
+// backtest's log_kind, backtest, backtest_name, instruments, data, plugins) or end-of-run keys that break the
 // order they are written in (state_hash, ts_last, complete, summary) is a Finding.
 Result<std::optional<Finding>> read_meta(const EventLog& log, Meta& out);
 

@@ -1,5 +1,5 @@
-// The instruments of any log, as a person reads them: a data log's meta "instruments", or a
-// run's scenario (tick size = tick_value / kMoneyScale). inspect and report print through them
+// The instruments of any log, as a person reads them: a data log's or a backtest's meta
+// "instruments", or a run's scenario (tick size = tick_value / kMoneyScale). inspect and report print through them
 // (feed/event_format.h).
 #pragma once
 

@@ -1,0 +1,329 @@
+#include "session/backtest.h"
+
+#include <chrono>
+#include <filesystem>
+#include <unistd.h>
+
+#include "feed/data_log.h"
+#include "feed/import_options.h"
+#include "feed/json.h"
+#include "session/data_log_source.h"
+#include "session/plugin.h"
+#include "session/session.h"
+
+namespace tape {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Money written in the config at kMoneyScale, at the run's scale (>= kMoneyScale, both powers of
+// ten); Status::invalid naming `what` when it leaves int64.
+Result<int64_t> rescale(int64_t at_base, int64_t money_scale, const std::string& what) {
+  const __int128 v = static_cast<__int128>(at_base) * (money_scale / kMoneyScale);
+  if (v > std::numeric_limits<int64_t>::max() || v < std::numeric_limits<int64_t>::min()) {
+    return Status::invalid(what + " is too large at the run's money scale");
+  }
+  return static_cast<int64_t>(v);
+}
+
+VenueModel venue_for(const std::string& data_kind) {
+  if (data_kind == "bars") return VenueModel::kBars;
+  if (data_kind == "quotes" || data_kind == "trades") return VenueModel::kQuotes;
+  return VenueModel::kBook;
+}
+
+Result<std::string> meta_text(const EventLog& log, std::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, log.get_meta(key));
+  if (!v) return Status::mismatch(log.dir() + ": meta has no " + std::string(key));
+  return *v;
+}
+
+// The format the data log was imported from (meta import.format).
+Result<std::string> data_kind_of(const EventLog& data) {
+  ASSIGN_OR_RETURN(std::string text, meta_text(data, kMetaImport));
+  std::optional<Json> import = parse_json(text);
+  if (!import.has_value() || !import.value().is_object() || !import.value().contains("format") ||
+      !import.value()["format"].is_string()) {
+    return Status::mismatch(data.dir() + ": meta import has no format");
+  }
+  return import.value()["format"].get<std::string>();
+}
+
+// Every file's format from its header when the config says "auto"; they must agree.
+Status detect_format(BacktestData& data) {
+  if (!data.format_auto) return Status::ok();
+  std::optional<ImportFormat> found;
+  for (const std::string& file : data.files) {
+    std::optional<ImportFormat> f = detect_csv_format(file, data.import.csv.delimiter);
+    if (!f) {
+      return Status::invalid(file + ":1: the header names no bar (open, high, low, close), quote "
+                             "(bid, ask) or trade (price) columns: set data.format");
+    }
+    if (found && *found != *f) {
+      return Status::invalid(file + ":1: a " + import_format_name(*f) + " file among " +
+                             import_format_name(*found) + " files: set data.format");
+    }
+    found = f;
+  }
+  if (found) data.import.format = *found;
+  return Status::ok();
+}
+
+// A temporary data log for files imported on the fly; removed when destroyed.
+class TempDataLog {
+ public:
+  explicit TempDataLog(const std::string& out_dir)
+      : dir_(fs::path(out_dir).lexically_normal().string() + ".data-" + std::to_string(getpid())) {}
+  ~TempDataLog() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+};
+
+Status write_meta(EventLog& log, const BacktestConfig& config, const ResolvedBacktest& r,
+                  const EventLog& data, const std::string& data_kind) {
+  Json files = Json::array();
+  ASSIGN_OR_RETURN(std::string import_text, meta_text(data, kMetaImport));
+  std::optional<Json> import = parse_json(import_text);
+  if (import.has_value() && import.value().contains("files")) {
+    for (const Json& f : import.value()["files"]) {
+      files.push_back({{"path", f.value("path", "")}, {"sha256", f.value("sha256", "")},
+                       {"bytes", f.value("bytes", 0)}});
+    }
+  }
+  Json d = {{"log", config.data.log},
+            {"files", files},
+            {"format", data_kind},
+            {"chain_head", data.chain_head()},
+            {"seq_last", data.last_seq().value()},
+            {"import", import.has_value() ? import.value() : Json(import_text)}};
+  Json plugins = Json::array();
+  for (const PluginRecord& p : r.plugins) {
+    plugins.push_back(
+        {{"strategy", p.strategy}, {"path", p.path}, {"sha256", p.sha256}, {"abi", p.abi}});
+  }
+  RETURN_IF_ERROR(log.put_meta(kMetaLogKind, kLogKindBacktest));
+  RETURN_IF_ERROR(log.put_meta(kMetaInstruments, instruments_json(r.instruments)));
+  RETURN_IF_ERROR(log.put_meta(kMetaData, dump_json(d)));
+  RETURN_IF_ERROR(log.put_meta(kMetaPlugins, dump_json(plugins)));
+  RETURN_IF_ERROR(log.put_meta(kMetaBacktestName, config.name));
+  // Last: a log with its config has all of its start meta.
+  return log.put_meta(kMetaBacktest, config.canonical_toml);
+}
+
+std::string describe_data(const BacktestConfig& config, const InstrumentTable& instruments,
+                          const std::string& kind) {
+  std::string symbols;
+  for (const InstrumentSpec& s : instruments) symbols += (symbols.empty() ? "" : ",") + s.symbol;
+  std::string from;
+  if (!config.data.log.empty()) {
+    from = config.data.log;
+  } else {
+    for (const std::string& f : config.data.files) {
+      from += (from.empty() ? "" : ", ") + fs::path(f).filename().string();
+    }
+  }
+  return symbols + " " + kind + " from " + from;
+}
+
+}  // namespace
+
+Result<ResolvedBacktest> resolve_backtest(const BacktestConfig& config,
+                                          const InstrumentTable& instruments,
+                                          const std::string& data_kind) {
+  ResolvedBacktest r;
+  r.instruments = instruments;
+  r.core = config.core;
+  ASSIGN_OR_RETURN(r.core.money_scale, money_scale_for(instruments));
+  const int64_t scale = r.core.money_scale;
+  for (size_t id = 0; id < instruments.size(); ++id) {
+    const std::string where = "data instruments[" + std::to_string(id) + "] (" +
+                              instruments[id].symbol + ")";
+    ASSIGN_OR_RETURN(InstrumentConfig ic, instrument_at_scale(instruments[id], scale, where));
+    r.core.instruments.push_back(std::move(ic));
+  }
+  r.core.venue.model = config.venue_model.value_or(venue_for(data_kind));
+  FeeConfig& f = r.core.fees;
+  ASSIGN_OR_RETURN(f.per_lot, rescale(f.per_lot, scale, "fees.per_share"));
+  ASSIGN_OR_RETURN(f.per_order, rescale(f.per_order, scale, "fees.per_order"));
+  ASSIGN_OR_RETURN(f.min_per_order, rescale(f.min_per_order, scale, "fees.min_per_order"));
+  int64_t notional = 0;
+  ASSIGN_OR_RETURN(notional, rescale(r.core.risk.max_notional.value(), scale, "risk.max_notional"));
+  r.core.risk.max_notional = Money(notional);
+
+  for (size_t i = 0; i < config.strategies.size(); ++i) {
+    const BacktestStrategy& s = config.strategies[i];
+    const std::string key = config.source + ": strategies[" + std::to_string(i) + "]";
+    StrategyConfig sc;
+    sc.kind = StrategyKind::kPlugin;
+    sc.name = s.name;
+    sc.account = AccountId(static_cast<uint32_t>(i + 1));
+    sc.timer_ms = s.timer_ms;
+    for (const std::string& symbol : s.instruments) {
+      bool found = false;
+      for (size_t id = 0; id < instruments.size() && !found; ++id) {
+        if (instruments[id].symbol != symbol) continue;
+        sc.instruments.push_back(InstrumentId(static_cast<uint32_t>(id)));
+        found = true;
+      }
+      if (!found) {
+        std::string list;
+        for (const InstrumentSpec& spec : instruments) list += (list.empty() ? "" : ", ") + spec.symbol;
+        return Status::invalid(key + ".instruments: \"" + symbol +
+                               "\" is not an instrument of the data (" + list + ")");
+      }
+    }
+    Result<LoadedPlugin> loaded = load_plugin(s.plugin);
+    if (!loaded.is_ok()) {
+      return Status::invalid(key + ".plugin: " + loaded.status().message());
+    }
+    const LoadedPlugin& p = loaded.value();
+    if (!s.plugin_sha256.empty() && s.plugin_sha256 != p.sha256) {
+      return Status::invalid(key + ".plugin_sha256: " + s.plugin + " has SHA-256 " + p.sha256 +
+                             ", not the pinned " + s.plugin_sha256);
+    }
+    Status params = check_params(p, s.params);
+    if (!params.is_ok()) return Status::invalid(key + ".params: " + params.message());
+    set_plugin(sc, p);
+    sc.plugin_path = s.plugin;
+    sc.params = s.params;
+    r.core.strategies.push_back(std::move(sc));
+    r.plugins.push_back(PluginRecord{s.name, s.plugin, p.sha256, p.abi_version});
+    ASSIGN_OR_RETURN(int64_t cash, rescale(s.starting_cash, scale, key + ".starting_cash"));
+    r.starting_cash.push_back(cash);
+  }
+  return r;
+}
+
+Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const BacktestOptions& options) {
+  const auto start = Clock::now();
+  BacktestConfig config = given;
+  if (!options.data_dir.empty()) {
+    config.data.log = options.data_dir;
+    config.data.files.clear();
+  }
+  auto outcome = std::make_unique<BacktestOutcome>();
+  // The data: a data log as it is, or the files imported into a temporary one.
+  std::unique_ptr<TempDataLog> temp;
+  std::string data_dir = config.data.log;
+  if (data_dir.empty()) {
+    RETURN_IF_ERROR(detect_format(config.data));
+    temp = std::make_unique<TempDataLog>(options.out_dir);
+    ImportOptions import = config.data.import;
+    import.data_dir = temp->dir();
+    ASSIGN_OR_RETURN(ImportReport report, run_import(config.data.files, import));
+    data_dir = temp->dir();
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<EventLog> data, EventLog::open(data_dir, /*read_only=*/true));
+  ASSIGN_OR_RETURN(std::optional<std::string> kind_meta, data->get_meta(kMetaLogKind));
+  if (kind_meta != std::optional<std::string>(std::string(kLogKindData))) {
+    return Status::invalid(data_dir + ": not a data log (write one with tape import)");
+  }
+  ASSIGN_OR_RETURN(InstrumentTable instruments, data_log_instruments(*data));
+  ASSIGN_OR_RETURN(const std::string data_kind, data_kind_of(*data));
+  ASSIGN_OR_RETURN(outcome->resolved, resolve_backtest(config, instruments, data_kind));
+  const ResolvedBacktest& resolved = outcome->resolved;
+  outcome->data_chain_head = data->chain_head();
+  outcome->data_description = describe_data(config, instruments, data_kind);
+
+  LogOptions log_options;
+  log_options.sync = resolved.core.recorder.sync;
+  log_options.queue_batches_max = resolved.core.recorder.queue_batches_max;
+  ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log,
+                   EventLog::create(options.out_dir, log_options, options.overwrite));
+  RETURN_IF_ERROR(write_meta(*log, config, resolved, *data, data_kind));
+
+  RunMetrics& metrics = outcome->metrics;
+  MeteredSink sink(*log, metrics);
+  const EventLog& data_log = *data;
+  Status source_error;
+  const SourceFactory source = [&data_log, &source_error](const Core&) -> std::unique_ptr<Source> {
+    Result<std::unique_ptr<DataLogSource>> s = DataLogSource::open(data_log);
+    if (!s.is_ok()) {
+      source_error = s.status();
+      return nullptr;
+    }
+    return std::move(s).value();
+  };
+  SessionState state = fresh_session(resolved.core, source, Recorder::Mode::kSink, &sink);
+  RETURN_IF_ERROR(source_error);
+  LoopOptions loop = options.loop;
+  loop.seq_total = data->last_seq().value();
+  ASSIGN_OR_RETURN(const LoopEnd end, run_loop(state, log.get(), resolved.core, loop, metrics,
+                                               Clock::now()));
+  Core& core = *state.core;
+  outcome->interrupted = end.interrupted;
+  outcome->inputs = core.recorder().counters().inputs;
+  metrics.events_in = outcome->inputs;
+  metrics.events_out = core.recorder().counters().outputs;
+  metrics.queue_depth_max = core.queue().high_water();
+  outcome->state_hash = core.state_hash();
+  core.set_record_mode(Recorder::Mode::kCollect);
+  RETURN_IF_ERROR(log->flush());
+  outcome->chain_head = log->chain_head();
+  RETURN_IF_ERROR(log->put_meta("state_hash", outcome->state_hash));
+  RETURN_IF_ERROR(log->put_meta("ts_last", std::to_string(core.now().value())));
+  RETURN_IF_ERROR(log->put_meta("complete", outcome->interrupted ? "0" : "1"));
+  outcome->elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  metrics.elapsed_s = outcome->elapsed_s;
+  return std::move(*outcome);
+}
+
+Result<bool> is_backtest_log(const EventLog& log) {
+  ASSIGN_OR_RETURN(std::optional<std::string> kind, log.get_meta(kMetaLogKind));
+  return kind == std::optional<std::string>(std::string(kLogKindBacktest));
+}
+
+Result<OpenedBacktest> open_backtest_config(const EventLog& log) {
+  OpenedBacktest out;
+  ASSIGN_OR_RETURN(std::string text, meta_text(log, kMetaBacktest));
+  Result<BacktestConfig> config = parse_backtest_text(text, log.dir() + " (meta backtest)", "");
+  // The stored config was valid when it ran: failing to read it now is a damaged log.
+  if (!config.is_ok()) return Status::mismatch(config.status().message());
+  out.config = std::move(config).value();
+  ASSIGN_OR_RETURN(InstrumentTable instruments, data_log_instruments(log));
+  ASSIGN_OR_RETURN(std::string data_text, meta_text(log, kMetaData));
+  std::optional<Json> data = parse_json(data_text);
+  if (!data.has_value() || !data.value().is_object() || !data.value().contains("format")) {
+    return Status::mismatch(log.dir() + ": meta data is not the backtest's data record");
+  }
+  ASSIGN_OR_RETURN(std::string plugins_text, meta_text(log, kMetaPlugins));
+  std::optional<Json> plugins = parse_json(plugins_text);
+  if (!plugins.has_value() || !plugins.value().is_array() ||
+      plugins.value().size() != out.config.strategies.size()) {
+    return Status::mismatch(log.dir() + ": meta plugins does not list the config's strategies");
+  }
+  // The recorded hash is the pin: a different library file is refused before it runs.
+  for (size_t i = 0; i < out.config.strategies.size(); ++i) {
+    const Json& p = plugins.value()[i];
+    BacktestStrategy& s = out.config.strategies[i];
+    const std::string recorded = p.value("sha256", "");
+    Result<LoadedPlugin> loaded = load_plugin(s.plugin);
+    if (!loaded.is_ok()) {
+      return Status::mismatch(log.dir() + ": strategy " + s.name + ": plugin " + s.plugin +
+                              " recorded with SHA-256 " + recorded + " does not load: " +
+                              loaded.status().message());
+    }
+    if (loaded.value().sha256 != recorded ||
+        loaded.value().abi_version != p.value("abi", uint32_t{0})) {
+      return Status::mismatch(log.dir() + ": strategy " + s.name + ": plugin " + s.plugin +
+                              " has SHA-256 " + loaded.value().sha256 + " (ABI " +
+                              std::to_string(loaded.value().abi_version) + "), but the log was recorded "
+                              "with SHA-256 " + recorded + " (ABI " +
+                              std::to_string(p.value("abi", uint32_t{0})) + ")");
+    }
+    s.plugin_sha256 = recorded;
+  }
+  Result<ResolvedBacktest> resolved =
+      resolve_backtest(out.config, instruments, data.value()["format"].get<std::string>());
+  if (!resolved.is_ok()) return Status::mismatch(resolved.status().message());
+  out.resolved = std::move(resolved).value();
+  return out;
+}
+
+}  // namespace tape

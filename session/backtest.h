@@ -1,0 +1,96 @@
+// A backtest as a session: the data (a data log, or files imported into a temporary one first)
+// is the source, the run log the store, the strategies plugins. The run log is a full log
+// (every data input as an input, every output), so replay --verify, audit, diff and inspect
+// read it like any run's. Its meta (besides what every log has, store/event_log.h):
+//   "log_kind"      = "backtest"
+//   "backtest"      = the config as TOML, includes merged, overrides applied, paths resolved
+//   "backtest_name" = the config's name
+//   "instruments"   = the data's instruments (feed/data_log.h), InstrumentId = index
+//   "data"          = JSON {"log", "files" [{path, sha256, bytes}], "format", "chain_head",
+//                     "seq_last", "import"}: the data log's chain head ties every result to
+//                     the exact bytes it was computed from
+//   "plugins"       = JSON [{"strategy", "path", "sha256", "abi"}], in strategy order
+//   "state_hash", "ts_last", "complete" at the end, as for scenario runs.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/status.h"
+#include "feed/instruments.h"
+#include "session/backtest_config.h"
+#include "session/run_metrics.h"
+#include "session/session_loop.h"
+#include "store/event_log.h"
+
+namespace tape {
+
+inline constexpr std::string_view kLogKindBacktest = "backtest";
+inline constexpr std::string_view kMetaBacktest = "backtest";
+inline constexpr std::string_view kMetaBacktestName = "backtest_name";
+inline constexpr std::string_view kMetaData = "data";
+inline constexpr std::string_view kMetaPlugins = "plugins";
+
+// One strategy's plugin as the run used it.
+struct PluginRecord {
+  std::string strategy;
+  std::string path;
+  std::string sha256;
+  uint32_t abi = 0;
+};
+
+// The config bound to its data: the core config (instruments at the run's money scale,
+// strategies with their plugins loaded and parameters checked) and what to record about it.
+struct ResolvedBacktest {
+  CoreConfig core;
+  InstrumentTable instruments;
+  std::vector<PluginRecord> plugins;
+  std::vector<int64_t> starting_cash;  // per strategy, at core.money_scale
+};
+
+// Binds `config` to the data's instruments and loads its plugins. `data_kind` is the data's
+// import format ("bars", "quotes", "trades", "jsonl", "lobster") for the venue model "auto".
+// Status::invalid naming the key for an unknown symbol, a plugin that does not load, a
+// parameter the plugin does not declare, or a plugin whose SHA-256 differs from its pin.
+Result<ResolvedBacktest> resolve_backtest(const BacktestConfig& config,
+                                          const InstrumentTable& instruments,
+                                          const std::string& data_kind);
+
+struct BacktestOptions {
+  std::string out_dir;        // Required. The run log's directory (created; must not exist
+                              // unless `overwrite`).
+  bool overwrite = false;
+  std::string data_dir;       // Default: the config's data. A data log to use instead.
+  LoopOptions loop;           // progress, stop
+};
+
+struct BacktestOutcome {
+  ResolvedBacktest resolved;
+  RunMetrics metrics;
+  std::string state_hash;
+  std::string chain_head;       // the run log's, after its last batch
+  std::string data_chain_head;  // the data log's
+  std::string data_description; // "ORCL bars from orcl-1995-2014.txt" etc.
+  uint64_t inputs = 0;
+  uint64_t bars = 0;            // bar inputs among them
+  double elapsed_s = 0;         // import + run (not the report)
+  bool interrupted = false;
+};
+
+// Runs the backtest into options.out_dir. Files named by the config are first imported into a
+// temporary data log beside out_dir, removed afterwards.
+Result<BacktestOutcome> run_backtest(const BacktestConfig& config, const BacktestOptions& options);
+
+// A backtest log's config rebuilt from its meta, its plugins loaded again: Status::mismatch
+// (exit 3) naming the strategy and both hashes when a plugin file's SHA-256 or ABI is not the
+// recorded one.
+struct OpenedBacktest {
+  BacktestConfig config;
+  ResolvedBacktest resolved;
+};
+Result<bool> is_backtest_log(const EventLog& log);
+Result<OpenedBacktest> open_backtest_config(const EventLog& log);
+
+}  // namespace tape
