@@ -8,11 +8,11 @@
 
 namespace tape {
 
-uint32_t Engine::match_slow(OrderBook& book, Taker& t) {
+uint32_t Engine::match_slow(OrderBook& book, Taker& t, uint32_t fills_max) {
   const Side maker_side = opposite(t.side);
   const Qty wanted = t.leaves;
   uint32_t fills = 0;
-  while (t.leaves.value() > 0 && fills < fills_per_order_max_ && book.has_best(maker_side)) {
+  while (t.leaves.value() > 0 && fills < fills_max && book.has_best(maker_side)) {
     const Price price = book.best_price(maker_side);
     if (t.has_limit && (t.side == Side::kBuy ? price > t.limit : price < t.limit)) break;
     const uint32_t m = book.best_front(maker_side);
@@ -24,6 +24,7 @@ uint32_t Engine::match_slow(OrderBook& book, Taker& t) {
                         maker.leaves, t.leaves});
     ++fills;
     if (maker.leaves.value() == 0) release(m);
+    if (counters_.stops != 0) note_trade(book.id(), price);
   }
   counters_.fills += fills;
   // Once per order, saturating: a run-long total of input-sized quantities may pass int64.
@@ -34,9 +35,9 @@ uint32_t Engine::match_slow(OrderBook& book, Taker& t) {
   return fills;
 }
 
-bool Engine::fok_fillable(const OrderBook& book, const Taker& t) const {
+bool Engine::fok_fillable(const OrderBook& book, const Taker& t, uint32_t fills_max) const {
   const Price* limit = t.has_limit ? &t.limit : nullptr;
-  return book.fillable(opposite(t.side), limit, t.leaves, fills_per_order_max_) == t.leaves;
+  return book.fillable(opposite(t.side), limit, t.leaves, fills_max) == t.leaves;
 }
 
 void Engine::handle_kill_switch() {
@@ -53,6 +54,18 @@ void Engine::handle_kill_switch() {
       });
     }
     if (book.resting_orders() != before) changed.push_back(book.id());
+    std::vector<Stop>& list = stops_[book.id().value()];
+    for (size_t k = 0; k < list.size();) {
+      const OrderNode& node = pool_[list[k].node];
+      if (!is_managed(node.account)) {
+        ++k;
+        continue;
+      }
+      const uint32_t i = list[k].node;
+      remove_stop(book.id(), static_cast<ptrdiff_t>(k));
+      cancelled(node.id, node.account, node.instrument, node.leaves, CancelReason::kKillSwitch);
+      drop(i);
+    }
   }
   for (InstrumentId id : changed) book_changed(id);
 }
@@ -66,6 +79,7 @@ void Engine::hash_state(StateHasher& h) const {
   }
   h.u64(pool_.used());
   h.u32(pool_.capacity());
+  hash_order_types(h);
 }
 
 std::string Engine::check_invariants() const {
@@ -74,10 +88,12 @@ std::string Engine::check_invariants() const {
     std::string err = book.check_invariants(ids_, &orders);
     if (!err.empty()) return err;
   }
-  if (orders != pool_.used()) return "pool in use differs from the orders resting in books";
+  if (orders + counters_.stops != pool_.used()) {
+    return "pool in use differs from the orders resting in books and waiting as stops";
+  }
   if (ids_.size() != pool_.used()) return "id map size differs from the resting orders";
-  if (counters_.resting != pool_.used()) return "resting counter differs from the pool";
-  return {};
+  if (counters_.resting != orders) return "resting counter differs from the books";
+  return check_order_types();
 }
 
 }  // namespace tape

@@ -24,6 +24,7 @@ Status Engine::restore_state(StateReader& r) {
   }
   const uint64_t used = r.u64();
   const uint32_t capacity = r.u32();
+  if (r.ok()) restore_order_types(r);
   if (r.ok() && (used != pool_.used() || capacity != pool_.capacity())) {
     r.fail("resting order count or pool capacity differs");
   }
