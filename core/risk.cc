@@ -60,6 +60,10 @@ void Risk::decide(const OrderIntent& intent, RejectReason reason) {
 RejectReason Risk::check(const OrderIntent& intent) {
   if (kill_switch_) return RejectReason::kKillSwitch;
   if (intent.instrument.value() >= instruments_.size()) return RejectReason::kUnknownInstrument;
+  if (intent.kind == IntentKind::kNew) {
+    const RejectReason order = check_order_type(intent);
+    if (order != RejectReason::kNone) return order;
+  }
   if (limits_.max_order_qty.value() > 0 && intent.qty > limits_.max_order_qty) {
     return RejectReason::kMaxOrderQty;
   }
@@ -70,10 +74,31 @@ RejectReason Risk::check(const OrderIntent& intent) {
   return RejectReason::kNone;
 }
 
+RejectReason Risk::check_order_type(const OrderIntent& intent) const {
+  const bool stop = intent.type == OrderType::kStop || intent.type == OrderType::kStopLimit;
+  const bool rests = intent.tif == TimeInForce::kGtc || intent.tif == TimeInForce::kDay ||
+                     intent.tif == TimeInForce::kGtd;
+  // Enums out of range are left to the engine (kInvalidOrderType), as before these checks.
+  if (intent.post_only && (intent.type != OrderType::kLimit || !rests)) {
+    return RejectReason::kInvalidOrderType;
+  }
+  if (stop && !is_valid_price(intent.stop_price)) return RejectReason::kInvalidStopPrice;
+  if (intent.tif == TimeInForce::kGtd && intent.expire <= clock_.now()) {
+    return RejectReason::kInvalidExpiry;
+  }
+  return RejectReason::kNone;
+}
+
+// The price an order's notional and band are judged at (checks 4 and 6): a stop's is its stop
+// price, since it becomes a market order there.
+Price Risk::judged_price(const OrderIntent& intent) {
+  return intent.type == OrderType::kStop ? intent.stop_price : intent.price;
+}
+
 // With no max_notional set, an order whose notional at its own price does not fit int64 is still
 // refused: the portfolio could never book a fill of it.
 bool Risk::notional_ok(const OrderIntent& intent) const {
-  Price price = intent.price;
+  Price price = judged_price(intent);
   if (intent.type == OrderType::kMarket) {
     const std::optional<Price> ref = reference_price(intent.instrument);
     if (!ref) return limits_.max_notional.value() <= 0;
@@ -110,7 +135,7 @@ bool Risk::band_ok(const OrderIntent& intent) const {
   if (limits_.price_band_bps <= 0 || intent.type == OrderType::kMarket) return true;
   const std::optional<Price> ref = reference_price(intent.instrument);
   if (!ref) return true;
-  const __int128 diff = static_cast<__int128>(intent.price.value()) - ref->value();
+  const __int128 diff = static_cast<__int128>(judged_price(intent).value()) - ref->value();
   const __int128 distance = diff < 0 ? -diff : diff;
   return distance * 10'000 <= static_cast<__int128>(limits_.price_band_bps) * ref->value();
 }

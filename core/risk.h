@@ -6,21 +6,30 @@
 // Checks for kNew and kReplace intents, in this order (the first breach decides the reason):
 //   1. kill switch on                                  -> kKillSwitch
 //   2. instrument id not configured                    -> kUnknownInstrument
+//   2a. (kNew) post_only other than on a limit order with GTC, day or GTD -> kInvalidOrderType
+//      (other invalid types, sides and tifs are the engine's to reject)
+//   2b. (kNew) kStop / kStopLimit whose stop_price is outside the price domain
+//      [kMinPrice, kMaxPrice] (core/bounds.h)           -> kInvalidStopPrice
+//   2c. (kNew) kGtd whose expire <= now (SimClock::now()) -> kInvalidExpiry
 //   3. qty > RiskLimits::max_order_qty                 -> kMaxOrderQty
 //   4. price x tick_value x lot_size x qty > max_notional -> kMaxNotional
-//      (market orders use the reference price; with no reference yet a market order is
-//      rejected: its notional cannot be bounded). Also, limit or not, an order whose notional
-//      leaves int64 (checked_notional, core/bounds.h) at a valid price and qty: no fill of it
-//      could be booked.
+//      The price judged: a limit or stop-limit order's limit price; a stop (market once
+//      triggered) order's stop price; a market order's reference price (with no reference yet
+//      a market order is rejected: its notional cannot be bounded). Also, limit or not, an
+//      order whose notional leaves int64 (checked_notional, core/bounds.h) at a valid price and
+//      qty: no fill of it could be booked.
 //   5. |position + open same-side qty + qty| > position_limit (worst case if every open order
 //      of that side fills; a sell counts negative; a replace counts its new qty instead of the
 //      order's current open qty)                          -> kPositionLimit
 //   6. |price - ref| x 10'000 > price_band_bps x ref     -> kPriceBand
-//      (limit prices only; skipped while the instrument has no reference price)
+//      (the price of check 4 for limit, stop-limit and stop orders; never for market orders;
+//      skipped while the instrument has no reference price)
 //   7. token bucket of the account empty                -> kRateLimit
 // A limit of 0 disables its check (rate limit: rate_limit_per_s == 0). Cancels are always
 // approved and never consume tokens: pulling orders must always work, even when killed.
-// Checks 3-6 do not validate the order itself (qty <= 0, price <= 0): the engine does.
+// Checks 3-6 do not validate the order itself (qty <= 0, price <= 0): the engine does. The
+// engine repeats 2a-2c for orders that arrive as inputs and adds what only the book can judge
+// (post-only that would take: kWouldTake).
 //
 // Reference price per instrument: the last trade (TradeIn or engine Fill), else the mid of the
 // last valid quote (bid > 0, ask > 0, bid < ask): floor((bid + ask) / 2).
@@ -34,7 +43,9 @@
 // see each other), is confirmed by OrderAccepted, reduced by Fills (to the reported leaves),
 // set by OrderReplaced and removed by OrderCancelled, a full fill, or an OrderRejected of a
 // not-yet-accepted order. Orders of managed accounts that arrive as inputs are counted from
-// their OrderAccepted.
+// their OrderAccepted. A stop order waiting for its trigger is open quantity like a resting
+// limit order (from its approval until its fill, cancel or expiry), so check 5 counts it: a
+// strategy cannot stack stops beyond its position limit.
 #pragma once
 
 #include <array>
@@ -122,6 +133,8 @@ class Risk {
   };
 
   RejectReason check(const OrderIntent& intent);
+  RejectReason check_order_type(const OrderIntent& intent) const;
+  static Price judged_price(const OrderIntent& intent);
   bool notional_ok(const OrderIntent& intent) const;
   bool position_ok(const OrderIntent& intent) const;
   bool band_ok(const OrderIntent& intent) const;
