@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -210,6 +211,38 @@ TEST(SmaCrossBacktest, TheRunLogReplaysAuditsDiffsAndReports) {
   x << again.rdbuf();
   y << first.rdbuf();
   EXPECT_EQ(x.str(), y.str()) << "tape report rebuilds the same tearsheet from the log";
+}
+
+// Determinism rule 8: the plugin is part of the run's identity. A log replays and audits only
+// with the very library file it ran with.
+TEST(SmaCrossBacktest, ADifferentPluginFileIsRefusedByReplayAndAuditNamingIt) {
+  TempDir d("sma_cross_plugin");
+  std::filesystem::create_directories(d.path());
+  const std::string lib = d.path() + "/libmine.so";
+  std::filesystem::copy_file(TAPE_PLUGIN_SMA_CROSS, lib);
+  const BacktestRun run = backtest(d, "run", " --set strategies.0.plugin=" + lib);
+  ASSERT_EQ(run_tape("replay --verify --data-dir " + run.dir).exit_code, 0);
+  // Another library under the same path.
+  std::filesystem::copy_file(TAPE_PLUGIN_PROBE, lib,
+                             std::filesystem::copy_options::overwrite_existing);
+  for (const std::string cmd : {"replay --verify --data-dir ", "audit --data-dir "}) {
+    auto r = run_tape(cmd + run.dir);
+    EXPECT_EQ(r.exit_code, 3) << cmd << r.err;
+    EXPECT_NE(r.err.find("strategy sma_cross"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(lib), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(run.summary["plugins"][0]["sha256"].get<std::string>()),
+              std::string::npos)
+        << "names the recorded hash: " << r.err;
+  }
+}
+
+TEST(SmaCrossBacktest, APinnedPluginHashThatDiffersIsExit2) {
+  TempDir d("sma_cross_pin");
+  auto r = run_tape("backtest " + kConfig + " --set data.file=" + kOrcl +
+                    " --set strategies.0.plugin_sha256=" + std::string(64, '0') + " --out " +
+                    d.path() + "/run");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("plugin_sha256"), std::string::npos) << r.err;
 }
 
 TEST(SmaCrossBacktest, AnUnknownParameterIsExit2NamingItAndTheClosestOne) {
