@@ -11,7 +11,9 @@ packages=(
   capnproto libcapnp-dev librocksdb-dev libeigen3-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libssl-dev libxxhash-dev
   nlohmann-json3-dev libhowardhinnant-date-dev tzdata
+  chromium fonts-dejavu-core
 )
+# chromium: the tearsheet test renders it in a real headless browser (tests/stress/tearsheet_*).
 # A clang++ build (CXX=clang++) needs Debian's clang and its sanitizer/libFuzzer runtimes; the
 # default build uses g++.
 [[ "${CXX:-}" == clang* ]] && packages+=(clang libclang-rt-14-dev)
