@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 #include <rocksdb/db.h>
 
+#include "bench/bench_data.h"
 #include "core/codec.h"
 #include "feed/csv_readers.h"
 #include "feed/import.h"
@@ -26,44 +27,9 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kRows = 1 << 20;
 
-std::string bench_path(const char* name) {
-  return (fs::temp_directory_path() /
-          ("tape_import_bench_" + std::to_string(::getpid()) + "_" + name)).string();
-}
+std::string bench_path(const char* name) { return bench::bench_path(std::string("import_") + name); }
 
-// Writes the CSV once per process; returns its path.
-const std::string& bars_csv() {
-  static const std::string path = [] {
-    const std::string p = bench_path("bars.csv");
-    std::ofstream out(p, std::ios::binary);
-    out << "Date,Time,Open,High,Low,Close,Volume,OpenInterest\n";
-    int64_t px = 350'000;  // cents
-    uint64_t x = 0x9e3779b97f4a7c15ull;
-    char line[128];
-    for (int64_t i = 0; i < kRows; ++i) {
-      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-      const int64_t day = i / 1440, minute = i % 1440;
-      const int64_t o = px, c = px + static_cast<int64_t>(x % 41) - 20;
-      const int64_t h = std::max(o, c) + static_cast<int64_t>((x >> 8) % 10);
-      const int64_t l = std::min(o, c) - static_cast<int64_t>((x >> 16) % 10);
-      px = c;
-      const int n = std::snprintf(
-          line, sizeof line, "%04lld-%02lld-%02lld,%02lld:%02lld:00,%lld.%02lld,%lld.%02lld,"
-          "%lld.%02lld,%lld.%02lld,%llu,0\n",
-          static_cast<long long>(2000 + day / 336), static_cast<long long>(1 + day / 28 % 12),
-          static_cast<long long>(1 + day % 28),
-          static_cast<long long>(minute / 60), static_cast<long long>(minute % 60),
-          static_cast<long long>(o / 100), static_cast<long long>(o % 100),
-          static_cast<long long>(h / 100), static_cast<long long>(h % 100),
-          static_cast<long long>(l / 100), static_cast<long long>(l % 100),
-          static_cast<long long>(c / 100), static_cast<long long>(c % 100),
-          static_cast<unsigned long long>((x >> 24) % 5000));
-      out.write(line, n);
-    }
-    return p;
-  }();
-  return path;
-}
+const std::string& bars_csv() { return bench::minute_bars_csv(bench_path("bars.csv"), kRows); }
 
 // The whole pipeline: arg 0 = tick and period given (one pass), arg 1 = defaults (auto tick and
 // period: a scan pass, then the import).
