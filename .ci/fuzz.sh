@@ -18,6 +18,8 @@ mkdir -p "$work" "$artifacts"
 "$build/fuzz/tape_fuzz_corpus" "$work/seed"
 mkdir -p "$work/seed/scenario"
 cp scenarios/*.toml configs/*.toml "$work/seed/scenario/"
+mkdir -p "$work/seed/backtest_config"
+cp examples/*/*.toml "$work/seed/backtest_config/"
 
 run_target() {
   local target="$1" runs="$2" seeds="$3" extra=("${@:4}")
@@ -62,5 +64,6 @@ launch csv_import_fuzz 3000 "$work/seed/csv_import"
 launch jsonl_import_fuzz 6000 "$work/seed/jsonl_import"
 launch lobster_import_fuzz 8000 "$work/seed/lobster_import"
 launch decimal_time_fuzz 1000000 "$work/seed/decimal_time"
+launch backtest_config_fuzz 200000 "$work/seed/backtest_config" -dict="$PWD/fuzz/scenario.dict"
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit "$status"
