@@ -245,6 +245,37 @@ TEST(SmaCrossBacktest, APinnedPluginHashThatDiffersIsExit2) {
   EXPECT_NE(r.err.find("plugin_sha256"), std::string::npos) << r.err;
 }
 
+// Two instruments, two strategies, each its own account: the ORCL strategy's result is exactly
+// the single-strategy run's, whatever the other one does on the other instrument.
+TEST(SmaCrossBacktest, TwoStrategiesOnTwoInstrumentsKeepTheirOwnAccounts) {
+  TempDir d("sma_cross_multi");
+  std::filesystem::create_directories(d.path());
+  const std::string config = d.path() + "/multi.toml";
+  std::ofstream(config) << "[data]\nfiles = [\"" << kOrcl << "\", \"" << TAPE_SHARED_DATA
+                        << "/2006-min-005.txt\"]\n[venue]\nmodel = \"bars\"\n"
+                        << "[[strategies]]\nname = \"orcl\"\nplugin = \"" << TAPE_PLUGIN_SMA_CROSS
+                        << "\"\ninstruments = [\"ORCL\"]\n"
+                        << "[[strategies]]\nname = \"minute\"\nplugin = \"" << TAPE_PLUGIN_SMA_CROSS
+                        << "\"\ninstruments = [\"2006-MIN-005\"]\nstarting_cash = 50000\n"
+                        << "[strategies.params]\nfast = 5\nslow = 20\n";
+  auto r = run_tape("backtest " + config + " --out " + d.path() + "/run --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& strategies = j["analytics"]["strategies"];
+  ASSERT_EQ(strategies.size(), 2u);
+  const Expected alone = reference(read_yahoo(kOrcl), 0);
+  EXPECT_EQ(strategies[0]["name"], "orcl");
+  EXPECT_EQ(strategies[0]["final_equity"], money(alone.final_value));
+  EXPECT_EQ(strategies[0]["figures"]["trade_count"], alone.trades.size());
+  EXPECT_EQ(strategies[1]["starting_cash"], "50000.00");
+  EXPECT_GT(strategies[1]["figures"]["trade_count"].get<int>(), 0);
+  std::ifstream trades(d.path() + "/run/trades.csv");
+  std::string header;
+  std::getline(trades, header);
+  EXPECT_EQ(header, "strategy,instrument,entry_time,entry_price,exit_time,exit_price,qty,pnl,fees");
+  EXPECT_EQ(run_tape("replay --verify --data-dir " + d.path() + "/run").exit_code, 0);
+}
+
 TEST(SmaCrossBacktest, AnUnknownParameterIsExit2NamingItAndTheClosestOne) {
   TempDir d("sma_cross_param");
   auto r = run_tape("backtest " + kConfig + " --set data.file=" + kOrcl +
