@@ -198,6 +198,12 @@ struct BacktestReport {
   bool multi() const;
 };
 
+// The settings as one JSON object (money as integer minor units, strings as given), so that a
+// backtest can keep them in its run log's meta and `tape report` rebuild the same report; and
+// back. Unknown keys are refused naming them; missing keys keep their defaults.
+Json settings_json(const BacktestReportSettings& settings);
+Result<BacktestReportSettings> settings_from_json(const Json& json);
+
 // Reads `log` to its end. Errors: Status::mismatch (corrupt log or outputs that contradict
 // each other, naming the seq), Status::invalid (an instrument whose money unit is not whole, an
 // equity leaving int64).

@@ -9,19 +9,32 @@
 namespace tape {
 namespace {
 
-// `units` / 10^scale written exactly ("-12.50" for {-1250, 2}).
+// `units` / 10^scale written exactly ("-12.50" for {-1250, 2}). Digits are written backwards
+// into a local buffer: this runs for every CSV cell.
 std::string decimal_text(__int128 units, int scale) {
+  char buf[96];
+  char* end = buf + sizeof buf;
+  char* p = end;
   const bool negative = units < 0;
   unsigned __int128 mag =
       negative ? -static_cast<unsigned __int128>(units) : static_cast<unsigned __int128>(units);
-  std::string digits;
+  int written = 0;
+  // 128-bit division is slow; values that fit 64 bits (all but absurd ones) take this loop.
+  uint64_t small = mag <= UINT64_MAX ? static_cast<uint64_t>(mag) : 0;
+  const bool wide = mag > UINT64_MAX;
   do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
-    mag /= 10;
-  } while (mag != 0);
-  while (static_cast<int>(digits.size()) <= scale) digits.insert(digits.begin(), '0');
-  if (scale > 0) digits.insert(digits.end() - scale, '.');
-  return negative ? "-" + digits : digits;
+    if (scale > 0 && written == scale) *--p = '.';
+    if (wide) {
+      *--p = static_cast<char>('0' + static_cast<int>(mag % 10));
+      mag /= 10;
+    } else {
+      *--p = static_cast<char>('0' + static_cast<int>(small % 10));
+      small /= 10;
+    }
+    ++written;
+  } while ((wide ? mag != 0 : small != 0) || written <= scale);
+  if (negative) *--p = '-';
+  return std::string(p, static_cast<size_t>(end - p));
 }
 
 // Drops trailing fractional zeros while more than `keep` fraction digits remain.
@@ -107,27 +120,68 @@ int64_t TimeStyle::local_ns(int64_t ts_ns, bool daily) const {
   return at + offset;
 }
 
-std::string TimeStyle::render(int64_t ts_ns, bool daily) const {
-  std::string s = format_utc(local_ns(ts_ns, daily));
-  if (daily) return s.substr(0, 10);
-  s.pop_back();  // 'Z'
-  s[10] = ' ';
-  return s;
-}
+namespace {
 
-void TimeStyle::year_month(int64_t ts_ns, bool daily, int& year, int& month) const {
-  const int64_t ns = local_ns(ts_ns, daily);
-  const int64_t days = ns / kNsPerDay - (ns % kNsPerDay < 0 ? 1 : 0);
-  // civil_from_days (H. Hinnant), as format_utc: no text on the per-sample path.
+struct Civil {
+  int64_t year, month, day, second_of_day, fraction_ns;
+};
+
+// civil_from_days (H. Hinnant), as format_utc does, without text.
+Civil civil(int64_t ns) {
+  int64_t days = ns / kNsPerDay;
+  int64_t rem = ns % kNsPerDay;
+  if (rem < 0) {
+    rem += kNsPerDay;
+    --days;
+  }
   const int64_t z = days + 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const int64_t doe = z - era * 146097;
   const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const int64_t m = mp + (mp < 10 ? 3 : -9);
-  year = static_cast<int>(yoe + era * 400 + (m <= 2));
-  month = static_cast<int>(m);
+  return Civil{yoe + era * 400 + (m <= 2), m, d, rem / kNsPerSecond, rem % kNsPerSecond};
+}
+
+void put2(std::string& s, int64_t v) {
+  s += static_cast<char>('0' + v / 10);
+  s += static_cast<char>('0' + v % 10);
+}
+
+}  // namespace
+
+std::string TimeStyle::render(int64_t ts_ns, bool daily) const {
+  const Civil c = civil(local_ns(ts_ns, daily));
+  if (c.year < 0 || c.year > 9999) return format_utc(local_ns(ts_ns, daily));
+  std::string s;
+  s.reserve(32);
+  put2(s, c.year / 100);
+  put2(s, c.year % 100);
+  s += '-';
+  put2(s, c.month);
+  s += '-';
+  put2(s, c.day);
+  if (daily) return s;
+  s += ' ';
+  put2(s, c.second_of_day / 3600);
+  s += ':';
+  put2(s, c.second_of_day / 60 % 60);
+  s += ':';
+  put2(s, c.second_of_day % 60);
+  if (c.fraction_ns != 0) {
+    std::string f = decimal_text(c.fraction_ns, 9).substr(1);  // ".000000250"
+    while (f.back() == '0') f.pop_back();
+    s += f;
+  }
+  return s;
+}
+
+void TimeStyle::year_month(int64_t ts_ns, bool daily, int& year, int& month) const {
+  const Civil c = civil(local_ns(ts_ns, daily));
+  year = static_cast<int>(c.year);
+  month = static_cast<int>(c.month);
 }
 
 std::string BacktestReport::money(int64_t minor) const {
@@ -196,13 +250,20 @@ std::string BacktestReport::equity_csv() const {
   std::string out = "time";
   for (const StrategyResult& s : strategies) out += "," + csv_field(s.settings.name);
   out += ",total,drawdown\n";
-  char dd[32];
+  out.reserve(sample_times.size() * (24 + 16 * (strategies.size() + 2)));
   for (size_t i = 0; i < sample_times.size(); ++i) {
     out += time(sample_times[i]);
-    for (const StrategyResult& s : strategies) out += "," + money(s.equity[i]);
-    // The drawdown fraction to 6 decimals (a double: the one column not exact).
-    std::snprintf(dd, sizeof dd, "%.6f", total_drawdown[i]);
-    out += "," + money(total_equity[i]) + "," + dd + "\n";
+    for (const StrategyResult& s : strategies) {
+      out += ',';
+      out += money(s.equity[i]);
+    }
+    out += ',';
+    out += money(total_equity[i]);
+    // The drawdown fraction rounded half away from zero to 6 decimals (computed in doubles: the
+    // one column that is not exact).
+    out += ',';
+    out += decimal_text(std::llround(total_drawdown[i] * 1e6), 6);
+    out += '\n';
   }
   return out;
 }

@@ -361,19 +361,21 @@ std::string pnl_histogram(const BacktestReport& r) {
          ".</p></section>";
 }
 
-double tick_units(const BacktestReport& r, InstrumentId i, double ticks) {
+// Currency units per tick, as a double (drawing only).
+double tick_size(const BacktestReport& r, InstrumentId i) {
   const Decimal& t = r.instruments[i.value()].tick_size;
-  return ticks * static_cast<double>(t.units) / std::pow(10.0, t.scale);
+  return static_cast<double>(t.units) / std::pow(10.0, t.scale);
 }
 
 std::string price_chart(const BacktestReport& r, uint32_t inst) {
   const InstrumentId id(inst);
+  const double tick = tick_size(r, id);
   std::vector<size_t> have;
   std::vector<double> px;
   for (size_t i = 0; i < r.marks[inst].size(); ++i) {
     if (r.marks[inst][i] == 0) continue;
     have.push_back(i);
-    px.push_back(tick_units(r, id, static_cast<double>(r.marks[inst][i])));
+    px.push_back(static_cast<double>(r.marks[inst][i]) * tick);
   }
   std::string o = "<h3>" + html_text(r.symbol(id)) + "</h3>";
   if (have.empty()) return o + "<p class='note'>No prices.</p>";
@@ -399,10 +401,10 @@ std::string price_chart(const BacktestReport& r, uint32_t inst) {
     if (t.instrument != id || marked >= kMarkersMax) continue;
     ++marked;
     const bool long_trade = t.side == Side::kBuy;
-    const double entry = tick_units(
-        r, id, static_cast<double>(t.entry_ticks_x_qty) / static_cast<double>(t.entry_qty));
-    const double exit = tick_units(
-        r, id, static_cast<double>(t.exit_ticks_x_qty) / static_cast<double>(t.exit_qty));
+    const double entry =
+        static_cast<double>(t.entry_ticks_x_qty) / static_cast<double>(t.entry_qty) * tick;
+    const double exit =
+        static_cast<double>(t.exit_ticks_x_qty) / static_cast<double>(t.exit_qty) * tick;
     const std::string what = std::string(long_trade ? "long " : "short ") +
                              std::to_string(t.entry_qty) + " · pnl " + r.money(t.pnl - t.fees);
     c.markers.push_back({static_cast<double>(t.entry.ts_ns), entry, long_trade, kGreen,

@@ -450,6 +450,30 @@ TEST_F(BacktestReportTest, TearsheetHasEverySectionAndEscapesNames) {
   EXPECT_NEAR(*r.value().months[0].ret, 0.000523975, 1e-12);
 }
 
+TEST(BacktestReportSettingsJson, RoundTripsAndRefusesUnknownKeys) {
+  BacktestReportSettings s;
+  s.money_scale = 1'000'000;
+  s.strategies = {{"a", AccountId(3), 5, "p.so", "ff"}, {"b", AccountId(4), 6, "", ""}};
+  s.analytics.periods_per_year = 52;
+  s.analytics.risk_free_rate = 0.015;
+  s.equity_sample_ns = 60;
+  s.facts = {"c.toml", "d", "h1", "h2"};
+  Result<BacktestReportSettings> back =
+      settings_from_json(parse_json(dump_json(settings_json(s))).value());
+  ASSERT_TRUE(back.is_ok()) << back.status().message();
+  EXPECT_EQ(dump_json(settings_json(back.value())), dump_json(settings_json(s)));
+  EXPECT_EQ(back.value().strategies[1].account, AccountId(4));
+  Json bad = settings_json(s);
+  bad["strategies"][0]["acount"] = 1;
+  Result<BacktestReportSettings> r = settings_from_json(bad);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("strategies[0]: unknown key 'acount'"), std::string::npos)
+      << r.status().message();
+  Json wrong = settings_json(s);
+  wrong["money_scale"] = "10";
+  EXPECT_FALSE(settings_from_json(wrong).is_ok());
+}
+
 TEST(SvgChart, DownsampleKeepsExtremesInOrder) {
   std::vector<double> y(10'000);
   for (size_t i = 0; i < y.size(); ++i) y[i] = static_cast<double>(i % 97);
