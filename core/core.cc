@@ -67,6 +67,11 @@ Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
   if (venue_.active()) portfolio_.set_venue(&venue_);
 }
 
+void Core::advance_venues(Timestamp t) {
+  engine_.advance_time(t);
+  venue_.advance_time(t);
+}
+
 bool Core::next_timer(int64_t* due) const {
   bool any = false;
   for (size_t i = 0; i < strategies_.size(); ++i) {
@@ -88,7 +93,7 @@ void Core::run_due(Timestamp t) {
     const bool has_timer = next_timer(&timer) && timer <= t.value();
     if (has_delayed && (!has_timer || delayed <= timer)) {
       clock_.advance(seq, Timestamp(delayed));
-      venue_.advance_time(Timestamp(delayed));
+      advance_venues(Timestamp(delayed));
       // Decisions made during these deliveries are due later (order_ns > 0).
       while (in_flight_.has_due(Timestamp(delayed))) {
         router_.execute(in_flight_.pop());
@@ -104,12 +109,12 @@ void Core::run_due(Timestamp t) {
       instants = 0;
     }
     clock_.advance(seq, Timestamp(upto));
-    venue_.advance_time(Timestamp(upto));
+    advance_venues(Timestamp(upto));
     strategies_.advance_time(Timestamp(upto));
     bus_.drain();
   }
   clock_.advance(seq, t);
-  venue_.advance_time(t);
+  advance_venues(t);
 }
 
 Status Core::process(const Input& in) {
@@ -125,7 +130,7 @@ Status Core::process(const Input& in) {
   if (config_.latency.order_ns > 0 && !first) {
     run_due(in.ts);
   } else {
-    venue_.advance_time(in.ts);
+    advance_venues(in.ts);
     strategies_.advance_time(in.ts);  // the first call anchors the timers at in.ts
   }
   bus_.drain();

@@ -1,7 +1,7 @@
 // The deterministic core: one thread, one bus, every component, in a fixed order.
 //
 //   input stamped t ─► recorder journals it ─► in-flight decisions and timers due at or before
-//   t ─► expiries ─► the data venue works the input's bar / quote / print (kBars, kQuotes) ─►
+//   t ─► expiries (Engine and DataVenue advance_time) ─► the data venue works the input's bar / quote / print (kBars, kQuotes) ─►
 //   bus delivers the input to Risk, Engine (through VenueRouter), DataVenue, Portfolio,
 //   StrategyHost, Recorder (in that order), then every event those publish, breadth-first,
 //   until the queue is empty.
@@ -10,9 +10,11 @@
 // dispatching an input stamped t (after the first input, which anchors the timers), the core
 // walks time up to t: at each step it takes the earliest of the next in-flight decision's due
 // time d and the next strategy timer's due time T that are <= t; on a tie the delayed decisions
-// go first. Delayed: the clock reads d, expired venue orders are cancelled, then every decision
+// go first. Delayed: the clock reads d, expired orders are cancelled (engine and data venue),
+// then every decision
 // due at d is delivered in creation order, the bus drained after each. Timer: the clock reads
-// T and the timers due at T fire (StrategyHost::advance_time(T)), the bus drained. After
+// T, expired orders are cancelled, and the timers due at T fire (StrategyHost::advance_time(T)),
+// the bus drained. After
 // StrategyHost::kTimerCatchUpMax timer instants in one walk, the timers up to the next delivery
 // (d - 1, or t) fire in one advance_time call under its catch-up rule, with the clock at that
 // bound. So at one instant: delayed decisions, then timers, then the input; among delayed
@@ -101,6 +103,8 @@ class Core {
   // Delivers the in-flight decisions and fires the timers due at or before `t` in time order
   // (the rule above); leaves the clock at `t`.
   void run_due(Timestamp t);
+  // Moves the engine's and the data venue's time to `t`: both cancel what has expired.
+  void advance_venues(Timestamp t);
   // The earliest due time of any strategy timer into *due; false when no strategy has one.
   bool next_timer(int64_t* due) const;
 

@@ -12,11 +12,12 @@ namespace {
 
 constexpr int64_t kDayNs = 86'400'000'000'000;
 
-// The last nanosecond of the UTC day holding `t` (floor division: times before the epoch too).
-int64_t end_of_day(int64_t t) {
+// The first 00:00:00 UTC strictly after `t` (floor division: times before the epoch too), as
+// the engine's day orders.
+int64_t next_midnight(int64_t t) {
   int64_t day = t / kDayNs;
   if (t % kDayNs < 0) --day;
-  return day * kDayNs + (kDayNs - 1);
+  return (day + 1) * kDayNs;
 }
 
 bool read_flag(StateReader& r) {
@@ -121,7 +122,7 @@ void DataVenue::handle_new(const OrderIntent& it) {
   o.leaves = it.qty;
   o.arrived = clock_.now();
   if (it.tif == TimeInForce::kGtd) o.expire_at = it.expire;
-  if (it.tif == TimeInForce::kDay) o.expire_at = Timestamp(end_of_day(clock_.now().value()));
+  if (it.tif == TimeInForce::kDay) o.expire_at = Timestamp(next_midnight(clock_.now().value()));
   o.post_only = it.post_only;
   Market& m = markets_[it.instrument.value()];
   if (model_ == VenueModel::kBars) {
@@ -231,14 +232,14 @@ void DataVenue::handle_kill_switch() {
 }
 
 void DataVenue::advance_time(Timestamp now) {
-  if (!active() || next_expiry_ns_ == 0 || now.value() <= next_expiry_ns_) return;
+  if (!active() || next_expiry_ns_ == 0 || now.value() < next_expiry_ns_) return;
   int64_t next = 0;
   for (size_t i = 0; i < markets_.size(); ++i) {
     Market& m = markets_[i];
     for (Order& o : m.orders) {
       const int64_t at = o.expire_at.value();
       if (o.done || at == 0) continue;
-      if (now.value() > at) {
+      if (at <= now.value()) {
         cancel(InstrumentId(static_cast<uint32_t>(i)), o, CancelReason::kExpired);
       } else if (next == 0 || at < next) {
         next = at;

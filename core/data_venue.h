@@ -32,14 +32,15 @@
 // keeps the queue estimate; otherwise the order joins its price again (and first takes the
 // quote if the new price is marketable, as a new order would).
 //
-// Time in force. GTC works until filled or cancelled. kDay expires at the last nanosecond of
-// the UTC day (86'400 s periods of the timestamp) it arrived in; kGtd at `expire`. Expiry: when
-// the core's time passes an order's expiry (the first input, delayed delivery or timer stamped
-// after it; advance_time, called before that input is dispatched), the order is cancelled with
-// kExpired, so it never works against a bar stamped after its expiry. IOC and FOK: with bars
-// an IOC order works against the first bar after its arrival only and whatever is left then is
-// cancelled (kIocRemainder if it filled, kNoLiquidity if not); a FOK order fills its whole qty
-// in that bar (volume cap included) or is cancelled whole (kFokUnfilled). With quotes they take
+// Time in force. GTC works until filled or cancelled. kGtd expires at `expire`; kDay at the end
+// of the UTC day it arrived in: the first 00:00:00 UTC strictly after its arrival (as the
+// engine's). Expiry: when the core's time reaches an order's expiry (the first input, delayed
+// delivery or timer stamped at or after it; advance_time, called before that input is
+// dispatched), the order is cancelled with kExpired, so it never works against a bar stamped at
+// or after its expiry (such a bar closed at or after the order stopped being good). IOC and FOK:
+// with bars an IOC order works against the first bar after its arrival only and whatever is
+// left then is cancelled (kIocRemainder if it filled, kNoLiquidity if not); a FOK order fills
+// its whole qty in that bar (volume cap included) or is cancelled whole (kFokUnfilled). With quotes they take
 // what the current quote shows and cancel the rest, like market orders.
 // Halts (ControlIn kHalt / kResume): new orders and replaces are rejected (kHalted); working
 // orders stay but do not work while halted (the market data still updates the last bar and
@@ -143,7 +144,8 @@ class DataVenue {
   void on_market(const BarIn& bar);
   void on_market(const QuoteIn& quote);
   void on_market(const TradeIn& trade);
-  // Cancels (kExpired) every working order whose expiry is before `now`.
+  // Cancels (kExpired) every working order whose expiry is at or before `now`, instrument by
+  // instrument in id order, in arrival order.
   void advance_time(Timestamp now);
   // Bus: halts and the kill switch.
   void on(const ControlIn& control);

@@ -174,14 +174,16 @@ TEST_F(BarsTest, FokFillsWholeInTheNextBarOrIsCancelledWhole) {
   EXPECT_EQ(events_of<OrderCancelled>(next).front().qty, Qty(5));
 }
 
-TEST_F(BarsTest, GtdExpiresBeforeTheFirstBarStampedAfterItsExpiry) {
+TEST_F(BarsTest, GtdExpiresBeforeTheFirstBarStampedAtOrAfterItsExpiry) {
   bar(T1, 100, 104, 98, 102);
   OrderIntent a = limit_order(1, Side::kBuy, 100, 5, TimeInForce::kGtd);
-  a.expire = Timestamp(T2);      // lives through the bar stamped T2
+  a.expire = Timestamp(T2 + 1);  // still good at the bar stamped T2
   OrderIntent b = limit_order(2, Side::kBuy, 99, 5, TimeInForce::kGtd);
-  b.expire = Timestamp(T2 - 1);  // expired by the time of the bar stamped T2
+  b.expire = Timestamp(T2);      // no longer good at T2
   send(T1, a);
   send(T1, b);
+  at(T2 - 1);
+  EXPECT_TRUE(drain().empty());
   at(T2);
   const auto expired = drain();  // advance_time(T2) before the bar is worked
   ASSERT_EQ(events_of<OrderCancelled>(expired).size(), 1u);
@@ -192,7 +194,7 @@ TEST_F(BarsTest, GtdExpiresBeforeTheFirstBarStampedAfterItsExpiry) {
   EXPECT_EQ(fills(drain()), (Fills{{100, 5}}));
 }
 
-TEST_F(BarsTest, DayOrderExpiresAtTheEndOfItsUtcDay) {
+TEST_F(BarsTest, DayOrderExpiresAtTheNextUtcMidnight) {
   constexpr int64_t kDay = 86'400'000'000'000;
   bar(kDay + T1, 100, 104, 98, 102);
   send(kDay + T1, limit_order(1, Side::kBuy, 90, 5, TimeInForce::kDay));
