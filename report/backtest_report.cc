@@ -89,23 +89,29 @@ class Builder {
     ++r_.inputs;
     stamp_ = Stamp{ts, daily_bar(in)};
     seq_ = in.seq;
+    // Per-bar sampling; a log without bars (quotes, trades) is sampled at each input that can
+    // move a mark instead, so its equity curve is not empty.
+    auto pend = [this] {
+      if (r_.settings.equity_sample_ns != 0) return;
+      // before_input flushed a pending sample of another time: a pending one is this time's.
+      if (!bar_pending_) bar_stamp_ = stamp_;
+      bar_stamp_.daily = bar_stamp_.daily || stamp_.daily;
+      bar_pending_ = true;
+    };
     if (const auto* bar = std::get_if<BarIn>(&in.body)) {
       ++r_.bars;
       mark_trade(bar->instrument, bar->close.value());
-      if (r_.settings.equity_sample_ns == 0) {
-        // before_input flushed a pending sample of another time: a pending one is this time's.
-        if (!bar_pending_) bar_stamp_ = stamp_;
-        bar_stamp_.daily = bar_stamp_.daily || stamp_.daily;
-        bar_pending_ = true;
-      }
+      pend();
     } else if (const auto* t = std::get_if<TradeIn>(&in.body)) {
       mark_trade(t->instrument, t->price.value());
+      if (r_.bars == 0) pend();
     } else if (const auto* q = std::get_if<QuoteIn>(&in.body)) {
       const uint32_t i = q->instrument.value();
       if (i < marks_.size() && q->bid.value() > 0 && q->ask.value() > 0 && q->bid < q->ask) {
         marks_[i].has_mid = true;
         marks_[i].mid = (q->bid.value() + q->ask.value()) / 2;
       }
+      if (r_.bars == 0) pend();
     }
     return Status::ok();
   }

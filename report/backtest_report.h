@@ -22,7 +22,8 @@
 //     the sum over the strategies in the settings.
 //   * Sampling (equity_sample_ns = 0): one sample per timestamp at which a BarIn arrived, taken
 //     after the last input stamped at that time (so two instruments' bars of one close give one
-//     sample). equity_sample_ns = N > 0: one sample per grid time g = k x N (ns since the epoch)
+//     sample); until the first bar, a quote or trade print arrival counts as one (a quotes or
+//     trades backtest is sampled at every such time). equity_sample_ns = N > 0: one sample per grid time g = k x N (ns since the epoch)
 //     at or after which no input stamped <= g is left, for each g with an input in (g - N, g],
 //     stamped g. Each sample also keeps, per instrument, the mark at that time (0: none yet).
 //   * Round trips per (account, instrument): a trade opens when the position leaves 0 and
