@@ -5,6 +5,8 @@
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstring>
 #include <fstream>
 
@@ -171,7 +173,9 @@ TEST(CodecOrderTypes, JsonRendersNewFieldsAsTheirTypes) {
 class TempFile {
  public:
   explicit TempFile(const std::string& text)
-      : path_(testing::TempDir() + "codec_order_types_" + std::to_string(++n_) + ".jsonl") {
+      // The pid keeps two test processes (ctest -j) off each other's files.
+      : path_(testing::TempDir() + "codec_order_types_" + std::to_string(::getpid()) + "_" +
+              std::to_string(++n_) + ".jsonl") {
     std::ofstream(path_) << text;
   }
   ~TempFile() { std::remove(path_.c_str()); }
