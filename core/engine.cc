@@ -129,7 +129,7 @@ Timestamp Engine::expiry_for(const NewOrderIn& in) const {
   return Timestamp((day + 1) * kNsPerDay);
 }
 
-void Engine::add_stop(const NewOrderIn& in) {
+uint32_t Engine::new_node(const NewOrderIn& in, Qty leaves) {
   const uint32_t i = pool_.alloc();  // validate_new saw a free slot
   OrderNode& node = pool_[i];
   node.id = in.id;
@@ -137,7 +137,12 @@ void Engine::add_stop(const NewOrderIn& in) {
   node.instrument = in.instrument;
   node.side = in.side;
   node.price = in.price;
-  node.leaves = in.qty;
+  node.leaves = leaves;
+  return i;
+}
+
+void Engine::add_stop(const NewOrderIn& in) {
+  const uint32_t i = new_node(in, in.qty);
   ids_.insert(in.id.value(), i);
   stops_[in.instrument.value()].push_back(Stop{i, in.stop_price, in.type, in.tif});
   ++counters_.stops;
@@ -175,15 +180,7 @@ void Engine::handle_new(const NewOrderIn& in) {
       cancelled(in.id, in.account, in.instrument, t.leaves,
                 fills > 0 ? CancelReason::kIocRemainder : CancelReason::kNoLiquidity);
     } else {
-      const uint32_t i = pool_.alloc();  // validate_new saw a free slot
-      OrderNode& node = pool_[i];
-      node.id = in.id;
-      node.account = in.account;
-      node.instrument = in.instrument;
-      node.side = in.side;
-      node.price = in.price;
-      node.leaves = t.leaves;
-      rest(book, i);
+      rest(book, new_node(in, t.leaves));
       if (in.tif != TimeInForce::kGtc) set_expiry(in.id, expiry_for(in));
       changed = true;
     }

@@ -245,6 +245,8 @@ class Engine final : public MarketView {
   }
   uint32_t match_slow(OrderBook& book, Taker& t, uint32_t fills_max);
   bool fok_fillable(const OrderBook& book, const Taker& t, uint32_t fills_max) const;
+  // A pool node holding `in` with `leaves` open (not yet in a book, a stop list or the id map).
+  uint32_t new_node(const NewOrderIn& in, Qty leaves);
   void add_stop(const NewOrderIn& in);
   // Moves the stops a trade at `price` triggers from the stop list to triggered_.
   void note_trade(InstrumentId instrument, Price price);

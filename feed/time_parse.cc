@@ -338,7 +338,7 @@ int64_t TimeZone::first_instant_at_or_after(int64_t local_ns) const {
   return jump_s * kNsPerSecond;
 }
 
-std::string format_utc(int64_t ns) {
+CivilTime civil_from_ns(int64_t ns) {
   int64_t days = ns / kNsPerDay;
   int64_t rem = ns % kNsPerDay;
   if (rem < 0) {
@@ -354,9 +354,12 @@ std::string format_utc(int64_t ns) {
   const int64_t mp = (5 * doy + 2) / 153;
   const int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const int64_t m = mp + (mp < 10 ? 3 : -9);
-  const int64_t y = yoe + era * 400 + (m <= 2);
-  const int64_t secs = rem / kNsPerSecond;
-  const int64_t frac = rem % kNsPerSecond;
+  return CivilTime{yoe + era * 400 + (m <= 2), m, d, rem / kNsPerSecond, rem % kNsPerSecond};
+}
+
+std::string format_utc(int64_t ns) {
+  const CivilTime c = civil_from_ns(ns);
+  const int64_t y = c.year, m = c.month, d = c.day, secs = c.second_of_day, frac = c.fraction_ns;
   char buf[64];
   int len = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld",
                           static_cast<long long>(y), static_cast<long long>(m),

@@ -86,4 +86,11 @@ class TimeZone {
 // "1995-01-03T00:00:00Z", with a fraction when not whole seconds (for messages and summaries).
 std::string format_utc(int64_t ns);
 
+// The UTC calendar fields of `ns` since the epoch (proleptic Gregorian, civil_from_days by
+// H. Hinnant; times before the epoch too): what format_utc writes.
+struct CivilTime {
+  int64_t year, month, day, second_of_day, fraction_ns;
+};
+CivilTime civil_from_ns(int64_t ns);
+
 }  // namespace tape

@@ -122,29 +122,6 @@ int64_t TimeStyle::local_ns(int64_t ts_ns, bool daily) const {
 
 namespace {
 
-struct Civil {
-  int64_t year, month, day, second_of_day, fraction_ns;
-};
-
-// civil_from_days (H. Hinnant), as format_utc does, without text.
-Civil civil(int64_t ns) {
-  int64_t days = ns / kNsPerDay;
-  int64_t rem = ns % kNsPerDay;
-  if (rem < 0) {
-    rem += kNsPerDay;
-    --days;
-  }
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp + (mp < 10 ? 3 : -9);
-  return Civil{yoe + era * 400 + (m <= 2), m, d, rem / kNsPerSecond, rem % kNsPerSecond};
-}
-
 void put2(std::string& s, int64_t v) {
   s += static_cast<char>('0' + v / 10);
   s += static_cast<char>('0' + v % 10);
@@ -153,7 +130,7 @@ void put2(std::string& s, int64_t v) {
 }  // namespace
 
 std::string TimeStyle::render(int64_t ts_ns, bool daily) const {
-  const Civil c = civil(local_ns(ts_ns, daily));
+  const CivilTime c = civil_from_ns(local_ns(ts_ns, daily));
   if (c.year < 0 || c.year > 9999) return format_utc(local_ns(ts_ns, daily));
   std::string s;
   s.reserve(32);
@@ -179,7 +156,7 @@ std::string TimeStyle::render(int64_t ts_ns, bool daily) const {
 }
 
 void TimeStyle::year_month(int64_t ts_ns, bool daily, int& year, int& month) const {
-  const Civil c = civil(local_ns(ts_ns, daily));
+  const CivilTime c = civil_from_ns(local_ns(ts_ns, daily));
   year = static_cast<int>(c.year);
   month = static_cast<int>(c.month);
 }
