@@ -12,8 +12,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libssl-dev libxxhash-dev
   nlohmann-json3-dev libhowardhinnant-date-dev tzdata
   chromium fonts-dejavu-core
+  nats-server libnats-dev libcivetweb-dev
+  slurmctld slurmd slurm-client munge
 )
 # chromium: the tearsheet test renders it in a real headless browser (tests/stress/tearsheet_*).
+# nats-server, libnats (client), civetweb (the /metrics server): `tape live` and its tests (label
+# live), which start their own nats-server on a free loopback port. slurm + munge: the `cluster`
+# tests start a one-node Slurm cluster as root without systemd (tests/cluster/).
 # A clang++ build (CXX=clang++) needs Debian's clang and its sanitizer/libFuzzer runtimes; the
 # default build uses g++.
 [[ "${CXX:-}" == clang* ]] && packages+=(clang libclang-rt-14-dev)

@@ -17,6 +17,9 @@ int snapshot_command(const std::vector<std::string>& args);
 int import_command(const std::vector<std::string>& args);
 int backtest_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
+int live_command(const std::vector<std::string>& args);
+int publish_command(const std::vector<std::string>& args);
 
 // Prints "tape: <message>" on stderr and returns the status's exit code.
 class Status;

@@ -36,6 +36,12 @@ constexpr const char* kUsage =
     "      fills.csv, equity.csv and summary.json in DIR (docs/backtest.md)\n"
     "  report --data-dir DIR --out FILE.html\n"
     "      rebuild the tearsheet of a backtest or run log\n"
+    "  sweep SWEEP.toml --out DIR [--jobs N] [--shard I/N] | plan | submit | status | collect\n"
+    "      a grid of backtests, run locally or as a Slurm array, resumable (docs/sweep.md)\n"
+    "  live CONFIG.toml --data-dir DIR [--resume] [--json]\n"
+    "      journal inputs from NATS JetStream as they arrive, publish outputs (docs/live.md)\n"
+    "  publish FILE --format F --subject S [--rate N]\n"
+    "      send a data file or data log into NATS, for live sessions (docs/live.md)\n"
     "  diff DIR_A DIR_B [--raw] [--json]\n"
     "      the first input or output where two runs differ (exit 3), or exit 0 when identical\n"
     "\n"
@@ -60,6 +66,9 @@ int dispatch(const std::string& command, const std::vector<std::string>& args) {
   if (command == "import") return tape::import_command(args);
   if (command == "backtest") return tape::backtest_command(args);
   if (command == "report") return tape::report_command(args);
+  if (command == "sweep") return tape::sweep_command(args);
+  if (command == "live") return tape::live_command(args);
+  if (command == "publish") return tape::publish_command(args);
   if (command == "--version" || command == "version") {
     std::printf("tape %s\n", TAPE_VERSION);
     return 0;

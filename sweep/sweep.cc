@@ -1,0 +1,2 @@
+// Sweeps (docs/sweep.md). Being built.
+namespace tape::sweep_detail {}
