@@ -39,8 +39,10 @@ TEST(RssFlatTest, PeakRssOfARunTenTimesLongerIsAboutTheSame) {
   ASSERT_GT(short_kib, 0);
   ASSERT_GT(long_kib, 0);
   std::printf("peak RSS %ld / %ld KiB (600 s / 6000 s of sustained_1k)\n", short_kib, long_kib);
-  // Measured 49 / 57 MB here; before the fixes 63 / 107 MB (ratio 1.7).
-  EXPECT_LE(long_kib, short_kib * 13 / 10) << "peak RSS grows with the run's length";
+  // Measured 49 / 57 MB on a quiet box, 54-61 / 74 MB while other builds share its two cores
+  // (the recording thread falls behind and its bounded queue fills); before the fixes 63 /
+  // 107 MB (ratio 1.7). The bound separates the two: a growth with length, not the noise.
+  EXPECT_LE(long_kib, short_kib * 3 / 2) << "peak RSS grows with the run's length";
 }
 
 }  // namespace
