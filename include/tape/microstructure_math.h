@@ -36,20 +36,18 @@ inline double exp_det(double x) {
   const int k = static_cast<int>(t < 0 ? t - 0.5 : t + 0.5);
   const double r = (x - k * kLn2Hi) - k * kLn2Lo;
   // Taylor series to r^13 / 13!: the remainder is below 1e-17 relative on |r| <= 0.347.
-  double p = 1.0 / 6227020800.0;
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
+  // Evaluated by Estrin's scheme (pairs, then pairs of pairs) rather than Horner's: the same
+  // operations in a fixed order, but a quarter of the dependency chain, so about twice as fast.
+  const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const double q0 = 1.0 + r;
+  const double q1 = 0.5 + r * (1.0 / 6.0);
+  const double q2 = 1.0 / 24.0 + r * (1.0 / 120.0);
+  const double q3 = 1.0 / 720.0 + r * (1.0 / 5040.0);
+  const double q4 = 1.0 / 40320.0 + r * (1.0 / 362880.0);
+  const double q5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0);
+  const double q6 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
+  const double s0 = q0 + r2 * q1, s1 = q2 + r2 * q3, s2 = q4 + r2 * q5;
+  const double p = (s0 + r4 * s1) + r8 * (s2 + r4 * q6);
   // Scale by 2^k with exact power-of-two factors (two steps below the normal range).
   auto pow2 = [](int e) { return std::bit_cast<double>(static_cast<uint64_t>(e + 1023) << 52); };
   if (k > 1023) return (p * 2.0) * pow2(k - 1);
@@ -100,12 +98,14 @@ inline double normal_cdf(double x) {
   if (y > 38.0) return x > 0 ? 1.0 : 0.0;
   double tail;  // P[Z > y] / exp(-y^2 / 2), then P[Z > y]
   if (y <= 5.656854249492380195206754896838) {
-    double num = c[8] * y, den = y;
-    for (int i = 0; i < 7; ++i) {
-      num = (num + c[i]) * y;
-      den = (den + d[i]) * y;
-    }
-    tail = (num + c[7]) / (den + d[7]);
+    // Cody's degree-8 numerator and denominator (all coefficients positive, y > 0: no
+    // cancellation), by Estrin's scheme for a short dependency chain.
+    const double y2 = y * y, y4 = y2 * y2, y8 = y4 * y4;
+    const double num = ((c[7] + c[6] * y) + y2 * (c[5] + c[4] * y)) +
+                       y4 * ((c[3] + c[2] * y) + y2 * (c[1] + c[0] * y)) + y8 * c[8];
+    const double den = ((d[7] + d[6] * y) + y2 * (d[5] + d[4] * y)) +
+                       y4 * ((d[3] + d[2] * y) + y2 * (d[1] + d[0] * y)) + y8;
+    tail = num / den;
   } else {
     const double xsq = 1.0 / (y * y);
     double num = p[5] * xsq, den = xsq;
@@ -116,11 +116,16 @@ inline double normal_cdf(double x) {
     tail = xsq * (num + p[4]) / (den + q[4]);
     tail = (kOneOverSqrt2Pi - tail) / y;
   }
-  // exp(-y^2/2) as exp(-s^2/2) exp(-(y-s)(y+s)/2) with s = y truncated to 1/16: s^2 is exact,
-  // which keeps the tail's relative accuracy.
+  // exp(-y^2/2) via s = y truncated to 1/16 (s^2 is exact) and del = (y-s)(y+s). Cody takes
+  // exp(-s^2/2) exp(-del/2); up to sqrt(32) one exp of the sum is as good to ~1e-15 (the
+  // argument is below 16) and halves the cost; beyond, the split keeps the far tail accurate.
   const double s = static_cast<double>(static_cast<int64_t>(y * 16.0)) / 16.0;
   const double del = (y - s) * (y + s);
-  tail = exp_det(-s * s * 0.5) * exp_det(-del * 0.5) * tail;
+  if (y <= 5.656854249492380195206754896838) {
+    tail = exp_det(-s * s * 0.5 - del * 0.5) * tail;
+  } else {
+    tail = exp_det(-s * s * 0.5) * exp_det(-del * 0.5) * tail;
+  }
   return x > 0 ? 1.0 - tail : tail;
 }
 

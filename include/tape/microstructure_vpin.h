@@ -204,7 +204,7 @@ class Vpin {
       push_change(dp);
       sigma_ = __builtin_sqrt(to_double(static_cast<__int128>(sumsq_)) /
                               static_cast<double>(dp_count_));
-      if (sigma_ > 0) f = normal_cdf(static_cast<double>(dp) / sigma_);
+      if (sigma_ > 0 && dp != 0) f = normal_cdf(static_cast<double>(dp) / sigma_);
     }
     has_prev_ = true;
     prev_close_ = price;
