@@ -9,6 +9,7 @@
 #include "cli/progress.h"
 #include "cli/run_paths.h"
 #include "report/backtest_files.h"
+#include "report/features.h"
 #include "report/tearsheet.h"
 #include "session/backtest.h"
 
@@ -33,6 +34,8 @@ struct BacktestArgs {
   std::vector<std::string> overrides;
   bool json = false;
   bool overwrite = false;
+  std::string features;                       // --features FILE
+  std::vector<std::string> feature_settings;  // --features-set key=value
 };
 
 std::string default_out(const BacktestConfig& c) { return "runs/backtest-" + c.name; }
@@ -67,6 +70,10 @@ void print_text(const Json& s, const std::string& out) {
             << "  data chain     " << s.value("data_chain_head", "") << "\n"
             << "  out            " << out << " (tearsheet.html, trades.csv, fills.csv, "
             << "equity.csv, summary.json)\n";
+  if (s.contains("features")) {
+    std::cout << "  features       " << s["features"].value("path", "") << " ("
+              << s["features"].value("rows", uint64_t{0}) << " rows)\n";
+  }
   std::printf("  elapsed        %.3f s, %.0f bars/s\n", s.value("elapsed_s", 0.0),
               s.value("bars_per_s", 0.0));
 }
@@ -75,6 +82,16 @@ int backtest_with(const BacktestArgs& a) {
   auto loaded = load_backtest_file(a.config, a.overrides);
   if (!loaded.is_ok()) return report_error(loaded.status());
   const BacktestConfig& config = loaded.value();
+  auto features = parse_feature_options(a.feature_settings);
+  if (!features.is_ok()) return report_error(features.status());
+  if (!a.feature_settings.empty() && a.features.empty()) {
+    return report_error(Status::usage("--features-set needs --features FILE"));
+  }
+  if (!a.features.empty()) {
+    if (Status st = check_output_path(a.features, "--features"); !st.is_ok()) {
+      return report_error(st);
+    }
+  }
   BacktestOptions options;
   options.out_dir = a.out.empty() ? default_out(config) : a.out;
   options.overwrite = a.overwrite;
@@ -106,6 +123,11 @@ int backtest_with(const BacktestArgs& a) {
                        {"abi", p.abi}});
   }
   extra["plugins"] = plugins;
+  if (!a.features.empty()) {
+    auto written = write_features(*log.value(), features.value(), a.features);
+    if (!written.is_ok()) return report_error(written.status());
+    extra["features"] = written.value().to_json();
+  }
   const Json summary = backtest_summary(report.value(), extra);
   if (Status st = write_backtest_files(report.value(), summary, options.out_dir); !st.is_ok()) {
     return report_error(st);
@@ -132,6 +154,10 @@ int backtest_command(const std::vector<std::string>& args) {
       "set", po::value<std::vector<std::string>>(&a.overrides)->composing(),
       "override a config key, e.g. --set data.file=prices.csv (repeatable)")(
       "overwrite", po::bool_switch(&a.overwrite), "replace an existing tape log in --out")(
+      "features", po::value<std::string>(&a.features),
+      "write OFI, VPIN and Hawkes per market-data input to this CSV (docs/microstructure.md)")(
+      "features-set", po::value<std::vector<std::string>>(&a.feature_settings)->composing(),
+      "a features setting, e.g. --features-set vpin.bucket_volume=500 (repeatable)")(
       "json", po::bool_switch(&a.json), "print the summary as one JSON object");
   po::positional_options_description pos;
   pos.add("config", 1);
