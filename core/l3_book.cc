@@ -22,10 +22,11 @@ int64_t open_bound(Side s) { return s == Side::kBuy ? kMax : kMin; }
 L3Book::L3Book(uint32_t capacity, bool level1)
     : capacity_(capacity),
       level1_(level1),
+      data_ids_(capacity),
+      strat_ids_(capacity),
       bid_bound_(open_bound(Side::kBuy)),
       ask_bound_(open_bound(Side::kSell)) {
   pool_.reserve(std::min<uint32_t>(capacity_, 1u << 16));
-  data_ids_.reserve(1u << 12);
 }
 
 // ---- Levels and entries ----
@@ -249,16 +250,16 @@ void L3Book::on_add(const BookMessageIn& m, std::vector<L3Fill>* fills) {
   const uint32_t e = alloc(m.order_id, q, p, s, false);
   link_back(l, e);
   l.data += q;
-  data_ids_.emplace(m.order_id, e);
+  data_ids_.insert(m.order_id, e);
 }
 
 void L3Book::on_remove(const BookMessageIn& m, std::vector<L3Fill>* fills) {
   const Side s = m.side;
   const int64_t p = m.price.value(), q = m.qty.value();
   if (level1_) prune_better(s, p);
-  auto it = data_ids_.find(m.order_id);
-  const bool known = it != data_ids_.end() && pool_[it->second].side == static_cast<uint8_t>(s);
-  const uint32_t named = known ? it->second : kNil;
+  const uint32_t found = data_ids_.find(m.order_id);
+  const bool known = found != kNilIndex && pool_[found].side == static_cast<uint8_t>(s);
+  const uint32_t named = known ? found : kNil;
   const int64_t at = known ? pool_[named].price : p;
   if (m.action == BookAction::kExecute) {
     // Strategy orders ahead of the executed liquidity trade first (l3_book.h).
@@ -279,7 +280,7 @@ void L3Book::on_remove(const BookMessageIn& m, std::vector<L3Fill>* fills) {
     if (e.qty == 0) {
       unlink(levels(s)[idx], named);
       release(named);
-      data_ids_.erase(it);
+      data_ids_.erase(m.order_id);
     }
   } else {
     if (m.action == BookAction::kReduce) ++counters_.unknown_reduce;
@@ -326,7 +327,7 @@ int64_t L3Book::fill_level(Level& l, uint32_t stop, int64_t lots, std::vector<L3
 
 int64_t L3Book::fill_strategy(Side s, int64_t price, bool inclusive, uint32_t stop, int64_t lots,
                               std::vector<L3Fill>* fills) {
-  if (strat_ids_.empty()) return 0;
+  if (strat_ids_.size() == 0) return 0;
   Levels& v = levels(s);
   int64_t done = 0;
   for (size_t i = v.size(); i > 0 && done < lots; --i) {
@@ -349,14 +350,13 @@ bool L3Book::join(OrderId id, Side side, Price price, Qty qty) {
   const uint32_t e = alloc(id.value(), qty.value(), price.value(), side, true);
   link_back(l, e);
   l.strat += qty.value();
-  strat_ids_.emplace(id.value(), e);
+  strat_ids_.insert(id.value(), e);
   return true;
 }
 
 int64_t L3Book::remove(OrderId id) {
-  auto it = strat_ids_.find(id.value());
-  if (it == strat_ids_.end()) return 0;
-  const uint32_t e = it->second;
+  const uint32_t e = strat_ids_.find(id.value());
+  if (e == kNilIndex) return 0;
   const Side s = static_cast<Side>(pool_[e].side);
   const int64_t qty = pool_[e].qty;
   const size_t idx = static_cast<size_t>(find_level(s, pool_[e].price));
@@ -364,15 +364,15 @@ int64_t L3Book::remove(OrderId id) {
   unlink(l, e);
   l.strat -= qty;
   release(e);
-  strat_ids_.erase(it);
+  strat_ids_.erase(id.value());
   erase_level_if_empty(s, idx);
   return qty;
 }
 
 bool L3Book::shrink(OrderId id, Qty qty) {
-  auto it = strat_ids_.find(id.value());
-  if (it == strat_ids_.end()) return false;
-  Entry& e = pool_[it->second];
+  const uint32_t found = strat_ids_.find(id.value());
+  if (found == kNilIndex) return false;
+  Entry& e = pool_[found];
   if (qty.value() <= 0 || qty.value() > e.qty) return false;
   Level& l = levels(static_cast<Side>(e.side))[static_cast<size_t>(
       find_level(static_cast<Side>(e.side), e.price))];

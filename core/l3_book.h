@@ -67,10 +67,11 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
+#include "core/config.h"
 #include "core/events.h"
+#include "core/book_id_map.h"
 #include "core/market_view.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
@@ -78,14 +79,6 @@
 
 namespace tape {
 
-// A level-1 orderbook row: the book after the first message (has_* false: the side is empty).
-struct BookSeed {
-  bool present = false;  // false: no seed, the book starts empty and incomplete
-  bool has_bid = false, has_ask = false;
-  Price bid, ask;
-  Qty bid_qty, ask_qty;
-  bool operator==(const BookSeed&) const = default;
-};
 
 // What the rebuild counted (never an error). Canonical order = field order (hashed).
 struct L3Counters {
@@ -140,6 +133,11 @@ class L3Book {
   int64_t take(OrderId taker, Side side, bool market, Price limit, int64_t qty,
                std::vector<L3Fill>* fills);
 
+  // True when strategy order `id` rests with exactly `qty` (a restore's cross-check).
+  bool is_strategy_resting(OrderId id, Qty qty) const {
+    const uint32_t e = strat_ids_.find(id.value());
+    return e != kNilIndex && pool_[e].qty == qty.value();
+  }
   // The data's book (strategy entries excluded).
   TopOfBook top() const;
   size_t depth(Side side, std::span<LevelView> out) const;
@@ -212,8 +210,8 @@ class L3Book {
   std::vector<uint32_t> free_;
   size_t live_ = 0;
   Levels bids_, asks_;
-  std::unordered_map<uint64_t, uint32_t> data_ids_;   // looked up only, never iterated
-  std::unordered_map<uint64_t, uint32_t> strat_ids_;  // looked up only, never iterated
+  OrderIdMap data_ids_;   // the data's order ids; looked up only, never iterated
+  OrderIdMap strat_ids_;  // strategy order ids; looked up only, never iterated
   int64_t bid_bound_;  // the best price real bid liquidity can have (kNoBound: any)
   int64_t ask_bound_;
   bool halted_ = false;

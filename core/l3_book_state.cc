@@ -92,7 +92,7 @@ Status L3Book::restore_state(StateReader& r) {
         const uint32_t e = alloc(id, qty, lv.price, s, strategy != 0);
         link_back(lv, e);
         (strategy != 0 ? lv.strat : lv.data) += qty;
-        ids.emplace(id, e);
+        ids.insert(id, e);
       }
       if (lv.taken > lv.data) r.fail("l3 book: taken above the level's data");
     }
