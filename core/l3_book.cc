@@ -22,8 +22,8 @@ int64_t open_bound(Side s) { return s == Side::kBuy ? kMax : kMin; }
 L3Book::L3Book(uint32_t capacity, bool level1)
     : capacity_(capacity),
       level1_(level1),
-      data_ids_(capacity),
-      strat_ids_(capacity),
+      data_ids_(4096),
+      strat_ids_(64),
       bid_bound_(open_bound(Side::kBuy)),
       ask_bound_(open_bound(Side::kSell)) {
   pool_.reserve(std::min<uint32_t>(capacity_, 1u << 16));
@@ -106,7 +106,14 @@ void L3Book::remove_data(Side s, size_t index, int64_t lots) {
 }
 
 void L3Book::mark_incomplete(Side s) {
-  for (Level& l : levels(s)) l.complete = false;
+  // Complete levels are the best ones (a fresh level opens at the best; a seed lays out the
+  // top): walk down from the best until a level with data that is not complete.
+  Levels& v = levels(s);
+  for (size_t i = v.size(); i > 0; --i) {
+    Level& l = v[i - 1];
+    if (!l.complete && l.data > 0) break;
+    l.complete = false;
+  }
 }
 
 void L3Book::prune_better(Side s, int64_t price) {
@@ -258,7 +265,7 @@ void L3Book::on_remove(const BookMessageIn& m, std::vector<L3Fill>* fills) {
   const int64_t p = m.price.value(), q = m.qty.value();
   if (level1_) prune_better(s, p);
   const uint32_t found = data_ids_.find(m.order_id);
-  const bool known = found != kNilIndex && pool_[found].side == static_cast<uint8_t>(s);
+  const bool known = found != L3IdMap::kNone && pool_[found].side == static_cast<uint8_t>(s);
   const uint32_t named = known ? found : kNil;
   const int64_t at = known ? pool_[named].price : p;
   if (m.action == BookAction::kExecute) {
@@ -356,7 +363,7 @@ bool L3Book::join(OrderId id, Side side, Price price, Qty qty) {
 
 int64_t L3Book::remove(OrderId id) {
   const uint32_t e = strat_ids_.find(id.value());
-  if (e == kNilIndex) return 0;
+  if (e == L3IdMap::kNone) return 0;
   const Side s = static_cast<Side>(pool_[e].side);
   const int64_t qty = pool_[e].qty;
   const size_t idx = static_cast<size_t>(find_level(s, pool_[e].price));
@@ -371,7 +378,7 @@ int64_t L3Book::remove(OrderId id) {
 
 bool L3Book::shrink(OrderId id, Qty qty) {
   const uint32_t found = strat_ids_.find(id.value());
-  if (found == kNilIndex) return false;
+  if (found == L3IdMap::kNone) return false;
   Entry& e = pool_[found];
   if (qty.value() <= 0 || qty.value() > e.qty) return false;
   Level& l = levels(static_cast<Side>(e.side))[static_cast<size_t>(

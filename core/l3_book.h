@@ -71,7 +71,7 @@
 
 #include "core/config.h"
 #include "core/events.h"
-#include "core/book_id_map.h"
+#include "core/l3_id_map.h"
 #include "core/market_view.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
@@ -136,7 +136,7 @@ class L3Book {
   // True when strategy order `id` rests with exactly `qty` (a restore's cross-check).
   bool is_strategy_resting(OrderId id, Qty qty) const {
     const uint32_t e = strat_ids_.find(id.value());
-    return e != kNilIndex && pool_[e].qty == qty.value();
+    return e != L3IdMap::kNone && pool_[e].qty == qty.value();
   }
   // The data's book (strategy entries excluded).
   TopOfBook top() const;
@@ -210,8 +210,8 @@ class L3Book {
   std::vector<uint32_t> free_;
   size_t live_ = 0;
   Levels bids_, asks_;
-  OrderIdMap data_ids_;   // the data's order ids; looked up only, never iterated
-  OrderIdMap strat_ids_;  // strategy order ids; looked up only, never iterated
+  L3IdMap data_ids_;   // the data's order ids; looked up only, never iterated
+  L3IdMap strat_ids_;  // strategy order ids; looked up only, never iterated
   int64_t bid_bound_;  // the best price real bid liquidity can have (kNoBound: any)
   int64_t ask_bound_;
   bool halted_ = false;

@@ -120,6 +120,10 @@ TEST(L3BookGoog, RebuiltTopMatchesTheOrderbookFileOnEveryDeterminedRow) {
 TEST(L3BookGoog, UnknownOrdersAreCountedByKindAndNeverFail) {
   const Replay r = replay_goog(/*seeded=*/true);
   const L3Counters& c = r.counters;
+  std::cout << "GOOG unknown ids: reduce " << c.unknown_reduce << ", delete " << c.unknown_delete
+            << ", execute " << c.unknown_execute << "; lots beyond the remainder "
+            << c.unknown_excess_lots << "; pruned levels " << c.pruned_levels << " ("
+            << c.pruned_lots << " lots); hidden executions " << c.hidden_executions << "\n";
   EXPECT_EQ(c.messages, 49482u);
   // Ids that are not live when named (never added in the file, in a level-1 file).
   EXPECT_EQ(c.unknown_reduce, 1u);
