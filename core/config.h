@@ -37,9 +37,21 @@ struct FeeConfig {
 };
 
 // How strategy orders are executed for one instrument (DESIGN section 7). kBook: the engine's
-// limit order book (scenarios, external orders, L3 data). kBars / kQuotes: the data venue, which
-// fills strategy orders against the data's bars or its best bid/offer and trade prints.
-enum class VenueModel : uint8_t { kBook = 0, kBars = 1, kQuotes = 2 };
+// limit order book (scenarios, external orders). kBars / kQuotes: the data venue, which fills
+// strategy orders against the data's bars or its best bid/offer and trade prints. kL3: the
+// order-level venue (core/l3_venue.h), which rebuilds the book from the data's BookMessageIn
+// inputs and queues strategy orders in it.
+enum class VenueModel : uint8_t { kBook = 0, kBars = 1, kQuotes = 2, kL3 = 3 };
+
+// The seed of an L3 book: a level-1 orderbook row, the book after the instrument's first
+// message (core/l3_book.h). has_* false: that side is empty.
+struct BookSeed {
+  bool present = false;  // false: no seed, the book starts empty and incomplete
+  bool has_bid = false, has_ask = false;
+  Price bid, ask;
+  Qty bid_qty, ask_qty;
+  bool operator==(const BookSeed&) const = default;
+};
 
 // When a market order sent after bar t fills, and at what price.
 //   kNextOpen:  at bar t+1's open (backtrader's default).
@@ -54,6 +66,11 @@ struct VenueConfig {
   int64_t volume_cap_ppm = 0;
   // Ticks added against the taker on every market or stop fill (buys higher, sells lower).
   int64_t slippage_ticks = 0;
+  // kL3: per instrument (by id), its book's seed; shorter than the instrument list = no seed.
+  std::vector<BookSeed> book_seeds;
+  // kL3: the messages are a level-1 file's (every message at the best price of its side), so
+  // the book may infer what the file does not show (core/l3_book.h). Default: true.
+  bool l3_level1 = true;
 };
 
 // Simulated delays, in ns, constant. In-flight events are core state (hashed, snapshotted).

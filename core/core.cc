@@ -58,10 +58,13 @@ Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
       queue_(config.event_queue_capacity),
       engine_(config_, queue_),
       venue_(config_, clock_, queue_),
-      router_(config_, clock_, engine_, venue_, in_flight_, queue_),
+      l3_(config_, clock_, queue_),
+      router_(config_, clock_, engine_, venue_, l3_, in_flight_, queue_),
       risk_(config_, clock_, queue_),
       portfolio_(config_, queue_),
-      strategies_(config_, clock_, engine_, portfolio_, queue_),
+      strategies_(config_, clock_,
+                  l3_.active() ? static_cast<const MarketView&>(l3_) : engine_, portfolio_,
+                  queue_),
       recorder_(config_.recorder, clock_, mode, sink),
       bus_(queue_, risk_, router_, venue_, portfolio_, strategies_, recorder_) {
   if (venue_.active()) portfolio_.set_venue(&venue_);
@@ -70,6 +73,7 @@ Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
 void Core::advance_venues(Timestamp t) {
   engine_.advance_time(t);
   venue_.advance_time(t);
+  l3_.advance_time(t);
 }
 
 bool Core::next_timer(int64_t* due) const {
@@ -89,9 +93,11 @@ void Core::run_due(Timestamp t) {
   while (true) {
     const bool has_delayed = in_flight_.has_due(t);
     const int64_t delayed = has_delayed ? in_flight_.next_due().value() : 0;
+    const bool has_feed = l3_.has_due(t);
+    const int64_t feed = has_feed ? l3_.next_due().value() : 0;
     int64_t timer = 0;
     const bool has_timer = next_timer(&timer) && timer <= t.value();
-    if (has_delayed && (!has_timer || delayed <= timer)) {
+    if (has_delayed && (!has_feed || delayed <= feed) && (!has_timer || delayed <= timer)) {
       clock_.advance(seq, Timestamp(delayed));
       advance_venues(Timestamp(delayed));
       // Decisions made during these deliveries are due later (order_ns > 0).
@@ -101,11 +107,20 @@ void Core::run_due(Timestamp t) {
       }
       continue;
     }
+    if (has_feed && (!has_timer || feed <= timer)) {
+      clock_.advance(seq, Timestamp(feed));
+      advance_venues(Timestamp(feed));
+      l3_.deliver_due(Timestamp(feed));
+      bus_.drain();
+      continue;
+    }
     if (!has_timer) break;
     int64_t upto = timer;
     if (++instants > StrategyHost::kTimerCatchUpMax) {
       // A long gap: the rest up to the next delivery (or t) at once, under the catch-up rule.
-      upto = has_delayed ? delayed - 1 : t.value();
+      upto = t.value();
+      if (has_delayed) upto = delayed - 1;
+      if (has_feed && feed - 1 < upto) upto = feed - 1;
       instants = 0;
     }
     clock_.advance(seq, Timestamp(upto));
@@ -127,7 +142,8 @@ Status Core::process(const Input& in) {
   // Rule (docs/determinism.md): a delayed decision or a timer due at t is delivered before any
   // input stamped t (delayed decisions first), and its outputs are numbered under that input's
   // seq (core.h states the interleaving).
-  if (config_.latency.order_ns > 0 && !first) {
+  const bool delays = config_.latency.order_ns > 0 || (l3_.active() && config_.latency.feed_ns > 0);
+  if (delays && !first) {
     run_due(in.ts);
   } else {
     advance_venues(in.ts);
@@ -145,6 +161,11 @@ Status Core::process(const Input& in) {
             if constexpr (requires { venue_.on_market(body); }) venue_.on_market(body);
           },
           in.body);
+      bus_.drain();
+    }
+    if (l3_.active()) {
+      // The L3 venue rebuilds the book and fills resting strategy orders first (l3_venue.h).
+      if (const auto* m = std::get_if<BookMessageIn>(&in.body)) l3_.on_market(*m);
       bus_.drain();
     }
     std::visit([this](const auto& body) { bus_.publish(body); }, in.body);
@@ -183,6 +204,7 @@ void Core::save_state(StateHasher& h) const {
   // Sections of features that are off are left out: a kBook run without latency hashes and
   // snapshots exactly as before they existed.
   if (venue_.active()) venue_.hash_state(h);
+  if (l3_.active()) l3_.hash_state(h);
   if (config_.latency.order_ns > 0) in_flight_.hash_state(h);
 }
 
@@ -212,6 +234,7 @@ Status Core::restore_state(std::string_view bytes) {
   r.expect_tag("strategies");
   RETURN_IF_ERROR(strategies_.restore_state(r));
   if (venue_.active()) RETURN_IF_ERROR(venue_.restore_state(r));
+  if (l3_.active()) RETURN_IF_ERROR(l3_.restore_state(r));
   if (config_.latency.order_ns > 0) RETURN_IF_ERROR(in_flight_.restore_state(r));
   RETURN_IF_ERROR(r.status());
   if (!r.at_end()) return Status::mismatch("snapshot state: trailing bytes after the last section");

@@ -24,6 +24,10 @@
 // nothing is ever in flight and the order of work is the one without latency (timers fire in
 // one advance_time(t) with the clock at t).
 //
+// Feed latency (kL3, LatencyConfig::feed_ns > 0, core/l3_venue.h): book changes and prints held
+// for strategies are one more kind of delayed event in the same walk. At one instant: delayed
+// decisions, then held market data (in creation order), then timers, then the input.
+//
 // Live runs and replays drive the same Core with the same inputs; only the source differs.
 // Nothing here reads a clock, a file or an unseeded RNG.
 #pragma once
@@ -39,6 +43,7 @@
 #include "core/data_venue.h"
 #include "core/engine.h"
 #include "core/event_queue.h"
+#include "core/l3_venue.h"
 #include "core/latency_queue.h"
 #include "core/portfolio.h"
 #include "core/recorder.h"
@@ -85,6 +90,7 @@ class Core {
   const CoreConfig& config() const { return config_; }
   const Engine& engine() const { return engine_; }
   const DataVenue& venue() const { return venue_; }
+  const L3Venue& l3() const { return l3_; }
   const LatencyQueue& in_flight() const { return in_flight_; }
   const Risk& risk() const { return risk_; }
   const Portfolio& portfolio() const { return portfolio_; }
@@ -113,6 +119,7 @@ class Core {
   EventQueue queue_;
   Engine engine_;
   DataVenue venue_;
+  L3Venue l3_;
   LatencyQueue in_flight_;
   VenueRouter router_;
   Risk risk_;

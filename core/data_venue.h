@@ -134,8 +134,8 @@ class DataVenue {
   DataVenue(const DataVenue&) = delete;
   DataVenue& operator=(const DataVenue&) = delete;
 
-  // False with VenueModel::kBook: then every call below does nothing.
-  bool active() const { return model_ != VenueModel::kBook; }
+  // False with VenueModel::kBook and kL3 (core/l3_venue.h): then every call below does nothing.
+  bool active() const { return model_ == VenueModel::kBars || model_ == VenueModel::kQuotes; }
 
   // An approved strategy decision reaching the venue now (the core calls this in place of the
   // engine's on(RiskDecision)). Ignores a decision that is not approved.

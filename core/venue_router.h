@@ -5,7 +5,8 @@
 //     finds the queue full is answered at once with OrderRejected{kBookFull}.
 //   no latency: executed now, exactly where the engine would have executed it.
 // execute() hands a decision to the venue of the run: the engine's book with VenueModel::kBook,
-// else the data venue (the engine then never sees strategy decisions).
+// the L3 venue with kL3, else the data venue (the engine then never sees strategy decisions).
+// Controls (halts, the kill switch) reach the engine, then the L3 venue.
 // Thread: the core thread only.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "core/data_venue.h"
 #include "core/engine.h"
 #include "core/event_queue.h"
+#include "core/l3_venue.h"
 #include "core/latency_queue.h"
 
 namespace tape {
@@ -24,11 +26,12 @@ namespace tape {
 class VenueRouter {
  public:
   VenueRouter(const CoreConfig& config, const SimClock& clock, Engine& engine, DataVenue& venue,
-              LatencyQueue& in_flight, EventQueue& queue)
+              L3Venue& l3, LatencyQueue& in_flight, EventQueue& queue)
       : order_ns_(config.latency.order_ns),
         clock_(clock),
         engine_(engine),
         venue_(venue),
+        l3_(l3),
         in_flight_(in_flight),
         queue_(queue) {}
 
@@ -37,6 +40,11 @@ class VenueRouter {
     requires(Handles<Engine, Event> && !std::same_as<Event, RiskDecision>)
   void on(const Event& e) {
     engine_.on(e);
+  }
+
+  void on(const ControlIn& c) {
+    engine_.on(c);
+    l3_.on(c);
   }
 
   void on(const RiskDecision& d) {
@@ -53,7 +61,9 @@ class VenueRouter {
 
   // The decision reaches its venue now.
   void execute(const RiskDecision& d) {
-    if (venue_.active()) {
+    if (l3_.active()) {
+      l3_.execute(d);
+    } else if (venue_.active()) {
       venue_.execute(d);
     } else {
       engine_.on(d);
@@ -65,6 +75,7 @@ class VenueRouter {
   const SimClock& clock_;
   Engine& engine_;
   DataVenue& venue_;
+  L3Venue& l3_;
   LatencyQueue& in_flight_;
   EventQueue& queue_;
 };

@@ -112,6 +112,12 @@ class Builder {
         marks_[i].mid = (q->bid.value() + q->ask.value()) / 2;
       }
       if (r_.bars == 0) pend();
+    } else if (const auto* m = std::get_if<BookMessageIn>(&in.body)) {
+      // Order-level data: an execution is a print.
+      if (m->action == BookAction::kExecute || m->action == BookAction::kHiddenExecute) {
+        mark_trade(m->instrument, m->price.value());
+        if (r_.bars == 0) pend();
+      }
     }
     return Status::ok();
   }

@@ -7,6 +7,7 @@
 #include "feed/data_log.h"
 #include "feed/import_options.h"
 #include "feed/json.h"
+#include "session/backtest_seed.h"
 #include "session/data_log_source.h"
 #include "session/plugin.h"
 #include "session/session.h"
@@ -30,6 +31,7 @@ Result<int64_t> rescale(int64_t at_base, int64_t money_scale, const std::string&
 VenueModel venue_for(const std::string& data_kind) {
   if (data_kind == "bars") return VenueModel::kBars;
   if (data_kind == "quotes" || data_kind == "trades") return VenueModel::kQuotes;
+  if (data_kind == "lobster") return VenueModel::kL3;
   return VenueModel::kBook;
 }
 
@@ -86,7 +88,7 @@ class TempDataLog {
 };
 
 Status write_meta(EventLog& log, const BacktestConfig& config, const ResolvedBacktest& r,
-                  const EventLog& data, const std::string& data_kind) {
+                  const EventLog& data, const std::string& data_kind, const Json& seeds) {
   Json files = Json::array();
   ASSIGN_OR_RETURN(std::string import_text, meta_text(data, kMetaImport));
   std::optional<Json> import = parse_json(import_text);
@@ -102,6 +104,7 @@ Status write_meta(EventLog& log, const BacktestConfig& config, const ResolvedBac
             {"chain_head", data.chain_head()},
             {"seq_last", data.last_seq().value()},
             {"import", import.has_value() ? import.value() : Json(import_text)}};
+  if (!seeds.empty()) d["book_seeds"] = seeds;
   Json plugins = Json::array();
   for (const PluginRecord& p : r.plugins) {
     plugins.push_back(
@@ -114,6 +117,26 @@ Status write_meta(EventLog& log, const BacktestConfig& config, const ResolvedBac
   RETURN_IF_ERROR(log.put_meta(kMetaBacktestName, config.name));
   // Last: a log with its config has all of its start meta.
   return log.put_meta(kMetaBacktest, config.canonical_toml);
+}
+
+// The L3 seeds for the data: the message files are the config's (imported on the fly) or those
+// the data log's import names; the price scale is the import's.
+Result<ResolvedSeeds> l3_seeds(const BacktestConfig& config, const EventLog& data,
+                               const InstrumentTable& instruments) {
+  std::vector<std::string> files = config.data.files;
+  int price_scale = 4;
+  ASSIGN_OR_RETURN(std::string text, meta_text(data, kMetaImport));
+  std::optional<Json> import = parse_json(text);
+  if (import.has_value() && import.value().is_object()) {
+    const Json& j = import.value();
+    if (files.empty() && j.contains("files") && j["files"].is_array()) {
+      for (const Json& f : j["files"]) files.push_back(f.value("path", ""));
+    }
+    if (j.contains("options") && j["options"].is_object()) {
+      price_scale = j["options"].value("price_scale", 4);
+    }
+  }
+  return resolve_book_seeds(config.data, files, price_scale, instruments);
 }
 
 std::string describe_data(const BacktestConfig& config, const InstrumentTable& instruments,
@@ -227,6 +250,13 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   ASSIGN_OR_RETURN(InstrumentTable instruments, data_log_instruments(*data));
   ASSIGN_OR_RETURN(const std::string data_kind, data_kind_of(*data));
   ASSIGN_OR_RETURN(outcome->resolved, resolve_backtest(config, instruments, data_kind));
+  Json seeds_meta = Json::array();
+  if (outcome->resolved.core.venue.model == VenueModel::kL3) {
+    ASSIGN_OR_RETURN(ResolvedSeeds seeds, l3_seeds(config, *data, instruments));
+    outcome->resolved.core.venue.book_seeds = seeds.seeds;
+    outcome->resolved.core.venue.l3_level1 = seeds.level1;
+    seeds_meta = seeds.meta;
+  }
   const ResolvedBacktest& resolved = outcome->resolved;
   outcome->data_chain_head = data->chain_head();
   outcome->data_description = describe_data(config, instruments, data_kind);
@@ -236,7 +266,7 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   log_options.queue_batches_max = resolved.core.recorder.queue_batches_max;
   ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log,
                    EventLog::create(options.out_dir, log_options, options.overwrite));
-  RETURN_IF_ERROR(write_meta(*log, config, resolved, *data, data_kind));
+  RETURN_IF_ERROR(write_meta(*log, config, resolved, *data, data_kind, seeds_meta));
 
   RunMetrics& metrics = outcome->metrics;
   MeteredSink sink(*log, metrics);
@@ -323,6 +353,15 @@ Result<OpenedBacktest> open_backtest_config(const EventLog& log) {
       resolve_backtest(out.config, instruments, data.value()["format"].get<std::string>());
   if (!resolved.is_ok()) return Status::mismatch(resolved.status().message());
   out.resolved = std::move(resolved).value();
+  if (out.resolved.core.venue.model == VenueModel::kL3) {
+    const Json none;
+    ASSIGN_OR_RETURN(ResolvedSeeds seeds,
+                     seeds_from_meta(data.value().contains("book_seeds")
+                                         ? data.value()["book_seeds"] : none,
+                                     instruments));
+    out.resolved.core.venue.book_seeds = seeds.seeds;
+    out.resolved.core.venue.l3_level1 = seeds.level1;
+  }
   return out;
 }
 

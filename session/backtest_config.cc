@@ -103,6 +103,12 @@ Status read_data(TableReader& root, const std::string& source, const std::string
   RETURN_IF_ERROR(r.boolean("header", d.import.csv.header));
   RETURN_IF_ERROR(r.boolean("adjusted", d.import.csv.adjusted));
   RETURN_IF_ERROR(r.string("date", d.import.date));
+  RETURN_IF_ERROR(r.string("book_seed", d.book_seed));
+  if (d.book_seed.empty()) return r.error_at("book_seed", "\"auto\", \"none\" or a path");
+  if (d.book_seed != "auto" && d.book_seed != "none") d.book_seed = resolve_path(d.book_seed, base_dir);
+  std::vector<StringItem> seeds;
+  RETURN_IF_ERROR(r.string_list("book_seeds", seeds));
+  for (const StringItem& f : seeds) d.book_seeds.push_back(resolve_path(f.value, base_dir));
   Status applied = apply_import_text(
       text, [](std::string_view option) {
         std::string key(option);
@@ -119,7 +125,7 @@ Status read_venue(TableReader& root, const std::string& source, BacktestConfig& 
   if (!t) return Status::ok();
   TableReader r(*t, "venue", source);
   size_t model = 0;
-  RETURN_IF_ERROR(r.choice("model", {"auto", "book", "bars", "quotes"}, model));
+  RETURN_IF_ERROR(r.choice("model", {"auto", "book", "bars", "quotes", "l3"}, model));
   if (model > 0) c.venue_model = static_cast<VenueModel>(model - 1);
   size_t fill = static_cast<size_t>(c.core.venue.bar_fill);
   RETURN_IF_ERROR(r.choice("bar_fill", {"next_open", "close", "next_close"}, fill));
@@ -268,6 +274,12 @@ Result<BacktestConfig> read_backtest(const toml::table& tree, const std::string&
       toml::array files;
       for (const std::string& f : c.data.files) files.push_back(f);
       d->insert_or_assign("files", std::move(files));
+    }
+    if (d->contains("book_seed")) d->insert_or_assign("book_seed", c.data.book_seed);
+    if (!c.data.book_seeds.empty()) {
+      toml::array seeds;
+      for (const std::string& f : c.data.book_seeds) seeds.push_back(f);
+      d->insert_or_assign("book_seeds", std::move(seeds));
     }
   }
   if (toml::array* list = canon["strategies"].as_array()) {

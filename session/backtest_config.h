@@ -32,6 +32,9 @@ struct BacktestData {
   std::vector<std::string> files;  // files to import into the run (relative to the config's dir)
   bool format_auto = true;         // format "auto": from each CSV file's header
   ImportOptions import;            // format and mapping options (files only)
+  // L3 (LOBSTER) seeds, session/backtest_seed.h: "auto", "none" or an orderbook file's path.
+  std::string book_seed = "auto";
+  std::vector<std::string> book_seeds;  // several orderbook files (one per instrument)
 };
 
 struct BacktestStrategy {

@@ -1,0 +1,137 @@
+// The L3 venue's canonical state (hash and snapshot) and its restore.
+#include <string>
+
+#include "core/l3_venue.h"
+
+namespace tape {
+namespace {
+
+bool read_flag(StateReader& r) {
+  const uint8_t v = r.u8();
+  if (v > 1) r.fail("l3 venue: flag out of range");
+  return v == 1;
+}
+
+void hash_top(StateHasher& h, const TopOfBook& t) {
+  h.u8(t.has_bid);
+  h.v(t.bid);
+  h.v(t.bid_qty);
+  h.u8(t.has_ask);
+  h.v(t.ask);
+  h.v(t.ask_qty);
+}
+
+TopOfBook read_top(StateReader& r) {
+  TopOfBook t;
+  t.has_bid = read_flag(r);
+  t.bid = r.v<Price>();
+  t.bid_qty = r.v<Qty>();
+  t.has_ask = read_flag(r);
+  t.ask = r.v<Price>();
+  t.ask_qty = r.v<Qty>();
+  return t;
+}
+
+}  // namespace
+
+void L3Venue::hash_state(StateHasher& h) const {
+  h.tag("l3venue");
+  h.u32(static_cast<uint32_t>(markets_.size()));
+  for (const Market& m : markets_) {
+    h.u8(m.control_halted);
+    h.u8(m.started);
+    hash_top(h, m.seen);
+    m.book.hash_state(h);
+    h.u64(m.orders.size());
+    for (const Order& o : m.orders) {
+      h.v(o.id);
+      h.v(o.account);
+      h.u8(static_cast<uint8_t>(o.side));
+      h.u8(static_cast<uint8_t>(o.tif));
+      h.v(o.price);
+      h.v(o.leaves);
+      h.v(o.expire_at);
+      h.v(o.arrived);
+      h.u8(o.post_only);
+    }
+  }
+  h.u64(feed_.size());
+  for (const FeedItem& f : feed_) {
+    h.v(f.due);
+    h.v(f.instrument);
+    h.u8(f.print);
+    if (f.print) {
+      h.v(f.trade.price);
+      h.v(f.trade.qty);
+      h.u8(static_cast<uint8_t>(f.trade.aggressor));
+    } else {
+      hash_top(h, f.top);
+    }
+  }
+  h.u64(feed_early_);
+}
+
+Status L3Venue::restore_state(StateReader& r) {
+  r.expect_tag("l3venue");
+  if (r.u32() != markets_.size()) r.fail("l3 venue: instrument count differs from the config");
+  working_ = 0;
+  next_expiry_ns_ = 0;
+  for (size_t i = 0; i < markets_.size() && r.ok(); ++i) {
+    Market& m = markets_[i];
+    m.control_halted = read_flag(r);
+    m.started = read_flag(r);
+    m.seen = read_top(r);
+    RETURN_IF_ERROR(m.book.restore_state(r));
+    m.live = m.book.top();
+    const uint64_t n = r.u64();
+    if (n > working_max_ - working_) r.fail("l3 venue: more working orders than the bound");
+    for (uint64_t k = 0; k < n && r.ok(); ++k) {
+      Order o;
+      o.id = r.v<OrderId>();
+      o.account = r.v<AccountId>();
+      const uint8_t side = r.u8();
+      const uint8_t tif = r.u8();
+      o.price = r.v<Price>();
+      o.leaves = r.v<Qty>();
+      o.expire_at = r.v<Timestamp>();
+      o.arrived = r.v<Timestamp>();
+      o.post_only = read_flag(r);
+      if (!is_managed(o.account) || side > 1 || tif > static_cast<uint8_t>(TimeInForce::kGtd) ||
+          o.leaves.value() <= 0 || !m.book.is_strategy_resting(o.id, o.leaves)) {
+        r.fail("l3 venue: order " + std::to_string(o.id.value()) + " out of range");
+        break;
+      }
+      o.side = static_cast<Side>(side);
+      o.tif = static_cast<TimeInForce>(tif);
+      note_expiry(o.expire_at);
+      m.orders.push_back(o);
+      ++working_;
+    }
+  }
+  const uint64_t queued = r.u64();
+  if (queued > kFeedQueueMax) r.fail("l3 venue: feed queue above its bound");
+  feed_.clear();
+  for (uint64_t k = 0; k < queued && r.ok(); ++k) {
+    FeedItem f;
+    f.due = r.v<Timestamp>();
+    f.instrument = r.v<InstrumentId>();
+    f.print = read_flag(r);
+    if (f.instrument.value() >= markets_.size()) r.fail("l3 venue: feed item instrument");
+    if (f.print) {
+      f.trade.instrument = f.instrument;
+      f.trade.price = r.v<Price>();
+      f.trade.qty = r.v<Qty>();
+      const uint8_t agg = r.u8();
+      if (agg > 1) r.fail("l3 venue: feed print side");
+      f.trade.aggressor = static_cast<Side>(agg);
+    } else {
+      f.top = read_top(r);
+    }
+    if (!feed_.empty() && f.due < feed_.back().due) r.fail("l3 venue: feed queue out of order");
+    feed_.push_back(f);
+  }
+  feed_early_ = r.u64();
+  return r.status();
+}
+
+}  // namespace tape
