@@ -1,2 +1,0 @@
-// Sweeps (docs/sweep.md). Being built.
-namespace tape::sweep_detail {}
