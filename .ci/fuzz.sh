@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target of a TAPE_FUZZ build for a bounded number of runs (about a minute
+# Runs every libFuzzer target of a TAPE_FUZZ build for a bounded number of runs (about half a minute
 # each on the 2-core CI machine, capped in time), two at a time, from a seed corpus written from
 # the shipped scenarios. The seed is fixed, so a given tree fuzzes the same inputs on every run:
 # CI is reproducible, and a new find means the code changed. A crash, leak, timeout or sanitizer
 # report fails the run; the input that caused it is kept as
 # BUILD_DIR/fuzz-artifacts/<target>-crash-... and becomes a test and a file in fuzz/regressions/.
 # For exploratory fuzzing run a target by hand with another -seed and a longer -max_total_time.
-# Usage: bash .ci/fuzz.sh BUILD_DIR [SECONDS_CAP_PER_TARGET]   (default 120)
+# Usage: bash .ci/fuzz.sh BUILD_DIR [SECONDS_CAP_PER_TARGET]   (default 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="$(realpath "$1")"
-seconds="${2:-120}"
+seconds="${2:-60}"
 work="$build/fuzz-work"
 artifacts="$build/fuzz-artifacts"
 rm -rf "$work"
@@ -53,17 +53,17 @@ launch() {
     pids=("${pids[1]}")
   fi
 }
-# Runs per target: about 60 s each, two at a time, under ASan+UBSan on the CI machine.
-launch scenario_fuzz 300000 "$work/seed/scenario" -dict="$PWD/fuzz/scenario.dict"
-launch input_block_fuzz 50000 "$work/seed/input_block"
-launch output_block_fuzz 100000 "$work/seed/output_block"
-launch snapshot_fuzz 5000000 "$work/seed/snapshot"
-launch state_fuzz 8000 "$work/seed/state"
-launch log_text_fuzz 5000000 "$work/seed/log_text"
-launch csv_import_fuzz 3000 "$work/seed/csv_import"
-launch jsonl_import_fuzz 6000 "$work/seed/jsonl_import"
-launch lobster_import_fuzz 8000 "$work/seed/lobster_import"
-launch decimal_time_fuzz 1000000 "$work/seed/decimal_time"
-launch backtest_config_fuzz 200000 "$work/seed/backtest_config" -dict="$PWD/fuzz/scenario.dict"
+# Runs per target: about 30 s each, two at a time, under ASan+UBSan on the CI machine.
+launch scenario_fuzz 150000 "$work/seed/scenario" -dict="$PWD/fuzz/scenario.dict"
+launch input_block_fuzz 25000 "$work/seed/input_block"
+launch output_block_fuzz 50000 "$work/seed/output_block"
+launch snapshot_fuzz 2500000 "$work/seed/snapshot"
+launch state_fuzz 4000 "$work/seed/state"
+launch log_text_fuzz 2500000 "$work/seed/log_text"
+launch csv_import_fuzz 1500 "$work/seed/csv_import"
+launch jsonl_import_fuzz 3000 "$work/seed/jsonl_import"
+launch lobster_import_fuzz 4000 "$work/seed/lobster_import"
+launch decimal_time_fuzz 500000 "$work/seed/decimal_time"
+launch backtest_config_fuzz 100000 "$work/seed/backtest_config" -dict="$PWD/fuzz/scenario.dict"
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 exit "$status"
