@@ -121,6 +121,16 @@ class TimeStyle {
  private:
   // The local wall-clock time of instant `ts_ns` (for a daily stamp: an instant of its date).
   int64_t local_ns(int64_t ts_ns, bool daily) const;
+  // The last local day rendered, kept because rows come in time order and most share their
+  // day with the row before (a cache: rendering is not thread-safe on one TimeStyle).
+  struct Day {
+    int64_t day = INT64_MIN;  // days since the epoch, local
+    int year = 0, month = 0;
+    char date[10] = {};  // YYYY-MM-DD
+  };
+  // The day of local time `local`; null for a year outside 0..9999 (written by format_utc).
+  const Day* day_of(int64_t local) const;
+  mutable Day day_;
   TimeZone tz_;
   bool end_of_date_ = true;  // daily bars stamped at the end of their date (no --daily-close)
 };

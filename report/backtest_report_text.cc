@@ -96,49 +96,66 @@ int64_t TimeStyle::local_ns(int64_t ts_ns, bool daily) const {
   return at + offset;
 }
 
-namespace {
-
-void put2(std::string& s, int64_t v) {
-  s += static_cast<char>('0' + v / 10);
-  s += static_cast<char>('0' + v % 10);
-}
-
-}  // namespace
-
 std::string TimeStyle::render(int64_t ts_ns, bool daily) const {
   std::string s;
   render_to(s, ts_ns, daily);
   return s;
 }
 
+const TimeStyle::Day* TimeStyle::day_of(int64_t local) const {
+  int64_t day = local / kNsPerDay;
+  if (local % kNsPerDay < 0) --day;
+  if (day == day_.day) return &day_;
+  const CivilTime c = civil_from_ns(local);
+  if (c.year < 0 || c.year > 9999) return nullptr;
+  day_.day = day;
+  day_.year = static_cast<int>(c.year);
+  day_.month = static_cast<int>(c.month);
+  char* d = day_.date;
+  const int64_t v[3] = {c.year / 100, c.year % 100, c.month};
+  for (int i = 0; i < 3; ++i) {
+    *d++ = static_cast<char>('0' + v[i] / 10);
+    *d++ = static_cast<char>('0' + v[i] % 10);
+    if (i > 0) *d++ = '-';
+  }
+  *d++ = static_cast<char>('0' + c.day / 10);
+  *d++ = static_cast<char>('0' + c.day % 10);
+  return &day_;
+}
+
 void TimeStyle::render_to(std::string& s, int64_t ts_ns, bool daily) const {
-  const CivilTime c = civil_from_ns(local_ns(ts_ns, daily));
-  if (c.year < 0 || c.year > 9999) {
-    s += format_utc(local_ns(ts_ns, daily));
+  const int64_t local = local_ns(ts_ns, daily);
+  const Day* day = day_of(local);
+  if (day == nullptr) {
+    s += format_utc(local);
     return;
   }
-  put2(s, c.year / 100);
-  put2(s, c.year % 100);
-  s += '-';
-  put2(s, c.month);
-  s += '-';
-  put2(s, c.day);
+  s.append(day->date, sizeof day->date);
   if (daily) return;
-  s += ' ';
-  put2(s, c.second_of_day / 3600);
-  s += ':';
-  put2(s, c.second_of_day / 60 % 60);
-  s += ':';
-  put2(s, c.second_of_day % 60);
-  if (c.fraction_ns != 0) {
-    std::string f = decimal_text(c.fraction_ns, 9).substr(1);  // ".000000250"
+  const int64_t in_day = local - day->day * kNsPerDay;
+  const int64_t sec = in_day / kNsPerSecond, frac = in_day % kNsPerSecond;
+  const int64_t hms[3] = {sec / 3600, sec / 60 % 60, sec % 60};
+  char t[9] = {' ', 0, 0, ':', 0, 0, ':', 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    t[1 + 3 * i] = static_cast<char>('0' + hms[i] / 10);
+    t[2 + 3 * i] = static_cast<char>('0' + hms[i] % 10);
+  }
+  s.append(t, sizeof t);
+  if (frac != 0) {
+    std::string f = decimal_text(frac, 9).substr(1);  // ".000000250"
     while (f.back() == '0') f.pop_back();
     s += f;
   }
 }
 
 void TimeStyle::year_month(int64_t ts_ns, bool daily, int& year, int& month) const {
-  const CivilTime c = civil_from_ns(local_ns(ts_ns, daily));
+  const int64_t local = local_ns(ts_ns, daily);
+  if (const Day* day = day_of(local)) {
+    year = day->year;
+    month = day->month;
+    return;
+  }
+  const CivilTime c = civil_from_ns(local);
   year = static_cast<int>(c.year);
   month = static_cast<int>(c.month);
 }
