@@ -41,7 +41,6 @@
 //     local to that zone. The zone and daily-close come from the log's meta "import" (a data
 //     log, or a backtest that copied it), else UTC (a scenario run: ns since its epoch).
 //
-//
 // Output as the pass goes: each fill, closed trade and equity sample is written as its CSV row
 // the moment it is known (report/text_out.h: to files, to memory, or nowhere), and folded into
 // running figures (core/analytics.h RunningFigures), the monthly returns and the charts'

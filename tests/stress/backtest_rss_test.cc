@@ -99,9 +99,9 @@ TEST(BacktestRssTest, PeakRssOfABacktestTenTimesLongerIsAboutTheSame) {
       << "the report's peak RSS grows with the run's length";
   // The whole backtest: what is left of the growth is the run log's memtables filling their
   // budget (the short log does not fill it) and, on a loaded box, the recorder's bounded queue:
-  // measured 46-50 / 70-93 MB. Before, 68 MB at 200 k bars and 197 MB at 1 M (a ratio near 4
-  // at these lengths). The bound separates the two with room for a noisy box.
-  EXPECT_LE(long_run.peak_kib, short_run.peak_kib * 2) << "peak RSS grows with length";
+  // measured 46-48 / 74-87 MB on a loaded box. Before, 68 MB at 200 k bars and 197 MB at 1 M
+  // (a ratio near 4 at these lengths). The bound separates the two with room for the noise.
+  EXPECT_LE(long_run.peak_kib, short_run.peak_kib * 5 / 2) << "peak RSS grows with length";
 }
 
 }  // namespace
