@@ -41,7 +41,9 @@ void backtest_once(benchmark::State& state, const BacktestConfig& config, const 
   if (!log.is_ok()) return state.SkipWithError(log.status().message().c_str());
   auto settings = report_settings_of(*log.value());
   if (!settings.is_ok()) return state.SkipWithError(settings.status().message().c_str());
-  auto report = build_backtest_report(*log.value(), settings.value());
+  ReportOutput csvs;
+  csvs.csv_dir = out;
+  auto report = build_backtest_report(*log.value(), settings.value(), csvs);
   if (!report.is_ok()) return state.SkipWithError(report.status().message().c_str());
   Status st = write_backtest_files(report.value(), backtest_summary(report.value(), Json()), out);
   if (!st.is_ok()) state.SkipWithError(st.message().c_str());

@@ -1,8 +1,13 @@
 // Backtest figures (DESIGN section 7) from an equity series and a list of closed trades. The one
 // place in core/ where doubles are allowed (determinism rule 4): the inputs are exact integers
 // (money in minor units, times in ns) and every figure below is computed from them in a fixed
-// order with Eigen's vector operations, built with -ffp-contract=off and without -ffast-math,
-// so a build gives the same bits on every run. No figure feeds back into the core.
+// order (sample order), built with -ffp-contract=off and without -ffast-math, so a build gives
+// the same bits on every run. No figure feeds back into the core.
+//
+// One implementation, streaming: RunningFigures takes one sample and one trade at a time and
+// keeps O(1) state (running sums, Welford's mean and sum of squared deviations for the returns,
+// the running peak for the drawdowns), so a run of any length costs the same memory.
+// compute_figures is RunningFigures fed from vectors.
 //
 // Notation. Equity samples E_0..E_{n-1} (money minor units, int64) at times t_0 <= .. <= t_{n-1}
 // (ns); `scale` = money minor units per currency unit. ppy = periods_per_year, rf = the annual
@@ -108,13 +113,62 @@ struct Figures {
   std::optional<double> win_rate, profit_factor, expectancy, avg_win, avg_loss;  // money: units
 };
 
+// The figures of one series, fed in time order. Memory: a few dozen scalars.
+class RunningFigures {
+ public:
+  explicit RunningFigures(const AnalyticsSettings& settings = {});
+
+  // One equity sample; times must not decrease (TAPE_CHECK).
+  void add_sample(int64_t ts_ns, int64_t equity, bool exposed);
+  // One closed trade (its net = pnl - fees, exact).
+  void add_trade(int64_t pnl, int64_t fees);
+  // Traded notional, money minor units (the absolute value of each fill side's).
+  void add_notional(__int128 notional) { notional_ += notional; }
+
+  uint64_t samples() const { return n_; }
+  int64_t last_equity() const { return last_e_; }
+  // The drawdown fraction at the last sample (0 while the peak is <= 0 or before any sample).
+  double drawdown() const { return drawdown_; }
+  // The last sample is (or equals) the running peak; the last sample is the trough of a new
+  // largest drawdown fraction, whose peak is the last sample for which at_peak() held.
+  bool at_peak() const { return at_peak_; }
+  bool at_new_max_drawdown() const { return at_new_max_; }
+
+  // Every figure (money_scale > 0: minor units per currency unit).
+  Figures figures(int64_t money_scale) const;
+
+ private:
+  AnalyticsSettings settings_;
+  double rf_p_ = 0;  // risk_free_rate / periods_per_year
+  uint64_t n_ = 0;
+  int64_t first_ts_ = 0, last_ts_ = 0, first_e_ = 0, last_e_ = 0;
+  // Returns: count, Welford's running mean and sum of squared deviations, and the sum of
+  // squared shortfalls below rf_p.
+  uint64_t returns_ = 0;
+  double mean_ = 0, m2_ = 0, down_sq_ = 0;
+  // Drawdowns: the running peak and the largest falls from it.
+  int64_t peak_ = 0, peak_ts_ = 0;
+  uint64_t peak_i_ = 0;
+  double drawdown_ = 0;
+  bool at_peak_ = false, at_new_max_ = false;
+  double max_dd_ = 0;
+  int64_t max_dd_money_ = 0, max_dd_peak_ns_ = 0, max_dd_trough_ns_ = 0, max_dd_duration_ns_ = 0;
+  // Exposure and turnover.
+  uint64_t exposed_ = 0;
+  __int128 equity_sum_ = 0, notional_ = 0;
+  // Trades: exact sums of the nets.
+  uint64_t trades_ = 0, wins_ = 0, losses_ = 0;
+  __int128 won_ = 0, lost_ = 0, all_ = 0;
+};
+
 // r_1..r_{n-1} as defined above (empty for n < 2).
 std::vector<double> sample_returns(const std::vector<int64_t>& equity);
 
-// drawdown fraction per sample (0 where the peak is <= 0), same length as `equity`.
+// drawdown fraction per sample (0 where the peak is <= 0), same length as `equity`
+// (RunningFigures::drawdown() after each sample).
 std::vector<double> drawdown_series(const std::vector<int64_t>& equity);
 
-// Every figure. Precondition: the series' vectors have one length and times do not decrease
+// Every figure: a RunningFigures fed the series and the trades. Precondition: the series' vectors have one length and times do not decrease
 // (checked: a breach is a bug in the caller, TAPE_CHECK).
 Figures compute_figures(const AnalyticsInput& in, const AnalyticsSettings& settings);
 

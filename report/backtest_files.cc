@@ -76,20 +76,19 @@ Result<BacktestReportSettings> report_settings_of(const EventLog& log) {
 }
 
 Json backtest_summary(const BacktestReport& report, const Json& extra) {
-  uint64_t closed = report.trades.size();
-  const std::string final_value =
-      report.total_equity.empty() ? report.money(0) : report.money(report.total_equity.back());
+  const uint64_t closed = report.trade_count;
+  const std::string final_value = report.money(report.total_final_equity);
   Json j = {{"config", report.settings.facts.config_name},
             {"data", report.settings.facts.data_description},
             {"data_chain_head", report.settings.facts.data_chain_head},
             {"chain_head", report.settings.facts.run_chain_head},
             {"bars", report.bars},
             {"inputs", report.inputs},
-            {"fills", report.fills.size()},
+            {"fills", report.fill_count},
             {"trades_closed", closed},
             {"final_value", std::stod(final_value)},
             {"final_value_exact", final_value}};
-  if (!report.sample_times.empty()) {
+  if (report.samples > 0) {
     j["first_time"] = report.time(report.first_time);
     j["last_time"] = report.time(report.last_time);
   }

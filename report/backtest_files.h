@@ -22,7 +22,7 @@ Result<BacktestReportSettings> report_settings_of(const EventLog& log);
 // final_value, the figures, and whatever the caller adds (`extra`'s members are merged in).
 Json backtest_summary(const BacktestReport& report, const Json& extra);
 
-// Writes the CSVs, tearsheet.html and (when `summary` is an object) summary.json into `dir`.
+// Writes the CSVs (unless the report streamed them into `dir`), tearsheet.html and (when `summary` is an object) summary.json into `dir`.
 Status write_backtest_files(const BacktestReport& report, const Json& summary,
                             const std::string& dir);
 

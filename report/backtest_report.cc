@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <limits>
 
 #include "core/portfolio.h"
@@ -72,13 +73,28 @@ struct PendingSide {
 
 class Builder {
  public:
-  Builder(BacktestReport& r, std::vector<int64_t> units) : r_(r), units_(std::move(units)) {
+  // `r.settings.strategies` is the full list (a log without one had its accounts found first).
+  Builder(BacktestReport& r, std::vector<int64_t> units, TextOut trades, TextOut fills,
+          TextOut equity)
+      : r_(r),
+        units_(std::move(units)),
+        trades_(std::move(trades)),
+        fills_(std::move(fills)),
+        equity_(std::move(equity)) {
     marks_.resize(r.instruments.size());
-    r.marks.resize(r.instruments.size());
+    r.mark_charts.assign(r.instruments.size(), ChartSeries(kChartPointsMax));
+    marked_.assign(r.instruments.size(), 0);
     index_.assign(kExternalAccountBase, -1);
     for (size_t i = 0; i < r.settings.strategies.size(); ++i)
       add_strategy(r.settings.strategies[i]);
-    discover_ = r.settings.strategies.empty();
+    r_.total_series = SeriesFigures(r_.settings.analytics);
+    row_equity_.resize(r_.strategies.size());
+    trades_.buf() += r_.trades_header();
+    trades_.row_done();
+    fills_.buf() += r_.fills_header();
+    fills_.row_done();
+    equity_.buf() += r_.equity_header();
+    equity_.row_done();
   }
 
   Status input(const Input& in) {
@@ -132,7 +148,12 @@ class Builder {
     if (!pending_.empty()) return mismatch("a fill without its position update");
     if (bar_pending_) RETURN_IF_ERROR(sample(bar_stamp_));
     if (grid_active_) RETURN_IF_ERROR(sample(Stamp{grid_, false}));
-    if (discover_) sort_discovered();
+    RETURN_IF_ERROR(trades_.close());
+    RETURN_IF_ERROR(fills_.close());
+    RETURN_IF_ERROR(equity_.close());
+    r_.trades_text = trades_.text();
+    r_.fills_text = fills_.text();
+    r_.equity_text = equity_.text();
     return Status::ok();
   }
 
@@ -173,8 +194,8 @@ class Builder {
   int32_t add_strategy(const StrategyReportSettings& s) {
     StrategyResult res;
     res.settings = s;
-    res.equity.assign(r_.sample_times.size(), s.starting_cash);
-    res.exposed.assign(r_.sample_times.size(), 0);
+    res.series = SeriesFigures(r_.settings.analytics);
+    res.final_equity = s.starting_cash;
     r_.strategies.push_back(std::move(res));
     Account a;
     a.holdings.resize(r_.instruments.size());
@@ -207,10 +228,7 @@ class Builder {
     if (side.account != p.account || side.instrument != p.instrument) {
       return mismatch("a position update for another account or instrument than its fill");
     }
-    int32_t idx = is_managed(p.account) ? index_[p.account.value()] : -1;
-    if (idx < 0 && discover_) {
-      idx = add_strategy({"account " + std::to_string(p.account.value()), p.account, 0, "", ""});
-    }
+    const int32_t idx = is_managed(p.account) ? index_[p.account.value()] : -1;
     if (idx < 0) return Status::ok();  // an account the report was not asked about
     Account& acct = accounts_[static_cast<size_t>(idx)];
     Holding& h = acct.holdings[p.instrument.value()];
@@ -221,9 +239,15 @@ class Builder {
     const int64_t fee = p.fees.value() - h.fees;
     const int64_t realized = p.realized_pnl.value() - h.realized;
     StrategyResult& st = r_.strategies[static_cast<size_t>(idx)];
-    r_.fills.push_back(FillRow{stamp_, static_cast<uint32_t>(idx), p.instrument, side.side,
-                               side.price, side.qty, fee, side.maker, side.order_id, seq_});
+    if (fills_.enabled()) {
+      r_.fill_row(fills_.buf(), FillRow{stamp_, static_cast<uint32_t>(idx), p.instrument,
+                                        side.side, side.price, side.qty, fee, side.maker,
+                                        side.order_id, seq_});
+      fills_.row_done();
+    }
+    ++r_.fill_count;
     ++st.fills;
+    st.fees += fee;
     const __int128 notional =
         static_cast<__int128>(side.price) * side.qty * units_[p.instrument.value()];
     st.traded_notional += notional < 0 ? -notional : notional;
@@ -272,15 +296,30 @@ class Builder {
     t.fees += close_fee;
     if (p1 != 0 && (p1 > 0) == (p0 > 0)) return;  // reduced, still open
     t.exit = stamp_;
-    r_.trades.push_back(t);
+    closed_trade(t);
     h.open = false;
     if (p1 != 0) open_trade(strategy, h, s, s.qty - closed, fee - close_fee);  // flipped
   }
 
+  void closed_trade(const TradeRow& t) {
+    ++r_.trade_count;
+    if (trades_.enabled()) {
+      r_.trade_row(trades_.buf(), t);
+      trades_.row_done();
+    }
+    r_.strategies[t.strategy].series.run.add_trade(t.pnl, t.fees);
+    r_.total_series.run.add_trade(t.pnl, t.fees);
+    r_.trade_nets.push_back(t.pnl - t.fees);
+    if (marked_[t.instrument.value()] < kMarkersMax) {
+      ++marked_[t.instrument.value()];
+      r_.marked_trades.push_back(t);
+    }
+  }
+
   Status sample(const Stamp& at) {
-    r_.sample_times.push_back(at);
     __int128 total = 0;
     bool any = false;
+    const double scale = static_cast<double>(r_.settings.money_scale);
     for (size_t s = 0; s < r_.strategies.size(); ++s) {
       StrategyResult& st = r_.strategies[s];
       const Account& acct = accounts_[s];
@@ -294,36 +333,50 @@ class Builder {
       }
       if (!fits64(e))
         return Status::invalid("report: equity of " + st.settings.name + " leaves int64");
-      st.equity.push_back(static_cast<int64_t>(e));
-      st.exposed.push_back(exposed ? 1 : 0);
+      const int64_t e64 = static_cast<int64_t>(e);
+      st.series.add(at, e64, exposed);
+      st.final_equity = e64;
+      if (r_.strategies.size() > 1) st.equity_chart.add(at, static_cast<double>(e64) / scale);
+      row_equity_[s] = e64;
       total += e;
       any = any || exposed;
     }
     if (!fits64(total)) return Status::invalid("report: total equity leaves int64");
-    r_.total_equity.push_back(static_cast<int64_t>(total));
-    r_.total_exposed.push_back(any ? 1 : 0);
-    for (size_t i = 0; i < marks_.size(); ++i) r_.marks[i].push_back(marks_[i].value());
+    const int64_t t64 = static_cast<int64_t>(total);
+    ++r_.samples;
+    r_.total_series.add(at, t64, any);
+    r_.total_final_equity = t64;
+    const double dd = r_.total_series.run.drawdown();
+    r_.total_chart.add(at, static_cast<double>(t64) / scale);
+    r_.drawdown_chart.add(at, -dd * 100);
+    for (size_t i = 0; i < marks_.size(); ++i) {
+      const int64_t m = marks_[i].value();
+      if (m != 0) r_.mark_charts[i].add(at, static_cast<double>(m));
+    }
+    month(at, t64);
+    if (equity_.enabled()) {
+      r_.equity_row(equity_.buf(), at, row_equity_, t64, dd);
+      equity_.row_done();
+    }
     return Status::ok();
   }
 
-  // Discovered accounts appear in first-fill order; the report lists them by account id.
-  void sort_discovered() {
-    std::vector<uint32_t> order(r_.strategies.size());
-    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return r_.strategies[a].settings.account < r_.strategies[b].settings.account;
-    });
-    std::vector<uint32_t> rank(order.size());
-    std::vector<StrategyResult> sorted;
-    for (uint32_t k = 0; k < order.size(); ++k) {
-      rank[order[k]] = k;
-      sorted.push_back(std::move(r_.strategies[order[k]]));
+  // The monthly returns (header: MonthReturn), one sample at a time.
+  void month(const Stamp& at, int64_t e) {
+    int y = 0, m = 0;
+    r_.time_style.year_month(at.ts_ns, at.daily, y, m);
+    if (r_.months.empty()) {
+      month_base_ = e;
+    } else if (r_.months.back().year != y || r_.months.back().month != m) {
+      month_base_ = prev_total_;
     }
-    r_.strategies = std::move(sorted);
-    for (FillRow& f : r_.fills) f.strategy = rank[f.strategy];
-    for (TradeRow& t : r_.trades) t.strategy = rank[t.strategy];
-    r_.settings.strategies.clear();
-    for (const StrategyResult& s : r_.strategies) r_.settings.strategies.push_back(s.settings);
+    if (r_.months.empty() || r_.months.back().year != y || r_.months.back().month != m) {
+      r_.months.push_back(MonthReturn{y, m, std::nullopt});
+    }
+    if (month_base_ > 0) {
+      r_.months.back().ret = static_cast<double>(e) / static_cast<double>(month_base_) - 1.0;
+    }
+    prev_total_ = e;
   }
 
   BacktestReport& r_;
@@ -332,7 +385,10 @@ class Builder {
   std::vector<int32_t> index_;     // by managed account id: strategy index or -1
   std::vector<Account> accounts_;  // by strategy index
   std::deque<PendingSide> pending_;
-  bool discover_ = false;
+  TextOut trades_, fills_, equity_;
+  std::vector<int64_t> row_equity_;  // the sample's equity per strategy
+  std::vector<size_t> marked_;       // trades kept for markers, per instrument
+  int64_t month_base_ = 0, prev_total_ = 0;
   Stamp stamp_;
   Seq seq_;
   bool bar_pending_ = false;
@@ -352,66 +408,47 @@ Result<InstrumentTable> report_instruments(const EventLog& log, const BacktestRe
   return log_instruments(log);
 }
 
-// Months of the total equity (header: MonthReturn).
-void monthly_returns(BacktestReport& r) {
-  const std::vector<int64_t>& e = r.total_equity;
-  if (e.empty()) return;
-  int64_t base = e.front();
-  for (size_t i = 0; i < e.size(); ++i) {
-    int y = 0, m = 0;
-    r.time_style.year_month(r.sample_times[i].ts_ns, r.sample_times[i].daily, y, m);
-    if (r.months.empty() || r.months.back().year != y || r.months.back().month != m) {
-      if (!r.months.empty()) base = e[i - 1];
-      r.months.push_back(MonthReturn{y, m, std::nullopt});
+// A log without a strategy list: its managed accounts with a PositionUpdate, in account order.
+Result<std::vector<StrategyReportSettings>> discover_accounts(const EventLog& log) {
+  std::vector<uint32_t> ids;
+  std::vector<Input> inputs;
+  std::vector<Output> outputs;
+  auto cursor = log.batches(Seq(1));
+  while (true) {
+    ASSIGN_OR_RETURN(const bool more, cursor.next());
+    if (!more) break;
+    RETURN_IF_ERROR(cursor.decode(inputs, &outputs));
+    for (const Output& o : outputs) {
+      const auto* p = std::get_if<PositionUpdate>(&o.body);
+      if (p != nullptr && is_managed(p->account)) ids.push_back(p->account.value());
     }
-    if (base > 0) {
-      r.months.back().ret = static_cast<double>(e[i]) / static_cast<double>(base) - 1.0;
-    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   }
+  std::vector<StrategyReportSettings> out;
+  for (uint32_t id : ids) out.push_back({"account " + std::to_string(id), AccountId(id), 0, "", ""});
+  return out;
 }
 
-ClosedTrade closed_trade(const TradeRow& t) {
-  ClosedTrade c;
-  c.entry_ns = t.entry.ts_ns;
-  c.exit_ns = t.exit.ts_ns;
-  c.qty = t.entry_qty;
-  c.side = t.side;
-  c.pnl = t.pnl;
-  c.fees = t.fees;
-  return c;
-}
-
-void compute_all_figures(BacktestReport& r) {
-  std::vector<int64_t> ts;
-  ts.reserve(r.sample_times.size());
-  for (const Stamp& s : r.sample_times) ts.push_back(s.ts_ns);
-  AnalyticsInput total;
-  total.money_scale = r.settings.money_scale;
-  total.series = EquitySeries{ts, r.total_equity, r.total_exposed};
-  for (uint32_t s = 0; s < r.strategies.size(); ++s) {
-    StrategyResult& st = r.strategies[s];
-    AnalyticsInput in;
-    in.money_scale = r.settings.money_scale;
-    in.series = EquitySeries{ts, st.equity, st.exposed};
-    in.traded_notional = st.traded_notional;
-    for (const TradeRow& t : r.trades) {
-      if (t.strategy == s) in.trades.push_back(closed_trade(t));
-    }
-    for (const FillRow& f : r.fills) {
-      if (f.strategy == s) st.fees += f.fee;
-    }
-    st.figures = compute_figures(in, r.settings.analytics);
-    total.traded_notional += st.traded_notional;
-  }
-  for (const TradeRow& t : r.trades) total.trades.push_back(closed_trade(t));
-  r.total = compute_figures(total, r.settings.analytics);
-  r.total_drawdown = drawdown_series(r.total_equity);
+Result<TextOut> csv_out(const ReportOutput& o, const char* name) {
+  if (!o.csv_dir.empty()) return TextOut::file(o.csv_dir + "/" + name);
+  return o.keep_csv_text ? TextOut::memory() : TextOut();
 }
 
 }  // namespace
 
+void SeriesFigures::add(const Stamp& at, int64_t equity, bool exposed) {
+  run.add_sample(at.ts_ns, equity, exposed);
+  if (run.at_peak()) peak = at;
+  if (run.at_new_max_drawdown()) {
+    max_drawdown_peak = peak;
+    max_drawdown_trough = at;
+  }
+}
+
 Result<BacktestReport> build_backtest_report(const EventLog& log,
-                                             const BacktestReportSettings& settings) {
+                                             const BacktestReportSettings& settings,
+                                             const ReportOutput& output) {
   BacktestReport r;
   r.settings = settings;
   int64_t scale = settings.money_scale;
@@ -432,7 +469,18 @@ Result<BacktestReport> build_backtest_report(const EventLog& log,
     ASSIGN_OR_RETURN(int64_t u, unit_money(spec, settings.money_scale));
     units.push_back(u);
   }
-  Builder b(r, std::move(units));
+  if (r.settings.strategies.empty()) {
+    ASSIGN_OR_RETURN(r.settings.strategies, discover_accounts(log));
+  }
+  if (!output.csv_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(output.csv_dir, ec);
+    if (ec) return Status::io("cannot create " + output.csv_dir + ": " + ec.message());
+  }
+  ASSIGN_OR_RETURN(TextOut trades, csv_out(output, "trades.csv"));
+  ASSIGN_OR_RETURN(TextOut fills, csv_out(output, "fills.csv"));
+  ASSIGN_OR_RETURN(TextOut equity, csv_out(output, "equity.csv"));
+  Builder b(r, std::move(units), std::move(trades), std::move(fills), std::move(equity));
   std::vector<Input> inputs;
   std::vector<Output> outputs;
   auto cursor = log.batches(Seq(1));
@@ -449,8 +497,13 @@ Result<BacktestReport> build_backtest_report(const EventLog& log,
     }
   }
   RETURN_IF_ERROR(b.finish());
-  monthly_returns(r);
-  compute_all_figures(r);
+  r.csv_dir = output.csv_dir;
+  for (StrategyResult& st : r.strategies) {
+    st.series.run.add_notional(st.traded_notional);
+    r.total_series.run.add_notional(st.traded_notional);
+    st.figures = st.series.run.figures(r.settings.money_scale);
+  }
+  r.total = r.total_series.run.figures(r.settings.money_scale);
   return r;
 }
 

@@ -41,8 +41,17 @@
 //     local to that zone. The zone and daily-close come from the log's meta "import" (a data
 //     log, or a backtest that copied it), else UTC (a scenario run: ns since its epoch).
 //
-// Memory: one decoded batch, the per-sample vectors (time, equity per strategy, total, marks
-// per instrument), the fills (one FillRow each) and the trades. Nothing per input is kept.
+// Output as the pass goes: each fill, closed trade and equity sample is written as its CSV row
+// the moment it is known (report/text_out.h: to files, to memory, or nowhere), and folded into
+// running figures (core/analytics.h RunningFigures), the monthly returns and the charts'
+// bounded series (report/chart_series.h).
+//
+// Memory: one decoded batch, per strategy and instrument a few scalars, the charts' bounded
+// series (at most kChartPointsMax points each), one MonthReturn per calendar month, the first
+// kMarkersMax trades of each instrument (the price chart's markers) and one int64 per closed
+// trade (its net, for the PnL histogram: 8 bytes a trade). Nothing per input or per sample.
+// A log without a strategy list (a scenario run) is read twice: once for its accounts, so that
+// the CSVs' columns are known before their first row.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +60,8 @@
 #include <vector>
 
 #include "core/analytics.h"
+#include "report/chart_series.h"
+#include "report/text_out.h"
 #include "core/status.h"
 #include "core/types.h"
 #include "feed/instruments.h"
@@ -101,6 +112,7 @@ class TimeStyle {
   static Result<TimeStyle> from_import_meta(const std::string& json);
   // `daily`: the time is a daily bar's stamp.
   std::string render(int64_t ts_ns, bool daily) const;
+  void render_to(std::string& out, int64_t ts_ns, bool daily) const;  // appends
   // Local date of the time as (year, month): the monthly returns' bucket.
   void year_month(int64_t ts_ns, bool daily, int& year, int& month) const;
   const std::string& zone() const { return tz_.name(); }
@@ -108,14 +120,23 @@ class TimeStyle {
  private:
   // The local wall-clock time of instant `ts_ns` (for a daily stamp: an instant of its date).
   int64_t local_ns(int64_t ts_ns, bool daily) const;
+  // The last local day rendered, kept because rows come in time order and most share their
+  // day with the row before (a cache: rendering is not thread-safe on one TimeStyle).
+  struct Day {
+    int64_t day = INT64_MIN;  // days since the epoch, local
+    int year = 0, month = 0;
+    char date[10] = {};  // YYYY-MM-DD
+  };
+  // The day of local time `local`; null for a year outside 0..9999 (written by format_utc).
+  const Day* day_of(int64_t local) const;
+  mutable Day day_;
   TimeZone tz_;
   bool end_of_date_ = true;  // daily bars stamped at the end of their date (no --daily-close)
 };
 
-struct Stamp {
-  int64_t ts_ns = 0;
-  bool daily = false;  // made by a daily bar
-};
+// Chart bounds (the tearsheet's): points per chart, trades marked per price chart.
+inline constexpr size_t kChartPointsMax = 4000;
+inline constexpr size_t kMarkersMax = 1000;
 
 struct FillRow {
   Stamp time;
@@ -142,14 +163,23 @@ struct TradeRow {
   int64_t fees = 0;  // money minor units
 };
 
+// One equity series' running figures, and the stamps of its largest drawdown's peak and trough.
+struct SeriesFigures {
+  explicit SeriesFigures(const AnalyticsSettings& settings = {}) : run(settings) {}
+  void add(const Stamp& at, int64_t equity, bool exposed);
+  RunningFigures run;
+  Stamp peak, max_drawdown_peak, max_drawdown_trough;
+};
+
 struct StrategyResult {
   StrategyReportSettings settings;
-  std::vector<int64_t> equity;  // per sample, money minor units
-  std::vector<uint8_t> exposed;
+  SeriesFigures series;
+  int64_t final_equity = 0;  // the last sample's; starting cash before any
   __int128 traded_notional = 0;
   int64_t fees = 0;  // all fills, money minor units
   uint64_t fills = 0;
   Figures figures;
+  ChartSeries equity_chart{kChartPointsMax};  // currency units
 };
 
 // A month of the monthly returns grid: total equity's last sample in the month over the last
@@ -159,36 +189,50 @@ struct MonthReturn {
   std::optional<double> ret;
 };
 
+// Where the CSV rows go (see TextOut): files in `csv_dir` when it is set, else memory when
+// `keep_csv_text`, else nowhere.
+struct ReportOutput {
+  std::string csv_dir;
+  bool keep_csv_text = false;
+};
+
 struct BacktestReport {
   BacktestReportSettings settings;
   InstrumentTable instruments;
   TimeStyle time_style;
-  std::vector<Stamp> sample_times;
+  uint64_t samples = 0;
   std::vector<StrategyResult> strategies;
-  std::vector<int64_t> total_equity;
-  std::vector<uint8_t> total_exposed;
-  std::vector<double> total_drawdown;       // fraction per sample
-  std::vector<std::vector<int64_t>> marks;  // [instrument][sample], ticks, 0 = none
-  std::vector<FillRow> fills;
-  std::vector<TradeRow> trades;  // in close order
+  SeriesFigures total_series;
+  int64_t total_final_equity = 0;  // the last sample's total (0 before any)
+  ChartSeries total_chart{kChartPointsMax};     // total equity, currency units
+  ChartSeries drawdown_chart{kChartPointsMax};  // total drawdown, percent (<= 0)
+  std::vector<ChartSeries> mark_charts;         // per instrument: its mark (currency), when set
+  std::vector<TradeRow> marked_trades;          // the first kMarkersMax of each instrument
+  std::vector<int64_t> trade_nets;              // pnl - fees of every trade, in close order
   std::vector<MonthReturn> months;
   Figures total;
+  uint64_t fill_count = 0, trade_count = 0;
   uint64_t inputs = 0, bars = 0;
   Stamp first_time, last_time;
+  // The CSV texts when built with keep_csv_text (empty otherwise).
+  std::string trades_text, fills_text, equity_text;
+  std::string csv_dir;  // where the CSVs were streamed (empty: not written)
 
   // Figures per strategy and in total, members in a fixed order; an absent figure is null,
   // never NaN. Money in currency units, ratios as fractions, durations in ns and days.
   Json figures_json() const;
-  // trades.csv, fills.csv and equity.csv in `dir` (created if missing). Status::io naming the
-  // file on failure.
+  // trades.csv, fills.csv and equity.csv in `dir` (created if missing): nothing to do when the
+  // pass streamed them there; the kept texts otherwise. Status::io naming the file on failure,
+  // Status::invalid when the rows were neither streamed there nor kept.
   Status write_csvs(const std::string& dir) const;
-  // The CSV texts themselves (what write_csvs writes).
-  std::string trades_csv() const;
-  std::string fills_csv() const;
-  std::string equity_csv() const;
+  // The CSV texts (built with keep_csv_text).
+  const std::string& trades_csv() const { return trades_text; }
+  const std::string& fills_csv() const { return fills_text; }
+  const std::string& equity_csv() const { return equity_text; }
 
   // Renderings used by the CSVs and the tearsheet.
   std::string money(int64_t minor) const;  // exact, at least 2 decimals ("1234.50")
+  void append_money(std::string& out, int64_t minor) const;
   std::string price(InstrumentId instrument, int64_t ticks) const;
   // sum / qty ticks as a decimal: exact at the tick's scale when it divides, else rounded half
   // away from zero at the tick's scale + 4 digits (trailing zeros trimmed to the tick's scale).
@@ -197,6 +241,16 @@ struct BacktestReport {
   std::string symbol(InstrumentId instrument) const;
   // True when trades.csv leads with strategy,instrument: more than one strategy or instrument.
   bool multi() const;
+
+  // The CSV headers and rows (what the pass writes).
+  std::string trades_header() const;
+  std::string fills_header() const;
+  std::string equity_header() const;
+  void trade_row(std::string& out, const TradeRow& t) const;
+  void fill_row(std::string& out, const FillRow& f) const;
+  // One equity sample: its time, each strategy's equity, the total and the drawdown fraction.
+  void equity_row(std::string& out, const Stamp& at, const std::vector<int64_t>& equity,
+                  int64_t total, double drawdown) const;
 };
 
 // The settings as one JSON object (money as integer minor units, strings as given), so that a
@@ -205,10 +259,11 @@ struct BacktestReport {
 Json settings_json(const BacktestReportSettings& settings);
 Result<BacktestReportSettings> settings_from_json(const Json& json);
 
-// Reads `log` to its end. Errors: Status::mismatch (corrupt log or outputs that contradict
+// Reads `log` to its end, writing the CSV rows to `output` as it goes. Errors: Status::mismatch (corrupt log or outputs that contradict
 // each other, naming the seq), Status::invalid (an instrument whose money unit is not whole, an
 // equity leaving int64).
 Result<BacktestReport> build_backtest_report(const EventLog& log,
-                                             const BacktestReportSettings& settings);
+                                             const BacktestReportSettings& settings,
+                                             const ReportOutput& output = {});
 
 }  // namespace tape

@@ -5,45 +5,21 @@
 
 #include "report/backtest_report.h"
 #include "report/json.h"
+#include "report/text_out.h"
 
 namespace tape {
 namespace {
 
-// `units` / 10^scale written exactly ("-12.50" for {-1250, 2}). Digits are written backwards
-// into a local buffer: this runs for every CSV cell.
 std::string decimal_text(__int128 units, int scale) {
-  char buf[96];
-  char* end = buf + sizeof buf;
-  char* p = end;
-  const bool negative = units < 0;
-  unsigned __int128 mag =
-      negative ? -static_cast<unsigned __int128>(units) : static_cast<unsigned __int128>(units);
-  int written = 0;
-  // 128-bit division is slow; values that fit 64 bits (all but absurd ones) take this loop.
-  uint64_t small = mag <= UINT64_MAX ? static_cast<uint64_t>(mag) : 0;
-  const bool wide = mag > UINT64_MAX;
-  do {
-    if (scale > 0 && written == scale) *--p = '.';
-    if (wide) {
-      *--p = static_cast<char>('0' + static_cast<int>(mag % 10));
-      mag /= 10;
-    } else {
-      *--p = static_cast<char>('0' + static_cast<int>(small % 10));
-      small /= 10;
-    }
-    ++written;
-  } while ((wide ? mag != 0 : small != 0) || written <= scale);
-  if (negative) *--p = '-';
-  return std::string(p, static_cast<size_t>(end - p));
+  std::string out;
+  append_decimal(out, units, scale);
+  return out;
 }
 
-// Drops trailing fractional zeros while more than `keep` fraction digits remain.
-std::string trim_zeros(std::string s, int keep) {
-  const size_t dot = s.find('.');
-  if (dot == std::string::npos) return s;
-  while (s.size() - dot - 1 > static_cast<size_t>(keep) && s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
-  return s;
+std::string trimmed_text(__int128 units, int scale, int keep) {
+  std::string out;
+  append_decimal_trimmed(out, units, scale, keep);
+  return out;
 }
 
 int decimals_of(int64_t power_of_ten) {
@@ -120,50 +96,79 @@ int64_t TimeStyle::local_ns(int64_t ts_ns, bool daily) const {
   return at + offset;
 }
 
-namespace {
-
-void put2(std::string& s, int64_t v) {
-  s += static_cast<char>('0' + v / 10);
-  s += static_cast<char>('0' + v % 10);
-}
-
-}  // namespace
-
 std::string TimeStyle::render(int64_t ts_ns, bool daily) const {
-  const CivilTime c = civil_from_ns(local_ns(ts_ns, daily));
-  if (c.year < 0 || c.year > 9999) return format_utc(local_ns(ts_ns, daily));
   std::string s;
-  s.reserve(32);
-  put2(s, c.year / 100);
-  put2(s, c.year % 100);
-  s += '-';
-  put2(s, c.month);
-  s += '-';
-  put2(s, c.day);
-  if (daily) return s;
-  s += ' ';
-  put2(s, c.second_of_day / 3600);
-  s += ':';
-  put2(s, c.second_of_day / 60 % 60);
-  s += ':';
-  put2(s, c.second_of_day % 60);
-  if (c.fraction_ns != 0) {
-    std::string f = decimal_text(c.fraction_ns, 9).substr(1);  // ".000000250"
-    while (f.back() == '0') f.pop_back();
-    s += f;
-  }
+  render_to(s, ts_ns, daily);
   return s;
 }
 
+const TimeStyle::Day* TimeStyle::day_of(int64_t local) const {
+  int64_t day = local / kNsPerDay;
+  if (local % kNsPerDay < 0) --day;
+  if (day == day_.day) return &day_;
+  const CivilTime c = civil_from_ns(local);
+  if (c.year < 0 || c.year > 9999) return nullptr;
+  day_.day = day;
+  day_.year = static_cast<int>(c.year);
+  day_.month = static_cast<int>(c.month);
+  char* d = day_.date;
+  const int64_t v[3] = {c.year / 100, c.year % 100, c.month};
+  for (int i = 0; i < 3; ++i) {
+    *d++ = static_cast<char>('0' + v[i] / 10);
+    *d++ = static_cast<char>('0' + v[i] % 10);
+    if (i > 0) *d++ = '-';
+  }
+  *d++ = static_cast<char>('0' + c.day / 10);
+  *d++ = static_cast<char>('0' + c.day % 10);
+  return &day_;
+}
+
+void TimeStyle::render_to(std::string& s, int64_t ts_ns, bool daily) const {
+  const int64_t local = local_ns(ts_ns, daily);
+  const Day* day = day_of(local);
+  if (day == nullptr) {
+    s += format_utc(local);
+    return;
+  }
+  s.append(day->date, sizeof day->date);
+  if (daily) return;
+  const int64_t in_day = local - day->day * kNsPerDay;
+  const int64_t sec = in_day / kNsPerSecond, frac = in_day % kNsPerSecond;
+  const int64_t hms[3] = {sec / 3600, sec / 60 % 60, sec % 60};
+  char t[9] = {' ', 0, 0, ':', 0, 0, ':', 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    t[1 + 3 * i] = static_cast<char>('0' + hms[i] / 10);
+    t[2 + 3 * i] = static_cast<char>('0' + hms[i] % 10);
+  }
+  s.append(t, sizeof t);
+  if (frac != 0) {
+    std::string f = decimal_text(frac, 9).substr(1);  // ".000000250"
+    while (f.back() == '0') f.pop_back();
+    s += f;
+  }
+}
+
 void TimeStyle::year_month(int64_t ts_ns, bool daily, int& year, int& month) const {
-  const CivilTime c = civil_from_ns(local_ns(ts_ns, daily));
+  const int64_t local = local_ns(ts_ns, daily);
+  if (const Day* day = day_of(local)) {
+    year = day->year;
+    month = day->month;
+    return;
+  }
+  const CivilTime c = civil_from_ns(local);
   year = static_cast<int>(c.year);
   month = static_cast<int>(c.month);
 }
 
 std::string BacktestReport::money(int64_t minor) const {
+  std::string out;
+  append_money(out, minor);
+  return out;
+}
+
+void BacktestReport::append_money(std::string& out, int64_t minor) const {
   const int d = decimals_of(settings.money_scale);
-  return trim_zeros(decimal_text(minor, d), std::min(d, 2));
+  append_decimal_trimmed(out, minor, d, std::min(d, 2));
 }
 
 std::string BacktestReport::symbol(InstrumentId instrument) const {
@@ -189,85 +194,96 @@ std::string BacktestReport::vwap(InstrumentId instrument, __int128 ticks_x_qty, 
   const __int128 mag = negative ? -num : num;
   __int128 q = mag / qty;
   if (2 * (mag % qty) >= qty) ++q;
-  return trim_zeros(decimal_text(negative ? -q : q, tick.scale + kExtra), tick.scale);
+  return trimmed_text(negative ? -q : q, tick.scale + kExtra, tick.scale);
 }
 
 bool BacktestReport::multi() const { return strategies.size() > 1 || instruments.size() > 1; }
 
-std::string BacktestReport::trades_csv() const {
-  const bool lead = multi();
-  std::string out = lead ? "strategy,instrument," : "";
-  out += "entry_time,entry_price,exit_time,exit_price,qty,pnl,fees\n";
-  for (const TradeRow& t : trades) {
-    if (lead) {
-      out += csv_field(strategies[t.strategy].settings.name) + "," +
-             csv_field(symbol(t.instrument)) + ",";
-    }
-    // qty is signed: negative for a short round trip.
-    const int64_t qty = t.side == Side::kBuy ? t.entry_qty : -t.entry_qty;
-    out += time(t.entry) + "," + vwap(t.instrument, t.entry_ticks_x_qty, t.entry_qty) + "," +
-           time(t.exit) + "," + vwap(t.instrument, t.exit_ticks_x_qty, t.exit_qty) + "," +
-           std::to_string(qty) + "," + money(t.pnl) + "," + money(t.fees) + "\n";
-  }
-  return out;
+std::string BacktestReport::trades_header() const {
+  return std::string(multi() ? "strategy,instrument," : "") +
+         "entry_time,entry_price,exit_time,exit_price,qty,pnl,fees\n";
 }
 
-std::string BacktestReport::fills_csv() const {
-  std::string out = "time,strategy,instrument,side,price,qty,fee,liquidity,order_id\n";
-  for (const FillRow& f : fills) {
-    out += time(f.time) + "," + csv_field(strategies[f.strategy].settings.name) + "," +
-           csv_field(symbol(f.instrument)) + "," + (f.side == Side::kBuy ? "buy" : "sell") + "," +
-           price(f.instrument, f.price) + "," + std::to_string(f.qty) + "," + money(f.fee) + "," +
-           (f.maker ? "maker" : "taker") + "," + std::to_string(f.order_id) + "\n";
+void BacktestReport::trade_row(std::string& out, const TradeRow& t) const {
+  if (multi()) {
+    out += csv_field(strategies[t.strategy].settings.name) + "," +
+           csv_field(symbol(t.instrument)) + ",";
   }
-  return out;
+  // qty is signed: negative for a short round trip.
+  const int64_t qty = t.side == Side::kBuy ? t.entry_qty : -t.entry_qty;
+  out += time(t.entry) + "," + vwap(t.instrument, t.entry_ticks_x_qty, t.entry_qty) + "," +
+         time(t.exit) + "," + vwap(t.instrument, t.exit_ticks_x_qty, t.exit_qty) + ",";
+  append_int(out, qty);
+  out += ',';
+  append_money(out, t.pnl);
+  out += ',';
+  append_money(out, t.fees);
+  out += '\n';
 }
 
-std::string BacktestReport::equity_csv() const {
+std::string BacktestReport::fills_header() const {
+  return "time,strategy,instrument,side,price,qty,fee,liquidity,order_id\n";
+}
+
+void BacktestReport::fill_row(std::string& out, const FillRow& f) const {
+  out += time(f.time) + "," + csv_field(strategies[f.strategy].settings.name) + "," +
+         csv_field(symbol(f.instrument)) + "," + (f.side == Side::kBuy ? "buy" : "sell") + "," +
+         price(f.instrument, f.price) + ",";
+  append_int(out, f.qty);
+  out += ',';
+  append_money(out, f.fee);
+  out += f.maker ? ",maker," : ",taker,";
+  append_uint(out, f.order_id);
+  out += '\n';
+}
+
+std::string BacktestReport::equity_header() const {
   std::string out = "time";
   for (const StrategyResult& s : strategies) out += "," + csv_field(s.settings.name);
-  out += ",total,drawdown\n";
-  out.reserve(sample_times.size() * (24 + 16 * (strategies.size() + 2)));
-  for (size_t i = 0; i < sample_times.size(); ++i) {
-    out += time(sample_times[i]);
-    for (const StrategyResult& s : strategies) {
-      out += ',';
-      out += money(s.equity[i]);
-    }
+  return out + ",total,drawdown\n";
+}
+
+void BacktestReport::equity_row(std::string& out, const Stamp& at,
+                                const std::vector<int64_t>& equity, int64_t total,
+                                double drawdown) const {
+  time_style.render_to(out, at.ts_ns, at.daily);
+  for (const int64_t e : equity) {
     out += ',';
-    out += money(total_equity[i]);
-    // The drawdown fraction rounded half away from zero to 6 decimals (computed in doubles: the
-    // one column that is not exact).
-    out += ',';
-    out += decimal_text(std::llround(total_drawdown[i] * 1e6), 6);
-    out += '\n';
+    append_money(out, e);
   }
-  return out;
+  out += ',';
+  append_money(out, total);
+  // The drawdown fraction rounded half away from zero to 6 decimals (computed in doubles: the
+  // one column that is not exact).
+  out += ',';
+  append_decimal(out, std::llround(drawdown * 1e6), 6);
+  out += '\n';
 }
 
 Status BacktestReport::write_csvs(const std::string& dir) const {
   std::error_code ec;
+  if (!csv_dir.empty() && std::filesystem::equivalent(csv_dir, dir, ec)) return Status::ok();
+  if (!csv_dir.empty()) {
+    return Status::invalid("report: the CSVs were written to " + csv_dir + ", not " + dir);
+  }
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::io("cannot create " + dir + ": " + ec.message());
   const std::filesystem::path d(dir);
-  RETURN_IF_ERROR(write_file(d / "trades.csv", trades_csv()));
-  RETURN_IF_ERROR(write_file(d / "fills.csv", fills_csv()));
-  return write_file(d / "equity.csv", equity_csv());
+  RETURN_IF_ERROR(write_file(d / "trades.csv", trades_text));
+  RETURN_IF_ERROR(write_file(d / "fills.csv", fills_text));
+  return write_file(d / "equity.csv", equity_text);
 }
 
 namespace {
 
-Json figures_object(const BacktestReport& r, const Figures& f) {
+Json figures_object(const BacktestReport& r, const Figures& f, const SeriesFigures& series) {
   const double scale = static_cast<double>(r.settings.money_scale);
   const auto units = [&](int64_t minor) {
     return round_to(static_cast<double>(minor) / scale, 10);
   };
-  const auto when = [&](int64_t ts) -> Json {
+  const auto when = [&](const Stamp& at) -> Json {
     if (f.max_drawdown == 0) return nullptr;
-    for (const Stamp& s : r.sample_times) {
-      if (s.ts_ns == ts) return r.time(s);
-    }
-    return r.time(Stamp{ts, false});
+    return r.time(at);
   };
   return Json{
       {"samples", f.samples},
@@ -281,8 +297,8 @@ Json figures_object(const BacktestReport& r, const Figures& f) {
       {"sortino", figure(f.sortino)},
       {"max_drawdown", figure(f.max_drawdown)},
       {"max_drawdown_money", units(f.max_drawdown_money)},
-      {"max_drawdown_peak", when(f.max_drawdown_peak_ns)},
-      {"max_drawdown_trough", when(f.max_drawdown_trough_ns)},
+      {"max_drawdown_peak", when(series.max_drawdown_peak)},
+      {"max_drawdown_trough", when(series.max_drawdown_trough)},
       {"max_drawdown_duration_days",
        round_to(static_cast<double>(f.max_drawdown_duration_ns) / 86'400e9, 6)},
       {"calmar", figure(f.calmar)},
@@ -307,23 +323,22 @@ Json BacktestReport::figures_json() const {
     Json item = {{"name", s.settings.name},
                  {"account", s.settings.account.value()},
                  {"starting_cash", money(s.settings.starting_cash)},
-                 {"final_equity",
-                  s.equity.empty() ? money(s.settings.starting_cash) : money(s.equity.back())},
+                 {"final_equity", money(s.final_equity)},
                  {"fills", s.fills},
                  {"fees", money(s.fees)}};
     if (!s.settings.plugin_path.empty()) {
       item["plugin"] = s.settings.plugin_path;
       item["plugin_sha256"] = s.settings.plugin_sha256;
     }
-    item["figures"] = figures_object(*this, s.figures);
+    item["figures"] = figures_object(*this, s.figures, s.series);
     strategies_json.push_back(std::move(item));
   }
   __int128 fees = 0;
   for (const StrategyResult& s : strategies) fees += s.fees;
-  Json total_json = {{"final_equity", total_equity.empty() ? money(0) : money(total_equity.back())},
-                     {"fills", fills.size()},
+  Json total_json = {{"final_equity", money(total_final_equity)},
+                     {"fills", fill_count},
                      {"fees", money(static_cast<int64_t>(fees))},
-                     {"figures", figures_object(*this, total)}};
+                     {"figures", figures_object(*this, total, total_series)}};
   return Json{{"periods_per_year", round_to(settings.analytics.periods_per_year, 10)},
               {"risk_free_rate", round_to(settings.analytics.risk_free_rate, 10)},
               {"equity_sample_ns", settings.equity_sample_ns},

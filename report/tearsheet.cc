@@ -88,11 +88,12 @@ std::string days(int64_t ns) {
 }
 
 // X labels at the first point of each year (or month, for short runs; else evenly spaced).
-std::vector<svg::AxisLabel> time_labels(const BacktestReport& r, const std::vector<size_t>& idx) {
+std::vector<svg::AxisLabel> time_labels(const BacktestReport& r,
+                                        const std::vector<ChartPoint>& pts) {
   std::vector<svg::AxisLabel> years, months, even;
   int py = -1, pm = -1;
-  for (size_t k = 0; k < idx.size(); ++k) {
-    const Stamp& s = r.sample_times[idx[k]];
+  for (size_t k = 0; k < pts.size(); ++k) {
+    const Stamp& s = pts[k].time;
     int y = 0, m = 0;
     r.time_style.year_month(s.ts_ns, s.daily, y, m);
     const double x = static_cast<double>(s.ts_ns);
@@ -114,9 +115,9 @@ std::vector<svg::AxisLabel> time_labels(const BacktestReport& r, const std::vect
   };
   if (years.size() >= 3) return thin(years, 14);
   if (months.size() >= 3) return thin(months, 12);
-  for (size_t k = 0; k < 6 && idx.size() > 1; ++k) {
-    const size_t i = idx[(idx.size() - 1) * k / 5];
-    even.push_back({static_cast<double>(r.sample_times[i].ts_ns), r.time(r.sample_times[i])});
+  for (size_t k = 0; k < 6 && pts.size() > 1; ++k) {
+    const Stamp& s = pts[(pts.size() - 1) * k / 5].time;
+    even.push_back({static_cast<double>(s.ts_ns), r.time(s)});
   }
   return even;
 }
@@ -206,34 +207,32 @@ std::string figures_table(const BacktestReport& r) {
          "– : not defined (docs/analytics.md).</p></section>";
 }
 
-std::vector<double> xs(const BacktestReport& r, const std::vector<size_t>& idx) {
-  std::vector<double> x;
-  for (size_t i : idx) x.push_back(static_cast<double>(r.sample_times[i].ts_ns));
-  return x;
+// A chart line from kept points; y scaled by `y_scale`.
+svg::Series line_of(const std::vector<ChartPoint>& pts, double y_scale = 1) {
+  svg::Series s;
+  for (const ChartPoint& p : pts) {
+    s.x.push_back(static_cast<double>(p.time.ts_ns));
+    s.y.push_back(p.y * y_scale);
+  }
+  return s;
 }
 
 std::string equity_chart(const BacktestReport& r) {
-  std::vector<double> total;
-  for (int64_t e : r.total_equity) total.push_back(units(r, e));
-  const std::vector<size_t> idx = svg::downsample(total, kChartPointsMax);
+  const std::vector<ChartPoint> total = r.total_chart.points();
   svg::LineChart c;
   c.aria_label = "equity";
   c.y_format = [](double v) { return grouped(v); };
-  c.x_labels = time_labels(r, idx);
+  c.x_labels = time_labels(r, total);
   if (r.strategies.size() > 1) {
     for (size_t s = 0; s < r.strategies.size(); ++s) {
-      svg::Series line;
-      line.x = xs(r, idx);
-      for (size_t i : idx) line.y.push_back(units(r, r.strategies[s].equity[i]));
+      svg::Series line = line_of(r.strategies[s].equity_chart.points());
       line.color = kPalette[s % 5];
       line.name = r.strategies[s].settings.name;
       line.width = 1.2;
       c.series.push_back(std::move(line));
     }
   }
-  svg::Series t;
-  t.x = xs(r, idx);
-  for (size_t i : idx) t.y.push_back(total[i]);
+  svg::Series t = line_of(total);
   t.color = kBlue;
   t.name = r.strategies.size() > 1 ? "total" : "";
   t.width = 2;
@@ -242,18 +241,14 @@ std::string equity_chart(const BacktestReport& r) {
 }
 
 std::string drawdown_chart(const BacktestReport& r) {
-  std::vector<double> dd;
-  for (double d : r.total_drawdown) dd.push_back(-d * 100);
-  const std::vector<size_t> idx = svg::downsample(dd, kChartPointsMax);
+  const std::vector<ChartPoint> dd = r.drawdown_chart.points();
   svg::LineChart c;
   c.aria_label = "drawdown";
   c.height = 220;
   c.include_zero = true;
   c.y_format = [](double v) { return fmt(std::fabs(v) < 10 && v != 0 ? "%.1f%%" : "%.0f%%", v); };
-  c.x_labels = time_labels(r, idx);
-  svg::Series s;
-  s.x = xs(r, idx);
-  for (size_t i : idx) s.y.push_back(dd[i]);
+  c.x_labels = time_labels(r, dd);
+  svg::Series s = line_of(dd);
   s.color = kRed;
   s.width = 1.2;
   s.fill_to_zero = true;
@@ -327,9 +322,10 @@ std::string monthly_grid(const BacktestReport& r) {
 
 std::string pnl_histogram(const BacktestReport& r) {
   std::string o = "<section id='trade-pnl'><h2>Trade PnL distribution</h2>";
-  if (r.trades.empty()) return o + "<p class='note'>No closed trades.</p></section>";
+  if (r.trade_nets.empty()) return o + "<p class='note'>No closed trades.</p></section>";
   std::vector<double> nets;
-  for (const TradeRow& t : r.trades) nets.push_back(units(r, t.pnl - t.fees));
+  nets.reserve(r.trade_nets.size());
+  for (const int64_t net : r.trade_nets) nets.push_back(units(r, net));
   double lo = *std::min_element(nets.begin(), nets.end());
   double hi = *std::max_element(nets.begin(), nets.end());
   const size_t bins = std::clamp<size_t>(nets.size() / 3, 5, 30);
@@ -354,7 +350,7 @@ std::string pnl_histogram(const BacktestReport& r) {
   }
   o += svg::histogram(
       bars, [](double v) { return grouped(v); }, "trade pnl");
-  return o + "<p class='note'>" + std::to_string(r.trades.size()) +
+  return o + "<p class='note'>" + std::to_string(r.trade_count) +
          " closed trades, PnL after "
          "fees in currency units; wins " +
          std::to_string(r.total.wins) + ", losses " + std::to_string(r.total.losses) +
@@ -370,36 +366,20 @@ double tick_size(const BacktestReport& r, InstrumentId i) {
 std::string price_chart(const BacktestReport& r, uint32_t inst) {
   const InstrumentId id(inst);
   const double tick = tick_size(r, id);
-  std::vector<size_t> have;
-  std::vector<double> px;
-  for (size_t i = 0; i < r.marks[inst].size(); ++i) {
-    if (r.marks[inst][i] == 0) continue;
-    have.push_back(i);
-    px.push_back(static_cast<double>(r.marks[inst][i]) * tick);
-  }
+  const std::vector<ChartPoint> px = r.mark_charts[inst].points();
   std::string o = "<h3>" + html_text(r.symbol(id)) + "</h3>";
-  if (have.empty()) return o + "<p class='note'>No prices.</p>";
-  std::vector<size_t> idx;
-  for (size_t k : svg::downsample(px, kChartPointsMax)) idx.push_back(k);
+  if (px.empty()) return o + "<p class='note'>No prices.</p>";
   svg::LineChart c;
   c.aria_label = "price " + r.symbol(id);
   c.height = 320;
   c.y_format = [](double v) { return grouped(v, std::fabs(v) < 100 ? 2 : 0); };
-  std::vector<size_t> sample_idx;
-  for (size_t k : idx) sample_idx.push_back(have[k]);
-  c.x_labels = time_labels(r, sample_idx);
-  svg::Series s;
-  for (size_t k : idx) {
-    s.x.push_back(static_cast<double>(r.sample_times[have[k]].ts_ns));
-    s.y.push_back(px[k]);
-  }
+  c.x_labels = time_labels(r, px);
+  svg::Series s = line_of(px, tick);
   s.color = "#334155";
   s.width = 1.1;
   c.series.push_back(std::move(s));
-  size_t marked = 0;
-  for (const TradeRow& t : r.trades) {
-    if (t.instrument != id || marked >= kMarkersMax) continue;
-    ++marked;
+  for (const TradeRow& t : r.marked_trades) {
+    if (t.instrument != id) continue;
     const bool long_trade = t.side == Side::kBuy;
     const double entry =
         static_cast<double>(t.entry_ticks_x_qty) / static_cast<double>(t.entry_qty) * tick;

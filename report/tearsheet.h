@@ -8,8 +8,9 @@
 // compounded year), "trade-pnl" (histogram of the trades' net PnL), "prices" (per instrument:
 // its mark at each sample with entry and exit markers of its trades).
 //
-// Bounds: a chart draws at most kChartPointsMax points: longer series are cut into buckets and
-// each bucket drawn by its first, lowest, highest and last point in time order (the line's shape
+// Bounds: a chart draws at most kChartPointsMax points (report/backtest_report.h): a longer
+// series was kept by the report's pass as buckets of consecutive samples, each drawn by its
+// first, lowest, highest and last point in time order (report/chart_series.h: the line's shape
 // and extremes survive). At most kMarkersMax trades' markers per price chart (the first ones).
 // Every string from data (symbols, names, paths) is escaped.
 #pragma once
@@ -20,9 +21,6 @@
 #include "report/backtest_report.h"
 
 namespace tape {
-
-inline constexpr size_t kChartPointsMax = 4000;
-inline constexpr size_t kMarkersMax = 1000;
 
 std::string render_tearsheet(const BacktestReport& report);
 

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -208,7 +209,9 @@ class TearsheetBrowser : public ::testing::Test {
     auto meta = log.value()->get_meta("test_final_value");
     ASSERT_TRUE(meta.is_ok() && meta.value());
     final_value_ = std::stoll(*meta.value());
-    auto report = build_backtest_report(*log.value(), s);
+    ReportOutput keep;
+    keep.keep_csv_text = true;
+    auto report = build_backtest_report(*log.value(), s, keep);
     ASSERT_TRUE(report.is_ok()) << report.status().message();
     report_ = std::move(report).value();
   }
@@ -223,10 +226,12 @@ class TearsheetBrowser : public ::testing::Test {
 
 TEST_F(TearsheetBrowser, ReportOfAPluginBacktestMatchesTheRulesTradeForTrade) {
   const Expected e = sma_trades(bars_);
-  ASSERT_EQ(report_.trades.size(), e.exit.size());
+  ASSERT_EQ(report_.trade_count, e.exit.size());
   ASSERT_GT(e.exit.size(), 10u);
-  for (size_t i = 0; i < e.exit.size(); ++i) {
-    const TradeRow& t = report_.trades[i];
+  // The report keeps the first kMarkersMax trades (the price chart's markers).
+  ASSERT_EQ(report_.marked_trades.size(), std::min(e.exit.size(), kMarkersMax));
+  for (size_t i = 0; i < report_.marked_trades.size(); ++i) {
+    const TradeRow& t = report_.marked_trades[i];
     EXPECT_EQ(t.entry.ts_ns, bars_.ts[e.entry[i]]) << i;
     EXPECT_EQ(t.exit.ts_ns, bars_.ts[e.exit[i]]) << i;
     EXPECT_EQ(t.entry_qty, 100) << i;
@@ -235,8 +240,8 @@ TEST_F(TearsheetBrowser, ReportOfAPluginBacktestMatchesTheRulesTradeForTrade) {
     EXPECT_EQ(t.pnl, e.pnl[i]) << i;
     EXPECT_EQ(t.fees, e.fees[i]) << i;
   }
-  EXPECT_EQ(report_.strategies[0].equity.back(), final_value_);
-  EXPECT_EQ(report_.sample_times.size(), bars_.ts.size());
+  EXPECT_EQ(report_.strategies[0].final_equity, final_value_);
+  EXPECT_EQ(report_.samples, bars_.ts.size());
   if (real_) {
     // Every row of trades.csv writes the dates and prices as the data file wrote them.
     std::istringstream csv(report_.trades_csv());

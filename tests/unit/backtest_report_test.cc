@@ -92,7 +92,9 @@ class BacktestReportTest : public ::testing::Test {
   Result<BacktestReport> build(const std::string& dir, const BacktestReportSettings& s) {
     auto log = EventLog::open(dir, true);
     if (!log.is_ok()) return log.status();
-    return build_backtest_report(*log.value(), s);
+    ReportOutput keep;
+    keep.keep_csv_text = true;
+    return build_backtest_report(*log.value(), s, keep);
   }
 
   static BacktestReportSettings one_strategy() {
@@ -274,7 +276,8 @@ TEST_F(BacktestReportTest, SeveralStrategiesLeadTradesWithStrategyAndInstrument)
             "strategy,instrument,entry_time,entry_price,exit_time,exit_price,qty,pnl,fees\n"
             "seller,ORCL,2020-01-02,10.00,2020-01-03,10.10,-10,-1.00,0.00\n"
             "buyer,ORCL,2020-01-02,10.00,2020-01-03,10.10,10,1.00,0.00\n");
-  EXPECT_EQ(r.value().fills[0].maker, true);
+  EXPECT_NE(r.value().fills_csv().find(",seller,ORCL,sell,10.00,10,0.00,maker,0\n"),
+            std::string::npos);
   EXPECT_EQ(r.value().equity_csv(),
             "time,buyer,seller,total,drawdown\n"
             "2020-01-02,100000.00,100000.00,200000.00,0.000000\n"
@@ -292,7 +295,12 @@ TEST_F(BacktestReportTest, AccountsAreFoundInTheLogWithoutSettings) {
   ASSERT_EQ(r.value().strategies.size(), 2u);
   EXPECT_EQ(r.value().strategies[0].settings.name, "account 1");  // by account id
   EXPECT_EQ(r.value().strategies[1].settings.name, "account 2");
-  EXPECT_EQ(r.value().fills[0].strategy, 1u);  // the maker (account 2) comes first in the log
+  // The maker (account 2) comes first in the log; its row names it.
+  EXPECT_EQ(r.value().fills_csv(),
+            "time,strategy,instrument,side,price,qty,fee,liquidity,order_id\n"
+            "2020-01-02,account 2,ORCL,sell,10.00,10,0.00,maker,0\n"
+            "2020-01-02,account 1,ORCL,buy,10.00,10,0.00,taker,21\n");
+  EXPECT_EQ(r.value().equity_csv().substr(0, 35), "time,account 1,account 2,total,draw");
 }
 
 TEST_F(BacktestReportTest, IntradayTimesAreLocalToTheImportZone) {
@@ -350,9 +358,11 @@ TEST_F(BacktestReportTest, GridSamplingTakesOneSamplePerBusyInterval) {
   s.equity_sample_ns = 10;
   auto r = build(write_log(kOneInstrument, ""), s);
   ASSERT_TRUE(r.is_ok()) << r.status().message();
-  ASSERT_EQ(r.value().sample_times.size(), 2u);
-  EXPECT_EQ(r.value().sample_times[0].ts_ns, 10);
-  EXPECT_EQ(r.value().sample_times[1].ts_ns, 30);
+  ASSERT_EQ(r.value().samples, 2u);
+  const std::vector<ChartPoint> pts = r.value().total_chart.points();
+  ASSERT_EQ(pts.size(), 2u);
+  EXPECT_EQ(pts[0].time.ts_ns, 10);
+  EXPECT_EQ(pts[1].time.ts_ns, 30);
 }
 
 TEST_F(BacktestReportTest, TwoBarsOfOneCloseAreOneSample) {
@@ -364,8 +374,10 @@ TEST_F(BacktestReportTest, TwoBarsOfOneCloseAreOneSample) {
                            kUtcDaily),
                  one_strategy());
   ASSERT_TRUE(r.is_ok()) << r.status().message();
-  EXPECT_EQ(r.value().sample_times.size(), 2u);
-  EXPECT_EQ(r.value().marks[1][0], 2000);
+  EXPECT_EQ(r.value().samples, 2u);
+  const std::vector<ChartPoint> b = r.value().mark_charts[1].points();
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].y, 2000);
 }
 
 TEST_F(BacktestReportTest, VwapIsExactOrRoundedAtFourMoreDigits) {

@@ -1,0 +1,78 @@
+// The report's bounded chart series (report/chart_series.h) and its number appenders
+// (report/text_out.h).
+#include "report/chart_series.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "report/text_out.h"
+
+namespace tape {
+namespace {
+
+TEST(ChartSeries, KeepsEveryPointWhileShort) {
+  ChartSeries s(16);
+  for (int i = 0; i < 16; ++i) s.add(Stamp{i, false}, i % 3);
+  const std::vector<ChartPoint> p = s.points();
+  ASSERT_EQ(p.size(), 16u);
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(p[static_cast<size_t>(i)].time.ts_ns, i);
+}
+
+TEST(ChartSeries, LongSeriesIsBoundedAndKeepsItsExtremesInOrder) {
+  ChartSeries s(4000);
+  const int64_t n = 1'000'003;
+  for (int64_t i = 0; i < n; ++i) {
+    double y = static_cast<double>(i % 97);
+    if (i == 654'321) y = -1000;  // one deep dip
+    if (i == 123'457) y = 5000;   // one spike
+    s.add(Stamp{i * 60, false}, y);
+  }
+  EXPECT_EQ(s.size(), static_cast<uint64_t>(n));
+  const std::vector<ChartPoint> p = s.points();
+  EXPECT_LE(p.size(), 4000u);
+  EXPECT_GT(p.size(), 1000u);
+  EXPECT_EQ(p.front().index, 0u);
+  EXPECT_EQ(p.back().index, static_cast<uint64_t>(n - 1));
+  for (size_t i = 1; i < p.size(); ++i) ASSERT_LT(p[i - 1].index, p[i].index);
+  const auto has = [&](uint64_t idx, double y) {
+    return std::any_of(p.begin(), p.end(),
+                       [&](const ChartPoint& c) { return c.index == idx && c.y == y; });
+  };
+  EXPECT_TRUE(has(654'321, -1000));
+  EXPECT_TRUE(has(123'457, 5000));
+  EXPECT_EQ(p[10].time.ts_ns, static_cast<int64_t>(p[10].index) * 60);
+}
+
+TEST(ChartSeries, SameValuesKeepTheSamePoints) {
+  ChartSeries a(400), b(400);
+  for (int i = 0; i < 100'000; ++i) {
+    a.add(Stamp{i, false}, (i * 7919) % 1000);
+    b.add(Stamp{i, false}, (i * 7919) % 1000);
+  }
+  const auto pa = a.points(), pb = b.points();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_EQ(pa[i].index, pb[i].index);
+}
+
+TEST(TextOut, DecimalsAreExact) {
+  std::string s;
+  append_decimal(s, -1250, 2);
+  s += ' ';
+  append_decimal(s, 5, 3);
+  s += ' ';
+  append_decimal(s, 0, 0);
+  s += ' ';
+  append_decimal(s, static_cast<__int128>(1) << 100, 4);
+  s += ' ';
+  append_decimal_trimmed(s, 12'345'000, 4, 2);
+  s += ' ';
+  append_decimal_trimmed(s, 12'345'600, 6, 2);
+  s += ' ';
+  append_int(s, INT64_MIN);
+  EXPECT_EQ(s, "-12.50 0.005 0 126765060022822940149670320.5376 1234.50 12.3456 "
+               "-9223372036854775808");
+}
+
+}  // namespace
+}  // namespace tape
