@@ -139,8 +139,10 @@ class SlurmCluster {
     return wait_for(
         [&] {
           const CliResult q = run_shell("squeue -h -r -j " + id + " -o %i");
-          // Once slurmctld forgets a finished job, squeue refuses its id: gone too.
-          return q.exit_code != 0 || q.out.find_first_not_of(" \n") == std::string::npos;
+          // Once slurmctld forgets a finished job, squeue refuses its id: gone too. Any other
+          // failure (slurmctld busy for a moment) is asked again.
+          if (q.exit_code != 0) return q.out.find("Invalid job id") != std::string::npos;
+          return q.out.find_first_not_of(" \n") == std::string::npos;
         },
         limit);
   }
