@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <tuple>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -68,13 +67,16 @@ int sweep_submit_command(const std::vector<std::string>& all) {
   pos.add("sweep", 1);
   po::variables_map vm;
   if (auto code = parse_options("sweep submit", args, desc, &pos, vm)) return *code;
-  for (auto [name, text, max, field] : {std::tuple("--max-parallel", &max_parallel, kArrayTasksMax, &o.max_parallel),
-                                        std::tuple("--tasks", &tasks, kArrayTasksMax, &o.tasks),
-                                        std::tuple("--jobs-per-task", &jobs_per_task, kJobsMax, &o.jobs_per_task)}) {
-    if (!vm.count(name + 2)) continue;
-    auto n = parse_count(*text, name, 1, max);
-    if (!n.is_ok()) return report_error(n.status());
-    *field = n.value();
+  // A count option, when given: 1 to `max`, else a usage error.
+  auto count = [&](const char* option, const std::string& text, size_t max, size_t& field) -> Status {
+    if (!vm.count(option)) return Status::ok();
+    ASSIGN_OR_RETURN(field, parse_count(text, ("--" + std::string(option)).c_str(), 1, max));
+    return Status::ok();
+  };
+  for (Status st : {count("max-parallel", max_parallel, kArrayTasksMax, o.max_parallel),
+                    count("tasks", tasks, kArrayTasksMax, o.tasks),
+                    count("jobs-per-task", jobs_per_task, kJobsMax, o.jobs_per_task)}) {
+    if (!st.is_ok()) return report_error(st);
   }
   auto spec = load_sweep_file(file);
   if (!spec.is_ok()) return report_error(spec.status());
