@@ -66,7 +66,7 @@ class SlurmCluster {
   // Why this machine cannot run the cluster (not root, a program missing), or "".
   static std::string unavailable() {
     if (geteuid() != 0) return "the Slurm cluster tests run slurmd as root (euid is " + std::to_string(geteuid()) + ")";
-    for (const char* p : {"munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo"}) {
+    for (const char* p : {"munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo", "scontrol"}) {
       if (find_program(p).empty()) return std::string(p) + " is not installed (Debian: munge slurmctld slurmd slurm-client)";
     }
     return "";

@@ -113,8 +113,14 @@ TEST_F(SweepSlurm, FailedTaskIsListedWithItsErrorByStatusAndCollect) {
       << s["run_states"][1]["error"];
   const CliResult text = run_tape("sweep status " + out);
   EXPECT_NE(text.out.find("failed: run 1"), std::string::npos) << text.out;
-  // The task's own log says so too, and its exit code made Slurm count it failed.
+  // The task's own log says so too, and its exit code made Slurm count it failed (slurmctld
+  // keeps a finished job for MinJobAge, 300 s by default).
   EXPECT_NE(testing_util::slurp(out + "/slurm/" + job + "_1.out").find("failed: run 1"), std::string::npos);
+  const std::string task1 = testing_util::run_shell("scontrol -o show job " + job + "_1").out;
+  EXPECT_NE(task1.find("JobState=FAILED"), std::string::npos) << task1;
+  EXPECT_NE(task1.find("ExitCode=2:0"), std::string::npos) << task1;
+  const std::string task0 = testing_util::run_shell("scontrol -o show job " + job + "_0").out;
+  EXPECT_NE(task0.find("JobState=COMPLETED"), std::string::npos) << task0;
 
   const CliResult collect = run_tape("sweep collect " + out + " --json");
   ASSERT_EQ(collect.exit_code, 0) << collect.err;
