@@ -42,4 +42,21 @@ Result<uint64_t> parse_seed(const std::string& text, const char* option) {
   return value;
 }
 
+Result<size_t> parse_count(const std::string& text, const char* option, size_t min, size_t max) {
+  size_t value = 0;
+  bool ok = !text.empty() && text.size() <= 9;
+  for (char c : text) {
+    if (!ok || c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    value = value * 10 + static_cast<size_t>(c - '0');
+  }
+  if (!ok || value < min || value > max) {
+    return Status::usage(std::string(option) + " must be a whole number from " + std::to_string(min) + " to " +
+                         std::to_string(max) + ", not '" + text + "'");
+  }
+  return value;
+}
+
 }  // namespace tape

@@ -24,4 +24,8 @@ std::optional<int> parse_options(const char* command, const std::vector<std::str
 // the range a scenario's `seed` key takes. Status::usage naming `option` otherwise.
 Result<uint64_t> parse_seed(const std::string& text, const char* option);
 
+// A count as the command line gives it (--jobs 4): decimal digits only, from `min` to `max`.
+// Status::usage naming `option` and the range otherwise ("-1" is refused, not wrapped).
+Result<size_t> parse_count(const std::string& text, const char* option, size_t min, size_t max);
+
 }  // namespace tape

@@ -78,14 +78,13 @@ int plan_command(const std::vector<std::string>& args) {
 }
 
 int run_command_of(const std::vector<std::string>& args) {
-  std::string file, out, shard_text;
-  size_t jobs = 0;
+  std::string file, out, shard_text, jobs_text;
   bool json = false;
   po::options_description desc("tape sweep SWEEP.toml --out DIR");
   desc.add_options()("help,h", "show this help")(
       "sweep", po::value<std::string>(&file)->required(), "sweep file")(
       "out", po::value<std::string>(&out)->required(), "the sweep's output dir (shared by every shard)")(
-      "jobs", po::value<size_t>(&jobs), "backtests at once (default: the CPUs this process may use)")(
+      "jobs", po::value<std::string>(&jobs_text), "backtests at once (default: the CPUs this process may use)")(
       "shard", po::value<std::string>(&shard_text), "run only shard I of N: runs whose index % N == I")(
       "json", po::bool_switch(&json), "print one JSON object at the end");
   po::positional_options_description pos;
@@ -98,7 +97,12 @@ int run_command_of(const std::vector<std::string>& args) {
     if (!shard.is_ok()) return report_error(shard.status());
     o.shard = shard.value();
   }
-  if (vm.count("jobs") && jobs == 0) return report_error(Status::usage("--jobs must be at least 1"));
+  size_t jobs = 0;
+  if (vm.count("jobs")) {
+    auto n = parse_count(jobs_text, "--jobs", 1, kJobsMax);
+    if (!n.is_ok()) return report_error(n.status());
+    jobs = n.value();
+  }
   auto plan = plan_of(file);
   if (!plan.is_ok()) return report_error(plan.status());
   o.out_dir = absolute(out);

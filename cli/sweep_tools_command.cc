@@ -51,15 +51,15 @@ int sweep_submit_command(const std::vector<std::string>& all) {
   const std::vector<std::string> args(all.begin(), dash);
   SubmitOptions o;
   if (dash != all.end()) o.sbatch_args.assign(dash + 1, all.end());
-  std::string file, out;
+  std::string file, out, max_parallel, tasks, jobs_per_task;
   bool json = false;
   po::options_description desc("tape sweep submit SWEEP.toml --out DIR [options] [-- sbatch options]");
   desc.add_options()("help,h", "show this help")(
       "sweep", po::value<std::string>(&file)->required(), "sweep file")(
       "out", po::value<std::string>(&out)->required(), "the sweep's output dir, on a file system every node sees")(
-      "max-parallel", po::value<size_t>(&o.max_parallel), "at most K array tasks at once (--array=0-(N-1)%K)")(
-      "tasks", po::value<size_t>(&o.tasks), "array tasks (default: one per run, at most 1000)")(
-      "jobs-per-task", po::value<size_t>(&o.jobs_per_task), "runs at once in a task (its --cpus-per-task; default 1)")(
+      "max-parallel", po::value<std::string>(&max_parallel), "at most K array tasks at once (--array=0-(N-1)%K)")(
+      "tasks", po::value<std::string>(&tasks), "array tasks (default: one per run, at most 1000)")(
+      "jobs-per-task", po::value<std::string>(&jobs_per_task), "runs at once in a task (its --cpus-per-task; default 1)")(
       "sbatch", po::value<std::string>(&o.sbatch), "the sbatch command (default: sbatch on PATH)")(
       "dry-run", po::bool_switch(&o.dry_run), "write the script, do not submit it")(
       "json", po::bool_switch(&json), "print one JSON object");
@@ -67,10 +67,17 @@ int sweep_submit_command(const std::vector<std::string>& all) {
   pos.add("sweep", 1);
   po::variables_map vm;
   if (auto code = parse_options("sweep submit", args, desc, &pos, vm)) return *code;
-  if (vm.count("max-parallel") && o.max_parallel == 0) {
-    return report_error(Status::usage("--max-parallel must be at least 1"));
+  // A count option, when given: 1 to `max`, else a usage error.
+  auto count = [&](const char* option, const std::string& text, size_t max, size_t& field) -> Status {
+    if (!vm.count(option)) return Status::ok();
+    ASSIGN_OR_RETURN(field, parse_count(text, ("--" + std::string(option)).c_str(), 1, max));
+    return Status::ok();
+  };
+  for (Status st : {count("max-parallel", max_parallel, kArrayTasksMax, o.max_parallel),
+                    count("tasks", tasks, kArrayTasksMax, o.tasks),
+                    count("jobs-per-task", jobs_per_task, kJobsMax, o.jobs_per_task)}) {
+    if (!st.is_ok()) return report_error(st);
   }
-  if (vm.count("tasks") && o.tasks == 0) return report_error(Status::usage("--tasks must be at least 1"));
   auto spec = load_sweep_file(file);
   if (!spec.is_ok()) return report_error(spec.status());
   auto plan = make_plan(spec.value());

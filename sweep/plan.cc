@@ -129,6 +129,19 @@ Status check_param_names(const BacktestConfig& c, Plugins& plugins) {
   return Status::ok();
 }
 
+// Each strategy's parameter values have the types its plugin declares (every parameter has a
+// default, so this depends on the values given alone, not on their combination).
+Status check_param_types(const BacktestConfig& c, Plugins& plugins) {
+  for (const BacktestStrategy& s : c.strategies) {
+    ASSIGN_OR_RETURN(const LoadedPlugin* p, plugins.get(s.plugin));
+    Result<std::vector<PluginParamValue>> values = p->factory->resolve(s.params);
+    if (!values.is_ok()) {
+      return Status::invalid("plugin '" + p->name + "' (" + p->path + "): " + values.status().message());
+    }
+  }
+  return Status::ok();
+}
+
 Status check_params_all(const BacktestConfig& c, Plugins& plugins) {
   for (const BacktestStrategy& s : c.strategies) {
     ASSIGN_OR_RETURN(const LoadedPlugin* p, plugins.get(s.plugin));
@@ -137,15 +150,17 @@ Status check_params_all(const BacktestConfig& c, Plugins& plugins) {
   return Status::ok();
 }
 
-// Each value of each axis alone on the base: a key the config or its plugin does not know is
-// named where the sweep file writes it.
+// Each value of each axis alone on the base: a key the config or its plugin does not know, a
+// value of the wrong type, a file that is not there is named where the sweep file writes it.
 Status check_axis(const SweepSpec& spec, const SweepAxis& axis, const char* section,
-                  Plugins& plugins) {
+                  Plugins& plugins, ContentHashes& hashes) {
   for (const SweepValue& v : axis.values) {
     std::vector<std::string> overrides = spec.set;
     overrides.push_back(axis.key + "=" + v.toml);
     Result<BacktestConfig> c = load_backtest_file(spec.config, overrides);
     Status st = c.is_ok() ? check_param_names(c.value(), plugins) : c.status();
+    if (st.is_ok()) st = check_param_types(c.value(), plugins);
+    if (st.is_ok()) st = identity_of(c.value(), hashes).status();  // the files it names exist
     if (!st.is_ok()) {
       return prefixed(st, axis.where + ": [" + section + "] '" + axis.key + "' = " + v.text + ": ");
     }
@@ -205,14 +220,14 @@ Result<SweepPlan> make_plan(const SweepSpec& spec) {
   Plugins plugins;
   {
     Result<BacktestConfig> base = load_backtest_file(spec.config, spec.set);
-    if (!base.is_ok()) {
-      return prefixed(base.status(), spec.path + ": the base config (sweep.config with [set]): ");
-    }
+    Status st = base.is_ok() ? check_param_names(base.value(), plugins) : base.status();
+    if (st.is_ok()) st = check_param_types(base.value(), plugins);
+    if (!st.is_ok()) return prefixed(st, spec.config_where + ": 'sweep.config' (with [set]): ");
   }
-  for (const SweepAxis& a : spec.zip) RETURN_IF_ERROR(check_axis(spec, a, "zip", plugins));
-  for (const SweepAxis& a : spec.grid) RETURN_IF_ERROR(check_axis(spec, a, "grid", plugins));
-  ASSIGN_OR_RETURN(const size_t count, sweep_run_count(spec));
   ContentHashes hashes;
+  for (const SweepAxis& a : spec.zip) RETURN_IF_ERROR(check_axis(spec, a, "zip", plugins, hashes));
+  for (const SweepAxis& a : spec.grid) RETURN_IF_ERROR(check_axis(spec, a, "grid", plugins, hashes));
+  ASSIGN_OR_RETURN(const size_t count, sweep_run_count(spec));
   std::map<std::string, size_t> by_id;
   for (size_t i = 0; i < count; ++i) {
     PlannedRun r = expand(spec, i);
@@ -289,7 +304,7 @@ Result<SweepPlan> plan_from_json(const Json& j, const std::string& file) {
 
 Result<Shard> parse_shard(const std::string& text) {
   auto bad = [&](const std::string& why) {
-    return Status::invalid("--shard '" + text + "': " + why +
+    return Status::usage("--shard '" + text + "': " + why +
                            " (expected I/N: shard I of N, 0 <= I < N, e.g. --shard 0/4)");
   };
   const size_t slash = text.find('/');

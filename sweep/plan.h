@@ -54,7 +54,7 @@ std::vector<const PlannedRun*> shard_runs(const SweepPlan& plan, size_t shard, s
 Json plan_to_json(const SweepPlan& plan);
 Result<SweepPlan> plan_from_json(const Json& j, const std::string& file);
 
-// "I/N" with 0 <= I < N <= kSweepRunsMax. Status::invalid naming `--shard` and the text.
+// "I/N" with 0 <= I < N <= kSweepRunsMax. Status::usage (exit 1) naming `--shard` and the text.
 struct Shard {
   size_t index = 0;
   size_t count = 1;

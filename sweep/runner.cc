@@ -25,7 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-constexpr size_t kJobsMax = 256;
 constexpr size_t kErrorBytesMax = 2000;
 
 struct Active {

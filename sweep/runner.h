@@ -24,9 +24,12 @@
 
 namespace tape {
 
+// Limit on backtests at once, in one sweep process (--jobs, --jobs-per-task).
+inline constexpr size_t kJobsMax = 256;
+
 struct RunnerOptions {
   std::string out_dir;  // Required. Absolute.
-  // Default: 1. Backtests running at once (clamped to [1, 256]).
+  // Default: 1. Backtests running at once (clamped to [1, kJobsMax]).
   size_t jobs = 1;
   // Default: every run. The runs with index % shard.count == shard.index.
   Shard shard;

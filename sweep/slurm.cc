@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sweep/run_state.h"
+#include "sweep/runner.h"
 
 namespace tape {
 namespace {
@@ -140,7 +141,9 @@ std::string sbatch_script(const SweepPlan& plan, const SubmitOptions& o, size_t 
 
 Result<SubmitReport> submit_sweep(const SweepPlan& plan, const SubmitOptions& o) {
   if (plan.runs.empty()) return Status::invalid(plan.sweep_file + ": the sweep has no runs");
-  if (o.jobs_per_task < 1 || o.jobs_per_task > 256) return Status::usage("--jobs-per-task must be 1 to 256");
+  if (o.jobs_per_task < 1 || o.jobs_per_task > kJobsMax) {
+    return Status::usage("--jobs-per-task must be 1 to " + std::to_string(kJobsMax));
+  }
   if (o.tasks > kArrayTasksMax) {
     return Status::usage("--tasks " + std::to_string(o.tasks) + " is over " + std::to_string(kArrayTasksMax) +
                          " (Slurm's default MaxArraySize)");

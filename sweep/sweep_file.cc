@@ -189,6 +189,7 @@ Status read_sweep_table(const toml::table& root, const std::string& file, const 
   if (config.empty()) {
     return Status::invalid(at(t, file) + ": 'sweep.config' is required: the base backtest config");
   }
+  s.config_where = at(*t.get("config"), file);
   s.config = fs::path(config).is_absolute() ? config : (fs::path(dir) / config).lexically_normal().string();
   RETURN_IF_ERROR(string_key("seed_key", s.seed_key));
   if (const toml::node* n = t.get("seeds")) {
@@ -200,7 +201,7 @@ Status read_sweep_table(const toml::table& root, const std::string& file, const 
       const auto v = item.value_exact<int64_t>();
       if (!item.is_integer() || !v || *v < 0) {
         return Status::invalid(at(item, file) + ": 'sweep.seeds' values must be integers >= 0 (got " +
-                               type_name(item) + ")");
+                               (v ? std::to_string(*v) : std::string(type_name(item))) + ")");
       }
       if (std::find(s.seeds.begin(), s.seeds.end(), *v) != s.seeds.end()) {
         return Status::invalid(at(item, file) + ": 'sweep.seeds' lists " + std::to_string(*v) + " twice");
@@ -255,8 +256,12 @@ Status read_axes(const toml::table& root, const char* section, const std::string
 }  // namespace
 
 Result<SweepSpec> load_sweep_file(const std::string& path) {
-  ASSIGN_OR_RETURN(toml::table root, scenario_detail::load_toml_tree(path, {}));
   std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    return Status::invalid("cannot read sweep file '" + path + "': " +
+                           (ec ? ec.message() : std::string("no such file")));
+  }
+  ASSIGN_OR_RETURN(toml::table root, scenario_detail::load_toml_tree(path, {}));
   SweepSpec s;
   s.path = fs::absolute(path, ec).lexically_normal().string();
   const std::string dir = fs::path(s.path).parent_path().string();

@@ -45,6 +45,7 @@ struct SweepSpec {
   std::string name;        // [sweep] name, else the file's stem
   std::string path;        // the sweep file, absolute
   std::string config;      // the base backtest config, absolute
+  std::string config_where;  // "file:line:column" of sweep.config, for errors
   std::vector<std::string> set;  // "key=toml" overrides every run gets, in key order
   std::vector<SweepAxis> zip;    // walked together: all of one length
   std::vector<SweepAxis> grid;   // multiplied, in the order written (the last varies fastest)
