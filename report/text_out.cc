@@ -5,15 +5,26 @@
 
 namespace tape {
 
-TextOut::~TextOut() {
-  if (file_ != nullptr) std::fclose(file_);
+namespace {
+
+std::string partial_path(const std::string& path) { return path + ".partial"; }
+
+}  // namespace
+
+TextOut::~TextOut() { abandon(); }
+
+void TextOut::abandon() {
+  if (file_ == nullptr) return;
+  std::fclose(file_);
+  file_ = nullptr;
+  std::remove(partial_path(path_).c_str());
 }
 
 TextOut::TextOut(TextOut&& o) noexcept { *this = std::move(o); }
 
 TextOut& TextOut::operator=(TextOut&& o) noexcept {
   if (this == &o) return *this;
-  if (file_ != nullptr) std::fclose(file_);
+  abandon();
   mode_ = o.mode_;
   file_ = o.file_;
   path_ = std::move(o.path_);
@@ -32,7 +43,7 @@ TextOut TextOut::memory() {
 
 Result<TextOut> TextOut::file(const std::string& path) {
   TextOut t;
-  t.file_ = std::fopen(path.c_str(), "wb");
+  t.file_ = std::fopen(partial_path(path).c_str(), "wb");
   if (t.file_ == nullptr) return Status::io("cannot write " + path);
   t.mode_ = Mode::kFile;
   t.path_ = path;
@@ -55,8 +66,10 @@ Status TextOut::close() {
     file_ = nullptr;
   }
   mode_ = Mode::kDiscard;
-  if (failed_) return Status::io("cannot write " + path_);
-  return Status::ok();
+  const std::string partial = partial_path(path_);
+  if (!failed_ && std::rename(partial.c_str(), path_.c_str()) == 0) return Status::ok();
+  std::remove(partial.c_str());
+  return Status::io("cannot write " + path_);
 }
 
 namespace {

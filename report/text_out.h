@@ -4,6 +4,8 @@
 // and at close(), so a CSV of any length costs the buffer), memory (the whole text is kept:
 // small reports and tests), or nothing (rows are dropped: `tape report` writes the tearsheet
 // only). The first write or close error is kept and returned by close(), naming the file.
+// A file is written as PATH.partial and renamed to PATH by a successful close(); one never
+// closed (the report failed on the way) is removed, so PATH is either whole or absent.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +28,7 @@ class TextOut {
   TextOut& operator=(const TextOut&) = delete;
 
   static TextOut memory();
-  // Creates (truncates) `path`. Status::io naming it on failure.
+  // Creates (truncates) `path`.partial. Status::io naming `path` on failure.
   static Result<TextOut> file(const std::string& path);
 
   bool enabled() const { return mode_ != Mode::kDiscard; }
@@ -44,6 +46,8 @@ class TextOut {
  private:
   static constexpr size_t kFlushBytes = 256 * 1024;
   void flush();
+  // Closes and removes an unfinished file.
+  void abandon();
 
   Mode mode_ = Mode::kDiscard;
   std::FILE* file_ = nullptr;

@@ -264,6 +264,9 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   LogOptions log_options;
   log_options.sync = resolved.core.recorder.sync;
   log_options.queue_batches_max = resolved.core.recorder.queue_batches_max;
+  // As an import's: a backtest log is written once, front to back, and read after; a smaller
+  // memtable budget keeps a long backtest's peak RSS near a short one's (bench/RESULTS.md).
+  log_options.memtable_bytes_max = uint64_t{16} << 20;
   ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log,
                    EventLog::create(options.out_dir, log_options, options.overwrite));
   RETURN_IF_ERROR(write_meta(*log, config, resolved, *data, data_kind, seeds_meta));

@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "report/text_out.h"
 
@@ -72,6 +77,43 @@ TEST(TextOut, DecimalsAreExact) {
   append_int(s, INT64_MIN);
   EXPECT_EQ(s, "-12.50 0.005 0 126765060022822940149670320.5376 1234.50 12.3456 "
                "-9223372036854775808");
+}
+
+bool exists(const std::string& p) { return std::filesystem::exists(p); }
+
+TEST(TextOut, AFileIsWholeOrAbsent) {
+  const std::string dir = std::filesystem::temp_directory_path().string() + "/tape_textout_" +
+                          std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string done = dir + "/done.csv", left = dir + "/left.csv";
+  {
+    auto a = TextOut::file(done);
+    auto b = TextOut::file(left);
+    ASSERT_TRUE(a.is_ok() && b.is_ok());
+    for (int i = 0; i < 100000; ++i) {  // past the buffer: bytes reach both files
+      a.value().buf() += "row\n";
+      a.value().row_done();
+      b.value().buf() += "row\n";
+      b.value().row_done();
+    }
+    EXPECT_FALSE(exists(done));  // not before close()
+    ASSERT_TRUE(a.value().close().is_ok());
+    // `b` is never closed: the report failed on the way.
+  }
+  std::ifstream in(done);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(text.str().size(), 400000u);
+  EXPECT_FALSE(exists(done + ".partial"));
+  EXPECT_FALSE(exists(left));
+  EXPECT_FALSE(exists(left + ".partial"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TextOut, AnUnwritableFileNamesThePath) {
+  auto t = TextOut::file("/nonexistent_dir_tape/x.csv");
+  ASSERT_FALSE(t.is_ok());
+  EXPECT_NE(t.status().message().find("/nonexistent_dir_tape/x.csv"), std::string::npos);
 }
 
 }  // namespace
