@@ -235,7 +235,8 @@ void L3Book::apply(const BookMessageIn& m, std::vector<L3Fill>* fills) {
 void L3Book::on_add(const BookMessageIn& m, std::vector<L3Fill>* fills) {
   const Side s = m.side;
   const int64_t p = m.price.value(), q = m.qty.value();
-  if (level1_) prune_better(s, p);
+  // prune_better only has work when the side's best is better than p.
+  if (level1_ && !levels(s).empty() && better(s, levels(s).back().price, p)) prune_better(s, p);
   // The incoming order would have traded strategy orders it crosses.
   if (fill_strategy(opposite(s), p, true, kNil, q, fills) > 0) ++counters_.crossing_adds;
   if (data_ids_.contains(m.order_id)) {
@@ -263,7 +264,8 @@ void L3Book::on_add(const BookMessageIn& m, std::vector<L3Fill>* fills) {
 void L3Book::on_remove(const BookMessageIn& m, std::vector<L3Fill>* fills) {
   const Side s = m.side;
   const int64_t p = m.price.value(), q = m.qty.value();
-  if (level1_) prune_better(s, p);
+  // prune_better only has work when the side's best is better than p.
+  if (level1_ && !levels(s).empty() && better(s, levels(s).back().price, p)) prune_better(s, p);
   const uint32_t found = data_ids_.find(m.order_id);
   const bool known = found != L3IdMap::kNone && pool_[found].side == static_cast<uint8_t>(s);
   const uint32_t named = known ? found : kNil;

@@ -53,7 +53,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "core/clock.h"
@@ -62,6 +61,7 @@
 #include "core/events.h"
 #include "core/l3_book.h"
 #include "core/market_view.h"
+#include "core/ring.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
@@ -162,7 +162,7 @@ class L3Venue final : public MarketView {
   size_t working_ = 0;
   size_t working_max_ = 0;
   int64_t next_expiry_ns_ = 0;
-  std::deque<FeedItem> feed_;
+  Ring<FeedItem> feed_;
   uint64_t feed_early_ = 0;
   std::vector<L3Fill> fills_;  // scratch
 };

@@ -56,7 +56,8 @@ void L3Venue::hash_state(StateHasher& h) const {
     }
   }
   h.u64(feed_.size());
-  for (const FeedItem& f : feed_) {
+  for (size_t k = 0; k < feed_.size(); ++k) {
+    const FeedItem& f = feed_[k];
     h.v(f.due);
     h.v(f.instrument);
     h.u8(f.print);

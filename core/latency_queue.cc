@@ -11,9 +11,13 @@ bool LatencyQueue::push(Timestamp due, const RiskDecision& d) {
     items_.push_back(Item{due, d});
     return true;
   }
-  const auto at = std::upper_bound(items_.begin(), items_.end(), due,
-                                   [](Timestamp t, const Item& i) { return t < i.due; });
-  items_.insert(at, Item{due, d});
+  // The first item due after `due` (upper bound).
+  size_t lo = 0, hi = items_.size();
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (due < items_[mid].due) hi = mid; else lo = mid + 1;
+  }
+  items_.insert(lo, Item{due, d});
   return true;
 }
 
@@ -27,7 +31,8 @@ RiskDecision LatencyQueue::pop() {
 void LatencyQueue::hash_state(StateHasher& h) const {
   h.tag("in_flight");
   h.u64(items_.size());
-  for (const Item& i : items_) {
+  for (size_t k = 0; k < items_.size(); ++k) {
+    const Item& i = items_[k];
     h.v(i.due);
     const RiskDecision& d = i.decision;
     h.u8(d.approved);

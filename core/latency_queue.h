@@ -16,9 +16,9 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 
 #include "core/events.h"
+#include "core/ring.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
@@ -59,7 +59,7 @@ class LatencyQueue {
     RiskDecision decision;
   };
   uint32_t capacity_;
-  std::deque<Item> items_;
+  Ring<Item> items_;
 };
 
 }  // namespace tape

@@ -1,6 +1,7 @@
 #include "core/plugin_strategy.h"
 
 #include <array>
+#include <cstring>
 #include <utility>
 
 #include "core/strategy.h"
@@ -158,7 +159,7 @@ void append_bytes(void* sink, const uint8_t* data, size_t len) {
 }
 
 std::string error_text(const std::array<char, kErrLen>& err) {
-  std::string s(err.data());
+  std::string s(err.data(), strnlen(err.data(), err.size()));
   return s.empty() ? "(no message)" : s;
 }
 
@@ -356,7 +357,10 @@ void PluginStrategy::call(StrategyContext& ctx, const char* what, Call&& fn) {
   if (instance_ == nullptr || !status_.is_ok()) return;
   CallScope scope{this, &ctx};
   const tape_host_v1 host = host_table(&scope);
-  std::array<char, kErrLen> err{};
+  // Only the terminator: zeroing all kErrLen bytes on every callback cost more than most
+  // callbacks (error_text reads at most kErrLen bytes).
+  std::array<char, kErrLen> err;
+  err[0] = '\0';
   const int rc = fn(factory_->table(), &host, err.data());
   if (rc != TAPE_OK) {
     fail(what, error_text(err), ctx.seq().value());

@@ -13,7 +13,7 @@ namespace {
 
 const std::vector<std::string>& keys() {
   static const std::vector<std::string> k = {
-      "indicators",       "ofi.window",   "vpin.bucket_volume", "vpin.window",
+      "indicators",       "ofi.window",   "ofi.levels",         "vpin.bucket_volume", "vpin.window",
       "vpin.sigma_bars",  "vpin.bar_ms",  "hawkes.mu",          "hawkes.alpha",
       "hawkes.alpha_cross", "hawkes.beta", "hawkes.side"};
   return k;
@@ -74,6 +74,14 @@ Status apply(FeatureOptions& o, const std::string& setting, const std::string& k
     (key == "ofi.window" ? o.ofi_window : key == "vpin.window" ? o.vpin_window
                                                                : o.vpin_sigma_bars) =
         static_cast<uint32_t>(n);
+    return Status::ok();
+  }
+  if (key == "ofi.levels") {
+    if (!parse_int(v, 1, micro::MultiLevelOfi::kMaxLevels, n)) {
+      return bad(setting, "want an integer 1 .. " +
+                              std::to_string(micro::MultiLevelOfi::kMaxLevels));
+    }
+    o.ofi_levels = static_cast<uint32_t>(n);
     return Status::ok();
   }
   if (key == "vpin.bucket_volume") {

@@ -10,10 +10,12 @@
 #include <set>
 #include <variant>
 
+#include "core/l3_book.h"
 #include "feed/data_log.h"
 #include "replay/log_instruments.h"
 #include "report/backtest_report.h"
 #include "session/backtest.h"
+#include "session/backtest_seed.h"
 
 namespace tape {
 namespace {
@@ -78,7 +80,11 @@ Result<std::vector<int64_t>> auto_buckets(const EventLog& log, size_t instrument
 
 struct Instrument {
   Instrument(const FeatureOptions& o, int64_t bucket)
-      : ofi(o.ofi_window), vpin(vpin_options(o, bucket)), hawkes(o.hawkes_params) {}
+      : ofi(o.ofi_window), vpin(vpin_options(o, bucket)), hawkes(o.hawkes_params) {
+    if (o.ofi && o.ofi_levels > 1) {
+      mlofi = std::make_unique<micro::MultiLevelOfi>(o.ofi_levels, o.ofi_window);
+    }
+  }
   static micro::VpinOptions vpin_options(const FeatureOptions& o, int64_t bucket) {
     micro::VpinOptions v;
     v.bucket_volume = bucket, v.window_buckets = o.vpin_window;
@@ -93,6 +99,13 @@ struct Instrument {
     return side;
   }
   micro::Ofi ofi;
+  std::unique_ptr<micro::MultiLevelOfi> mlofi;  // ofi_levels > 1
+  bool has_top = false;   // OFI has its baseline (a quote, or the rebuilt book's first top)
+  int64_t row_ofi = 0;    // a book message's e_n (0: it did not change the top)
+  // LOBSTER data: the order-level book rebuilt from the messages (made at the first one).
+  std::unique_ptr<L3Book> book;
+  TopOfBook top;
+  std::vector<micro::Level> ml_bids, ml_asks;  // the levels multi-level OFI last took
   micro::Vpin vpin;
   Hawkes hawkes;
   bool has_price = false;
@@ -145,8 +158,8 @@ std::string csv_text(const std::string& s) {
 class Writer {
  public:
   Writer(const FeatureOptions& o, const InstrumentTable& table, TimeStyle style,
-         const std::vector<int64_t>& buckets)
-      : o_(o), table_(table), style_(std::move(style)) {
+         const std::vector<int64_t>& buckets, ResolvedSeeds seeds)
+      : o_(o), table_(table), style_(std::move(style)), seeds_(std::move(seeds)) {
     for (size_t i = 0; i < table.size(); ++i) {
       states_.push_back(std::make_unique<Instrument>(o, buckets[i]));
       states_.back()->summary.symbol = table[i].symbol;
@@ -195,7 +208,15 @@ class Writer {
     row.text("quote").empty(2);
     row.text(format_price(q.bid.value(), spec)).integer(q.bid_qty.value());
     row.text(format_price(q.ask.value(), spec)).integer(q.ask_qty.value());
-    if (o_.ofi) s.ofi.update(q.bid.value(), q.bid_qty.value(), q.ask.value(), q.ask_qty.value());
+    if (o_.ofi) {
+      s.ofi.update(q.bid.value(), q.bid_qty.value(), q.ask.value(), q.ask_qty.value());
+      // A quote is one level per side: deeper levels stay absent.
+      if (s.mlofi) {
+        const micro::Level b{q.bid.value(), q.bid_qty.value()}, a{q.ask.value(), q.ask_qty.value()};
+        s.mlofi->update({&b, 1}, {&a, 1});
+      }
+      s.has_top = true;
+    }
     (void)ts;
   }
   void feed(Instrument& s, const InstrumentSpec& spec, int64_t ts, const TradeIn& t, Row& row) {
@@ -215,15 +236,71 @@ class Writer {
             Row& row) {
     ++s.summary.book_messages;
     row.text(std::string("book_") + book_action_name(m.action));
+    if (o_.ofi) rebuild(s, m);
     const bool exec = m.action == BookAction::kExecute || m.action == BookAction::kHiddenExecute;
     if (exec || m.action == BookAction::kCross) {
-      row.text(format_price(m.price.value(), spec)).integer(m.qty.value()).empty(4);
+      row.text(format_price(m.price.value(), spec)).integer(m.qty.value());
+      top_columns(s, spec, row);
       // The aggressor is the other side of the resting order the message names.
       const Hawkes::Side aggressor = m.side == Side::kBuy ? Hawkes::kSell : Hawkes::kBuy;
       const Hawkes::Side tick = s.tick_side(m.price.value());
       print(s, ts, m.price.value(), m.qty.value(), o_.hawkes_tick_rule ? tick : aggressor, exec);
     } else {
-      row.empty(6);
+      row.empty(2);
+      top_columns(s, spec, row);
+    }
+  }
+
+  // Applies a book message to the instrument's rebuilt book; when the top changed (or this is
+  // the first top), OFI (and multi-level OFI from the depth) takes the new state.
+  void rebuild(Instrument& s, const BookMessageIn& m) {
+    const uint32_t i = m.instrument.value();
+    if (!s.book) {
+      s.book = std::make_unique<L3Book>(1u << 20, seeds_.level1);
+      if (i < seeds_.seeds.size() && seeds_.seeds[i].present) s.book->seed(seeds_.seeds[i], m);
+    }
+    s.book->apply(m, &no_fills_);  // no strategy orders rest here: never a fill
+    if (s.mlofi) rebuild_depth(s);
+    const TopOfBook t = s.book->top();
+    s.row_ofi = 0;
+    if (s.has_top && t == s.top) return;
+    s.top = t;
+    s.row_ofi = s.ofi.update(t.has_bid ? t.bid.value() : 0, t.has_bid ? t.bid_qty.value() : 0,
+                             t.has_ask ? t.ask.value() : 0, t.has_ask ? t.ask_qty.value() : 0);
+    s.has_top = true;
+  }
+  // Multi-level OFI takes the book's best levels whenever one of them changed.
+  void rebuild_depth(Instrument& s) {
+    const size_t n = s.mlofi->levels();
+    depth_.resize(n);
+    bool changed = s.ml_bids.empty();
+    s.ml_bids.resize(n), s.ml_asks.resize(n);
+    for (int k = 0; k < 2; ++k) {
+      std::vector<micro::Level>& out = k == 0 ? s.ml_bids : s.ml_asks;
+      const size_t got = s.book->depth(k == 0 ? Side::kBuy : Side::kSell, depth_);
+      for (size_t j = 0; j < n; ++j) {
+        const micro::Level l = j < got ? micro::Level{depth_[j].price.value(),
+                                                      depth_[j].qty.value()}
+                                       : micro::Level{};
+        changed = changed || l.price != out[j].price || l.qty != out[j].qty;
+        out[j] = l;
+      }
+    }
+    if (changed) s.mlofi->update(s.ml_bids, s.ml_asks);
+  }
+  // bid,bid_qty,ask,ask_qty of the rebuilt book after a message (empty without OFI, or for an
+  // empty side).
+  void top_columns(const Instrument& s, const InstrumentSpec& spec, Row& row) {
+    const TopOfBook& t = s.top;
+    if (!s.book || !t.has_bid) {
+      row.empty(2);
+    } else {
+      row.text(format_price(t.bid.value(), spec)).integer(t.bid_qty.value());
+    }
+    if (!s.book || !t.has_ask) {
+      row.empty(2);
+    } else {
+      row.text(format_price(t.ask.value(), spec)).integer(t.ask_qty.value());
     }
   }
   template <typename Other>
@@ -237,11 +314,14 @@ class Writer {
 
   void columns(Instrument& s, int64_t ts, Row& row) {
     FeatureInstrumentSummary& sum = s.summary;
-    if (o_.ofi && sum.quotes == 0) {
-      row.empty(3);  // no top of book seen yet: OFI is not defined
+    const int ml = s.mlofi ? static_cast<int>(s.mlofi->levels()) : 0;
+    if (o_.ofi && !s.has_top) {
+      row.empty(3 + ml);  // no top of book seen yet: OFI is not defined
     } else if (o_.ofi) {
-      row.integer(s.ofi.last()).integer(s.ofi.window_sum()).integer(s.ofi.cumulative());
+      row.integer(s.book ? s.row_ofi : s.ofi.last());
+      row.integer(s.ofi.window_sum()).integer(s.ofi.cumulative());
       sum.ofi_cumulative = s.ofi.cumulative();
+      for (int m = 0; m < ml; ++m) row.integer(s.mlofi->cumulative(static_cast<uint32_t>(m)));
     }
     if (o_.vpin) {
       if (s.vpin.window_count() > 0) {
@@ -268,9 +348,38 @@ class Writer {
   const FeatureOptions& o_;
   const InstrumentTable& table_;
   TimeStyle style_;
+  ResolvedSeeds seeds_;
   std::vector<std::unique_ptr<Instrument>> states_;
   uint64_t rows_ = 0;
+  std::vector<L3Fill> no_fills_;
+  std::vector<LevelView> depth_;  // scratch of rebuild_depth()
 };
+
+// The books' seeds of a backtest log (meta data.book_seeds); none for other logs.
+Result<ResolvedSeeds> seeds_of(const EventLog& log, const InstrumentTable& table) {
+  ASSIGN_OR_RETURN(std::optional<std::string> data, log.get_meta(kMetaData));
+  const Json none;
+  if (!data) return seeds_from_meta(none, table);
+  const std::optional<Json> d = parse_json(*data);
+  if (!d || !d->is_object()) return seeds_from_meta(none, table);
+  if (d->contains("book_seeds")) return seeds_from_meta((*d)["book_seeds"], table);
+  // A run on another venue recorded no seeds: LOBSTER files of more than one level
+  // ("..._message_N.csv", N > 1) are rebuilt without the level-1 inference, as the L3 venue does.
+  ASSIGN_OR_RETURN(ResolvedSeeds out, seeds_from_meta(none, table));
+  if (d->contains("files") && (*d)["files"].is_array()) {
+    for (const Json& f : (*d)["files"]) {
+      const std::string stem = std::filesystem::path(f.value("path", "")).stem().string();
+      const size_t at = stem.rfind("_message_");
+      if (at == std::string::npos) continue;
+      const std::string n = stem.substr(at + 9);
+      if (!n.empty() && n.find_first_not_of("0123456789") == std::string::npos &&
+          n.find_first_not_of('0') != std::string::npos && n != "1") {
+        out.level1 = false;
+      }
+    }
+  }
+  return out;
+}
 
 // The import record that says how times read: a data log's meta "import", or the copy a
 // backtest keeps in meta "data" (as the report reads it); "" (UTC) for neither.
@@ -290,6 +399,9 @@ std::vector<std::string> feature_columns(const FeatureOptions& o) {
   std::vector<std::string> c = {"seq", "ts_ns", "time",  "symbol",  "event", "price",
                                 "qty", "bid",   "bid_qty", "ask",   "ask_qty"};
   if (o.ofi) c.insert(c.end(), {"ofi", "ofi_window", "ofi_cum"});
+  if (o.ofi && o.ofi_levels > 1) {
+    for (uint32_t m = 1; m <= o.ofi_levels; ++m) c.push_back("ofi_cum_l" + std::to_string(m));
+  }
   if (o.vpin) c.insert(c.end(), {"vpin", "vpin_buckets", "vpin_bucket_fill", "vpin_sigma"});
   if (o.hawkes) c.insert(c.end(), {"hawkes_buy", "hawkes_sell"});
   return c;
@@ -342,7 +454,8 @@ Result<FeatureSummary> write_features(const EventLog& log, const FeatureOptions&
     chunk += (i ? "," : "") + summary.columns[i];
   }
   chunk += '\n';
-  Writer w(options, table, style, buckets);
+  ASSIGN_OR_RETURN(ResolvedSeeds seeds, seeds_of(log, table));
+  Writer w(options, table, style, buckets, std::move(seeds));
   Status st = each_input(log, [&](const Input& in) -> Status {
     RETURN_IF_ERROR(w.input(in, chunk));
     if (chunk.size() >= (1u << 20)) {

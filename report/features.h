@@ -5,6 +5,10 @@
 //
 // What feeds what (per instrument):
 //   * Quote: OFI from (bid, bid_qty, ask, ask_qty); a side with qty 0 is empty.
+//   * Book message (LOBSTER): applied to the instrument's order-level book (core/l3_book.h,
+//     seeded and level-1-inferred as the run's L3 venue was: the log's meta data.book_seeds);
+//     when the message changed the rebuilt top of book, OFI from that top and multi-level OFI
+//     from the rebuilt depth (the levels the book holds, best first).
 //   * Trade print: VPIN (price, qty) and Hawkes (side = the recorded aggressor, or the tick rule
 //     with hawkes.side = tick).
 //   * Bar: VPIN (close, volume) as one bar; Hawkes one event when volume > 0, side by the tick
@@ -38,6 +42,9 @@ struct FeatureOptions {
   bool ofi = true, vpin = true, hawkes = true;
   // Default: 100. OFI's rolling window, in top-of-book updates.
   uint32_t ofi_window = 100;
+  // Default: 1 = level-1 OFI only. 2..64: also multi-level OFI over that many levels per side
+  // (columns ofi_cum_l1 .. ofi_cum_lN), from the rebuilt book's depth on LOBSTER data.
+  uint32_t ofi_levels = 1;
   // Default: 0 = auto: per instrument, the log's total traded volume / (50 x days with
   // volume), at least 1 (ELO's bucket: a fiftieth of the average daily volume).
   int64_t vpin_bucket_volume = 0;

@@ -7,6 +7,7 @@
 #include "feed/data_log.h"
 #include "feed/import_options.h"
 #include "feed/json.h"
+#include "session/backtest_l3.h"
 #include "session/backtest_seed.h"
 #include "session/data_log_source.h"
 #include "session/plugin.h"
@@ -296,6 +297,7 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   metrics.events_out = core.recorder().counters().outputs;
   metrics.queue_depth_max = core.queue().high_water();
   outcome->state_hash = core.state_hash();
+  if (core.l3().active()) outcome->l3 = l3_summary_json(core.l3(), instruments);
   core.set_record_mode(Recorder::Mode::kCollect);
   RETURN_IF_ERROR(log->flush());
   outcome->chain_head = log->chain_head();

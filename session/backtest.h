@@ -20,6 +20,7 @@
 #include "core/config.h"
 #include "core/status.h"
 #include "feed/instruments.h"
+#include "feed/json.h"
 #include "session/backtest_config.h"
 #include "session/run_metrics.h"
 #include "session/session_loop.h"
@@ -77,6 +78,7 @@ struct BacktestOutcome {
   uint64_t bars = 0;            // bar inputs among them
   double elapsed_s = 0;         // import + run (not the report)
   bool interrupted = false;
+  Json l3;  // the L3 venue's counters (session/backtest_l3.h); null for other venues
 };
 
 // Runs the backtest into options.out_dir. Files named by the config are first imported into a

@@ -2,6 +2,8 @@
 // and unknown key refused with the setting named (and the closest key suggested).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "report/features.h"
 
 namespace tape {
@@ -37,11 +39,26 @@ TEST(MicrostructureFeatureOptions, DefaultsAndEveryKey) {
   EXPECT_EQ(again.value().vpin_bar_ns, 1);
 }
 
+TEST(MicrostructureFeatureOptions, OfiLevelsAddsOneCumulativeColumnPerLevel) {
+  auto o = parse_feature_options({"ofi.levels=3"});
+  ASSERT_TRUE(o.is_ok()) << o.status().message();
+  EXPECT_EQ(o.value().ofi_levels, 3u);
+  const std::vector<std::string> c = feature_columns(o.value());
+  const auto at = std::find(c.begin(), c.end(), "ofi_cum");
+  ASSERT_NE(at, c.end());
+  EXPECT_EQ(*(at + 1), "ofi_cum_l1");
+  EXPECT_EQ(*(at + 3), "ofi_cum_l3");
+  EXPECT_EQ(*(at + 4), "vpin");
+  EXPECT_EQ(parse_feature_options({}).value().ofi_levels, 1u);  // default: no extra columns
+}
+
 TEST(MicrostructureFeatureOptions, BadSettingsNameThemselves) {
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"ofi.windw=3", "did you mean 'ofi.window'"},
       {"ofi.window=0", "ofi.window=0"},
       {"ofi.window=x", "ofi.window=x"},
+      {"ofi.levels=0", "want an integer 1 .. 64"},
+      {"ofi.levels=65", "ofi.levels=65"},
       {"vpin.bucket_volume=-4", "vpin.bucket_volume=-4"},
       {"vpin.bar_ms=0.0000001", "at most 6 decimals"},
       {"vpin.bar_ms=1.", "vpin.bar_ms=1."},
