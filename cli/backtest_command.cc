@@ -129,15 +129,11 @@ int backtest_with(const BacktestArgs& a) {
     // The strategies' fills on the L3 venue: from the data's flow through the queue (maker)
     // and taken on arrival (taker).
     Json l3 = out.l3;
-    uint64_t queue = 0, queue_lots = 0, taker = 0, taker_lots = 0;
-    for (const FillRow& f : report.value().fills) {
-      (f.maker ? queue : taker) += 1;
-      (f.maker ? queue_lots : taker_lots) += static_cast<uint64_t>(f.qty);
-    }
-    l3["strategy_queue_fills"] = queue;
-    l3["strategy_queue_fill_lots"] = queue_lots;
-    l3["strategy_taker_fills"] = taker;
-    l3["strategy_taker_fill_lots"] = taker_lots;
+    const BacktestReport& r = report.value();
+    l3["strategy_queue_fills"] = r.maker_fills;
+    l3["strategy_queue_fill_lots"] = r.maker_fill_lots;
+    l3["strategy_taker_fills"] = r.taker_fills;
+    l3["strategy_taker_fill_lots"] = r.taker_fill_lots;
     extra["l3"] = l3;
   }
   if (!a.features.empty()) {

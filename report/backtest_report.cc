@@ -246,6 +246,8 @@ class Builder {
       fills_.row_done();
     }
     ++r_.fill_count;
+    ++(side.maker ? r_.maker_fills : r_.taker_fills);
+    (side.maker ? r_.maker_fill_lots : r_.taker_fill_lots) += static_cast<uint64_t>(side.qty);
     ++st.fills;
     st.fees += fee;
     const __int128 notional =

@@ -212,6 +212,9 @@ struct BacktestReport {
   std::vector<MonthReturn> months;
   Figures total;
   uint64_t fill_count = 0, trade_count = 0;
+  // The strategies' fill sides as maker (resting: on the L3 venue, filled from the queue) and
+  // as taker, and their lots.
+  uint64_t maker_fills = 0, maker_fill_lots = 0, taker_fills = 0, taker_fill_lots = 0;
   uint64_t inputs = 0, bars = 0;
   Stamp first_time, last_time;
   // The CSV texts when built with keep_csv_text (empty otherwise).
