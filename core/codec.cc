@@ -371,12 +371,27 @@ Status with_reader(std::string_view bytes, const std::string& context, Fn&& fn) 
   }
 }
 
+// Format 2's source fields (live sessions): the stream sequence and a rejected message's reason.
+const char* read_input_source(s::Input::Reader r, Input& in) {
+  in.stream_seq = r.getStreamSeq();
+  if (r.getReject() > static_cast<uint16_t>(kLastRejectReason)) {
+    return "input reject reason out of range";
+  }
+  in.reject = static_cast<RejectReason>(r.getReject());
+  if (in.reject != RejectReason::kNone && !std::holds_alternative<HeartbeatIn>(in.body)) {
+    return "a rejected message's input has a body";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void encode_input(const Input& in, schema::Input::Builder out) {
   out.setSeq(in.seq.value());
   out.setTsNs(in.ts.value());
   std::visit(InputWriter{out}, in.body);
+  if (in.stream_seq != 0) out.setStreamSeq(in.stream_seq);
+  if (in.reject != RejectReason::kNone) out.setReject(static_cast<uint16_t>(in.reject));
 }
 
 void encode_output(const Output& o, schema::Output::Builder b) {
@@ -388,6 +403,7 @@ void encode_output(const Output& o, schema::Output::Builder b) {
 Result<Input> decode_input(schema::Input::Reader r) {
   Input in{Seq(r.getSeq()), Timestamp(r.getTsNs()), HeartbeatIn{}};
   if (const char* bad = read_input_body(r, in.body)) return corrupt(r.getSeq(), bad);
+  if (const char* bad = read_input_source(r, in)) return corrupt(r.getSeq(), bad);
   return in;
 }
 
@@ -432,7 +448,9 @@ Status decode_input_block(std::string_view bytes, const std::string& context,
       Input& in = out[base + i];
       in.seq = Seq(r.getSeq());
       in.ts = Timestamp(r.getTsNs());
-      if (const char* bad = read_input_body(r, in.body)) [[unlikely]] {
+      const char* bad = read_input_body(r, in.body);
+      if (bad == nullptr) bad = read_input_source(r, in);
+      if (bad != nullptr) [[unlikely]] {
         out.resize(base + i);
         return corrupt(r.getSeq(), bad);
       }

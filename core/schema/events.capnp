@@ -50,6 +50,11 @@ struct Input {
     bar @9 :Bar;
     bookMessage @10 :BookMessage;
   }
+  # Format 2 (live sessions; 0 in every other log, which is also what an older record reads as):
+  # the message's sequence in its source (a NATS JetStream stream sequence), and for a message
+  # that could not be made into an input its RejectReason (the body is then a heartbeat).
+  streamSeq @11 :UInt64;
+  reject @12 :UInt16;
 }
 
 struct Accepted {
