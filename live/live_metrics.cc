@@ -30,9 +30,9 @@ uint64_t AtomicHistogram::quantile_ns(double p) const {
   return kBoundsNs.back() * 10;  // above the last bound
 }
 
-void LiveMetrics::count_subject(const std::string& subject) {
+std::atomic<uint64_t>& LiveMetrics::subject_counter(const std::string& subject) {
   std::lock_guard<std::mutex> lock(mu_);
-  ++subjects_[subject];
+  return subjects_[subject];  // std::map nodes never move
 }
 
 void LiveMetrics::count_reject(const std::string& reason) {
@@ -42,7 +42,9 @@ void LiveMetrics::count_reject(const std::string& reason) {
 
 std::map<std::string, uint64_t> LiveMetrics::subjects() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return subjects_;
+  std::map<std::string, uint64_t> out;
+  for (const auto& [s, n] : subjects_) out.emplace(s, n.load(std::memory_order_relaxed));
+  return out;
 }
 
 std::map<std::string, uint64_t> LiveMetrics::rejects() const {

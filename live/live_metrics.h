@@ -62,7 +62,8 @@ struct LiveMetrics {
   AtomicHistogram input_to_output_ns;   // message arrival until its outputs are published
   AtomicHistogram input_to_durable_ns;  // message arrival until its batch is durable
 
-  void count_subject(const std::string& subject);
+  // The message counter of `subject` (created at 0); stays valid as long as the metrics.
+  std::atomic<uint64_t>& subject_counter(const std::string& subject);
   void count_reject(const std::string& reason);
   std::map<std::string, uint64_t> subjects() const;
   std::map<std::string, uint64_t> rejects() const;
@@ -74,7 +75,7 @@ struct LiveMetrics {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, uint64_t> subjects_;  // ordered: reaches the output
+  std::map<std::string, std::atomic<uint64_t>> subjects_;  // ordered: reaches the output
   std::map<std::string, uint64_t> rejects_;
 };
 

@@ -110,12 +110,15 @@ bool LiveSource::next(Timestamp& ts, InputBody& body) {
     current_arrival_ns_ = m.arrival_ns;
     last_stream_seq_ = m.stream_seq;
     const char* subject = natsMsg_GetSubject(m.msg);
-    if (last_subject_ != subject) last_subject_ = subject;
-    metrics_.count_subject(last_subject_);
-    if (metrics_.messages.fetch_add(1, std::memory_order_relaxed) == 0) {
-      metrics_.first_message_ns.store(steady_ns(), std::memory_order_relaxed);
+    if (subject_count_ == nullptr || last_subject_ != subject) {
+      last_subject_ = subject;
+      subject_count_ = &metrics_.subject_counter(last_subject_);
     }
-    metrics_.last_message_ns.store(steady_ns(), std::memory_order_relaxed);
+    subject_count_->fetch_add(1, std::memory_order_relaxed);
+    if (metrics_.messages.fetch_add(1, std::memory_order_relaxed) == 0) {
+      metrics_.first_message_ns.store(m.arrival_ns, std::memory_order_relaxed);
+    }
+    metrics_.last_message_ns.store(m.arrival_ns, std::memory_order_relaxed);
     metrics_.last_stream_seq.store(m.stream_seq, std::memory_order_relaxed);
     held_.push_back(Held{next_seq_, m});
     break;

@@ -72,6 +72,7 @@ class LiveSource final : public Source {
   };
   std::deque<Held> held_;  // yielded, not yet durable: bounded by the recorder's queue
   std::string last_subject_;
+  std::atomic<uint64_t>* subject_count_ = nullptr;  // last_subject_'s counter in metrics_
 };
 
 // The RejectReason of a JSONL bad-row reason ("bad_json" -> kBadJson, ...).
