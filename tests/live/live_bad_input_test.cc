@@ -90,6 +90,13 @@ TEST(LiveBadInput, LiveRejectsEveryKindOfBadMessageAndGoesOn) {
   EXPECT_EQ(rejects["unknown_instrument"].get<uint64_t>(), 1u);
   EXPECT_EQ(rejects["not_on_tick"].get<uint64_t>(), 1u);
   EXPECT_EQ(rejects.size(), 12u);  // every reason once, bad_json three times
+  // The last batch became durable only because an input came after the feed went quiet: a
+  // wall-clock heartbeat, journaled with no stream sequence.
+  EXPECT_GE((*summary)["live"]["heartbeats"].get<uint64_t>(), 1u);
+  const std::vector<Input> all = journal(dir);
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(), [](const Input& in) {
+    return in.stream_seq == 0 && std::holds_alternative<HeartbeatIn>(in.body);
+  }));
   // Each rejection is an InputRejected output too, and the log replays and audits.
   const auto inspect = run_tape("inspect --data-dir " + dir + " --type input_rejected");
   EXPECT_NE(inspect.out.find("reason=negative_size"), std::string::npos) << inspect.out;

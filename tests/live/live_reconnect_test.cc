@@ -58,6 +58,10 @@ TEST(LiveReconnect, LiveSurvivesServerRestartWithoutLoss) {
   const auto summary = parse_json(slurp(work.path() + "/live.out"));
   ASSERT_TRUE(summary.has_value());
   EXPECT_GE((*summary)["live"]["reconnects"].get<uint64_t>(), 1u);
+  // Publishing paused while the server was away and went on: every output reached it.
+  EXPECT_GT(publishable_outputs(dir), 0u);
+  EXPECT_EQ((*summary)["live"]["outputs_published"].get<uint64_t>(), publishable_outputs(dir));
+  EXPECT_EQ((*summary)["live"]["outputs_unpublished"].get<uint64_t>(), 0u);
   const std::vector<uint64_t> seqs = stream_seqs(journal(dir));
   ASSERT_EQ(seqs.size(), 2 * kHalf);
   for (uint64_t i = 0; i < 2 * kHalf; ++i) ASSERT_EQ(seqs[i], i + 1) << "journal position " << i;

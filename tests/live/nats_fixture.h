@@ -202,6 +202,23 @@ inline std::vector<Input> journal(const std::string& dir) {
   return out;
 }
 
+// The outputs of the log in `dir` a live session publishes (all but intents and risk decisions).
+inline uint64_t publishable_outputs(const std::string& dir) {
+  uint64_t n = 0;
+  auto log = EventLog::open(dir, /*read_only=*/true);
+  if (!log.is_ok()) return 0;
+  RecordedLogSource source(*log.value());
+  Timestamp ts;
+  InputBody body;
+  while (source.next(ts, body)) {
+    for (const Output& o : source.last().outputs) {
+      n += !std::holds_alternative<OrderIntent>(o.body) &&
+           !std::holds_alternative<RiskDecision>(o.body);
+    }
+  }
+  return n;
+}
+
 // The stream sequences the journal holds, in journal order (heartbeats have none).
 inline std::vector<uint64_t> stream_seqs(const std::vector<Input>& inputs) {
   std::vector<uint64_t> out;
