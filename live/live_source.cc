@@ -60,6 +60,7 @@ LiveSource::LiveSource(const LiveConfig& config, NatsFeed& feed, LiveMetrics& me
 
 LiveSource::~LiveSource() {
   for (Held& h : held_) natsMsg_Destroy(h.message.msg);
+  for (FeedMessage& m : inbox_) natsMsg_Destroy(m.msg);
 }
 
 void LiveSource::decode(const FeedMessage& m, InputBody& body) {
@@ -92,7 +93,8 @@ bool LiveSource::next(Timestamp& ts, InputBody& body) {
   FeedMessage m;
   for (;;) {
     const bool stopping = stop_ != nullptr && stop_->load(std::memory_order_relaxed);
-    if (!feed_.pop(m, stopping ? std::min(heartbeat, std::chrono::milliseconds(10)) : heartbeat)) {
+    const auto wait = stopping ? std::min(heartbeat, std::chrono::milliseconds(10)) : heartbeat;
+    if (inbox_.empty() && !feed_.pop_many(inbox_, kInboxMax, wait)) {
       current_stream_seq_ = 0;
       current_reject_ = RejectReason::kNone;
       current_arrival_ns_ = 0;
@@ -100,6 +102,8 @@ bool LiveSource::next(Timestamp& ts, InputBody& body) {
       metrics_.heartbeats.fetch_add(1, std::memory_order_relaxed);
       break;
     }
+    m = inbox_.front();
+    inbox_.pop_front();
     if (m.stream_seq <= last_stream_seq_) {  // a redelivery of a journaled message
       metrics_.duplicates.fetch_add(1, std::memory_order_relaxed);
       natsMsg_Destroy(m.msg);

@@ -198,6 +198,7 @@ void NatsFeed::fetch_loop() {
     }
     failures = 0;
     const int64_t now = steady_ns();
+    batch_.clear();
     for (int i = 0; i < list.Count; ++i) {
       natsMsg* msg = list.Msgs[i];
       list.Msgs[i] = nullptr;
@@ -214,33 +215,40 @@ void NatsFeed::fetch_loop() {
         continue;
       }
       next_seq_ = seq + 1;
-      push(FeedMessage{msg, seq, now});
+      batch_.push_back(FeedMessage{msg, seq, now});
     }
     natsMsgList_Destroy(&list);
+    push(batch_);
   }
 }
 
-void NatsFeed::push(FeedMessage m) {
-  std::unique_lock<std::mutex> lock(mu_);
+void NatsFeed::push(std::vector<FeedMessage>& batch) {
   const auto max = static_cast<size_t>(settings_.nats.queue_messages_max);
-  // Backpressure: the client thread waits (JetStream keeps the rest); nothing is dropped.
-  has_space_.wait(lock, [&] { return queue_.size() < max || stop_.load(); });
-  if (stop_.load()) {
-    natsMsg_Destroy(m.msg);
-    return;
+  size_t i = 0;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (i < batch.size()) {
+    // Backpressure: the client thread waits (JetStream keeps the rest); nothing is dropped.
+    has_space_.wait(lock, [&] { return queue_.size() < max || stop_.load(); });
+    if (stop_.load()) break;
+    const bool was_empty = queue_.empty();
+    for (; i < batch.size() && queue_.size() < max; ++i) queue_.push_back(batch[i]);
+    metrics_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
+    if (was_empty) has_items_.notify_one();
   }
-  queue_.push_back(m);
-  metrics_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
-  if (queue_.size() == 1) has_items_.notify_one();
+  for (; i < batch.size(); ++i) natsMsg_Destroy(batch[i].msg);  // stopping
+  batch.clear();
 }
 
-bool NatsFeed::pop(FeedMessage& out, std::chrono::milliseconds timeout) {
+bool NatsFeed::pop_many(std::deque<FeedMessage>& out, size_t max,
+                        std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
   if (queue_.empty() && !has_items_.wait_for(lock, timeout, [&] { return !queue_.empty(); })) {
     return false;
   }
-  out = queue_.front();
-  queue_.pop_front();
+  for (size_t n = 0; n < max && !queue_.empty(); ++n) {
+    out.push_back(queue_.front());
+    queue_.pop_front();
+  }
   metrics_.queue_depth.store(queue_.size(), std::memory_order_relaxed);
   has_space_.notify_one();
   return true;

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nats/nats.h>
 
@@ -49,8 +50,9 @@ class NatsFeed {
   // Places the durable consumer at `next_stream_seq` (1 for the stream's start) and starts the
   // client thread.
   Status start(uint64_t next_stream_seq);
-  // The next message, waiting at most `timeout`; false when none came.
-  bool pop(FeedMessage& out, std::chrono::milliseconds timeout);
+  // Moves up to `max` queued messages to the back of `out` (one lock for all), waiting at most
+  // `timeout` for the first; false when none came.
+  bool pop_many(std::deque<FeedMessage>& out, size_t max, std::chrono::milliseconds timeout);
   // Acknowledges `msg` and with it every earlier message (AckAll), then destroys it.
   void ack(natsMsg* msg);
   // Publishes when connected: false when not (the caller's breaker holds the output).
@@ -64,7 +66,7 @@ class NatsFeed {
   NatsFeed(const LiveSettings& settings, LiveMetrics& metrics);
   void fetch_loop();
   bool place_consumer(uint64_t next_stream_seq);
-  void push(FeedMessage m);
+  void push(std::vector<FeedMessage>& batch);  // empties `batch`
   void backoff_sleep(int attempt);
 
   LiveSettings settings_;
@@ -77,6 +79,7 @@ class NatsFeed {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   uint64_t next_seq_ = 1;  // client thread: the stream sequence it asks for next
+  std::vector<FeedMessage> batch_;  // client thread: one fetch's messages
 
   std::mutex mu_;
   std::condition_variable has_items_;
