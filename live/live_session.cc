@@ -12,6 +12,7 @@
 #include "session/recorded_log_source.h"
 #include "session/session.h"
 #include "session/session_loop.h"
+#include "store/log_dir.h"
 #include "store/snapshot_store.h"
 
 namespace tape {
@@ -121,6 +122,14 @@ Result<std::unique_ptr<EventLog>> open_live_log(const LiveConfig& c, const Resol
                                                 const std::string& dir, const LogOptions& lo) {
   if (!std::filesystem::exists(dir)) {
     return Status::invalid(dir + ": no live session to resume (run without --resume first)");
+  }
+  ASSIGN_OR_RETURN(const store_internal::DirProbe probe, store_internal::probe_dir(dir, lo));
+  if (probe.kind == store_internal::DirKind::kUnstarted ||
+      probe.kind == store_internal::DirKind::kEmpty) {
+    // Killed while creating the log: nothing was journaled, so the session starts afresh there.
+    ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log, EventLog::create(dir, lo, /*overwrite=*/false));
+    RETURN_IF_ERROR(write_live_meta(*log, c, r));
+    return log;
   }
   ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log, EventLog::open(dir, /*read_only=*/false, lo));
   ASSIGN_OR_RETURN(std::optional<std::string> text, log->get_meta(kMetaBacktest));

@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 constexpr int64_t kMaxMoney = 1'000'000'000'000;  // currency units
 constexpr int64_t kMaxLatencyNs = int64_t{3600} * 1'000'000'000;
 constexpr size_t kMaxStrategies = 256;
+constexpr uint64_t kLiveSnapshotEvery = 100'000;
 constexpr int64_t kBacktestFlushIntervalMs = 1'000'000'000'000;  // ~31 years: size bound only
 
 // A relative path is relative to the config file's directory.
@@ -276,6 +277,8 @@ Result<BacktestConfig> read_backtest(const toml::table& tree, const std::string&
   // Live inputs arrive on the wall clock: there the scenario's time bound (50 ms) holds.
   if (!c.live) c.core.recorder.flush_interval_ms = kBacktestFlushIntervalMs;
   RETURN_IF_ERROR(scenario_detail::read_recorder(root, source, c.core.recorder));
+  // A live session snapshots by default, so that a resume replays a bounded tail.
+  if (c.live) c.core.snapshot.every_events = kLiveSnapshotEvery;
   RETURN_IF_ERROR(scenario_detail::read_snapshot(root, source, c.core.snapshot));
   RETURN_IF_ERROR(read_analytics(root, source, c.analytics, c.equity_sample_ns));
   RETURN_IF_ERROR(read_strategies(root, source, base_dir, c));

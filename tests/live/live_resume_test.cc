@@ -77,5 +77,31 @@ TEST(LiveResume, LiveResumeNeitherLosesNorRepeats) {
   EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
 }
 
+// A kill while the log was being created leaves the creation marker and nothing journaled:
+// --resume starts the session afresh there rather than refusing the dir.
+TEST(LiveResume, LiveResumeOfAnUnstartedLogStartsAfresh) {
+  NatsServer nats;
+  ASSERT_TRUE(nats.ready());
+  TempDir work("unstarted");
+  const std::string dir = work.path() + "/session";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/.tape_creating");  // what a kill inside EventLog::create leaves
+  const std::string config = work.path() + "/live.toml";
+  const int metrics_port = free_port();
+  write_config(config, nats.url(), metrics_port);
+  write_messages(work.path() + "/msgs.jsonl", 100);
+  ASSERT_EQ(run_tape("publish " + work.path() + "/msgs.jsonl --subject tape.in.md --url " +
+                     nats.url()).exit_code, 0);
+  const pid_t live = spawn({TAPE_BINARY, "live", config, "--data-dir", dir, "--resume"},
+                           work.path() + "/live.out", work.path() + "/live.err");
+  ASSERT_TRUE(wait_until([&] {
+    return metric(http_get(metrics_port, "/metrics"), "tape_live_acked_stream_seq") == 100;
+  })) << slurp(work.path() + "/live.err");
+  ::kill(live, SIGTERM);
+  ASSERT_EQ(wait_exit(live), 0) << slurp(work.path() + "/live.err");
+  EXPECT_EQ(stream_seqs(journal(dir)).size(), 100u);
+  EXPECT_EQ(run_tape("audit --data-dir " + dir).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace tape
