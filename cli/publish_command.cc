@@ -1,4 +1,4 @@
-// `tape publish FILE.jsonl --subject S` or `tape publish --data-dir DATA --subject S` (docs/live.md):
+// `tape publish FILE --format F --subject S` or `tape publish --data-dir DATA --subject S` (docs/live.md):
 // shipped data into a NATS JetStream stream for `tape live`.
 #include <iostream>
 
@@ -10,15 +10,17 @@
 namespace tape {
 
 int publish_command(const std::vector<std::string>& args) {
-  std::string file, format = "jsonl", data_dir, subjects;
+  std::string file, format = "jsonl", data_dir, subjects, symbol;
   PublishOptions o;
   bool json = false;
   po::options_description desc(
       "tape publish FILE --format jsonl --subject S | tape publish --data-dir DATA --subject S");
   desc.add_options()("help,h", "show this help")(
       "file", po::value<std::string>(&file), "a JSONL file (docs/data_formats.md), one message a line")(
-      "format", po::value<std::string>(&format), "the file's format: jsonl (other formats: "
-      "tape import them, then publish --data-dir)")(
+      "format", po::value<std::string>(&format),
+      "jsonl (sent line by line as it is, the default), or bars|quotes|trades|lobster "
+      "(imported as tape import does, then sent as JSON lines)")(
+      "symbol", po::value<std::string>(&symbol), "the symbol of a file that does not name it")(
       "data-dir", po::value<std::string>(&data_dir), "a data log (tape import) to publish instead")(
       "subject", po::value<std::string>(&o.subject)->required(), "the subject to publish to")(
       "rate", po::value<double>(&o.rate), "messages per second (default: as fast as possible)")(
@@ -35,14 +37,9 @@ int publish_command(const std::vector<std::string>& args) {
   if (file.empty() == data_dir.empty()) {
     return report_error(Status::usage("publish: give a FILE or --data-dir, not both"));
   }
-  if (!file.empty() && format != "jsonl") {
-    return report_error(Status::usage("publish: --format " + format +
-                                      ": only jsonl is sent as is; tape import the file and "
-                                      "publish --data-dir"));
-  }
   if (o.rate < 0) return report_error(Status::usage("publish: --rate must be positive"));
   if (!subjects.empty()) o.nats.subjects = {subjects};
-  auto report = file.empty() ? publish_data_log(data_dir, o) : publish_jsonl_file(file, o);
+  auto report = file.empty() ? publish_data_log(data_dir, o) : publish_file(file, format, symbol, o);
   if (!report.is_ok()) return report_error(report.status());
   const PublishReport& r = report.value();
   const double rate = r.elapsed_s > 0 ? static_cast<double>(r.messages) / r.elapsed_s : 0;

@@ -1,10 +1,14 @@
 #include "live/publish.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <thread>
 
 #include "feed/data_log.h"
+#include "feed/import_options.h"
 #include "feed/jsonl_reader.h"
 #include "feed/line_reader.h"
 #include "live/nats_feed.h"
@@ -101,6 +105,29 @@ Result<PublishReport> publish_data_log(const std::string& dir, const PublishOpti
   }
   RETURN_IF_ERROR(source->status());
   return w->finish();
+}
+
+Result<PublishReport> publish_file(const std::string& path, const std::string& format,
+                                   const std::string& symbol, const PublishOptions& options) {
+  if (format == "jsonl") return publish_jsonl_file(path, options);
+  ImportOptionText text;
+  text.format = format;
+  ImportOptions import;
+  RETURN_IF_ERROR(apply_import_text(
+      text, [](std::string_view o) { return "--" + std::string(o); }, import));
+  import.csv.symbol = symbol;
+  import.data_dir = (std::filesystem::temp_directory_path() /
+                     ("tape_publish_" + std::to_string(::getpid())))
+                        .string();
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{import.data_dir};
+  RETURN_IF_ERROR(run_import({path}, import).status());
+  return publish_data_log(import.data_dir, options);
 }
 
 }  // namespace tape

@@ -29,6 +29,11 @@ struct PublishReport {
 
 // Every nonblank line of `path`.
 Result<PublishReport> publish_jsonl_file(const std::string& path, const PublishOptions& options);
+// A file of any format `tape import` reads (bars, quotes, trades, lobster; `symbol` for files
+// whose name or rows do not give it), imported into a temporary data log, then published as by
+// publish_data_log. "jsonl" is publish_jsonl_file.
+Result<PublishReport> publish_file(const std::string& path, const std::string& format,
+                                   const std::string& symbol, const PublishOptions& options);
 // Every input of the data log in `dir` (tape import's output).
 Result<PublishReport> publish_data_log(const std::string& dir, const PublishOptions& options);
 
