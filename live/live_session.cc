@@ -152,6 +152,29 @@ Result<std::unique_ptr<EventLog>> open_live_log(const LiveConfig& c, const Resol
   return log;
 }
 
+// The state the session goes on from: a fresh one for an empty log, else the latest snapshot
+// plus the journaled tail (every output checked), and the last journaled stream sequence.
+Result<SessionState> session_state(EventLog& log, const CoreConfig& core, BatchSink& sink,
+                                   uint64_t& last_stream_seq) {
+  last_stream_seq = 0;
+  if (log.last_seq().value() == 0) {
+    return fresh_session(core, [](const Core&) { return std::unique_ptr<Source>(); },
+                         Recorder::Mode::kSink, &sink);
+  }
+  ASSIGN_OR_RETURN(std::optional<SnapshotData> snap, latest_snapshot(log, log.last_seq()));
+  const Seq after = snap ? snap->seq : Seq(0);
+  JournalTail* tail = nullptr;
+  const SourceFactory factory = [&](const Core&) -> std::unique_ptr<Source> {
+    auto t = std::make_unique<JournalTail>(log, after);
+    tail = t.get();
+    return t;
+  };
+  ASSIGN_OR_RETURN(SessionState state,
+                   resume_session(log, core, factory, Recorder::Mode::kSink, &sink, &log));
+  last_stream_seq = tail->last_stream_seq();
+  return state;
+}
+
 }  // namespace
 
 Result<LiveOutcome> run_live(const LiveConfig& config, const LiveOptions& options,
@@ -174,26 +197,9 @@ Result<LiveOutcome> run_live(const LiveConfig& config, const LiveOptions& option
   }
   LiveOutcome out;
   LiveSink sink(*log, metrics);
-  SessionState state;
   uint64_t last_stream_seq = 0;
-  if (options.resume && log->last_seq().value() > 0) {
-    ASSIGN_OR_RETURN(std::optional<SnapshotData> snap, latest_snapshot(*log, log->last_seq()));
-    const Seq after = snap ? snap->seq : Seq(0);
-    JournalTail* tail = nullptr;
-    const EventLog& journal = *log;
-    const SourceFactory factory = [&](const Core&) -> std::unique_ptr<Source> {
-      auto t = std::make_unique<JournalTail>(journal, after);
-      tail = t.get();
-      return t;
-    };
-    ASSIGN_OR_RETURN(state, resume_session(*log, resolved.core, factory, Recorder::Mode::kSink,
-                                           &sink, log.get()));
-    last_stream_seq = tail->last_stream_seq();
-    out.resumed_from = log->last_seq().value();
-  } else {
-    state = fresh_session(resolved.core, [](const Core&) { return std::unique_ptr<Source>(); },
-                          Recorder::Mode::kSink, &sink);
-  }
+  ASSIGN_OR_RETURN(SessionState state, session_state(*log, resolved.core, sink, last_stream_seq));
+  if (state.sequencer.last_seq().value() > 0) out.resumed_from = log->last_seq().value();
   auto source = std::make_unique<LiveSource>(config, *feed, metrics,
                                              state.sequencer.last_seq().value(), last_stream_seq,
                                              options.stop);
