@@ -205,6 +205,8 @@ const char* read_input_body(s::Input::Reader r, InputBody& out) {
                   Price(x.getLow()), Price(x.getClose()), Qty(x.getVolume()), x.getPeriodNs()};
       return nullptr;
     }
+    case s::Input::LIVE_MESSAGE:
+      return "a live message where a body belongs";
     case s::Input::BOOK_MESSAGE: {
       auto m = r.getBookMessage();
       const auto action = static_cast<uint16_t>(m.getAction());
@@ -371,13 +373,20 @@ Status with_reader(std::string_view bytes, const std::string& context, Fn&& fn) 
   }
 }
 
-// Format 2's source fields (live sessions): the stream sequence and a rejected message's reason.
-const char* read_input_source(s::Input::Reader r, Input& in) {
-  in.stream_seq = r.getStreamSeq();
-  if (r.getReject() > static_cast<uint16_t>(kLastRejectReason)) {
+// An input's body, and for a live message (revision 3) its stream sequence and reject reason.
+const char* read_input(s::Input::Reader r, Input& in) {
+  in.stream_seq = 0;
+  in.reject = RejectReason::kNone;
+  if (r.which() != s::Input::LIVE_MESSAGE) return read_input_body(r, in.body);
+  const auto live = r.getLiveMessage();
+  const auto inner = live.getInput();
+  if (inner.which() == s::Input::LIVE_MESSAGE) return "a live message inside a live message";
+  if (const char* bad = read_input_body(inner, in.body)) return bad;
+  in.stream_seq = live.getStreamSeq();
+  if (live.getReject() > static_cast<uint16_t>(kLastRejectReason)) {
     return "input reject reason out of range";
   }
-  in.reject = static_cast<RejectReason>(r.getReject());
+  in.reject = static_cast<RejectReason>(live.getReject());
   if (in.reject != RejectReason::kNone && !std::holds_alternative<HeartbeatIn>(in.body)) {
     return "a rejected message's input has a body";
   }
@@ -389,9 +398,14 @@ const char* read_input_source(s::Input::Reader r, Input& in) {
 void encode_input(const Input& in, schema::Input::Builder out) {
   out.setSeq(in.seq.value());
   out.setTsNs(in.ts.value());
-  std::visit(InputWriter{out}, in.body);
-  if (in.stream_seq != 0) out.setStreamSeq(in.stream_seq);
-  if (in.reject != RejectReason::kNone) out.setReject(static_cast<uint16_t>(in.reject));
+  if (in.stream_seq == 0 && in.reject == RejectReason::kNone) {
+    std::visit(InputWriter{out}, in.body);
+    return;
+  }
+  auto live = out.initLiveMessage();
+  live.setStreamSeq(in.stream_seq);
+  live.setReject(static_cast<uint16_t>(in.reject));
+  std::visit(InputWriter{live.initInput()}, in.body);
 }
 
 void encode_output(const Output& o, schema::Output::Builder b) {
@@ -402,8 +416,7 @@ void encode_output(const Output& o, schema::Output::Builder b) {
 
 Result<Input> decode_input(schema::Input::Reader r) {
   Input in{Seq(r.getSeq()), Timestamp(r.getTsNs()), HeartbeatIn{}};
-  if (const char* bad = read_input_body(r, in.body)) return corrupt(r.getSeq(), bad);
-  if (const char* bad = read_input_source(r, in)) return corrupt(r.getSeq(), bad);
+  if (const char* bad = read_input(r, in)) return corrupt(r.getSeq(), bad);
   return in;
 }
 
@@ -448,9 +461,7 @@ Status decode_input_block(std::string_view bytes, const std::string& context,
       Input& in = out[base + i];
       in.seq = Seq(r.getSeq());
       in.ts = Timestamp(r.getTsNs());
-      const char* bad = read_input_body(r, in.body);
-      if (bad == nullptr) bad = read_input_source(r, in);
-      if (bad != nullptr) [[unlikely]] {
+      if (const char* bad = read_input(r, in)) [[unlikely]] {
         out.resize(base + i);
         return corrupt(r.getSeq(), bad);
       }

@@ -1,4 +1,4 @@
-// The live fields of schema revision 3 (Input.streamSeq, Input.reject) through the codec and
+// The live inputs of schema revision 3 (Input.liveMessage: stream seq, reject) through the codec and
 // the core: they round-trip, a rejected message's input is answered with an InputRejected, and
 // a stored record that breaks their rules is corruption naming its seq.
 #include <capnp/message.h>
@@ -32,14 +32,28 @@ std::string block_with(uint16_t reject, bool heartbeat) {
   auto in = block.initInputs(1)[0];
   in.setSeq(7);
   in.setTsNs(1);
+  auto live = in.initLiveMessage();
+  live.setStreamSeq(3);
+  live.setReject(reject);
   if (heartbeat) {
-    in.setHeartbeat();
+    live.initInput().setHeartbeat();
   } else {
-    in.initTrade().setQty(1);
+    live.initInput().initTrade().setQty(1);
   }
-  in.setReject(reject);
   auto words = capnp::messageToFlatArray(msg);
   return std::string(reinterpret_cast<const char*>(words.begin()), words.asBytes().size());
+}
+
+// Every other input is written exactly as before revision 3 (shipped chain heads hold).
+TEST(CodecLiveFields, NonLiveInputBytesAreUnchanged) {
+  const Input plain{Seq(1), Timestamp(10), TradeIn{InstrumentId(0), Price(100), Qty(1)}};
+  Input live = plain;
+  live.stream_seq = 5;
+  EXPECT_NE(encode_input_block({&plain, 1}), encode_input_block({&live, 1}));
+  capnp::MallocMessageBuilder msg;
+  auto in = msg.initRoot<schema::Input>();
+  encode_input(plain, in);
+  EXPECT_EQ(in.which(), schema::Input::TRADE);
 }
 
 TEST(CodecLiveFields, RejectReasonOutOfRangeIsCorrupt) {
