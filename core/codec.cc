@@ -205,6 +205,8 @@ const char* read_input_body(s::Input::Reader r, InputBody& out) {
                   Price(x.getLow()), Price(x.getClose()), Qty(x.getVolume()), x.getPeriodNs()};
       return nullptr;
     }
+    case s::Input::LIVE_MESSAGE:
+      return "a live message where a body belongs";
     case s::Input::BOOK_MESSAGE: {
       auto m = r.getBookMessage();
       const auto action = static_cast<uint16_t>(m.getAction());
@@ -371,12 +373,39 @@ Status with_reader(std::string_view bytes, const std::string& context, Fn&& fn) 
   }
 }
 
+// An input's body, and for a live message (revision 3) its stream sequence and reject reason.
+const char* read_input(s::Input::Reader r, Input& in) {
+  in.stream_seq = 0;
+  in.reject = RejectReason::kNone;
+  if (r.which() != s::Input::LIVE_MESSAGE) return read_input_body(r, in.body);
+  const auto live = r.getLiveMessage();
+  const auto inner = live.getInput();
+  if (inner.which() == s::Input::LIVE_MESSAGE) return "a live message inside a live message";
+  if (const char* bad = read_input_body(inner, in.body)) return bad;
+  in.stream_seq = live.getStreamSeq();
+  if (live.getReject() > static_cast<uint16_t>(kLastRejectReason)) {
+    return "input reject reason out of range";
+  }
+  in.reject = static_cast<RejectReason>(live.getReject());
+  if (in.reject != RejectReason::kNone && !std::holds_alternative<HeartbeatIn>(in.body)) {
+    return "a rejected message's input has a body";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void encode_input(const Input& in, schema::Input::Builder out) {
   out.setSeq(in.seq.value());
   out.setTsNs(in.ts.value());
-  std::visit(InputWriter{out}, in.body);
+  if (in.stream_seq == 0 && in.reject == RejectReason::kNone) {
+    std::visit(InputWriter{out}, in.body);
+    return;
+  }
+  auto live = out.initLiveMessage();
+  live.setStreamSeq(in.stream_seq);
+  live.setReject(static_cast<uint16_t>(in.reject));
+  std::visit(InputWriter{live.initInput()}, in.body);
 }
 
 void encode_output(const Output& o, schema::Output::Builder b) {
@@ -387,7 +416,7 @@ void encode_output(const Output& o, schema::Output::Builder b) {
 
 Result<Input> decode_input(schema::Input::Reader r) {
   Input in{Seq(r.getSeq()), Timestamp(r.getTsNs()), HeartbeatIn{}};
-  if (const char* bad = read_input_body(r, in.body)) return corrupt(r.getSeq(), bad);
+  if (const char* bad = read_input(r, in)) return corrupt(r.getSeq(), bad);
   return in;
 }
 
@@ -432,7 +461,7 @@ Status decode_input_block(std::string_view bytes, const std::string& context,
       Input& in = out[base + i];
       in.seq = Seq(r.getSeq());
       in.ts = Timestamp(r.getTsNs());
-      if (const char* bad = read_input_body(r, in.body)) [[unlikely]] {
+      if (const char* bad = read_input(r, in)) [[unlikely]] {
         out.resize(base + i);
         return corrupt(r.getSeq(), bad);
       }

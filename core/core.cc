@@ -150,7 +150,10 @@ Status Core::process(const Input& in) {
     strategies_.advance_time(in.ts);  // the first call anchors the timers at in.ts
   }
   bus_.drain();
-  const RejectReason bad = validate_input(in.body, config_.instruments.size());
+  // A live message that was no input is journaled as a heartbeat carrying its reason.
+  const RejectReason bad = in.reject != RejectReason::kNone
+                               ? in.reject
+                               : validate_input(in.body, config_.instruments.size());
   if (bad != RejectReason::kNone) {
     bus_.publish(InputRejected{instrument_of(in.body).value_or(InstrumentId(0)), bad});
   } else {

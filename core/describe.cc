@@ -197,6 +197,8 @@ EventFields fields_of(const Input& in, const ValueFormat* format) {
   }
   f.str("type", input_type_name(in.body));
   std::visit(InputFields{f}, in.body);
+  if (in.stream_seq != 0) f.unum("stream_seq", in.stream_seq);
+  if (in.reject != RejectReason::kNone) f.str("reject", reject_reason_name(in.reject));
   return f.done();
 }
 

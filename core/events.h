@@ -127,6 +127,11 @@ struct Input {
   Seq seq;
   Timestamp ts;
   InputBody body;
+  // Live sessions: the message's sequence in its source stream (NATS JetStream), 0 otherwise.
+  uint64_t stream_seq = 0;
+  // A message that could not be made into an input (bad JSON, unknown type or instrument, a
+  // wrong field): why; the body is then a HeartbeatIn and the core answers an InputRejected.
+  RejectReason reject = RejectReason::kNone;
   bool operator==(const Input&) const = default;
 };
 

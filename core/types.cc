@@ -30,6 +30,17 @@ const char* reject_reason_name(RejectReason r) {
     case RejectReason::kWouldTake: return "would_take";
     case RejectReason::kInvalidStopPrice: return "invalid_stop_price";
     case RejectReason::kInvalidExpiry: return "invalid_expiry";
+    case RejectReason::kBadJson: return "bad_json";
+    case RejectReason::kUnknownType: return "unknown_type";
+    case RejectReason::kMissingField: return "missing_field";
+    case RejectReason::kUnknownField: return "unknown_field";
+    case RejectReason::kBadType: return "bad_type";
+    case RejectReason::kBadNumber: return "bad_number";
+    case RejectReason::kNotOnTick: return "not_on_tick";
+    case RejectReason::kNegativeSize: return "negative_size";
+    case RejectReason::kBadEnum: return "bad_enum";
+    case RejectReason::kBadTime: return "bad_time";
+    case RejectReason::kNotAnInput: return "not_an_input";
   }
   return "unknown_reason";
 }

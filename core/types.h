@@ -111,8 +111,20 @@ enum class RejectReason : uint16_t {
   kWouldTake = 23,           // a post-only order that would trade on arrival
   kInvalidStopPrice = 24,    // a stop order whose stop price is outside the price domain
   kInvalidExpiry = 25,       // a GTD order whose expiry is not after its arrival
+  // A live message that is no input (live/, the JSONL reasons of docs/data_formats.md):
+  kBadJson = 26,             // not JSON, not an object, a duplicate key
+  kUnknownType = 27,         // "type" names no input type
+  kMissingField = 28,
+  kUnknownField = 29,
+  kBadType = 30,             // a field of the wrong JSON type
+  kBadNumber = 31,
+  kNotOnTick = 32,
+  kNegativeSize = 33,
+  kBadEnum = 34,
+  kBadTime = 35,
+  kNotAnInput = 36,          // an output line (it has "k")
 };
-inline constexpr RejectReason kLastRejectReason = RejectReason::kInvalidExpiry;
+inline constexpr RejectReason kLastRejectReason = RejectReason::kNotAnInput;
 
 // Largest price or quantity magnitude accepted from a feed; beyond it a value is a sentinel or
 // garbage (e.g. INT64_MAX standing in for "no price").

@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 constexpr int64_t kMaxMoney = 1'000'000'000'000;  // currency units
 constexpr int64_t kMaxLatencyNs = int64_t{3600} * 1'000'000'000;
 constexpr size_t kMaxStrategies = 256;
+constexpr uint64_t kLiveSnapshotEvery = 100'000;
 constexpr int64_t kBacktestFlushIntervalMs = 1'000'000'000'000;  // ~31 years: size bound only
 
 // A relative path is relative to the config file's directory.
@@ -202,6 +203,7 @@ Status read_strategies(TableReader& root, const std::string& source, const std::
                        BacktestConfig& c) {
   ASSIGN_OR_RETURN(const toml::array* list, root.table_array("strategies"));
   if (!list || list->empty()) {
+    if (c.live) return Status::ok();  // a live session may only journal (and match) the feed
     return root.error_at("strategies", "is required: at least one [[strategies]] with a plugin");
   }
   if (list->size() > kMaxStrategies) {
@@ -247,7 +249,21 @@ Result<BacktestConfig> read_backtest(const toml::table& tree, const std::string&
   c.source = source;
   TableReader root(tree, "", source);
   RETURN_IF_ERROR(read_header(root, source, c));
-  RETURN_IF_ERROR(read_data(root, source, base_dir, c.data));
+  // A [live] table makes it a live config (live/live_config.h reads [live] and [[instruments]]):
+  // its inputs come from the feed, so it has no [data].
+  c.live = tree.contains("live");
+  if (c.live) {
+    if (tree.contains("data")) {
+      return root.error_at("data", "a live config ([live]) takes its inputs from the feed: remove "
+                                   "[data]");
+    }
+    ASSIGN_OR_RETURN(const toml::table* live, root.table("live"));
+    ASSIGN_OR_RETURN(const toml::array* instruments, root.table_array("instruments"));
+    (void)live;
+    (void)instruments;
+  } else {
+    RETURN_IF_ERROR(read_data(root, source, base_dir, c.data));
+  }
   RETURN_IF_ERROR(read_venue(root, source, c));
   RETURN_IF_ERROR(read_latency(root, source, c.core.latency));
   RETURN_IF_ERROR(read_backtest_fees(root, source, c.core.fees));
@@ -258,8 +274,11 @@ Result<BacktestConfig> read_backtest(const toml::table& tree, const std::string&
   // A backtest's inputs arrive as fast as the core takes them: a batch bound in simulated time
   // (a scenario's 50 ms) would close one batch per daily bar. Batches close by size unless the
   // config sets [recorder] flush_interval_ms.
-  c.core.recorder.flush_interval_ms = kBacktestFlushIntervalMs;
+  // Live inputs arrive on the wall clock: there the scenario's time bound (50 ms) holds.
+  if (!c.live) c.core.recorder.flush_interval_ms = kBacktestFlushIntervalMs;
   RETURN_IF_ERROR(scenario_detail::read_recorder(root, source, c.core.recorder));
+  // A live session snapshots by default, so that a resume replays a bounded tail.
+  if (c.live) c.core.snapshot.every_events = kLiveSnapshotEvery;
   RETURN_IF_ERROR(scenario_detail::read_snapshot(root, source, c.core.snapshot));
   RETURN_IF_ERROR(read_analytics(root, source, c.analytics, c.equity_sample_ns));
   RETURN_IF_ERROR(read_strategies(root, source, base_dir, c));

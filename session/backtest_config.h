@@ -58,6 +58,9 @@ struct BacktestConfig {
   std::vector<BacktestStrategy> strategies;
   AnalyticsSettings analytics;   // periods per year, risk-free rate
   int64_t equity_sample_ns = 0;  // 0: one equity sample per bar close
+  // A live config (`tape live`): a [live] table and [[instruments]] (live/live_config.h reads
+  // them) instead of [data]; `data` is then empty.
+  bool live = false;
 };
 
 Result<BacktestConfig> load_backtest_file(const std::string& path,

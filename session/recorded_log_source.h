@@ -34,6 +34,10 @@ class RecordedLogSource final : public Source {
   Status status() const override { return status_; }
   std::string save_state() const override;  // the last consumed seq, 8 bytes
   Status restore_state(std::string_view bytes) override;
+  void decorate(Input& in) const override {
+    in.stream_seq = last_.input.stream_seq;
+    in.reject = last_.input.reject;
+  }
 
   // The input next() last yielded, as recorded (seq and stamped time), with its outputs.
   const RecordedInput& last() const { return last_; }

@@ -44,7 +44,8 @@ Status next_matches(Source& source, Sequencer& sequencer, const Input& recorded)
     return Status::mismatch("log has " + at(recorded.seq) +
                             " but the scenario ends before it: the log is not this run's");
   }
-  const Input in = sequencer.stamp(ts, body);
+  Input in = sequencer.stamp(ts, body);
+  source.decorate(in);
   if (!(in == recorded)) {
     return Status::mismatch("log differs from the scenario's input at " + at(in.seq) +
                             "\n  recorded:    " + describe(recorded) +

@@ -84,7 +84,8 @@ class Loop {
         RETURN_IF_ERROR(state_.source->status());
         break;
       }
-      const Input in = state_.sequencer.stamp(ts, body);
+      Input in = state_.sequencer.stamp(ts, body);
+      state_.source->decorate(in);
       if (stop_snapshot && core.recorder().ends_batch_before(in)) {
         end.interrupted = true;
         break;
@@ -94,6 +95,7 @@ class Loop {
                                     core));
       RETURN_IF_ERROR(process(in, n));
       if (options_.verifier) RETURN_IF_ERROR(options_.verifier->after_input(in, core));
+      if (options_.after_input) RETURN_IF_ERROR(options_.after_input(in, core));
       if (options_.progress) options_.progress->tick(progress_fraction(in), n + 1);
       if (options_.check && options_.check->after_input(in, core)) {
         end.check_failed = true;

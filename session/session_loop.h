@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "session/pacer.h"
@@ -68,6 +69,10 @@ struct LoopOptions {
   // Test aid (fault harness): when set, the last durably written seq is appended to this file
   // each time it advances, so a harness that kills the run knows what must survive.
   std::string durable_trace;
+  // Default: none. Called after each input is processed (its outputs are core.last_outputs()):
+  // a live session acknowledges what is durable and publishes outputs there. An error stops
+  // the loop and is its error.
+  std::function<Status(const Input& in, const Core& core)> after_input;
 };
 
 struct LoopEnd {

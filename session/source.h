@@ -27,6 +27,9 @@ class Source {
   virtual bool next(Timestamp& ts, InputBody& body) = 0;
   // Ok, or the error that ended next().
   virtual Status status() const { return Status::ok(); }
+  // Fills what the sequencer does not in the input it stamped from the last next(): its stream
+  // sequence and a rejected message's reason (live sources; a recorded log copies its own).
+  virtual void decorate(Input& in) const { (void)in; }
 
   // The source's position (and whatever state it needs to go on from it) as bytes.
   virtual std::string save_state() const = 0;

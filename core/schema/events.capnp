@@ -49,7 +49,19 @@ struct Input {
     heartbeat @8 :Void;
     bar @9 :Bar;
     bookMessage @10 :BookMessage;
+    # Revision 3, live sessions only: the input as it came from its source. A union member (not
+    # new fields), so that every other log's bytes stay exactly what they were.
+    liveMessage @11 :LiveMessage;
   }
+}
+
+# A live input: its body is `input`'s union (seq and tsNs unused there; never a liveMessage),
+# with the message's stream sequence (NATS JetStream) and, for a message that could not be made
+# into an input, its RejectReason (the body is then a heartbeat).
+struct LiveMessage {
+  streamSeq @0 :UInt64;
+  reject @1 :UInt16;
+  input @2 :Input;
 }
 
 struct Accepted {

@@ -1,0 +1,93 @@
+// The NATS JetStream side of a live session: one connection, the stream (created when missing),
+// a durable pull consumer placed at a given stream sequence, and a client thread that fetches
+// messages into a bounded queue for the core's thread. The client thread only feeds the queue:
+// it never touches the core. Acknowledgements (AckAll: one ack covers every earlier message)
+// and output publishing happen on the core's thread.
+//
+// Disconnects: libnats reconnects forever with capped, jittered backoff (LiveSettings); after
+// any failed fetch the consumer is placed again at the sequence after the last message queued,
+// so a message lost in flight is fetched again and none is queued twice.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nats/nats.h>
+
+#include "core/status.h"
+#include "live/live_config.h"
+#include "live/live_metrics.h"
+
+namespace tape {
+
+// One fetched message. The receiver owns `msg` (natsMsg_Destroy, or hand it to ack()).
+struct FeedMessage {
+  natsMsg* msg = nullptr;
+  uint64_t stream_seq = 0;
+  int64_t arrival_ns = 0;  // steady clock, when fetched
+};
+
+class NatsFeed {
+ public:
+  // Connects (Status::io naming the url when the server cannot be reached). `metrics` must
+  // outlive the feed.
+  static Result<std::unique_ptr<NatsFeed>> connect(const LiveSettings& settings,
+                                                   LiveMetrics& metrics);
+  ~NatsFeed();
+  NatsFeed(const NatsFeed&) = delete;
+  NatsFeed& operator=(const NatsFeed&) = delete;
+
+  // Creates the stream with the configured subjects when it does not exist.
+  Status ensure_stream();
+  // Places the durable consumer at `next_stream_seq` (1 for the stream's start) and starts the
+  // client thread.
+  Status start(uint64_t next_stream_seq);
+  // Moves up to `max` queued messages to the back of `out` (one lock for all), waiting at most
+  // `timeout` for the first; false when none came.
+  bool pop_many(std::deque<FeedMessage>& out, size_t max, std::chrono::milliseconds timeout);
+  // Acknowledges `msg` and with it every earlier message (AckAll), then destroys it.
+  void ack(natsMsg* msg);
+  // Publishes when connected: false when not (the caller's breaker holds the output).
+  bool publish(const std::string& subject, const std::string& data);
+  // Stops the client thread and destroys the queued messages. Idempotent.
+  void stop();
+
+  natsConnection* connection() const { return nc_; }
+
+ private:
+  NatsFeed(const LiveSettings& settings, LiveMetrics& metrics);
+  void fetch_loop();
+  bool place_consumer(uint64_t next_stream_seq);
+  void push(std::vector<FeedMessage>& batch);  // empties `batch`
+  void backoff_sleep(int attempt);
+
+  LiveSettings settings_;
+  LiveMetrics& metrics_;
+  natsOptions* opts_ = nullptr;
+  natsConnection* nc_ = nullptr;
+  jsCtx* js_ = nullptr;
+  natsSubscription* sub_ = nullptr;  // client thread only after start()
+
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  uint64_t next_seq_ = 1;  // client thread: the stream sequence it asks for next
+  std::vector<FeedMessage> batch_;  // client thread: one fetch's messages
+
+  std::mutex mu_;
+  std::condition_variable has_items_;
+  std::condition_variable has_space_;
+  std::deque<FeedMessage> queue_;  // bounded by settings.nats.queue_messages_max
+};
+
+// "nats: <status text>: <last error>", for messages.
+std::string nats_error(natsStatus s);
+
+}  // namespace tape
