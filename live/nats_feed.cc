@@ -54,6 +54,13 @@ std::string nats_error(natsStatus s) {
 NatsFeed::NatsFeed(const LiveSettings& settings, LiveMetrics& metrics)
     : settings_(settings), metrics_(metrics) {}
 
+void NatsFeed::on_closed(natsConnection*, void* closure) {
+  auto* f = static_cast<NatsFeed*>(closure);
+  std::lock_guard lock(f->closed_mu_);
+  f->closed_ = true;
+  f->closed_cv_.notify_all();
+}
+
 Result<std::unique_ptr<NatsFeed>> NatsFeed::connect(const LiveSettings& settings,
                                                     LiveMetrics& metrics) {
   std::unique_ptr<NatsFeed> f(new NatsFeed(settings, metrics));
@@ -65,6 +72,7 @@ Result<std::unique_ptr<NatsFeed>> NatsFeed::connect(const LiveSettings& settings
   }
   if (s == NATS_OK) s = natsOptions_SetDisconnectedCB(f->opts_, on_disconnected, &metrics);
   if (s == NATS_OK) s = natsOptions_SetReconnectedCB(f->opts_, on_reconnected, &metrics);
+  if (s == NATS_OK) s = natsOptions_SetClosedCB(f->opts_, on_closed, f.get());
   if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(f->opts_, 64 << 20);
   if (s == NATS_OK) s = natsConnection_Connect(&f->nc_, f->opts_);
   if (s != NATS_OK) {
@@ -83,6 +91,11 @@ NatsFeed::~NatsFeed() {
   if (js_ != nullptr) jsCtx_Destroy(js_);
   if (nc_ != nullptr) {
     natsConnection_FlushTimeout(nc_, 1000);
+    natsConnection_Close(nc_);
+    // The disconnected callback (it writes metrics_) comes before the closed one.
+    std::unique_lock lock(closed_mu_);
+    closed_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return closed_; });
+    lock.unlock();
     natsConnection_Destroy(nc_);
   }
   if (opts_ != nullptr) natsOptions_Destroy(opts_);

@@ -68,6 +68,7 @@ class NatsFeed {
   bool place_consumer(uint64_t next_stream_seq);
   void push(std::vector<FeedMessage>& batch);  // empties `batch`
   void backoff_sleep(int attempt);
+  static void on_closed(natsConnection*, void* closure);
 
   LiveSettings settings_;
   LiveMetrics& metrics_;
@@ -80,6 +81,13 @@ class NatsFeed {
   std::atomic<bool> stop_{false};
   uint64_t next_seq_ = 1;  // client thread: the stream sequence it asks for next
   std::vector<FeedMessage> batch_;  // client thread: one fetch's messages
+
+  // Set by libnats's closed callback, the last it delivers (on its own thread, after
+  // natsConnection_Close returns): the destructor waits for it before the callbacks' closures
+  // (metrics_, this) can go.
+  std::mutex closed_mu_;
+  std::condition_variable closed_cv_;
+  bool closed_ = false;
 
   std::mutex mu_;
   std::condition_variable has_items_;
