@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -14,6 +15,13 @@
 #include "feed/json.h"
 
 namespace tape {
+
+// The steady clock in ns: arrival stamps and latencies (never the core's time).
+inline int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // A latency histogram with fixed bucket bounds (Prometheus `le` buckets), in ns.
 class AtomicHistogram {

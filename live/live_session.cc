@@ -6,6 +6,7 @@
 
 #include "feed/data_log.h"
 #include "feed/json.h"
+#include "live/live_metrics.h"
 #include "live/live_source.h"
 #include "live/nats_feed.h"
 #include "live/output_publisher.h"
@@ -19,11 +20,6 @@ namespace tape {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
-      .count();
-}
 
 // The log as the session's sink, timing each batch from its hand-off until the log has
 // written it (flush latency) and counting batches not yet written (recorder queue depth).

@@ -5,15 +5,10 @@
 
 #include "core/state_hash.h"
 #include "core/state_reader.h"
+#include "live/live_metrics.h"
 
 namespace tape {
 namespace {
-
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 void set_instrument(InputBody& body, InstrumentId id) {
   std::visit(

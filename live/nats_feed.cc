@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <vector>
 
+#include "live/live_metrics.h"
+
 namespace tape {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             SteadyClock::now().time_since_epoch())
-      .count();
-}
 
 // Capped exponential backoff with up to 50% jitter from the wall clock (it never reaches the
 // core, DESIGN §9).

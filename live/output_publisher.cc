@@ -2,14 +2,10 @@
 
 #include <chrono>
 
+#include "live/live_metrics.h"
+
 namespace tape {
 namespace {
-
-int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Intents and risk decisions are the core's own bookkeeping; clients track the rest.
 bool published(const Output& o) {
