@@ -73,17 +73,9 @@ class JournalTail final : public Source {
   }
   Status status() const override { return inner_.status(); }
   void decorate(Input& in) const override { inner_.decorate(in); }
-  std::string save_state() const override {
-    StateHasher bytes;
-    bytes.u64(last_stream_seq_);
-    return bytes.bytes();
-  }
+  std::string save_state() const override { return live_position_bytes(last_stream_seq_); }
   Status restore_state(std::string_view bytes) override {
-    StateReader r(bytes);
-    const uint64_t seq = r.u64();
-    if (r.ok() && !r.at_end()) r.fail("live source position has trailing bytes");
-    RETURN_IF_ERROR(r.status());
-    last_stream_seq_ = seq;
+    ASSIGN_OR_RETURN(last_stream_seq_, parse_live_position(bytes));
     return Status::ok();
   }
   uint64_t last_stream_seq() const { return last_stream_seq_; }

@@ -143,18 +143,24 @@ void LiveSource::release(uint64_t durable_seq) {
   feed_.ack(last.message.msg);
 }
 
-std::string LiveSource::save_state() const {
+std::string live_position_bytes(uint64_t last_stream_seq) {
   StateHasher bytes;
-  bytes.u64(last_stream_seq_);
+  bytes.u64(last_stream_seq);
   return bytes.bytes();
 }
 
-Status LiveSource::restore_state(std::string_view bytes) {
+Result<uint64_t> parse_live_position(std::string_view bytes) {
   StateReader r(bytes);
   const uint64_t seq = r.u64();
   if (r.ok() && !r.at_end()) r.fail("live source position has trailing bytes");
   RETURN_IF_ERROR(r.status());
-  last_stream_seq_ = seq;
+  return seq;
+}
+
+std::string LiveSource::save_state() const { return live_position_bytes(last_stream_seq_); }
+
+Status LiveSource::restore_state(std::string_view bytes) {
+  ASSIGN_OR_RETURN(last_stream_seq_, parse_live_position(bytes));
   return Status::ok();
 }
 

@@ -28,6 +28,11 @@
 
 namespace tape {
 
+// The live position as snapshot bytes (the last journaled stream sequence), and back:
+// Status naming trailing or missing bytes. LiveSource and resume's journal tail share it.
+std::string live_position_bytes(uint64_t last_stream_seq);
+Result<uint64_t> parse_live_position(std::string_view bytes);
+
 class LiveSource final : public Source {
  public:
   // `last_seq` is the log's last input seq and `last_stream_seq` the last stream sequence
