@@ -134,12 +134,13 @@ Result<ImportReport> Importer::run(ImportReport report, uint64_t bytes_done,
                                    uint64_t bytes_total,
                                    const std::vector<std::map<std::string, int64_t>>& periods) {
   report_ = std::move(report);
-  ImportDir dir(r_.options.data_dir, r_.options.overwrite);
+  ImportDir dir(r_.options.data_dir, r_.options.overwrite, r_.options.sync_files);
   RETURN_IF_ERROR(dir.check());
   std::error_code ec;
   std::filesystem::remove_all(dir.temp(), ec);
   LogOptions log_options;
   log_options.memtable_bytes_max = r_.options.memtable_bytes_max;
+  log_options.sync_files = r_.options.sync_files;
   ASSIGN_OR_RETURN(log_, EventLog::create(dir.temp(), log_options, /*overwrite=*/false));
   batch_.reserve(r_.options.batch_inputs);
 

@@ -63,6 +63,9 @@ struct ImportOptions {
   // Default: 16 MiB. The log's memtable budget (LogOptions::memtable_bytes_max): an import
   // writes each key once, in order, so a small budget costs no speed and keeps RSS low.
   uint64_t memtable_bytes_max = uint64_t{16} << 20;
+  // Default: true. false: nothing of the data log is fsynced (LogOptions::sync_files), for a
+  // log that is thrown away after use (a backtest's data imported on the fly).
+  bool sync_files = true;
   // Default: none. Called every 65536 rows with (bytes read over all passes, bytes to read,
   // rows read in this pass).
   std::function<void(uint64_t, uint64_t, uint64_t)> progress;

@@ -150,7 +150,8 @@ Result<ScanResult> scan_files(const std::vector<std::string>& files, const Resol
   return result;
 }
 
-ImportDir::ImportDir(std::string dir, bool overwrite) : dir_(std::move(dir)), overwrite_(overwrite) {
+ImportDir::ImportDir(std::string dir, bool overwrite, bool sync)
+    : dir_(std::move(dir)), overwrite_(overwrite), sync_(sync) {
   while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
   temp_ = dir_ + ".importing-" + std::to_string(::getpid());
 }
@@ -194,7 +195,7 @@ Status ImportDir::commit() {
   committed_ = true;
   // The rename is durable once the parent dir is synced.
   const fs::path parent = fs::absolute(dir_).parent_path();
-  const int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int fd = sync_ ? ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (fd >= 0) {
     ::fsync(fd);
     ::close(fd);

@@ -48,7 +48,8 @@ Result<ScanResult> scan_files(const std::vector<std::string>& files, const Resol
 // uncommitted one removes the temporary dir.
 class ImportDir {
  public:
-  explicit ImportDir(std::string dir, bool overwrite);
+  // sync: the rename into place is made durable (the parent dir fsynced).
+  ImportDir(std::string dir, bool overwrite, bool sync = true);
   ~ImportDir();
   Status check() const;
   const std::string& temp() const { return temp_; }
@@ -58,6 +59,7 @@ class ImportDir {
   std::string dir_;
   std::string temp_;
   bool overwrite_;
+  bool sync_;
   bool committed_ = false;
 };
 

@@ -77,7 +77,7 @@ Result<std::unique_ptr<EventLog>> EventLog::create(const std::string& dir,
   std::unique_ptr<EventLog> log(new EventLog(dir, options, /*read_only=*/false));
   RETURN_IF_ERROR(log->open_db(/*create=*/true));
   RETURN_IF_ERROR(log->init_meta());
-  RETURN_IF_ERROR(store_internal::finish_create(dir));
+  RETURN_IF_ERROR(store_internal::finish_create(dir, options.sync_files));
   log->start_writer();
   return log;
 }

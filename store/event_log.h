@@ -72,6 +72,12 @@ struct LogOptions {
   // Default: nullptr (rocksdb::Env::Default()). Tests inject I/O faults through it; not owned,
   // must outlive the log.
   rocksdb::Env* env = nullptr;
+  // Default: true. false: nothing of the log is ever fsynced (RocksDB's table files, MANIFEST,
+  // WAL and directories, and the creation marker protocol's own syncs; with sync = kBatch the
+  // per-batch fsync is skipped too): the log survives a process crash, not a power loss or an
+  // OS crash. For logs that are recomputed rather than recovered (a backtest's, docs/backtest.md).
+  // With `env` set, that Env is used as it is.
+  bool sync_files = true;
 };
 
 // Big-endian 8-byte key for a seq, so RocksDB's byte order is seq order.

@@ -252,7 +252,7 @@ Status remove_log_files(const std::string& dir, const LogOptions& options) {
 
 }  // namespace
 
-Status write_marker(const std::string& dir) {
+Status write_marker(const std::string& dir, bool sync) {
   const std::string path = dir + "/" + std::string(kCreatingMarker);
   const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0 && errno != EEXIST) {
@@ -261,11 +261,11 @@ Status write_marker(const std::string& dir) {
   if (fd >= 0) {
     constexpr std::string_view kText = "a tape log is being created here; a dir with this file holds nothing recorded\n";
     const bool ok = ::write(fd, kText.data(), kText.size()) == static_cast<ssize_t>(kText.size()) &&
-                    ::fsync(fd) == 0;
+                    (!sync || ::fsync(fd) == 0);
     ::close(fd);
     if (!ok) return Status::io("cannot write " + std::string(kCreatingMarker) + " in data dir '" + dir + "'");
   }
-  return sync_dir(dir);
+  return sync ? sync_dir(dir) : Status::ok();
 }
 
 bool is_rocksdb_name(std::string_view name) {
@@ -351,15 +351,15 @@ Status prepare_for_create(const std::string& dir, const LogOptions& options, boo
       return Status::invalid("data dir '" + dir +
                              "' is not empty and does not hold a tape log; refusing to overwrite it");
   }
-  return write_marker(dir);
+  return write_marker(dir, options.sync_files);
 }
 
-Status finish_create(const std::string& dir) {
+Status finish_create(const std::string& dir, bool sync) {
   const std::string path = dir + "/" + std::string(kCreatingMarker);
   if (::unlink(path.c_str()) != 0) {
     return Status::io("cannot remove " + std::string(kCreatingMarker) + " from data dir '" + dir + "'");
   }
-  return sync_dir(dir);
+  return sync ? sync_dir(dir) : Status::ok();
 }
 
 rocksdb::Status open_read_only(const rocksdb::DBOptions& db_options, const std::string& dir,

@@ -50,12 +50,12 @@ bool is_rocksdb_name(std::string_view name);
 // Makes `dir` ready for a new log: creates it, reuses an unstarted one, or (with `overwrite`)
 // removes the files of the tape log in it, only those: any RocksDB-named file that is not the
 // log's is refused by name, since the new database could delete it. Ends with the creation
-// marker written and durable.
+// marker written and durable (written only, with options.sync_files false).
 Status prepare_for_create(const std::string& dir, const LogOptions& options, bool overwrite);
-// Writes the creation marker (durably; kept if already there).
-Status write_marker(const std::string& dir);
-// Removes the creation marker (durably): the log in `dir` is complete.
-Status finish_create(const std::string& dir);
+// Writes the creation marker (durably unless !sync; kept if already there).
+Status write_marker(const std::string& dir, bool sync = true);
+// Removes the creation marker (durably unless !sync): the log in `dir` is complete.
+Status finish_create(const std::string& dir, bool sync = true);
 
 // Opens `dir` read-only. The write-ahead logs must read back whole (kAbsoluteConsistency),
 // except for an incomplete last record, what a killed writer or a full disk leaves: then the
