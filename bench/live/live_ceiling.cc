@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   jsOptions jo;
   jsOptions_Init(&jo);
   jo.PublishAsync.MaxPending = 65536;
+  jo.PublishAsync.StallWait = 60000;  // ms: a loaded box may stall the server that long
   s = natsConnection_JetStream(&js, nc, &jo);
   if (s != NATS_OK) return die("jetstream", s);
   jsErrCode jerr = static_cast<jsErrCode>(0);

@@ -6,6 +6,7 @@
 # Per run prints the ceiling's line, then tape live's: messages journaled and acknowledged per
 # second (first message fetched -> last acknowledged, polled every 20 ms from /metrics), the
 # process's CPU seconds, and the summary's ingest_messages_per_s (first -> last fetched).
+# PERF=FILE also records a perf profile of tape live.
 set -euo pipefail
 build="$(cd "${1:?BUILD_DIR}" && pwd)"
 n="${2:-1000000}"
@@ -51,6 +52,8 @@ for r in $(seq "$runs"); do
   rm -rf "$tmp/session"
   "$build/tape" live "$tmp/bench.toml" --data-dir "$tmp/session" --json >"$tmp/out.json" &
   pid=$!
+  # PERF=FILE: perf record (all threads) of tape live into FILE.
+  if [ -n "${PERF:-}" ]; then perf record -q -F 499 -g -p "$pid" -o "$PERF" 2>/dev/null & perf_pid=$!; fi
   t0=""
   until [ -n "$t0" ]; do
     s="$(metric tape_live_last_stream_seq || true)"
@@ -62,6 +65,7 @@ for r in $(seq "$runs"); do
   cpu="$(awk '{ print ($14 + $15) / 100 }' /proc/$pid/stat)"
   kill -TERM "$pid"
   wait "$pid"
+  if [ -n "${PERF:-}" ]; then wait "$perf_pid"; fi
   fetched="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["live"]["ingest_messages_per_s"]))' "$tmp/out.json")"
   python3 -c "import sys; n,t0,t1=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); print(f'tape live: messages {n} journaled_per_s {n/(t1-t0):.0f} cpu_s {sys.argv[4]} fetched_per_s {sys.argv[5]}')" "$n" "$t0" "$t1" "$cpu" "$fetched"
 done
