@@ -6,7 +6,8 @@
 # Per run prints the ceiling's line, then tape live's: messages journaled and acknowledged per
 # second (first message fetched -> last acknowledged, polled every 20 ms from /metrics), the
 # process's CPU seconds, and the summary's ingest_messages_per_s (first -> last fetched).
-# PERF=FILE also records a perf profile of tape live.
+# PERF=FILE also records a perf profile of tape live. TAPES="BIN1 BIN2 ..." runs each of these
+# tape binaries in turn in every run (before/after comparisons on one stream), default BUILD_DIR/tape.
 set -euo pipefail
 build="$(cd "${1:?BUILD_DIR}" && pwd)"
 n="${2:-1000000}"
@@ -49,8 +50,9 @@ now() { date +%s.%N; }
 for r in $(seq "$runs"); do
   echo "run $r, load: $(cut -d' ' -f1-3 /proc/loadavg)"
   "$build/bench/live_ceiling" --url "$url" --messages "$n" --batch 4096 --meta
+  for tape_bin in ${TAPES:-$build/tape}; do
   rm -rf "$tmp/session"
-  "$build/tape" live "$tmp/bench.toml" --data-dir "$tmp/session" --json >"$tmp/out.json" &
+  "$tape_bin" live "$tmp/bench.toml" --data-dir "$tmp/session" --json >"$tmp/out.json" &
   pid=$!
   # PERF=FILE: perf record (all threads) of tape live into FILE.
   if [ -n "${PERF:-}" ]; then perf record -q -F 499 -g -p "$pid" -o "$PERF" 2>/dev/null & perf_pid=$!; fi
@@ -67,6 +69,7 @@ for r in $(seq "$runs"); do
   wait "$pid"
   if [ -n "${PERF:-}" ]; then wait "$perf_pid"; fi
   fetched="$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["live"]["ingest_messages_per_s"]))' "$tmp/out.json")"
-  python3 -c "import sys; n,t0,t1=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); print(f'tape live: messages {n} journaled_per_s {n/(t1-t0):.0f} cpu_s {sys.argv[4]} fetched_per_s {sys.argv[5]}')" "$n" "$t0" "$t1" "$cpu" "$fetched"
+  python3 -c "import sys; n,t0,t1=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); print(f'tape live ({sys.argv[6]}): messages {n} journaled_per_s {n/(t1-t0):.0f} cpu_s {sys.argv[4]} fetched_per_s {sys.argv[5]}')" "$n" "$t0" "$t1" "$cpu" "$fetched" "$tape_bin"
+  done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,6 +6,7 @@
 # Usage: bench/live/live_latency.sh BUILD_DIR RATE [N] [FLUSH_INTERVAL_MS]
 # Prints the summary's input_to_output_latency (p50 and p99 as histogram bucket upper bounds,
 # the mean from sum / count) and the publisher's achieved rate.
+# TAPE=BIN runs that tape binary as the session (the publisher is BUILD_DIR's).
 # Starts its own nats-server on a free loopback port with a temporary store dir, stops it after.
 set -euo pipefail
 build="$(cd "${1:?BUILD_DIR}" && pwd)"
@@ -65,7 +66,7 @@ tick_size = "0.05"
 EOF
 metric() { curl -s "127.0.0.1:$mport/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$build/tape" live "$tmp/bench.toml" --data-dir "$tmp/session" --json >"$tmp/out.json" &
+"${TAPE:-$build/tape}" live "$tmp/bench.toml" --data-dir "$tmp/session" --json >"$tmp/out.json" &
 pid=$!
 until [ -n "$(metric tape_live_connected || true)" ]; do sleep 0.05; done
 "$build/tape" publish "$tmp/m.jsonl" --subject tape.in.md --url "$url" --rate "$rate" --json >"$tmp/pub.json"
