@@ -12,11 +12,11 @@ namespace tape {
 namespace {
 
 // Keys of every type, then the type's own (order = the order inspect --json writes them).
-constexpr const char* kCommonKeys[] = {"seq", "ts_ns", "ts", "type", "symbol", "stream_seq"};
+constexpr std::string_view kCommonKeys[] = {"seq", "ts_ns", "ts", "type", "symbol", "stream_seq"};
 
 struct TypeKeys {
   const char* type;
-  std::vector<const char*> keys;
+  std::vector<std::string_view> keys;
 };
 const std::vector<TypeKeys>& type_keys() {
   static const std::vector<TypeKeys> kTypes = {
@@ -189,9 +189,9 @@ bool JsonlDecoder::decode(std::string_view text, FeedRecord& out, BadRow& bad, J
   if (!body_for(type, out.body)) {
     return l.fail(l.find("type"), "type", "unknown_type", "'" + type + "' is not an input type");
   }
-  const std::vector<const char*>& own = type_keys()[out.body.index()].keys;
+  const std::vector<std::string_view>& own = type_keys()[out.body.index()].keys;
   for (const JsonField& f : fields_) {
-    auto is = [&](const char* k) { return f.key == k; };
+    auto is = [&](std::string_view k) { return f.key == k; };
     if (std::none_of(std::begin(kCommonKeys), std::end(kCommonKeys), is) &&
         std::none_of(own.begin(), own.end(), is)) {
       return l.fail(&f, f.key, "unknown_field", "'" + f.key + "' is not a field of " + type);

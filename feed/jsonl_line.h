@@ -1,6 +1,9 @@
 // One JSONL line as a flat list of (key, scalar value) with each value's column, parsed by
 // nlohmann-json's SAX interface so that numbers keep their text (never a double) and every
-// value knows where it starts in the line (for file:line:column messages).
+// value knows where it starts in the line (for file:line:column messages). The common line (a
+// flat object of plain keys and scalars) is read first by a one-pass scan that accepts only what
+// the library accepts, with the same fields; every other line, and every error, is the
+// library's.
 #pragma once
 
 #include <cstdint>
@@ -37,5 +40,11 @@ const char* json_kind_name(JsonField::Kind kind);
 // 'x'", "not a JSON object") and `error_column` (1-based).
 bool parse_json_line(std::string_view line, std::vector<JsonField>& fields, std::string& error,
                      uint64_t& error_column);
+
+namespace jsonl_internal {
+// parse_json_line through nlohmann's parser alone (what the one-pass scan is checked against).
+bool parse_json_line_library(std::string_view line, std::vector<JsonField>& fields,
+                             std::string& error, uint64_t& error_column);
+}  // namespace jsonl_internal
 
 }  // namespace tape

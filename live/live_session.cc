@@ -40,7 +40,8 @@ class LiveSink final : public BatchSink {
   // Records the batches written since the last call; returns the log's durable seq.
   uint64_t observe() {
     const uint64_t durable = log_.last_seq().value();
-    const int64_t now = steady_ns();
+    // The clock is read only when a batch was written since (once per batch, not per input).
+    const int64_t now = !pending_.empty() && pending_.front().last_seq <= durable ? steady_ns() : 0;
     while (!pending_.empty() && pending_.front().last_seq <= durable) {
       metrics_.flush_ns.record(static_cast<uint64_t>(now - pending_.front().appended_ns));
       pending_.pop_front();

@@ -76,7 +76,7 @@ class LiveSource final : public Source {
     FeedMessage message;
   };
   std::deque<Held> held_;  // yielded, not yet durable: bounded by the recorder's queue
-  static constexpr size_t kInboxMax = 512;  // messages taken from the feed's queue at once
+  static constexpr size_t kInboxMax = 4096;  // messages taken from the feed's queue at once
   std::deque<FeedMessage> inbox_;  // taken, not yet yielded
   std::string last_subject_;
   std::atomic<uint64_t>* subject_count_ = nullptr;  // last_subject_'s counter in metrics_
