@@ -138,8 +138,23 @@ class L3Book {
     const uint32_t e = strat_ids_.find(id.value());
     return e != L3IdMap::kNone && pool_[e].qty == qty.value();
   }
-  // The data's book (strategy entries excluded).
-  TopOfBook top() const;
+  // The data's book (strategy entries excluded). Inline: the venue reads it after every message.
+  TopOfBook top() const {
+    TopOfBook t;
+    for (size_t i = bids_.size(); i > 0; --i) {
+      const Level& l = bids_[i - 1];
+      if (l.data == 0) continue;
+      t.has_bid = true, t.bid = Price(l.price), t.bid_qty = Qty(l.data);
+      break;
+    }
+    for (size_t i = asks_.size(); i > 0; --i) {
+      const Level& l = asks_[i - 1];
+      if (l.data == 0) continue;
+      t.has_ask = true, t.ask = Price(l.price), t.ask_qty = Qty(l.data);
+      break;
+    }
+    return t;
+  }
   size_t depth(Side side, std::span<LevelView> out) const;
   // True when the side's best data level is complete (see "Level-1 inference").
   bool determined(Side side) const;

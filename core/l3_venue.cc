@@ -54,10 +54,9 @@ void L3Venue::on_market(const BookMessageIn& msg) {
   const bool changed = !(top == m.live);
   m.live = top;
   const Timestamp due(clock_.now().value() + feed_ns_);
-  if (changed) hold(FeedItem{due, msg.instrument, false, top, TradeIn{}});
+  if (changed) hold(FeedItem::change(due, msg.instrument, top));
   if (print) {
-    hold(FeedItem{due, msg.instrument, true, TopOfBook{},
-                  TradeIn{msg.instrument, msg.price, msg.qty, opposite(msg.side)}});
+    hold(FeedItem::trade_print(due, msg.instrument, msg.price, msg.qty, opposite(msg.side)));
   }
 }
 
@@ -76,10 +75,10 @@ void L3Venue::hold(const FeedItem& item) {
 
 void L3Venue::publish_feed(const FeedItem& item) {
   if (item.print) {
-    queue_.publish(item.trade);
+    queue_.publish(item.trade());
     return;
   }
-  markets_[item.instrument.value()].seen = item.top;
+  markets_[item.instrument.value()].seen = item.top();
   queue_.publish(BookChanged{item.instrument});
 }
 
