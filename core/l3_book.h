@@ -140,20 +140,14 @@ class L3Book {
   }
   // The data's book (strategy entries excluded). Inline: the venue reads it after every message.
   TopOfBook top() const {
-    TopOfBook t;
-    for (size_t i = bids_.size(); i > 0; --i) {
-      const Level& l = bids_[i - 1];
-      if (l.data == 0) continue;
-      t.has_bid = true, t.bid = Price(l.price), t.bid_qty = Qty(l.data);
-      break;
-    }
-    for (size_t i = asks_.size(); i > 0; --i) {
-      const Level& l = asks_[i - 1];
-      if (l.data == 0) continue;
-      t.has_ask = true, t.ask = Price(l.price), t.ask_qty = Qty(l.data);
-      break;
-    }
-    return t;
+    const Level* b = best_with_data(bids_);
+    const Level* a = best_with_data(asks_);
+    return TopOfBook{b != nullptr,
+                     a != nullptr,
+                     Price(b != nullptr ? b->price : 0),
+                     Qty(b != nullptr ? b->data : 0),
+                     Price(a != nullptr ? a->price : 0),
+                     Qty(a != nullptr ? a->data : 0)};
   }
   size_t depth(Side side, std::span<LevelView> out) const;
   // True when the side's best data level is complete (see "Level-1 inference").
@@ -189,6 +183,12 @@ class L3Book {
     bool complete = false;
   };
   using Levels = std::vector<Level>;  // best last
+  static const Level* best_with_data(const Levels& v) {
+    for (size_t i = v.size(); i > 0; --i) {
+      if (v[i - 1].data != 0) return &v[i - 1];
+    }
+    return nullptr;
+  }
 
   Levels& levels(Side s) { return s == Side::kBuy ? bids_ : asks_; }
   const Levels& levels(Side s) const { return s == Side::kBuy ? bids_ : asks_; }

@@ -185,7 +185,9 @@ class L3Venue final : public MarketView {
   void remove_order(Market& m, OrderId id);
   Order* find(Market& m, OrderId id);
   void publish_feed(const FeedItem& item);
-  void hold(const FeedItem& item);
+  // The slot to write the next held item into (feed_ns > 0): spares a copy of an item that
+  // was just built (a wide load of fields written a moment before stalls the store buffer).
+  FeedItem& hold_slot();
   void note_expiry(Timestamp at);
 
   bool active_;
