@@ -178,7 +178,7 @@ struct VenueAndStrategy {
         const Timestamp t = venue.next_due();
         clock.advance(in.seq, t);
         venue.advance_time(t);
-        venue.deliver_due(t);
+        venue.deliver_due(t, bus);
         bus.drain();
       }
     }

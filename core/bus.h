@@ -40,6 +40,16 @@ class Bus {
     }
   }
 
+  // Delivers `ev` to every subscriber now, as drain() would when `ev` reached the front; the
+  // events the handlers publish are queued. Equal to publish(e1) .. publish(en); drain() for
+  // a sequence dispatched while the queue is empty (breadth-first: e1..en reach every handler
+  // before anything they cause), without the copy into the queue and out of it.
+  // Precondition: queue().empty() when the first event of such a sequence is dispatched.
+  template <typename Event>
+  void dispatch(const Event& ev) {
+    deliver(ev);
+  }
+
   EventQueue& queue() { return queue_; }
   // Times every handler call from now on (nullptr: none). Not owned.
   void set_probe(StageProbe* probe) { probe_ = probe; }

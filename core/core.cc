@@ -110,7 +110,7 @@ void Core::run_due(Timestamp t) {
     if (has_feed && (!has_timer || feed <= timer)) {
       clock_.advance(seq, Timestamp(feed));
       advance_venues(Timestamp(feed));
-      l3_.deliver_due(Timestamp(feed));
+      l3_.deliver_due(Timestamp(feed), bus_);
       bus_.drain();
       continue;
     }

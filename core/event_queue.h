@@ -11,12 +11,22 @@
 
 #include <cstddef>
 #include <memory>
+#include <type_traits>
+#include <variant>
 
 #include "core/events.h"
 #include "core/lazy_array.h"
 #include "core/status.h"
 
 namespace tape {
+
+template <typename T, typename V>
+struct IsAlternative;
+template <typename T, typename... A>
+struct IsAlternative<T, std::variant<A...>> : std::bool_constant<(std::is_same_v<T, A> || ...)> {};
+// T is one of BusEvent's alternatives.
+template <typename T>
+inline constexpr bool is_bus_alternative = IsAlternative<T, BusEvent>::value;
 
 class EventQueue {
  public:
@@ -30,6 +40,14 @@ class EventQueue {
   void publish(const BusEvent& e) {
     TAPE_CHECK(size() < ring_.size(), "event queue full: raise engine.event_queue_capacity");
     std::construct_at(&ring_[tail_++ & mask_], e);
+    if (size() > high_water_) high_water_ = size();
+  }
+  // One alternative, built in its slot (no temporary BusEvent copied in).
+  template <typename T>
+    requires(is_bus_alternative<T>)
+  void publish(const T& e) {
+    TAPE_CHECK(size() < ring_.size(), "event queue full: raise engine.event_queue_capacity");
+    std::construct_at(&ring_[tail_++ & mask_], std::in_place_type<T>, e);
     if (size() > high_water_) high_water_ = size();
   }
   bool empty() const { return head_ == tail_; }

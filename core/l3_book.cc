@@ -422,21 +422,6 @@ int64_t L3Book::take(OrderId taker, Side side, bool market, Price limit, int64_t
 
 // ---- Views ----
 
-TopOfBook L3Book::top() const {
-  TopOfBook t;
-  for (size_t i = bids_.size(); i > 0; --i) {
-    if (bids_[i - 1].data == 0) continue;
-    t.has_bid = true, t.bid = Price(bids_[i - 1].price), t.bid_qty = Qty(bids_[i - 1].data);
-    break;
-  }
-  for (size_t i = asks_.size(); i > 0; --i) {
-    if (asks_[i - 1].data == 0) continue;
-    t.has_ask = true, t.ask = Price(asks_[i - 1].price), t.ask_qty = Qty(asks_[i - 1].data);
-    break;
-  }
-  return t;
-}
-
 size_t L3Book::depth(Side side, std::span<LevelView> out) const {
   const Levels& v = levels(side);
   size_t n = 0;

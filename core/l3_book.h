@@ -138,8 +138,17 @@ class L3Book {
     const uint32_t e = strat_ids_.find(id.value());
     return e != L3IdMap::kNone && pool_[e].qty == qty.value();
   }
-  // The data's book (strategy entries excluded).
-  TopOfBook top() const;
+  // The data's book (strategy entries excluded). Inline: the venue reads it after every message.
+  TopOfBook top() const {
+    const Level* b = best_with_data(bids_);
+    const Level* a = best_with_data(asks_);
+    return TopOfBook{b != nullptr,
+                     a != nullptr,
+                     Price(b != nullptr ? b->price : 0),
+                     Qty(b != nullptr ? b->data : 0),
+                     Price(a != nullptr ? a->price : 0),
+                     Qty(a != nullptr ? a->data : 0)};
+  }
   size_t depth(Side side, std::span<LevelView> out) const;
   // True when the side's best data level is complete (see "Level-1 inference").
   bool determined(Side side) const;
@@ -174,6 +183,12 @@ class L3Book {
     bool complete = false;
   };
   using Levels = std::vector<Level>;  // best last
+  static const Level* best_with_data(const Levels& v) {
+    for (size_t i = v.size(); i > 0; --i) {
+      if (v[i - 1].data != 0) return &v[i - 1];
+    }
+    return nullptr;
+  }
 
   Levels& levels(Side s) { return s == Side::kBuy ? bids_ : asks_; }
   const Levels& levels(Side s) const { return s == Side::kBuy ? bids_ : asks_; }

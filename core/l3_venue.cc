@@ -54,32 +54,55 @@ void L3Venue::on_market(const BookMessageIn& msg) {
   const bool changed = !(top == m.live);
   m.live = top;
   const Timestamp due(clock_.now().value() + feed_ns_);
-  if (changed) hold(FeedItem{due, msg.instrument, false, top, TradeIn{}});
+  if (feed_ns_ == 0) {
+    if (changed) publish_feed(FeedItem::change(due, msg.instrument, top));
+    if (print) {
+      publish_feed(
+          FeedItem::trade_print(due, msg.instrument, msg.price, msg.qty, opposite(msg.side)));
+    }
+    return;
+  }
+  if (changed) {
+    FeedItem& f = hold_slot();
+    f.due = due;
+    f.instrument = msg.instrument;
+    f.print = false;
+    f.has_bid = top.has_bid;
+    f.has_ask = top.has_ask;
+    f.aggressor = Side::kBuy;
+    f.a = top.bid.value();
+    f.b = top.bid_qty.value();
+    f.c = top.ask.value();
+    f.d = top.ask_qty.value();
+  }
   if (print) {
-    hold(FeedItem{due, msg.instrument, true, TopOfBook{},
-                  TradeIn{msg.instrument, msg.price, msg.qty, opposite(msg.side)}});
+    FeedItem& f = hold_slot();
+    f.due = due;
+    f.instrument = msg.instrument;
+    f.print = true;
+    f.has_bid = f.has_ask = false;
+    f.aggressor = opposite(msg.side);
+    f.a = msg.price.value();
+    f.b = msg.qty.value();
+    f.c = f.d = 0;
   }
 }
 
-void L3Venue::hold(const FeedItem& item) {
-  if (feed_ns_ == 0) {
-    publish_feed(item);
-    return;
-  }
+L3Venue::FeedItem& L3Venue::hold_slot() {
   if (feed_.size() >= kFeedQueueMax) {
     ++feed_early_;
     publish_feed(feed_.front());
     feed_.pop_front();
   }
-  feed_.push_back(item);
+  return feed_.push_back_slot();
 }
 
 void L3Venue::publish_feed(const FeedItem& item) {
   if (item.print) {
-    queue_.publish(item.trade);
+    queue_.publish(item.trade());
     return;
   }
-  markets_[item.instrument.value()].seen = item.top;
+  markets_[item.instrument.value()].seen = item.top();
   queue_.publish(BookChanged{item.instrument});
 }
 

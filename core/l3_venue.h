@@ -89,6 +89,29 @@ class L3Venue final : public MarketView {
   Timestamp next_due() const { return feed_.front().due; }
   // Publishes every change due at or before `t` (in creation order).
   void deliver_due(Timestamp t);
+  // The same, delivered through `bus` at once (Bus::dispatch) instead of through the queue:
+  // the order every handler sees is the one publishing them and draining gives (the queue is
+  // empty here: the core drains before each step), and each change's top is marked seen before
+  // the first is delivered, as publishing them all did. Falls back to deliver_due(t) when
+  // events are queued.
+  template <typename B>
+  void deliver_due(Timestamp t, B& bus) {
+    if (!queue_.empty()) return deliver_due(t);
+    size_t n = 0;
+    for (; n < feed_.size() && feed_[n].due <= t; ++n) {
+      const FeedItem& f = feed_[n];
+      if (!f.print) markets_[f.instrument.value()].seen = f.top();
+    }
+    for (; n > 0; --n) {
+      const FeedItem f = feed_.front();  // handlers never touch feed_; copied all the same
+      feed_.pop_front();
+      if (f.print) {
+        bus.dispatch(f.trade());
+      } else {
+        bus.dispatch(BookChanged{f.instrument});
+      }
+    }
+  }
 
   // MarketView (what strategies read).
   TopOfBook top(InstrumentId instrument) const override;
@@ -129,12 +152,25 @@ class L3Venue final : public MarketView {
     TopOfBook seen;        // the top strategies were last told of
     std::vector<Order> orders;  // resting, in arrival order
   };
+  // A held change or print, packed (48 bytes: the feed queue is on the hot path).
   struct FeedItem {
     Timestamp due;
     InstrumentId instrument;
     bool print = false;  // false: a top-of-book change
-    TopOfBook top;
-    TradeIn trade;
+    bool has_bid = false, has_ask = false;  // a change
+    Side aggressor = Side::kBuy;           // a print
+    int64_t a = 0, b = 0, c = 0, d = 0;    // a change: bid, bid qty, ask, ask qty; a print: price, qty
+
+    static FeedItem change(Timestamp due, InstrumentId i, const TopOfBook& t) {
+      return FeedItem{due,         i,           false,       t.has_bid,      t.has_ask,
+                      Side::kBuy,  t.bid.value(), t.bid_qty.value(), t.ask.value(),
+                      t.ask_qty.value()};
+    }
+    static FeedItem trade_print(Timestamp due, InstrumentId i, Price p, Qty q, Side aggressor) {
+      return FeedItem{due, i, true, false, false, aggressor, p.value(), q.value(), 0, 0};
+    }
+    TopOfBook top() const { return TopOfBook{has_bid, has_ask, Price(a), Qty(b), Price(c), Qty(d)}; }
+    TradeIn trade() const { return TradeIn{instrument, Price(a), Qty(b), aggressor}; }
   };
 
   RejectReason validate_new(const OrderIntent& it) const;
@@ -149,7 +185,9 @@ class L3Venue final : public MarketView {
   void remove_order(Market& m, OrderId id);
   Order* find(Market& m, OrderId id);
   void publish_feed(const FeedItem& item);
-  void hold(const FeedItem& item);
+  // The slot to write the next held item into (feed_ns > 0): spares a copy of an item that
+  // was just built (a wide load of fields written a moment before stalls the store buffer).
+  FeedItem& hold_slot();
   void note_expiry(Timestamp at);
 
   bool active_;

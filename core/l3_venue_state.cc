@@ -62,11 +62,12 @@ void L3Venue::hash_state(StateHasher& h) const {
     h.v(f.instrument);
     h.u8(f.print);
     if (f.print) {
-      h.v(f.trade.price);
-      h.v(f.trade.qty);
-      h.u8(static_cast<uint8_t>(f.trade.aggressor));
+      const TradeIn t = f.trade();
+      h.v(t.price);
+      h.v(t.qty);
+      h.u8(static_cast<uint8_t>(t.aggressor));
     } else {
-      hash_top(h, f.top);
+      hash_top(h, f.top());
     }
   }
   h.u64(feed_early_);
@@ -113,20 +114,19 @@ Status L3Venue::restore_state(StateReader& r) {
   if (queued > kFeedQueueMax) r.fail("l3 venue: feed queue above its bound");
   feed_.clear();
   for (uint64_t k = 0; k < queued && r.ok(); ++k) {
+    const Timestamp due = r.v<Timestamp>();
+    const InstrumentId instrument = r.v<InstrumentId>();
+    const bool print = read_flag(r);
+    if (instrument.value() >= markets_.size()) r.fail("l3 venue: feed item instrument");
     FeedItem f;
-    f.due = r.v<Timestamp>();
-    f.instrument = r.v<InstrumentId>();
-    f.print = read_flag(r);
-    if (f.instrument.value() >= markets_.size()) r.fail("l3 venue: feed item instrument");
-    if (f.print) {
-      f.trade.instrument = f.instrument;
-      f.trade.price = r.v<Price>();
-      f.trade.qty = r.v<Qty>();
+    if (print) {
+      const Price price = r.v<Price>();
+      const Qty qty = r.v<Qty>();
       const uint8_t agg = r.u8();
       if (agg > 1) r.fail("l3 venue: feed print side");
-      f.trade.aggressor = static_cast<Side>(agg);
+      f = FeedItem::trade_print(due, instrument, price, qty, static_cast<Side>(agg & 1));
     } else {
-      f.top = read_top(r);
+      f = FeedItem::change(due, instrument, read_top(r));
     }
     if (!feed_.empty() && f.due < feed_.back().due) r.fail("l3 venue: feed queue out of order");
     feed_.push_back(f);

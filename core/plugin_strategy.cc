@@ -77,10 +77,7 @@ bool parse_toml_string(const std::string& s, std::string& out) {
 
 // ---- The host table handed to the plugin ----
 
-struct CallScope {
-  PluginStrategy* strategy;
-  StrategyContext* ctx;
-};
+using CallScope = PluginCallScope;
 
 StrategyContext& ctx_of(void* self) { return *static_cast<CallScope*>(self)->ctx; }
 
@@ -309,9 +306,15 @@ Result<void*> PluginFactory::create(const std::vector<PluginParamValue>& values)
 
 // ---- PluginStrategy ----
 
+void PluginStrategy::bind_host() {
+  scope_ = CallScope{this, nullptr};
+  host_ = host_table(&scope_);
+}
+
 PluginStrategy::PluginStrategy(const StrategyConfig& config, size_t)
     : factory_(config.plugin), strategy_name_(config.name) {
   TAPE_CHECK(factory_ != nullptr, "a plugin strategy needs its loaded plugin");
+  bind_host();
   Result<std::vector<PluginParamValue>> values = factory_->resolve(config.params);
   if (!values.is_ok()) {
     status_ = Status::invalid("plugin '" + factory_->name() + "' (" + factory_->path() +
@@ -336,7 +339,9 @@ PluginStrategy::PluginStrategy(PluginStrategy&& other) noexcept
       strategy_name_(std::move(other.strategy_name_)),
       instance_(std::exchange(other.instance_, nullptr)),
       status_(std::move(other.status_)),
-      call_error_(std::move(other.call_error_)) {}
+      call_error_(std::move(other.call_error_)) {
+  bind_host();
+}
 
 void PluginStrategy::fail(std::string what, const std::string& why, uint64_t seq) const {
   if (!status_.is_ok()) return;
@@ -355,13 +360,12 @@ void PluginStrategy::fail_call(std::string why) {
 template <typename Call>
 void PluginStrategy::call(StrategyContext& ctx, const char* what, Call&& fn) {
   if (instance_ == nullptr || !status_.is_ok()) return;
-  CallScope scope{this, &ctx};
-  const tape_host_v1 host = host_table(&scope);
+  scope_.ctx = &ctx;
   // Only the terminator: zeroing all kErrLen bytes on every callback cost more than most
   // callbacks (error_text reads at most kErrLen bytes).
   std::array<char, kErrLen> err;
   err[0] = '\0';
-  const int rc = fn(factory_->table(), &host, err.data());
+  const int rc = fn(factory_->table(), &host_, err.data());
   if (rc != TAPE_OK) {
     fail(what, error_text(err), ctx.seq().value());
   } else if (!call_error_.empty()) {

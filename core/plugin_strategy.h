@@ -42,6 +42,13 @@
 namespace tape {
 
 class StrategyContext;
+class PluginStrategy;
+
+// What the host table's functions reach through `self` (core/plugin_strategy.cc).
+struct PluginCallScope {
+  PluginStrategy* strategy;
+  StrategyContext* ctx;
+};
 
 enum class PluginParamType : uint8_t {
   kInt = TAPE_PARAM_INT,
@@ -141,7 +148,13 @@ class PluginStrategy {
   void call(StrategyContext& ctx, const char* what, Call&& fn);
   void fail(std::string what, const std::string& why, uint64_t seq) const;
 
+  // The host table is built once (and again after a move: its `self` points at scope_); each
+  // call sets the context.
+  void bind_host();
+
   std::shared_ptr<const PluginFactory> factory_;
+  PluginCallScope scope_{this, nullptr};
+  tape_host_v1 host_{};
   std::string strategy_name_;
   void* instance_ = nullptr;
   mutable Status status_;

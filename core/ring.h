@@ -31,6 +31,13 @@ class Ring {
     slots_[(head_ + size_) & mask_] = item;
     ++size_;
   }
+  // Appends a slot and returns it for the caller to fill (its old contents: assign every
+  // field). Building an item in place spares a copy of a temporary that was just written.
+  T& push_back_slot() {
+    if (size_ == slots_.size()) grow();
+    ++size_;
+    return slots_[(head_ + size_ - 1) & mask_];
+  }
   // Inserts `item` so that it becomes element `at` (at <= size()); later elements move back.
   void insert(size_t at, const T& item) {
     TAPE_CHECK(at <= size_, "ring insert past the end");

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "core/bus.h"
 #include "core/clock.h"
 #include "core/l3_venue.h"
 #include "tests/unit/data_venue_fixture.h"
@@ -265,6 +266,73 @@ TEST_F(L3VenueTest, L3StateRoundTripsThroughRestore) {
   L3Venue third(config_, clock, queue);
   StateReader r2(bad);
   EXPECT_FALSE(third.restore_state(r2).is_ok());
+}
+
+// What a subscriber hears of the held feed, with the top the venue answered at each change; it
+// publishes one event per change so the order of caused events is part of what is compared.
+struct FeedListener {
+  explicit FeedListener(const L3Venue* venue, EventQueue* queue) : venue(venue), queue(queue) {}
+  void on(const BookChanged& c) {
+    const TopOfBook t = venue->top(c.instrument);
+    heard.push_back("change bid " + std::to_string(t.bid.value()) + "x" +
+                    std::to_string(t.bid_qty.value()) + " ask " + std::to_string(t.ask.value()) +
+                    "x" + std::to_string(t.ask_qty.value()));
+    queue->publish(HeartbeatIn{});
+  }
+  void on(const TradeIn& t) {
+    heard.push_back("print " + std::to_string(t.price.value()) + "x" +
+                    std::to_string(t.qty.value()) + " " +
+                    std::to_string(static_cast<int>(t.aggressor)));
+  }
+  void on(const HeartbeatIn&) { heard.push_back("caused"); }
+  const L3Venue* venue;
+  EventQueue* queue;
+  std::vector<std::string> heard;
+};
+
+TEST_F(L3VenueTest, L3FeedDeliveredThroughTheBusEqualsPublishingAndDraining) {
+  // Several changes and prints due at one instant, then one alone: delivering them at once
+  // (Bus::dispatch) must give every handler the sequence publishing them and draining gives,
+  // with the top each change reads (the last one published at that instant).
+  make(/*feed_ns=*/500);
+  auto run = [&](bool direct) {
+    SimClock clock;
+    EventQueue queue{4096};
+    L3Venue venue(config_, clock, queue);
+    FeedListener listener(&venue, &queue);
+    Bus<FeedListener> bus(queue, listener);
+    uint64_t seq = 0;
+    auto message = [&](int64_t ts, BookAction a, uint64_t id, Side side, int64_t p, int64_t q) {
+      clock.advance(Seq(++seq), Timestamp(ts));
+      venue.on_market(BookMessageIn{InstrumentId(0), a, id, side, Price(p), Qty(q)});
+      queue.clear();  // fills of no one: the test is about the held feed
+    };
+    message(1'000, BookAction::kAdd, 1, Side::kBuy, kP, 100);
+    message(1'000, BookAction::kAdd, 2, Side::kSell, kA, 50);
+    message(1'000, BookAction::kExecute, 1, Side::kBuy, kP, 30);
+    message(1'000, BookAction::kHiddenExecute, 0, Side::kSell, kA, 7);
+    message(1'200, BookAction::kAdd, 3, Side::kBuy, kP + 1, 20);
+    for (const int64_t t : {1'500, 1'700}) {
+      clock.advance(Seq(seq), Timestamp(t));
+      if (direct) {
+        venue.deliver_due(Timestamp(t), bus);
+      } else {
+        venue.deliver_due(Timestamp(t));
+      }
+      bus.drain();
+      listener.heard.push_back("--");
+    }
+    StateHasher h;
+    venue.hash_state(h);
+    listener.heard.push_back(h.hex());
+    return listener.heard;
+  };
+  const std::vector<std::string> queued = run(false);
+  const std::vector<std::string> direct = run(true);
+  // 1500: 3 changes, 2 prints, 3 caused; 1700: 1 change, 1 caused; 2 separators; the state.
+  ASSERT_EQ(queued.size(), 13u);
+  EXPECT_EQ(direct, queued);
+  EXPECT_EQ(queued[0], "change bid 10000x70 ask 10100x50") << "the last change of the instant";
 }
 
 }  // namespace
