@@ -311,7 +311,7 @@ class Builder {
     }
     r_.strategies[t.strategy].series.run.add_trade(t.pnl, t.fees);
     r_.total_series.run.add_trade(t.pnl, t.fees);
-    r_.trade_nets.push_back(t.pnl - t.fees);
+    r_.trade_nets.add(t.pnl - t.fees);
     if (marked_[t.instrument.value()] < kMarkersMax) {
       ++marked_[t.instrument.value()];
       r_.marked_trades.push_back(t);

@@ -48,8 +48,9 @@
 //
 // Memory: one decoded batch, per strategy and instrument a few scalars, the charts' bounded
 // series (at most kChartPointsMax points each), one MonthReturn per calendar month, the first
-// kMarkersMax trades of each instrument (the price chart's markers) and one int64 per closed
-// trade (its net, for the PnL histogram: 8 bytes a trade). Nothing per input or per sample.
+// kMarkersMax trades of each instrument (the price chart's markers) and the closed trades' nets
+// in at most ~3,000 buckets (report/chart_series.h NetHistogram; exact counts per histogram
+// bin). Nothing per input, per sample or per trade.
 // A log without a strategy list (a scenario run) is read twice: once for its accounts, so that
 // the CSVs' columns are known before their first row.
 #pragma once
@@ -208,7 +209,7 @@ struct BacktestReport {
   ChartSeries drawdown_chart{kChartPointsMax};  // total drawdown, percent (<= 0)
   std::vector<ChartSeries> mark_charts;         // per instrument: its mark (currency), when set
   std::vector<TradeRow> marked_trades;          // the first kMarkersMax of each instrument
-  std::vector<int64_t> trade_nets;              // pnl - fees of every trade, in close order
+  NetHistogram trade_nets;                      // pnl - fees of every trade, bucketed
   std::vector<MonthReturn> months;
   Figures total;
   uint64_t fill_count = 0, trade_count = 0;
