@@ -56,7 +56,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -262,6 +264,33 @@ struct BacktestReport {
 // back. Unknown keys are refused naming them; missing keys keep their defaults.
 Json settings_json(const BacktestReportSettings& settings);
 Result<BacktestReportSettings> settings_from_json(const Json& json);
+
+// The report's pass, fed one input at a time with that input's outputs (seq order, outputs in
+// k order), so that a backtest builds its report as the run makes its outputs instead of reading
+// its log a second time (cli/backtest_command.cc). start() reads from `log` only what the pass
+// needs before its first input (instruments, import meta, and the accounts when the settings
+// name none: that alone reads the whole log), all in a backtest log's meta from its start.
+// build_backtest_report is this pass over the log's batches: both give the same report.
+class BacktestReportPass {
+ public:
+  static Result<std::unique_ptr<BacktestReportPass>> start(const EventLog& log,
+                                                           const BacktestReportSettings& settings,
+                                                           const ReportOutput& output = {});
+  ~BacktestReportPass();
+  BacktestReportPass(const BacktestReportPass&) = delete;
+  BacktestReportPass& operator=(const BacktestReportPass&) = delete;
+  // Errors as build_backtest_report's; the pass is then unusable.
+  Status input(const Input& in, std::span<const Output> outputs);
+  // The report's settings, e.g. to set facts known only at the end (the run's chain head).
+  BacktestReportSettings& settings();
+  // Once, after the last input.
+  Result<BacktestReport> finish();
+
+ private:
+  BacktestReportPass();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Reads `log` to its end, writing the CSV rows to `output` as it goes. Errors: Status::mismatch (corrupt log or outputs that contradict
 // each other, naming the seq), Status::invalid (an instrument whose money unit is not whole, an

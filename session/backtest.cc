@@ -286,6 +286,7 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log,
                    EventLog::create(options.out_dir, log_options, options.overwrite));
   RETURN_IF_ERROR(write_meta(*log, config, resolved, *data, data_kind, seeds_meta));
+  if (options.on_log_ready) RETURN_IF_ERROR(options.on_log_ready(*log));
 
   RunMetrics& metrics = outcome->metrics;
   MeteredSink sink(*log, metrics);
