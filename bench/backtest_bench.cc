@@ -1,7 +1,8 @@
 // Bar backtests of the SMA(10/30) example (examples/sma_cross), the performance targets of
 // DESIGN section 6: from a CSV end to end (import + run + report: >= 1.7 M bars/s, 100x
 // backtrader's 17 k bars/s) and over an already-imported data log (>= 5 M bars/s), each as the
-// CLI does it (session/backtest.h, then report/backtest_files.h). The yardstick, measured in the
+// CLI does it (session/backtest.h with the report's pass following the run, then
+// report/backtest_files.h). The yardstick, measured in the
 // same run: BM_CorePipeline (pipeline_bench.cc), the core with no I/O.
 #include <filesystem>
 #include <fstream>
@@ -35,15 +36,21 @@ std::string write_config(const std::string& data, bool log) {
 void backtest_once(benchmark::State& state, const BacktestConfig& config, const std::string& out) {
   BacktestOptions options;
   options.out_dir = out;
-  auto outcome = run_backtest(config, options);
-  if (!outcome.is_ok()) return state.SkipWithError(outcome.status().message().c_str());
-  auto log = EventLog::open(out, /*read_only=*/true);
-  if (!log.is_ok()) return state.SkipWithError(log.status().message().c_str());
-  auto settings = report_settings_of(*log.value());
-  if (!settings.is_ok()) return state.SkipWithError(settings.status().message().c_str());
   ReportOutput csvs;
   csvs.csv_dir = out;
-  auto report = build_backtest_report(*log.value(), settings.value(), csvs);
+  std::unique_ptr<BacktestReportPass> pass;
+  options.on_log_ready = [&](const EventLog& log) -> Status {
+    ASSIGN_OR_RETURN(BacktestReportSettings settings, report_settings_of(log));
+    ASSIGN_OR_RETURN(pass, BacktestReportPass::start(log, settings, csvs));
+    return Status::ok();
+  };
+  options.loop.after_input = [&](const Input& in, const Core& core) {
+    return pass->input(in, core.last_outputs());
+  };
+  auto outcome = run_backtest(config, options);
+  if (!outcome.is_ok()) return state.SkipWithError(outcome.status().message().c_str());
+  pass->settings().facts.run_chain_head = outcome.value().chain_head;
+  auto report = pass->finish();
   if (!report.is_ok()) return state.SkipWithError(report.status().message().c_str());
   Status st = write_backtest_files(report.value(), backtest_summary(report.value(), Json()), out);
   if (!st.is_ok()) state.SkipWithError(st.message().c_str());

@@ -98,19 +98,29 @@ int backtest_with(const BacktestArgs& a) {
   options.data_dir = a.data_dir;
   BarProgress progress;
   options.loop.progress = &progress;
+  // The report follows the run input by input (its CSV rows written as it goes), rather than
+  // reading the log again; `tape report` of the log rebuilds the same report.
+  ReportOutput csvs;
+  csvs.csv_dir = options.out_dir;
+  std::unique_ptr<BacktestReportPass> pass;
+  options.on_log_ready = [&](const EventLog& run_log) -> Status {
+    ASSIGN_OR_RETURN(BacktestReportSettings settings, report_settings_of(run_log));
+    ASSIGN_OR_RETURN(pass, BacktestReportPass::start(run_log, settings, csvs));
+    return Status::ok();
+  };
+  options.loop.after_input = [&](const Input& in, const Core& core) {
+    return pass->input(in, core.last_outputs());
+  };
   const auto start = Clock::now();
   auto outcome = run_backtest(config, options);
   progress.done();
   if (!outcome.is_ok()) return report_error(outcome.status());
   const BacktestOutcome& out = outcome.value();
+  pass->settings().facts.run_chain_head = out.chain_head;
+  auto report = pass->finish();
+  if (!report.is_ok()) return report_error(report.status());
   auto log = EventLog::open(options.out_dir, /*read_only=*/true);
   if (!log.is_ok()) return report_error(log.status());
-  auto settings = report_settings_of(*log.value());
-  if (!settings.is_ok()) return report_error(settings.status());
-  ReportOutput csvs;
-  csvs.csv_dir = options.out_dir;  // the CSV rows are written as the report's pass makes them
-  auto report = build_backtest_report(*log.value(), settings.value(), csvs);
-  if (!report.is_ok()) return report_error(report.status());
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   const double bars = static_cast<double>(report.value().bars);
   Json extra = {{"out", options.out_dir},

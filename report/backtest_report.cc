@@ -5,6 +5,7 @@
 #include <deque>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 #include "core/portfolio.h"
 #include "feed/data_log.h"
@@ -311,7 +312,7 @@ class Builder {
     }
     r_.strategies[t.strategy].series.run.add_trade(t.pnl, t.fees);
     r_.total_series.run.add_trade(t.pnl, t.fees);
-    r_.trade_nets.push_back(t.pnl - t.fees);
+    r_.trade_nets.add(t.pnl - t.fees);
     if (marked_[t.instrument.value()] < kMarkersMax) {
       ++marked_[t.instrument.value()];
       r_.marked_trades.push_back(t);
@@ -448,10 +449,18 @@ void SeriesFigures::add(const Stamp& at, int64_t equity, bool exposed) {
   }
 }
 
-Result<BacktestReport> build_backtest_report(const EventLog& log,
-                                             const BacktestReportSettings& settings,
-                                             const ReportOutput& output) {
+struct BacktestReportPass::Impl {
   BacktestReport r;
+  std::optional<Builder> b;
+};
+
+BacktestReportPass::BacktestReportPass() : impl_(std::make_unique<Impl>()) {}
+BacktestReportPass::~BacktestReportPass() = default;
+
+Result<std::unique_ptr<BacktestReportPass>> BacktestReportPass::start(
+    const EventLog& log, const BacktestReportSettings& settings, const ReportOutput& output) {
+  std::unique_ptr<BacktestReportPass> pass(new BacktestReportPass());
+  BacktestReport& r = pass->impl_->r;
   r.settings = settings;
   int64_t scale = settings.money_scale;
   while (scale >= 10 && scale % 10 == 0) scale /= 10;
@@ -482,7 +491,39 @@ Result<BacktestReport> build_backtest_report(const EventLog& log,
   ASSIGN_OR_RETURN(TextOut trades, csv_out(output, "trades.csv"));
   ASSIGN_OR_RETURN(TextOut fills, csv_out(output, "fills.csv"));
   ASSIGN_OR_RETURN(TextOut equity, csv_out(output, "equity.csv"));
-  Builder b(r, std::move(units), std::move(trades), std::move(fills), std::move(equity));
+  pass->impl_->b.emplace(r, std::move(units), std::move(trades), std::move(fills),
+                         std::move(equity));
+  r.csv_dir = output.csv_dir;
+  return pass;
+}
+
+Status BacktestReportPass::input(const Input& in, std::span<const Output> outputs) {
+  Builder& b = *impl_->b;
+  RETURN_IF_ERROR(b.input(in));
+  for (const Output& o : outputs) RETURN_IF_ERROR(b.output(o));
+  return Status::ok();
+}
+
+BacktestReportSettings& BacktestReportPass::settings() { return impl_->r.settings; }
+
+Result<BacktestReport> BacktestReportPass::finish() {
+  BacktestReport& r = impl_->r;
+  RETURN_IF_ERROR(impl_->b->finish());
+  for (StrategyResult& st : r.strategies) {
+    st.series.run.add_notional(st.traded_notional);
+    r.total_series.run.add_notional(st.traded_notional);
+    st.figures = st.series.run.figures(r.settings.money_scale);
+  }
+  r.total = r.total_series.run.figures(r.settings.money_scale);
+  impl_->b.reset();
+  return std::move(r);
+}
+
+Result<BacktestReport> build_backtest_report(const EventLog& log,
+                                             const BacktestReportSettings& settings,
+                                             const ReportOutput& output) {
+  ASSIGN_OR_RETURN(std::unique_ptr<BacktestReportPass> pass,
+                   BacktestReportPass::start(log, settings, output));
   std::vector<Input> inputs;
   std::vector<Output> outputs;
   auto cursor = log.batches(Seq(1));
@@ -492,21 +533,13 @@ Result<BacktestReport> build_backtest_report(const EventLog& log,
     RETURN_IF_ERROR(cursor.decode(inputs, &outputs));
     size_t o = 0;
     for (const Input& in : inputs) {
-      RETURN_IF_ERROR(b.input(in));
-      for (; o < outputs.size() && outputs[o].seq == in.seq; ++o) {
-        RETURN_IF_ERROR(b.output(outputs[o]));
-      }
+      const size_t first = o;
+      while (o < outputs.size() && outputs[o].seq == in.seq) ++o;
+      RETURN_IF_ERROR(
+          pass->input(in, std::span<const Output>(outputs.data() + first, o - first)));
     }
   }
-  RETURN_IF_ERROR(b.finish());
-  r.csv_dir = output.csv_dir;
-  for (StrategyResult& st : r.strategies) {
-    st.series.run.add_notional(st.traded_notional);
-    r.total_series.run.add_notional(st.traded_notional);
-    st.figures = st.series.run.figures(r.settings.money_scale);
-  }
-  r.total = r.total_series.run.figures(r.settings.money_scale);
-  return r;
+  return pass->finish();
 }
 
 }  // namespace tape

@@ -48,14 +48,17 @@
 //
 // Memory: one decoded batch, per strategy and instrument a few scalars, the charts' bounded
 // series (at most kChartPointsMax points each), one MonthReturn per calendar month, the first
-// kMarkersMax trades of each instrument (the price chart's markers) and one int64 per closed
-// trade (its net, for the PnL histogram: 8 bytes a trade). Nothing per input or per sample.
+// kMarkersMax trades of each instrument (the price chart's markers) and the closed trades' nets
+// in at most ~3,000 buckets (report/chart_series.h NetHistogram; exact counts per histogram
+// bin). Nothing per input, per sample or per trade.
 // A log without a strategy list (a scenario run) is read twice: once for its accounts, so that
 // the CSVs' columns are known before their first row.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -208,7 +211,7 @@ struct BacktestReport {
   ChartSeries drawdown_chart{kChartPointsMax};  // total drawdown, percent (<= 0)
   std::vector<ChartSeries> mark_charts;         // per instrument: its mark (currency), when set
   std::vector<TradeRow> marked_trades;          // the first kMarkersMax of each instrument
-  std::vector<int64_t> trade_nets;              // pnl - fees of every trade, in close order
+  NetHistogram trade_nets;                      // pnl - fees of every trade, bucketed
   std::vector<MonthReturn> months;
   Figures total;
   uint64_t fill_count = 0, trade_count = 0;
@@ -261,6 +264,33 @@ struct BacktestReport {
 // back. Unknown keys are refused naming them; missing keys keep their defaults.
 Json settings_json(const BacktestReportSettings& settings);
 Result<BacktestReportSettings> settings_from_json(const Json& json);
+
+// The report's pass, fed one input at a time with that input's outputs (seq order, outputs in
+// k order), so that a backtest builds its report as the run makes its outputs instead of reading
+// its log a second time (cli/backtest_command.cc). start() reads from `log` only what the pass
+// needs before its first input (instruments, import meta, and the accounts when the settings
+// name none: that alone reads the whole log), all in a backtest log's meta from its start.
+// build_backtest_report is this pass over the log's batches: both give the same report.
+class BacktestReportPass {
+ public:
+  static Result<std::unique_ptr<BacktestReportPass>> start(const EventLog& log,
+                                                           const BacktestReportSettings& settings,
+                                                           const ReportOutput& output = {});
+  ~BacktestReportPass();
+  BacktestReportPass(const BacktestReportPass&) = delete;
+  BacktestReportPass& operator=(const BacktestReportPass&) = delete;
+  // Errors as build_backtest_report's; the pass is then unusable.
+  Status input(const Input& in, std::span<const Output> outputs);
+  // The report's settings, e.g. to set facts known only at the end (the run's chain head).
+  BacktestReportSettings& settings();
+  // Once, after the last input.
+  Result<BacktestReport> finish();
+
+ private:
+  BacktestReportPass();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Reads `log` to its end, writing the CSV rows to `output` as it goes. Errors: Status::mismatch (corrupt log or outputs that contradict
 // each other, naming the seq), Status::invalid (an instrument whose money unit is not whole, an

@@ -67,4 +67,31 @@ std::vector<ChartPoint> ChartSeries::points() const {
   return out;
 }
 
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+}  // namespace
+
+void NetHistogram::add(int64_t net) {
+  if (count_ == 0) min_ = max_ = net;
+  min_ = std::min(min_, net);
+  max_ = std::max(max_, net);
+  ++count_;
+  ++buckets_[floor_div(net, width_)];
+  // Coarser while the span allows it: 10 w <= span / kSpanBuckets (as __int128: a span of
+  // nets near int64's ends does not overflow).
+  const __int128 span = static_cast<__int128>(max_) - min_;
+  while (width_ <= INT64_MAX / 10 && static_cast<__int128>(width_) * 10 * kSpanBuckets <= span) {
+    const int64_t wider = width_ * 10;
+    std::map<int64_t, uint64_t> merged;
+    for (const auto& [k, n] : buckets_) merged[floor_div(k, 10)] += n;
+    buckets_ = std::move(merged);
+    width_ = wider;
+  }
+}
+
 }  // namespace tape

@@ -322,13 +322,11 @@ std::string monthly_grid(const BacktestReport& r) {
 
 std::string pnl_histogram(const BacktestReport& r) {
   std::string o = "<section id='trade-pnl'><h2>Trade PnL distribution</h2>";
-  if (r.trade_nets.empty()) return o + "<p class='note'>No closed trades.</p></section>";
-  std::vector<double> nets;
-  nets.reserve(r.trade_nets.size());
-  for (const int64_t net : r.trade_nets) nets.push_back(units(r, net));
-  double lo = *std::min_element(nets.begin(), nets.end());
-  double hi = *std::max_element(nets.begin(), nets.end());
-  const size_t bins = std::clamp<size_t>(nets.size() / 3, 5, 30);
+  const NetHistogram& h = r.trade_nets;
+  if (h.count() == 0) return o + "<p class='note'>No closed trades.</p></section>";
+  double lo = units(r, h.min());
+  double hi = units(r, h.max());
+  const size_t bins = std::clamp<size_t>(static_cast<size_t>(h.count() / 3), 5, 30);
   if (hi <= lo) hi = lo + 1;
   const double step = svg::nice_step(hi - lo, static_cast<int>(bins));
   lo = std::floor(lo / step) * step;
@@ -340,9 +338,15 @@ std::string pnl_histogram(const BacktestReport& r) {
     bars[i].hi = bars[i].lo + step;
     bars[i].color = bars[i].hi <= 0 ? kRed : (bars[i].lo >= 0 ? kGreen : "#9ca3af");
   }
-  for (double v : nets) {
+  // A bucket of width 1 is one net: placed by its value. A wider one lies wholly in one bin
+  // (NetHistogram): placed by its middle, away from the bin's edges.
+  for (const auto& [key, count] : h.buckets()) {
+    const double v = h.width() == 1
+                         ? units(r, key)
+                         : (static_cast<double>(key) + 0.5) * static_cast<double>(h.width()) /
+                               static_cast<double>(r.settings.money_scale);
     size_t i = static_cast<size_t>(std::floor((v - lo) / step));
-    bars[std::min(i, n - 1)].count += 1;
+    bars[std::min(i, n - 1)].count += static_cast<double>(count);
   }
   for (svg::Bar& b : bars) {
     b.title =

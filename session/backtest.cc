@@ -1,5 +1,6 @@
 #include "session/backtest.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <unistd.h>
@@ -265,7 +266,12 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
 
   LogOptions log_options;
   log_options.sync = resolved.core.recorder.sync;
-  log_options.queue_batches_max = resolved.core.recorder.queue_batches_max;
+  // Two batches queued for the writer, not the recorder's 8: a backtest outruns its writer
+  // whenever the box is busy, and every queued batch is held three times (the queue, the write
+  // group, the WriteBatch) until written. A long run meets that worst case sooner or later, so a
+  // deep queue made a 10x longer backtest peak ~6 MB higher (bench/RESULTS.md). The core waits
+  // instead; its CPU is the same.
+  log_options.queue_batches_max = std::min<uint32_t>(resolved.core.recorder.queue_batches_max, 2);
   // As an import's: a backtest log is written once, front to back, and read after; a smaller
   // memtable budget keeps a long backtest's peak RSS near a short one's (bench/RESULTS.md).
   log_options.memtable_bytes_max = uint64_t{16} << 20;
@@ -273,9 +279,14 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   // sync = none nothing of it is fsynced, so a short backtest does not wait on the disk for a
   // third of its time; it survives a process crash, not a power loss (docs/backtest.md).
   log_options.sync_files = log_options.sync == RecorderOptions::Sync::kBatch;
+  // Nor is it written twice: no write-ahead log (under sync = none). Its batches reach the OS
+  // at the log's memtable flushes, every column family together, and at its flush() and close;
+  // a killed backtest leaves the log as it was at its last memtable flush (store/event_log.h).
+  log_options.write_ahead_log = false;
   ASSIGN_OR_RETURN(std::unique_ptr<EventLog> log,
                    EventLog::create(options.out_dir, log_options, options.overwrite));
   RETURN_IF_ERROR(write_meta(*log, config, resolved, *data, data_kind, seeds_meta));
+  if (options.on_log_ready) RETURN_IF_ERROR(options.on_log_ready(*log));
 
   RunMetrics& metrics = outcome->metrics;
   MeteredSink sink(*log, metrics);
@@ -293,6 +304,9 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   RETURN_IF_ERROR(source_error);
   LoopOptions loop = options.loop;
   loop.seq_total = data->last_seq().value();
+  // A backtest reports no latency: time one input in 64, not each (two clock reads per input
+  // were ~4% of a bar backtest's CPU), unless the caller chose another cadence.
+  if (loop.input_timing_every == 1) loop.input_timing_every = 64;
   ASSIGN_OR_RETURN(const LoopEnd end, run_loop(state, log.get(), resolved.core, loop, metrics,
                                                Clock::now()));
   Core& core = *state.core;

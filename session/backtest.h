@@ -13,6 +13,8 @@
 //   "state_hash", "ts_last", "complete" at the end, as for scenario runs.
 #pragma once
 
+#include <functional>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,7 +66,11 @@ struct BacktestOptions {
                               // unless `overwrite`).
   bool overwrite = false;
   std::string data_dir;       // Default: the config's data. A data log to use instead.
-  LoopOptions loop;           // progress, stop
+  LoopOptions loop;           // progress, stop, after_input (e.g. the report's pass)
+  // Default: none. Called once the run log is created and its meta written, before the first
+  // input: where a report's pass that follows the run (loop.after_input) starts. An error ends
+  // the backtest with it.
+  std::function<Status(const EventLog& log)> on_log_ready;
 };
 
 struct BacktestOutcome {

@@ -134,6 +134,13 @@ class Loop {
     Core& core = *state_.core;
     const bool sampled = options_.stage_sample_every != 0 && n % options_.stage_sample_every == 0;
     if (sampled) core.set_probe(&stage_timer_);
+    const uint32_t every = options_.input_timing_every;
+    if (every != 1 && (every == 0 || n % every != 0)) {
+      RETURN_IF_ERROR(core.process(in));
+      if (sampled) core.set_probe(nullptr);
+      metrics_.count_sim_time(in.ts.value());
+      return Status::ok();
+    }
     const auto t0 = Clock::now();
     decision_timer_.start(t0);
     RETURN_IF_ERROR(core.process(in));

@@ -177,8 +177,12 @@ Status EventLog::init_meta() {
   if (s.ok()) s = wb.Put(meta, slice(kMetaChainHead), to_hex(chain_head_));
   if (s.ok()) s = wb.Put(meta, slice(kMetaBatchCount), "0");
   rocksdb::WriteOptions wo;
-  wo.sync = true;  // a created log is durable whatever the batch sync mode
+  // A created log is durable whatever the batch sync mode: through the synced WAL, or without
+  // one by flushing the memtables.
+  wo.sync = writes_wal();
+  wo.disableWAL = !writes_wal();
   if (s.ok()) s = db_->Write(wo, &wb);
+  if (s.ok() && !writes_wal()) s = db_->Flush(rocksdb::FlushOptions(), handles_);
   if (!s.ok()) return rocks_error(s, dir_, "writing meta");
   return Status::ok();
 }
@@ -253,6 +257,7 @@ Status EventLog::put_meta(std::string_view key, std::string_view value) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = sync_writes();
+  wo.disableWAL = !writes_wal();
   const rocksdb::Status s = db_->Put(wo, handles_[kCfMeta], slice(key), slice(value));
   if (!s.ok()) return rocks_error(s, dir_, "writing meta " + std::string(key));
   return Status::ok();

@@ -69,6 +69,12 @@ struct LogOptions {
   // main share of the process's RSS (peak RSS of recording is ~1.2x this). Clamped to
   // [4 MiB, 4 GiB].
   uint64_t memtable_bytes_max = uint64_t{64} << 20;
+  // Default: true. false: no RocksDB write-ahead log (for a log that is rerun rather than
+  // resumed after a kill, a backtest's): what is written is durable once its memtables are
+  // flushed to table files (flush(), and closing the log), every column family together (atomic
+  // flush), so a killed writer leaves the log as it was at its last flush: a consistent prefix.
+  // Ignored with sync = kBatch, which needs the WAL.
+  bool write_ahead_log = true;
   // Default: nullptr (rocksdb::Env::Default()). Tests inject I/O faults through it; not owned,
   // must outlive the log.
   rocksdb::Env* env = nullptr;
@@ -175,6 +181,8 @@ class EventLog final : public BatchSink {
   // Returns the writer's sticky error if it has failed, or an error for a read-only log.
   Status append(EncodedBatch&& batch) override;
   // Waits until every appended batch is written (and fsynced for kBatch); the first write error.
+  // Without a write-ahead log (LogOptions::write_ahead_log) it also flushes the memtables to
+  // table files, so that everything written so far is durable.
   Status flush() override;
 
   // Writes one meta key (fsynced for kBatch) at once, not after queued batches: flush() first
@@ -198,6 +206,9 @@ class EventLog final : public BatchSink {
   bool torn_tail_dropped() const { return torn_tail_; }
   // True when writes are fsynced (sync = kBatch); other writers to the log (snapshots) follow it.
   bool sync_writes() const { return options_.sync == RecorderOptions::Sync::kBatch; }
+  // False when writes bypass the write-ahead log (LogOptions::write_ahead_log); other writers
+  // to the log (snapshots) follow it.
+  bool writes_wal() const { return options_.write_ahead_log || sync_writes(); }
 
   // Raw access for tests, audit and the snapshot store (thread-safe, as RocksDB is). cf() takes
   // "default", "events", "outputs", "snapshots" or "meta" and returns nullptr for any other.

@@ -57,7 +57,12 @@ Status EventLog::flush() {
   if (read_only_) return Status::ok();
   std::unique_lock lock(mu_);
   idle_cv_.wait(lock, [&] { return ring_size_ == 0 && !writing_; });
-  return error_;
+  if (!error_.is_ok() || writes_wal()) return error_;
+  lock.unlock();
+  // No WAL: durable once in table files (every column family at once: atomic_flush).
+  const rocksdb::Status s = db_->Flush(rocksdb::FlushOptions(), handles_);
+  if (!s.ok()) return store_internal::from_rocks(s, dir_, "flushing the memtables");
+  return Status::ok();
 }
 
 void EventLog::writer_loop() {
@@ -125,7 +130,8 @@ Status EventLog::write_group(uint64_t count) {
   if (s.ok()) s = wb.Put(handles_[kCfMeta], slice(kMetaChainHead), to_hex(head_));
   if (s.ok()) s = wb.Put(handles_[kCfMeta], slice(kMetaBatchCount), std::to_string(count));
   rocksdb::WriteOptions wo;
-  wo.sync = options_.sync == RecorderOptions::Sync::kBatch;
+  wo.sync = sync_writes();
+  wo.disableWAL = !writes_wal();
   if (s.ok()) s = db_->Write(wo, &wb);
   if (!s.ok()) {
     const std::string first = std::to_string(group_.front().first_seq.value());

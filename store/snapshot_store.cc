@@ -16,7 +16,8 @@ std::string context(Seq seq) { return "snapshot at seq " + std::to_string(seq.va
 Status put_snapshot(EventLog& log, const SnapshotData& s, bool sync) {
   if (log.read_only()) return Status::invalid(log.dir() + ": log is open read-only");
   rocksdb::WriteOptions wo;
-  wo.sync = sync;
+  wo.sync = sync && log.writes_wal();  // without a WAL it is durable at the log's next flush
+  wo.disableWAL = !log.writes_wal();  // as the log's batches: a snapshot never outlives them
   const auto st = log.db()->Put(wo, log.cf("snapshots"), seq_key(s.seq), encode_snapshot(s));
   if (!st.ok()) return store_internal::from_rocks(st, log.dir(), "writing " + context(s.seq));
   return Status::ok();

@@ -7,14 +7,73 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "report/svg_chart.h"
 #include "report/text_out.h"
 
 namespace tape {
 namespace {
+
+// The tearsheet's PnL histogram bins (report/tearsheet.cc): step and lower edge from the nets'
+// range, as there. Each bin's count from the full list of nets (exact: net - lo_minor over
+// step_minor, in integers) must equal the count from the bounded buckets.
+TEST(NetHistogram, BinCountsEqualThoseOfTheFullList) {
+  std::mt19937_64 rng(7);
+  const int64_t scale = 10'000;  // money minor units per currency unit
+  for (const int64_t spread : {int64_t{40}, int64_t{2'900}, int64_t{3'100}, int64_t{250'000},
+                               int64_t{90'000'000}, int64_t{7'000'000'000'000}}) {
+    for (const size_t trades : {size_t{1}, size_t{7}, size_t{100}, size_t{20'000}}) {
+      NetHistogram h;
+      std::vector<int64_t> nets;
+      std::uniform_int_distribution<int64_t> d(-spread, spread / 3);
+      for (size_t i = 0; i < trades; ++i) {
+        // Some nets on round values, where bin edges fall.
+        const int64_t v = i % 5 == 0 ? d(rng) / 1000 * 1000 : d(rng);
+        nets.push_back(v);
+        h.add(v);
+      }
+      const int64_t mn = *std::min_element(nets.begin(), nets.end());
+      const int64_t mx = *std::max_element(nets.begin(), nets.end());
+      ASSERT_EQ(h.count(), trades);
+      ASSERT_EQ(h.min(), mn);
+      ASSERT_EQ(h.max(), mx);
+      ASSERT_LE(h.buckets().size(), 10 * NetHistogram::kSpanBuckets + 2);
+      double lo = static_cast<double>(mn) / scale, hi = static_cast<double>(mx) / scale;
+      const size_t bins = std::clamp<size_t>(trades / 3, 5, 30);
+      if (hi <= lo) hi = lo + 1;
+      const double step = svg::nice_step(hi - lo, static_cast<int>(bins));
+      const double lo_edge = std::floor(lo / step) * step;
+      // The step and edge in minor units, exactly (step >= 1 minor unit whenever w > 1).
+      const int64_t step_minor = std::max<int64_t>(1, std::llround(step * scale));
+      const int64_t lo_minor = std::llround(lo_edge * scale);
+      if (h.width() > 1) {
+        ASSERT_EQ(step_minor % h.width(), 0) << "spread " << spread << " trades " << trades;
+        ASSERT_EQ(lo_minor % h.width(), 0);
+      }
+      std::map<int64_t, uint64_t> full, bucketed;
+      for (const int64_t v : nets) {
+        ++full[(v - lo_minor) / step_minor];
+      }
+      for (const auto& [k, n] : h.buckets()) {
+        const int64_t first = k * h.width();
+        const int64_t last = first + h.width() - 1;
+        if (h.width() > 1) {
+          ASSERT_EQ((first - lo_minor) / step_minor, (last - lo_minor) / step_minor);
+        }  // else: one net
+        bucketed[(first - lo_minor) / step_minor] += n;
+      }
+      if (step * scale >= 1) {
+        EXPECT_EQ(full, bucketed) << "spread " << spread;
+      }
+    }
+  }
+}
 
 TEST(ChartSeries, KeepsEveryPointWhileShort) {
   ChartSeries s(16);
