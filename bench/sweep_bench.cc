@@ -10,6 +10,10 @@
 //   wall_ratio    sweep_wall_s / (single_cpu_s / 2): the target figure (needs a quiet box:
 //                 on a loaded one, other processes' CPU time lands in the sweep's wall time)
 //   cpu_ratio     sweep_cpu_s / single_cpu_s: the machinery's own cost, immune to load
+//   plain2_wall_s the same 100 runs as two plain halves side by side, no sweep at all;
+//   plain2_ratio  plain2_wall_s / (single_cpu_s / 2): what this machine gives two parallel
+//                 streams of these runs (file creation, page faults, the VM's own contention)
+//   machinery_ratio sweep_wall_s / plain2_wall_s: the sweep against the plain halves
 //   load_avg      the 1-minute load average before the iteration
 #include <benchmark/benchmark.h>
 
@@ -83,25 +87,55 @@ void BM_SweepOverhead100Runs(benchmark::State& state) {
     state.SkipWithError("the plan does not hold 100 runs");
     return;
   }
-  double single_cpu_s = 0, sweep_wall_s = 0, sweep_cpu_s = 0, load_avg = 0;
+  std::vector<std::vector<std::string>> runs;
+  for (const Json& r : (*plan)["runs"]) {
+    std::vector<std::string> argv = {TAPE_BINARY, "backtest", config, "--out",
+                                     dir + "/single/" + r["id"].get<std::string>()};
+    for (const Json& o : r["overrides"]) {
+      argv.push_back("--set");
+      argv.push_back(o.get<std::string>());
+    }
+    runs.push_back(std::move(argv));
+  }
+  double single_cpu_s = 0, plain2_wall_s = 0, sweep_wall_s = 0, sweep_cpu_s = 0, load_avg = 0;
   for (auto _ : state) {
     getloadavg(&load_avg, 1);
     fs::remove_all(dir + "/single");
     fs::remove_all(dir + "/out");
     const double before = children_cpu_s();
-    for (const Json& r : (*plan)["runs"]) {
-      std::vector<std::string> argv = {TAPE_BINARY, "backtest", config, "--out",
-                                       dir + "/single/" + r["id"].get<std::string>()};
-      for (const Json& o : r["overrides"]) {
-        argv.push_back("--set");
-        argv.push_back(o.get<std::string>());
-      }
+    for (const std::vector<std::string>& argv : runs) {
       if (run(argv, "/dev/null") != 0) {
         state.SkipWithError("a single backtest failed");
         return;
       }
     }
     single_cpu_s = children_cpu_s() - before;
+
+    // The same runs as two plain halves side by side (a child per half running its 50 one
+    // after another): what two cores give these runs with no sweep machinery at all.
+    fs::remove_all(dir + "/single");
+    const auto p0 = std::chrono::steady_clock::now();
+    pid_t halves[2];
+    for (int h = 0; h < 2; ++h) {
+      halves[h] = fork();
+      if (halves[h] == 0) {
+        for (size_t i = static_cast<size_t>(h); i < runs.size(); i += 2) {
+          if (run(runs[i], "/dev/null") != 0) _exit(1);
+        }
+        _exit(0);
+      }
+    }
+    bool halves_ok = true;
+    for (pid_t pid : halves) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+      halves_ok = halves_ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    plain2_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - p0).count();
+    if (!halves_ok) {
+      state.SkipWithError("a backtest of the plain halves failed");
+      return;
+    }
 
     const double cpu0 = children_cpu_s();
     const auto t0 = std::chrono::steady_clock::now();
@@ -117,7 +151,10 @@ void BM_SweepOverhead100Runs(benchmark::State& state) {
   state.counters["single_cpu_s"] = single_cpu_s;
   state.counters["sweep_wall_s"] = sweep_wall_s;
   state.counters["sweep_cpu_s"] = sweep_cpu_s;
+  state.counters["plain2_wall_s"] = plain2_wall_s;
   state.counters["wall_ratio"] = sweep_wall_s / (single_cpu_s / 2);
+  state.counters["plain2_ratio"] = plain2_wall_s / (single_cpu_s / 2);
+  state.counters["machinery_ratio"] = sweep_wall_s / plain2_wall_s;
   state.counters["cpu_ratio"] = sweep_cpu_s / single_cpu_s;
   state.counters["load_avg"] = load_avg;
   fs::remove_all(dir);
