@@ -36,17 +36,8 @@ std::string write_config(const std::string& data, bool log) {
 void backtest_once(benchmark::State& state, const BacktestConfig& config, const std::string& out) {
   BacktestOptions options;
   options.out_dir = out;
-  ReportOutput csvs;
-  csvs.csv_dir = out;
   std::unique_ptr<BacktestReportPass> pass;
-  options.on_log_ready = [&](const EventLog& log) -> Status {
-    ASSIGN_OR_RETURN(BacktestReportSettings settings, report_settings_of(log));
-    ASSIGN_OR_RETURN(pass, BacktestReportPass::start(log, settings, csvs));
-    return Status::ok();
-  };
-  options.loop.after_input = [&](const Input& in, const Core& core) {
-    return pass->input(in, core.last_outputs());
-  };
+  follow_with_report(options, ReportOutput{out}, pass);
   auto outcome = run_backtest(config, options);
   if (!outcome.is_ok()) return state.SkipWithError(outcome.status().message().c_str());
   pass->settings().facts.run_chain_head = outcome.value().chain_head;

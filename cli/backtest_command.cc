@@ -100,17 +100,8 @@ int backtest_with(const BacktestArgs& a) {
   options.loop.progress = &progress;
   // The report follows the run input by input (its CSV rows written as it goes), rather than
   // reading the log again; `tape report` of the log rebuilds the same report.
-  ReportOutput csvs;
-  csvs.csv_dir = options.out_dir;
   std::unique_ptr<BacktestReportPass> pass;
-  options.on_log_ready = [&](const EventLog& run_log) -> Status {
-    ASSIGN_OR_RETURN(BacktestReportSettings settings, report_settings_of(run_log));
-    ASSIGN_OR_RETURN(pass, BacktestReportPass::start(run_log, settings, csvs));
-    return Status::ok();
-  };
-  options.loop.after_input = [&](const Input& in, const Core& core) {
-    return pass->input(in, core.last_outputs());
-  };
+  follow_with_report(options, ReportOutput{options.out_dir}, pass);
   const auto start = Clock::now();
   auto outcome = run_backtest(config, options);
   progress.done();

@@ -75,6 +75,18 @@ Result<BacktestReportSettings> report_settings_of(const EventLog& log) {
   return s;
 }
 
+void follow_with_report(BacktestOptions& options, const ReportOutput& output,
+                        std::unique_ptr<BacktestReportPass>& pass) {
+  options.on_log_ready = [output, &pass](const EventLog& run_log) -> Status {
+    ASSIGN_OR_RETURN(BacktestReportSettings settings, report_settings_of(run_log));
+    ASSIGN_OR_RETURN(pass, BacktestReportPass::start(run_log, settings, output));
+    return Status::ok();
+  };
+  options.loop.after_input = [&pass](const Input& in, const Core& core) {
+    return pass->input(in, core.last_outputs());
+  };
+}
+
 Json backtest_summary(const BacktestReport& report, const Json& extra) {
   const uint64_t closed = report.trade_count;
   const std::string final_value = report.money(report.total_final_equity);

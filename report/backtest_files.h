@@ -3,11 +3,13 @@
 // trades.csv, fills.csv, equity.csv, tearsheet.html and summary.json.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "core/status.h"
 #include "feed/json.h"
 #include "report/backtest_report.h"
+#include "session/backtest.h"
 #include "store/event_log.h"
 
 namespace tape {
@@ -17,6 +19,13 @@ namespace tape {
 // scenario run its managed accounts with no starting cash; for a data log none (no strategies).
 // Plugins are not loaded: a report reads the log alone.
 Result<BacktestReportSettings> report_settings_of(const EventLog& log);
+
+// Makes the backtest run with `options` build its report as it goes, as `tape backtest` does:
+// once its run log is ready the pass starts (into `pass`, its CSV rows streamed as `output`
+// says) with the settings report_settings_of reads from it, then follows the run input by
+// input. After run_backtest, set the run's facts on pass->settings() and finish it.
+void follow_with_report(BacktestOptions& options, const ReportOutput& output,
+                        std::unique_ptr<BacktestReportPass>& pass);
 
 // summary.json's object: the run facts, counts (bars, inputs, fills, trades_closed),
 // final_value, the figures, and whatever the caller adds (`extra`'s members are merged in).
