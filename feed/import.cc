@@ -141,6 +141,9 @@ Result<ImportReport> Importer::run(ImportReport report, uint64_t bytes_done,
   LogOptions log_options;
   log_options.memtable_bytes_max = r_.options.memtable_bytes_max;
   log_options.sync_files = r_.options.sync_files;
+  // An import is never resumed (it writes into a temporary dir renamed into place only once
+  // complete): no WAL, every key written once; the last flush() puts it all in table files.
+  log_options.write_ahead_log = false;
   ASSIGN_OR_RETURN(log_, EventLog::create(dir.temp(), log_options, /*overwrite=*/false));
   batch_.reserve(r_.options.batch_inputs);
 
