@@ -63,7 +63,10 @@ Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
       risk_(config_, clock_, queue_),
       portfolio_(config_, queue_),
       strategies_(config_, clock_,
-                  l3_.active() ? static_cast<const MarketView&>(l3_) : engine_, portfolio_,
+                  l3_.active()      ? static_cast<const MarketView&>(l3_)
+                  : venue_.active() ? static_cast<const MarketView&>(venue_)
+                                    : static_cast<const MarketView&>(engine_),
+                  portfolio_,
                   queue_),
       recorder_(config_.recorder, clock_, mode, sink),
       bus_(queue_, risk_, router_, venue_, portfolio_, strategies_, recorder_) {

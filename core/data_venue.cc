@@ -427,4 +427,47 @@ Status DataVenue::restore_state(StateReader& r) {
   return r.status();
 }
 
+// ---- MarketView ----
+
+TopOfBook DataVenue::top(InstrumentId instrument) const {
+  if (instrument.value() >= markets_.size()) return TopOfBook{};
+  const Market& m = markets_[instrument.value()];
+  if (!m.has_quote) return TopOfBook{};
+  const QuoteIn& q = m.quote;
+  TopOfBook t;
+  t.has_bid = q.bid_qty.value() > 0;
+  t.has_ask = q.ask_qty.value() > 0;
+  if (t.has_bid) {
+    t.bid = q.bid;
+    t.bid_qty = q.bid_qty;
+  }
+  if (t.has_ask) {
+    t.ask = q.ask;
+    t.ask_qty = q.ask_qty;
+  }
+  return t;
+}
+
+size_t DataVenue::depth(InstrumentId instrument, Side side, std::span<LevelView> out) const {
+  if (out.empty()) return 0;
+  const TopOfBook t = top(instrument);
+  const bool buy = side == Side::kBuy;
+  if (!(buy ? t.has_bid : t.has_ask)) return 0;
+  out[0] = LevelView{buy ? t.bid : t.ask, buy ? t.bid_qty : t.ask_qty, 0};
+  return 1;
+}
+
+bool DataVenue::halted(InstrumentId instrument) const {
+  return instrument.value() < markets_.size() && markets_[instrument.value()].halted;
+}
+
+bool DataVenue::is_resting(OrderId id) const {
+  for (const Market& m : markets_) {
+    for (const Order& o : m.orders) {
+      if (o.id == id && !o.done) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace tape

@@ -122,13 +122,14 @@
 #include "core/config.h"
 #include "core/event_queue.h"
 #include "core/events.h"
+#include "core/market_view.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
 
 namespace tape {
 
-class DataVenue {
+class DataVenue final : public MarketView {
  public:
   DataVenue(const CoreConfig& config, const SimClock& clock, EventQueue& queue);
   DataVenue(const DataVenue&) = delete;
@@ -158,6 +159,16 @@ class DataVenue {
 
   size_t working() const { return working_; }
   size_t working_max() const { return working_max_; }
+
+  // MarketView, what strategies read when this venue is active. Quotes: the top of book is the
+  // last quote as the data shows it (a side with no size is empty; the sizes as displayed,
+  // before strategy orders took from them), depth is that one level a side. Bars: no book (top
+  // and depth empty). Halted: by a control input. Resting: a working order not yet filled,
+  // cancelled or expired (on bars, one waiting for its bar).
+  TopOfBook top(InstrumentId instrument) const override;
+  size_t depth(InstrumentId instrument, Side side, std::span<LevelView> out) const override;
+  bool halted(InstrumentId instrument) const override;
+  bool is_resting(OrderId id) const override;
 
   // Canonical (only when active): per instrument in id order: halted; the last bar (flag, ts,
   // close, volume); the last quote (flag, bid, bid_qty, ask, ask_qty, untaken bid and ask);

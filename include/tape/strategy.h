@@ -160,6 +160,9 @@ class Context {
   virtual std::string_view symbol(uint32_t instrument) const = 0;  // "" if unknown
   // The price of one tick as an exact decimal ("0.01"); "" if unknown.
   virtual std::string_view tick_size(uint32_t instrument) const = 0;
+  // The best bid and ask the strategy sees: the rebuilt book (L3 backtests, after feed
+  // latency), the last quote as displayed (quote backtests), the matching engine's book
+  // (scenario runs); empty on bars, which have no book.
   virtual BookTop top(uint32_t instrument) const = 0;
 
   // Sends any order; returns its id. What becomes of it arrives through on_order / on_fill.
