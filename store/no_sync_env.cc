@@ -1,10 +1,9 @@
 #include "store/no_sync_env.h"
 
-#include <memory>
-
-#include <utility>
-
 #include <rocksdb/file_system.h>
+
+#include <memory>
+#include <utility>
 
 namespace tape::store_internal {
 namespace {
@@ -18,25 +17,31 @@ using rocksdb::IOStatus;
 
 class NoSyncFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
-  explicit NoSyncFile(std::unique_ptr<FSWritableFile>&& file) : FSWritableFileOwnerWrapper(std::move(file)) {}
+  explicit NoSyncFile(std::unique_ptr<FSWritableFile>&& file)
+      : FSWritableFileOwnerWrapper(std::move(file)) {}
   IOStatus Sync(const IOOptions&, IODebugContext*) override { return IOStatus::OK(); }
   IOStatus Fsync(const IOOptions&, IODebugContext*) override { return IOStatus::OK(); }
-  IOStatus RangeSync(uint64_t, uint64_t, const IOOptions&, IODebugContext*) override { return IOStatus::OK(); }
+  IOStatus RangeSync(uint64_t, uint64_t, const IOOptions&, IODebugContext*) override {
+    return IOStatus::OK();
+  }
   bool IsSyncThreadSafe() const override { return true; }
 };
 
 class NoSyncDirectory final : public rocksdb::FSDirectoryWrapper {
  public:
-  explicit NoSyncDirectory(std::unique_ptr<FSDirectory>&& dir) : FSDirectoryWrapper(std::move(dir)) {}
+  explicit NoSyncDirectory(std::unique_ptr<FSDirectory>&& dir)
+      : FSDirectoryWrapper(std::move(dir)) {}
   IOStatus Fsync(const IOOptions&, IODebugContext*) override { return IOStatus::OK(); }
-  IOStatus FsyncWithDirOptions(const IOOptions&, IODebugContext*, const rocksdb::DirFsyncOptions&) override {
+  IOStatus FsyncWithDirOptions(const IOOptions&, IODebugContext*,
+                               const rocksdb::DirFsyncOptions&) override {
     return IOStatus::OK();
   }
 };
 
 class NoSyncFileSystem final : public rocksdb::FileSystemWrapper {
  public:
-  explicit NoSyncFileSystem(std::shared_ptr<rocksdb::FileSystem> target) : FileSystemWrapper(std::move(target)) {}
+  explicit NoSyncFileSystem(std::shared_ptr<rocksdb::FileSystem> target)
+      : FileSystemWrapper(std::move(target)) {}
   static const char* kClassName() { return "TapeNoSyncFileSystem"; }
   const char* Name() const override { return kClassName(); }
 
@@ -48,12 +53,13 @@ class NoSyncFileSystem final : public rocksdb::FileSystemWrapper {
                               std::unique_ptr<FSWritableFile>* out, IODebugContext* dbg) override {
     return wrap(target()->ReopenWritableFile(name, options, out, dbg), out);
   }
-  IOStatus ReuseWritableFile(const std::string& name, const std::string& old_name, const FileOptions& options,
-                             std::unique_ptr<FSWritableFile>* out, IODebugContext* dbg) override {
+  IOStatus ReuseWritableFile(const std::string& name, const std::string& old_name,
+                             const FileOptions& options, std::unique_ptr<FSWritableFile>* out,
+                             IODebugContext* dbg) override {
     return wrap(target()->ReuseWritableFile(name, old_name, options, out, dbg), out);
   }
-  IOStatus NewDirectory(const std::string& name, const IOOptions& options, std::unique_ptr<FSDirectory>* out,
-                        IODebugContext* dbg) override {
+  IOStatus NewDirectory(const std::string& name, const IOOptions& options,
+                        std::unique_ptr<FSDirectory>* out, IODebugContext* dbg) override {
     IOStatus s = target()->NewDirectory(name, options, out, dbg);
     if (s.ok()) *out = std::make_unique<NoSyncDirectory>(std::move(*out));
     return s;
@@ -68,7 +74,8 @@ class NoSyncFileSystem final : public rocksdb::FileSystemWrapper {
 
 }  // namespace
 
-std::shared_ptr<rocksdb::FileSystem> no_sync_file_system(std::shared_ptr<rocksdb::FileSystem> target) {
+std::shared_ptr<rocksdb::FileSystem> no_sync_file_system(
+    std::shared_ptr<rocksdb::FileSystem> target) {
   return std::make_shared<NoSyncFileSystem>(std::move(target));
 }
 

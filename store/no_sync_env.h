@@ -1,9 +1,9 @@
 #pragma once
 
-#include <memory>
-
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
+
+#include <memory>
 
 namespace tape::store_internal {
 
@@ -13,6 +13,7 @@ namespace tape::store_internal {
 // (LogOptions::sync_files = false). Shares the default Env's threads; lives for the process.
 rocksdb::Env* no_sync_env();
 // The file system no_sync_env() uses, over `target` (tests count what reaches it).
-std::shared_ptr<rocksdb::FileSystem> no_sync_file_system(std::shared_ptr<rocksdb::FileSystem> target);
+std::shared_ptr<rocksdb::FileSystem> no_sync_file_system(
+    std::shared_ptr<rocksdb::FileSystem> target);
 
 }  // namespace tape::store_internal

@@ -23,7 +23,8 @@ TEST_F(QuoteViewTest, TopIsTheLastQuoteAsDisplayedEvenAfterAStrategyTookFromIt) 
   send(2 * kMs, market_order(1, Side::kBuy, 2));  // takes 2 of the 3 displayed
   EXPECT_EQ(venue_->top(InstrumentId(0)), want);
   quote(3 * kMs, 98, 7, 100, 4);
-  EXPECT_EQ(venue_->top(InstrumentId(0)), (TopOfBook{true, true, Price(98), Qty(7), Price(100), Qty(4)}));
+  EXPECT_EQ(venue_->top(InstrumentId(0)),
+            (TopOfBook{true, true, Price(98), Qty(7), Price(100), Qty(4)}));
   EXPECT_EQ(venue_->top(InstrumentId(9)), TopOfBook{});  // not an instrument of the run
 }
 

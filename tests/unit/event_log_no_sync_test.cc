@@ -2,13 +2,13 @@
 // sync of any file or directory, even with sync = batch, and the log reads back exactly as a
 // synced one. The control run counts the syncs the same log makes with the default, so the
 // count is known to reach the counter.
-#include <atomic>
-#include <memory>
-#include <string>
-
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
 
 #include "store/event_log.h"
 #include "store/no_sync_env.h"
@@ -53,7 +53,8 @@ class CountingFs : public rocksdb::FileSystemWrapper {
   };
   class Dir : public rocksdb::FSDirectoryWrapper {
    public:
-    Dir(std::unique_ptr<rocksdb::FSDirectory>&& d, std::atomic<int>& n) : FSDirectoryWrapper(std::move(d)), n_(n) {}
+    Dir(std::unique_ptr<rocksdb::FSDirectory>&& d, std::atomic<int>& n)
+        : FSDirectoryWrapper(std::move(d)), n_(n) {}
     IOStatus Fsync(const IOOptions& o, IODebugContext* d) override {
       ++n_;
       return FSDirectoryWrapper::Fsync(o, d);
@@ -69,13 +70,14 @@ class CountingFs : public rocksdb::FileSystemWrapper {
   };
 
   IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& o,
-                           std::unique_ptr<rocksdb::FSWritableFile>* out, IODebugContext* dbg) override {
+                           std::unique_ptr<rocksdb::FSWritableFile>* out,
+                           IODebugContext* dbg) override {
     IOStatus s = target()->NewWritableFile(name, o, out, dbg);
     if (s.ok()) *out = std::make_unique<File>(std::move(*out), syncs);
     return s;
   }
-  IOStatus NewDirectory(const std::string& name, const IOOptions& o, std::unique_ptr<rocksdb::FSDirectory>* out,
-                        IODebugContext* dbg) override {
+  IOStatus NewDirectory(const std::string& name, const IOOptions& o,
+                        std::unique_ptr<rocksdb::FSDirectory>* out, IODebugContext* dbg) override {
     IOStatus s = target()->NewDirectory(name, o, out, dbg);
     if (s.ok()) *out = std::make_unique<Dir>(std::move(*out), syncs);
     return s;
@@ -107,7 +109,8 @@ class NoSyncLogTest : public EventLogTest {
 TEST_F(NoSyncLogTest, NoFileOrDirectoryIsSyncedAndTheLogReadsBackAsASyncedOne) {
   auto counted = std::make_shared<CountingFs>();
   const std::string synced_head = write_log(counted);
-  ASSERT_GT(counted->syncs.load(), 8) << "the control log (sync = batch) made too few syncs to count";
+  ASSERT_GT(counted->syncs.load(), 8)
+      << "the control log (sync = batch) made too few syncs to count";
 
   auto quiet = std::make_shared<CountingFs>();
   const std::string head = write_log(store_internal::no_sync_file_system(quiet));

@@ -1,14 +1,15 @@
 // RocksDB's info log for a tape log (store/info_log.h): lines are buffered and reach <dir>/LOG
 // whole, when RocksDB flushes the logger, at once for warnings and errors, and when the logger
 // goes; a log dir that cannot be written gets a logger that drops everything.
-#include <filesystem>
-#include <string>
+#include "store/info_log.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
 
+#include <filesystem>
+#include <string>
+
 #include "cli_util.h"
-#include "store/info_log.h"
 
 namespace tape {
 namespace {
@@ -18,7 +19,8 @@ namespace fs = std::filesystem;
 class InfoLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (fs::path(::testing::TempDir()) / ("tape_info_log_" + std::to_string(::getpid()))).string();
+    dir_ =
+        (fs::path(::testing::TempDir()) / ("tape_info_log_" + std::to_string(::getpid()))).string();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -41,7 +43,8 @@ TEST_F(InfoLogTest, InfoLinesWaitForAFlushWarningsGoAtOnceAndNothingIsLostAtClos
   EXPECT_NE(after_warning.find("second\n"), std::string::npos) << after_warning;
   EXPECT_NE(after_warning.find("[WARN] careful now\n"), std::string::npos) << after_warning;
 
-  for (int i = 0; i < 2000; ++i) rocksdb::Log(rocksdb::InfoLogLevel::INFO_LEVEL, log, "line %04d", i);
+  for (int i = 0; i < 2000; ++i)
+    rocksdb::Log(rocksdb::InfoLogLevel::INFO_LEVEL, log, "line %04d", i);
   log.reset();
   const std::string all = text();
   for (int i : {0, 999, 1999}) {
