@@ -13,14 +13,7 @@ build="$(cd "${1:?BUILD_DIR}" && pwd)"
 n="${2:-1000000}"
 runs="${3:-1}"
 tmp="$(mktemp -d /tmp/live-ingest-bench.XXXXXX)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-mport="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-url="nats://127.0.0.1:$port"
-nats-server -js -p "$port" -sd "$tmp/js" >"$tmp/nats.log" 2>&1 &
-nats_pid=$!
-cleanup() { kill "$nats_pid" 2>/dev/null || true; wait "$nats_pid" 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
+source "$(dirname "$0")/common.sh"
 
 "$build/bench/live_ceiling" --url "$url" --publish "$n" >/dev/null
 cat >"$tmp/bench.toml" <<EOF
@@ -45,7 +38,6 @@ symbol = "ACME"
 tick_size = "0.01"
 EOF
 
-metric() { curl -s "127.0.0.1:$mport/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 now() { date +%s.%N; }
 for r in $(seq "$runs"); do
   echo "run $r, load: $(cut -d' ' -f1-3 /proc/loadavg)"

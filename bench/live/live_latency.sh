@@ -14,15 +14,7 @@ rate="${2:?RATE}"
 n="${3:-50000}"
 flush_ms="${4:-1}"
 tmp="$(mktemp -d /tmp/live-latency-bench.XXXXXX)"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port="$(free_port)"
-mport="$(free_port)"
-url="nats://127.0.0.1:$port"
-nats-server -js -p "$port" -sd "$tmp/js" >"$tmp/nats.log" 2>&1 &
-nats_pid=$!
-cleanup() { kill "$nats_pid" 2>/dev/null || true; wait "$nats_pid" 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
+source "$(dirname "$0")/common.sh"
 
 # The mix of tests/live/nats_fixture.h write_messages.
 python3 - "$n" >"$tmp/m.jsonl" <<'EOF'
@@ -64,7 +56,6 @@ tick_size = "0.01"
 symbol = "BOLT"
 tick_size = "0.05"
 EOF
-metric() { curl -s "127.0.0.1:$mport/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 "${TAPE:-$build/tape}" live "$tmp/bench.toml" --data-dir "$tmp/session" --json >"$tmp/out.json" &
 pid=$!
