@@ -30,6 +30,7 @@ class BarProgress final : public Progress {
 struct BacktestArgs {
   std::string config;
   std::string data_dir;
+  std::string data_cache;
   std::string out;
   std::vector<std::string> overrides;
   bool json = false;
@@ -96,6 +97,7 @@ int backtest_with(const BacktestArgs& a) {
   options.out_dir = a.out.empty() ? default_out(config) : a.out;
   options.overwrite = a.overwrite;
   options.data_dir = a.data_dir;
+  options.data_cache_dir = a.data_cache;
   BarProgress progress;
   options.loop.progress = &progress;
   // The report follows the run input by input (its CSV rows written as it goes), rather than
@@ -126,6 +128,9 @@ int backtest_with(const BacktestArgs& a) {
                        {"abi", p.abi}});
   }
   extra["plugins"] = plugins;
+  if (!out.data_cache_entry.empty()) {
+    extra["data_cache"] = {{"entry", out.data_cache_entry}, {"hit", out.data_cache_hit}};
+  }
   if (!out.l3.is_null()) {
     // The strategies' fills on the L3 venue: from the data's flow through the queue (maker)
     // and taken on arrival (taker).
@@ -163,6 +168,8 @@ int backtest_command(const std::vector<std::string>& args) {
       "config", po::value<std::string>(&a.config)->required(), "backtest config TOML file")(
       "data-dir", po::value<std::string>(&a.data_dir),
       "a data log (tape import) to run on instead of the config's data")(
+      "data-cache", po::value<std::string>(&a.data_cache),
+      "import the config's files into this cache once and reuse them (docs/backtest.md)")(
       "out", po::value<std::string>(&a.out),
       "the run log and report files' directory (default: runs/backtest-<name>)")(
       "set", po::value<std::vector<std::string>>(&a.overrides)->composing(),

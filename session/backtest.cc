@@ -10,6 +10,7 @@
 #include "feed/json.h"
 #include "session/backtest_l3.h"
 #include "session/backtest_seed.h"
+#include "session/data_cache.h"
 #include "session/data_log_source.h"
 #include "session/plugin.h"
 #include "session/session.h"
@@ -236,7 +237,13 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   // The data: a data log as it is, or the files imported into a temporary one.
   std::unique_ptr<TempDataLog> temp;
   std::string data_dir = config.data.log;
-  if (data_dir.empty()) {
+  if (data_dir.empty() && !options.data_cache_dir.empty()) {
+    RETURN_IF_ERROR(detect_format(config.data));
+    ASSIGN_OR_RETURN(const CachedData cached, cached_data_log(options.data_cache_dir, config));
+    data_dir = cached.dir;
+    outcome->data_cache_entry = cached.dir;
+    outcome->data_cache_hit = cached.hit;
+  } else if (data_dir.empty()) {
     RETURN_IF_ERROR(detect_format(config.data));
     temp = std::make_unique<TempDataLog>(options.out_dir);
     ImportOptions import = config.data.import;
@@ -245,11 +252,23 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
     ASSIGN_OR_RETURN(ImportReport report, run_import(config.data.files, import));
     data_dir = temp->dir();
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<EventLog> data, EventLog::open(data_dir, /*read_only=*/true));
-  ASSIGN_OR_RETURN(std::optional<std::string> kind_meta, data->get_meta(kMetaLogKind));
-  if (kind_meta != std::optional<std::string>(std::string(kLogKindData))) {
-    return Status::invalid(data_dir + ": not a data log (write one with tape import)");
+  Result<std::unique_ptr<EventLog>> opened = EventLog::open(data_dir, /*read_only=*/true);
+  Result<std::optional<std::string>> kind_meta =
+      opened.is_ok() ? opened.value()->get_meta(kMetaLogKind) : opened.status();
+  const bool is_data = kind_meta.is_ok() &&
+                       kind_meta.value() == std::optional<std::string>(std::string(kLogKindData));
+  if (!is_data) {
+    Status bad = kind_meta.is_ok()
+                     ? Status::invalid(data_dir + ": not a data log (write one with tape import)")
+                     : kind_meta.status();
+    if (!options.data_cache_dir.empty() && config.data.log.empty()) {
+      // An entry is never rewritten in place (another run may be reading it).
+      return Status::io("data cache entry " + data_dir + " is damaged (" + bad.message() +
+                        "): remove it to import the data again");
+    }
+    return bad;
   }
+  std::unique_ptr<EventLog> data = std::move(opened.value());
   ASSIGN_OR_RETURN(InstrumentTable instruments, data_log_instruments(*data));
   ASSIGN_OR_RETURN(const std::string data_kind, data_kind_of(*data));
   ASSIGN_OR_RETURN(outcome->resolved, resolve_backtest(config, instruments, data_kind));

@@ -66,6 +66,10 @@ struct BacktestOptions {
                               // unless `overwrite`).
   bool overwrite = false;
   std::string data_dir;       // Default: the config's data. A data log to use instead.
+  // Default: none (files are imported into a temporary data log beside out_dir, removed
+  // afterwards). A data cache dir (session/data_cache.h): files are imported there once per
+  // distinct data and read from there by every later backtest of the same data.
+  std::string data_cache_dir;
   LoopOptions loop;           // progress, stop, after_input (e.g. the report's pass)
   // Default: none. Called once the run log is created and its meta written, before the first
   // input: where a report's pass that follows the run (loop.after_input) starts. An error ends
@@ -80,6 +84,9 @@ struct BacktestOutcome {
   std::string chain_head;       // the run log's, after its last batch
   std::string data_chain_head;  // the data log's
   std::string data_description; // "ORCL bars from orcl-1995-2014.txt" etc.
+  // With BacktestOptions::data_cache_dir: the entry read, and whether it was there already.
+  std::string data_cache_entry;
+  bool data_cache_hit = false;
   uint64_t inputs = 0;
   uint64_t bars = 0;            // bar inputs among them
   double elapsed_s = 0;         // import + run (not the report)
@@ -88,7 +95,7 @@ struct BacktestOutcome {
 };
 
 // Runs the backtest into options.out_dir. Files named by the config are first imported into a
-// temporary data log beside out_dir, removed afterwards.
+// temporary data log beside out_dir, removed afterwards (or found in options.data_cache_dir).
 Result<BacktestOutcome> run_backtest(const BacktestConfig& config, const BacktestOptions& options);
 
 // A backtest log's config rebuilt from its meta, its plugins loaded again: Status::mismatch

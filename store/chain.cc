@@ -68,6 +68,14 @@ std::string chain_link(std::string_view prev, Seq first_seq, Seq last_seq,
   return out;
 }
 
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  TAPE_CHECK(EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr) == 1,
+             "EVP_Digest failed");
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), len));
+}
+
 std::string to_hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(bytes.size() * 2, '0');

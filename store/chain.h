@@ -40,6 +40,8 @@ class ChainHasher {
 std::string chain_link(std::string_view prev, Seq first_seq, Seq last_seq,
                        std::string_view inputs, std::string_view outputs);
 
+// SHA-256 of `bytes` as 64 lowercase hex digits.
+std::string sha256_hex(std::string_view bytes);
 // Lowercase hex of arbitrary bytes.
 std::string to_hex(std::string_view bytes);
 // Inverse of to_hex; Status::invalid on an odd length or a non-hex digit.

@@ -1,7 +1,5 @@
 #include "sweep/plan.h"
 
-#include <openssl/evp.h>
-
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -23,13 +21,6 @@ namespace fs = std::filesystem;
 constexpr const char* kPlanFormat = "tape-sweep-plan-1";
 constexpr const char* kIdentityVersion = "tape-sweep-run-id-1\n";
 constexpr size_t kIdHexDigits = 16;
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), len));
-}
 
 // What the files a config names hold, each hashed once per plan.
 class ContentHashes {

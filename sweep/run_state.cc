@@ -26,6 +26,9 @@ std::string sweep_plan_path(const std::string& out) { return (fs::path(out) / "s
 std::string run_dir_path(const std::string& out, const std::string& id) {
   return (fs::path(out) / "runs" / id).string();
 }
+std::string data_cache_path(const std::string& out) {
+  return (fs::path(out) / "data-cache").string();
+}
 std::string run_state_path(const std::string& out, const std::string& id) {
   return (fs::path(out) / "state" / (id + ".json")).string();
 }

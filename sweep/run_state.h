@@ -29,6 +29,8 @@ std::string run_dir_path(const std::string& out, const std::string& id);
 std::string run_state_path(const std::string& out, const std::string& id);
 std::string run_lock_path(const std::string& out, const std::string& id);
 std::string run_err_path(const std::string& out, const std::string& id);
+// The data cache every run of the sweep reads its files through (session/data_cache.h).
+std::string data_cache_path(const std::string& out);
 
 struct RunState {
   std::string state;       // "running", "done", "failed", "interrupted"

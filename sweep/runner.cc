@@ -64,8 +64,11 @@ void clear_attempt(const std::string& out, const std::string& id) {
 }
 
 Result<pid_t> spawn(const RunnerOptions& o, const SweepPlan& plan, const PlannedRun& run) {
+  // Every run of the sweep reads its data files from one cache: a grid over one file imports it
+  // once, not once a run (session/data_cache.h; the runs' logs are the same either way).
   std::vector<std::string> args = {"tape", "backtest", plan.config, "--out",
-                                   run_dir_path(o.out_dir, run.id)};
+                                   run_dir_path(o.out_dir, run.id), "--data-cache",
+                                   data_cache_path(o.out_dir)};
   for (const std::string& s : run.overrides) {
     args.push_back("--set");
     args.push_back(s);

@@ -66,6 +66,18 @@ TEST(SweepLocal, KilledSweepRerunsOnlyUnfinishedRunsAndCollectEqualsSingleRuns) 
   for (const auto& e : std::filesystem::directory_iterator(out + "/runs")) {
     EXPECT_EQ(e.path().filename().string().size(), 16u) << e.path();
   }
+  // The grid's one data file was imported into the sweep's data cache, once, and every run read
+  // it from there (docs/sweep.md).
+  std::vector<std::string> cached;
+  for (const auto& e : std::filesystem::directory_iterator(out + "/data-cache")) {
+    cached.push_back(e.path().filename().string());
+  }
+  ASSERT_EQ(cached.size(), 1u);
+  EXPECT_EQ(cached[0].size(), 64u);
+  for (const nlohmann::json& run : read_json(out + "/sweep.json")["runs"]) {
+    const nlohmann::json summary = read_json(out + "/runs/" + run["id"].get<std::string>() + "/summary.json");
+    EXPECT_EQ(summary["data_cache"]["entry"], out + "/data-cache/" + cached[0]);
+  }
 
   const testing_util::CliResult collect = run_tape("sweep collect " + out + " --json");
   ASSERT_EQ(collect.exit_code, 0) << collect.err;
