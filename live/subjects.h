@@ -16,7 +16,8 @@ bool subject_matches(std::string_view filter, std::string_view subject);
 // Not thread-safe (a one-entry cache): one per thread.
 class SubjectLabels {
  public:
-  explicit SubjectLabels(std::vector<std::string> configured) : configured_(std::move(configured)) {}
+  explicit SubjectLabels(std::vector<std::string> configured)
+      : configured_(std::move(configured)) {}
   // The index of the first configured subject `subject` matches, or -1: the stream existed with
   // subjects outside the configured ones.
   int index_of(std::string_view subject);

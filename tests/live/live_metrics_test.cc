@@ -27,8 +27,9 @@ struct Session {
   int metrics_port;
   std::string url;
   pid_t start(const std::vector<std::string>& extra) const {
-    std::vector<std::string> argv = {TAPE_BINARY, "live", config, "--data-dir", dir, "--json",
-                                     "--set", R"(live.nats.subjects=["tape.in.a","tape.in.b"])"};
+    std::vector<std::string> argv = {
+        TAPE_BINARY, "live",   config,  "--data-dir",
+        dir,         "--json", "--set", R"(live.nats.subjects=["tape.in.a","tape.in.b"])"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return spawn(argv, work + "/live.out", work + "/live.err");
   }
