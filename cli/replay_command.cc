@@ -26,6 +26,7 @@ struct ReplayArgs {
   std::string to;
   bool verify = false;
   bool json = false;
+  std::string out;
 };
 
 // The CLI's progress bar as the session's Progress.
@@ -70,7 +71,9 @@ int replay_recorded(const ReplayArgs& a, const OpenedLog& opened, const SeqRange
   options.verify = a.verify;
   ReplayRun run;
   const auto start = Clock::now();
-  auto result = replay_log(*opened.log, opened.config(), options, run.hooks());
+  auto result = a.out.empty()
+                    ? replay_log(*opened.log, opened.config(), options, run.hooks())
+                    : record_replay(*opened.log, opened.config(), a.out, a.verify, run.hooks());
   run.progress.done();
   if (!result.is_ok()) return report_error(result.status());
   run.finish(a, result.value(), start);
@@ -148,15 +151,25 @@ int replay_command(const std::vector<std::string>& args) {
       "verify", po::bool_switch(&a.verify),
       "compare every output and the final state hash (a data log has none: its inputs and hash "
       "chain are checked instead)")(
-      "json", po::bool_switch(&a.json), "print the summary as one JSON object");
+      "json", po::bool_switch(&a.json), "print the summary as one JSON object")(
+      "out", po::value<std::string>(&a.out),
+      "record the replay into a new log in this dir (the whole log: no --from or --to), which "
+      "`tape diff` compares with the recorded one");
   po::variables_map vm;
   if (auto code = parse_options("replay", args, desc, nullptr, vm)) return *code;
+  if (!a.out.empty() && (vm.count("from") || vm.count("to"))) {
+    return report_error(Status::usage("replay: --out records the whole log (no --from, --to)"));
+  }
 
   auto log = EventLog::open(a.dir, /*read_only=*/true);
   if (!log.is_ok()) return report_error(log.status());
   auto data = is_data_log(*log.value());
   if (!data.is_ok()) return report_error(data.status());
   if (data.value()) {
+    if (!a.out.empty()) {
+      return report_error(Status::invalid(a.dir + ": a data log records no run for --out to "
+                                          "record again (replay a run's log)"));
+    }
     auto range = resolve_range(*log.value(), a.from, a.to);
     if (!range.is_ok()) return report_error(range.status());
     return replay_data(a, *log.value(), range.value());

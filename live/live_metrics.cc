@@ -35,6 +35,11 @@ std::atomic<uint64_t>& LiveMetrics::subject_counter(const std::string& subject) 
   return subjects_[subject];  // std::map nodes never move
 }
 
+std::atomic<uint64_t>& LiveMetrics::subject_lag(const std::string& subject) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return lags_[subject];
+}
+
 void LiveMetrics::count_reject(const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);
   ++rejects_[reason];
@@ -44,6 +49,13 @@ std::map<std::string, uint64_t> LiveMetrics::subjects() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, uint64_t> out;
   for (const auto& [s, n] : subjects_) out.emplace(s, n.load(std::memory_order_relaxed));
+  return out;
+}
+
+std::map<std::string, uint64_t> LiveMetrics::lags() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, uint64_t> out;
+  for (const auto& [s, n] : lags_) out.emplace(s, n.load(std::memory_order_relaxed));
   return out;
 }
 
@@ -74,6 +86,14 @@ void scalar(std::ostringstream& o, const char* name, const char* type, const cha
     << name << ' ' << v << '\n';
 }
 
+void labelled(std::ostringstream& o, const char* name, const char* type, const char* help,
+              const char* key, const std::map<std::string, uint64_t>& values) {
+  o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+  for (const auto& [value, n] : values) {
+    o << name << '{' << key << "=\"" << label(value) << "\"} " << n << '\n';
+  }
+}
+
 void histogram(std::ostringstream& o, const char* name, const char* help,
                const AtomicHistogram& h) {
   o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " histogram\n";
@@ -99,13 +119,14 @@ uint64_t get(const std::atomic<uint64_t>& a) { return a.load(std::memory_order_r
 
 std::string LiveMetrics::prometheus() const {
   std::ostringstream o;
-  o << "# HELP tape_live_messages_total Messages journaled, by subject.\n"
-       "# TYPE tape_live_messages_total counter\n";
-  for (const auto& [subject, n] : subjects()) {
-    o << "tape_live_messages_total{subject=\"" << label(subject) << "\"} " << n << '\n';
-  }
+  labelled(o, "tape_live_messages_total", "counter", "Messages journaled, by configured subject.",
+           "subject", subjects());
+  labelled(o, "tape_live_lag", "gauge",
+           "Messages in the stream on the configured subject not yet delivered to the consumer.",
+           "subject", lags());
   scalar(o, "tape_live_consumer_pending", "gauge",
-         "Messages in the stream not yet delivered to the consumer (lag).", get(consumer_pending));
+         "Messages in the stream not yet delivered to the consumer, all subjects.",
+         get(consumer_pending));
   scalar(o, "tape_live_inputs_total", "counter", "Inputs journaled (messages and heartbeats).",
          get(inputs));
   scalar(o, "tape_live_heartbeats_total", "counter", "Wall-clock heartbeat inputs.",
@@ -129,11 +150,8 @@ std::string LiveMetrics::prometheus() const {
             "Message arrival until its outputs are published.", input_to_output_ns);
   histogram(o, "tape_live_input_to_durable_latency_seconds",
             "Message arrival until the batch holding its input is durable.", input_to_durable_ns);
-  o << "# HELP tape_live_rejects_total Messages journaled as rejected, by reason.\n"
-       "# TYPE tape_live_rejects_total counter\n";
-  for (const auto& [reason, n] : rejects()) {
-    o << "tape_live_rejects_total{reason=\"" << label(reason) << "\"} " << n << '\n';
-  }
+  labelled(o, "tape_live_rejects_total", "counter", "Messages journaled as rejected, by reason.",
+           "reason", rejects());
   scalar(o, "tape_live_reconnects_total", "counter", "Reconnections to the NATS server.",
          get(reconnects));
   scalar(o, "tape_live_disconnects_total", "counter", "Disconnections from the NATS server.",
@@ -159,11 +177,14 @@ Json LiveMetrics::to_json() const {
   const double ingest = span_ns > 0 && n > 1 ? static_cast<double>(n - 1) * 1e9 / static_cast<double>(span_ns) : 0;
   Json subjects_json = Json::object();
   for (const auto& [s, n] : subjects()) subjects_json[s] = n;
+  Json lags_json = Json::object();
+  for (const auto& [s, n] : lags()) lags_json[s] = n;
   Json rejects_json = Json::object();
   for (const auto& [r, n] : rejects()) rejects_json[r] = n;
   return Json{{"messages", n},
               {"ingest_messages_per_s", ingest},
               {"messages_by_subject", subjects_json},
+              {"lag_by_subject", lags_json},
               {"consumer_pending", get(consumer_pending)},
               {"inputs", get(inputs)},
               {"heartbeats", get(heartbeats)},

@@ -52,7 +52,7 @@ struct LiveMetrics {
   std::atomic<uint64_t> durable_seq{0};     // last seq durable in the log
   std::atomic<uint64_t> acked_stream_seq{0};  // last stream seq acknowledged to JetStream
   std::atomic<uint64_t> last_stream_seq{0};   // last stream seq journaled
-  std::atomic<uint64_t> consumer_pending{0};  // the consumer's pending count (lag), last seen
+  std::atomic<uint64_t> consumer_pending{0};  // the consumer's pending count (all subjects)
   std::atomic<uint64_t> queue_depth{0};       // messages fetched, not yet taken by the core
   std::atomic<uint64_t> recorder_queue_depth{0};  // batches handed to the log, not yet written
   std::atomic<uint64_t> reconnects{0};
@@ -72,8 +72,12 @@ struct LiveMetrics {
 
   // The message counter of `subject` (created at 0); stays valid as long as the metrics.
   std::atomic<uint64_t>& subject_counter(const std::string& subject);
+  // The lag gauge of configured subject `subject` (created at 0): the messages on it in the
+  // stream not yet delivered to the consumer (NatsFeed). Stays valid as long as the metrics.
+  std::atomic<uint64_t>& subject_lag(const std::string& subject);
   void count_reject(const std::string& reason);
   std::map<std::string, uint64_t> subjects() const;
+  std::map<std::string, uint64_t> lags() const;
   std::map<std::string, uint64_t> rejects() const;
 
   // Prometheus text exposition format (version 0.0.4).
@@ -84,6 +88,7 @@ struct LiveMetrics {
  private:
   mutable std::mutex mu_;
   std::map<std::string, std::atomic<uint64_t>> subjects_;  // ordered: reaches the output
+  std::map<std::string, std::atomic<uint64_t>> lags_;
   std::map<std::string, uint64_t> rejects_;
 };
 

@@ -222,6 +222,8 @@ Result<LiveOutcome> run_live(const LiveConfig& config, const LiveOptions& option
     publisher.release(durable);
   }
   feed->stop();
+  // The summary's lag: what the stream holds past the last journaled input, by subject.
+  feed->probe_lag(metrics.last_stream_seq.load() + 1);
   RETURN_IF_ERROR(end.status());
   RETURN_IF_ERROR(flushed);
   Core& core = *state.core;

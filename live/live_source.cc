@@ -45,7 +45,7 @@ LiveSource::LiveSource(const LiveConfig& config, NatsFeed& feed, LiveMetrics& me
     : config_(config), feed_(feed), metrics_(metrics), stop_(stop),
       ticks_(Decimal{1, 2}, Rounding::kReject),
       decoder_(JsonlDecodeOptions{"", /*need_time=*/false}, ticks_), next_seq_(last_seq + 1),
-      last_stream_seq_(last_stream_seq) {
+      last_stream_seq_(last_stream_seq), labels_(config.live.nats.subjects) {
   for (size_t i = 0; i < config.instruments.size(); ++i) {
     const InstrumentSpec& spec = config.instruments[i];
     ticks_.set_tick(spec.symbol, spec.tick_size);
@@ -87,9 +87,7 @@ bool LiveSource::next(Timestamp& ts, InputBody& body) {
   const auto heartbeat = std::chrono::milliseconds(config_.live.heartbeat_ms);
   FeedMessage m;
   for (;;) {
-    const bool stopping = stop_ != nullptr && stop_->load(std::memory_order_relaxed);
-    const auto wait = stopping ? std::min(heartbeat, std::chrono::milliseconds(10)) : heartbeat;
-    if (inbox_.empty() && !feed_.pop_many(inbox_, kInboxMax, wait)) {
+    if (inbox_.empty() && !feed_.pop_many(inbox_, kInboxMax, heartbeat, stop_)) {
       current_stream_seq_ = 0;
       current_reject_ = RejectReason::kNone;
       current_arrival_ns_ = 0;
@@ -111,7 +109,7 @@ bool LiveSource::next(Timestamp& ts, InputBody& body) {
     const char* subject = natsMsg_GetSubject(m.msg);
     if (subject_count_ == nullptr || last_subject_ != subject) {
       last_subject_ = subject;
-      subject_count_ = &metrics_.subject_counter(last_subject_);
+      subject_count_ = &metrics_.subject_counter(labels_.label_of(last_subject_));
     }
     subject_count_->fetch_add(1, std::memory_order_relaxed);
     if (metrics_.messages.fetch_add(1, std::memory_order_relaxed) == 0) {

@@ -24,6 +24,7 @@
 #include "live/live_config.h"
 #include "live/live_metrics.h"
 #include "live/nats_feed.h"
+#include "live/subjects.h"
 #include "session/source.h"
 
 namespace tape {
@@ -78,8 +79,9 @@ class LiveSource final : public Source {
   std::deque<Held> held_;  // yielded, not yet durable: bounded by the recorder's queue
   static constexpr size_t kInboxMax = 4096;  // messages taken from the feed's queue at once
   std::deque<FeedMessage> inbox_;  // taken, not yet yielded
+  SubjectLabels labels_;  // which configured subject a message's subject falls under
   std::string last_subject_;
-  std::atomic<uint64_t>* subject_count_ = nullptr;  // last_subject_'s counter in metrics_
+  std::atomic<uint64_t>* subject_count_ = nullptr;  // last_subject_'s label's counter in metrics_
 };
 
 // The RejectReason of a JSONL bad-row reason ("bad_json" -> kBadJson, ...).

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <memory>
 
+#include "feed/data_log.h"
 #include "replay/replay_verify.h"
+#include "session/backtest.h"
 #include "session/recorded_log_source.h"
 #include "session/session.h"
 #include "store/snapshot_store.h"
@@ -68,7 +70,13 @@ Result<ReplayResult> replay_log(const EventLog& log, const CoreConfig& config,
     source = s.get();
     return s;
   };
-  SessionState state = fresh_session(config, factory, Recorder::Mode::kCollect, nullptr);
+  if (options.record_to != nullptr && (options.from.value() > 1 || to != log_last)) {
+    return Status::usage("replay: a replay is recorded into a new log only whole (no --from, --to)");
+  }
+  SessionState state =
+      options.record_to != nullptr
+          ? fresh_session(config, factory, Recorder::Mode::kSink, options.record_to)
+          : fresh_session(config, factory, Recorder::Mode::kCollect, nullptr);
   if (snap) {
     RETURN_IF_ERROR(state.core->restore_state(snap->core_state));
     state.sequencer = Sequencer(snap->seq, snap->ts, snap->ts_clamped);
@@ -84,9 +92,47 @@ Result<ReplayResult> replay_log(const EventLog& log, const CoreConfig& config,
   result.outputs = verifier.outputs();
   result.outputs_compared = verifier.outputs_compared();
   result.state_hash = state.core->state_hash();
+  result.ts_last_ns = state.core->now().value();
+  // The sink is the caller's: the core must not write through it once this returns.
+  state.core->set_record_mode(Recorder::Mode::kCollect);
   if (hooks.finished) hooks.finished(*state.core, result.state_hash);
   result.reached_end = result.last_seq == log_last;
   if (options.verify && result.reached_end) RETURN_IF_ERROR(verify_final_hash(log, result));
+  return result;
+}
+
+namespace {
+
+// The start meta of a run's, a backtest's and a live session's log; the config key last, as
+// their writers put it (its presence says the start meta is whole).
+constexpr std::string_view kReplayMetaKeys[] = {
+    kMetaLogKind, kMetaInstruments,  kMetaData,       kMetaPlugins,  kMetaBacktestName,
+    kMetaSeed,    kMetaScenarioPath, "scenario_name", kMetaScenario, kMetaBacktest};
+
+}  // namespace
+
+Result<ReplayResult> record_replay(const EventLog& log, const CoreConfig& config,
+                                   const std::string& out_dir, bool verify,
+                                   const ReplayHooks& hooks) {
+  ASSIGN_OR_RETURN(std::unique_ptr<EventLog> out, EventLog::create(out_dir, LogOptions{},
+                                                                   /*overwrite=*/false));
+  for (const std::string_view key : kReplayMetaKeys) {
+    ASSIGN_OR_RETURN(const std::optional<std::string> value, log.get_meta(key));
+    if (value) RETURN_IF_ERROR(out->put_meta(key, *value));
+  }
+  ReplayOptions options;
+  options.verify = verify;
+  options.record_to = out.get();
+  ASSIGN_OR_RETURN(ReplayResult result, replay_log(log, config, options, hooks));
+  RETURN_IF_ERROR(out->flush());  // so the chain head covers the last batch
+  ASSIGN_OR_RETURN(const std::vector<Seq> snapshots, snapshot_seqs(log));
+  for (const Seq seq : snapshots) {
+    ASSIGN_OR_RETURN(const SnapshotData snap, read_snapshot(log, seq));
+    RETURN_IF_ERROR(put_snapshot(*out, snap, /*sync=*/false));
+  }
+  RETURN_IF_ERROR(out->put_meta("state_hash", result.state_hash));
+  RETURN_IF_ERROR(out->put_meta("ts_last", std::to_string(result.ts_last_ns)));
+  RETURN_IF_ERROR(out->put_meta("complete", "1"));
   return result;
 }
 

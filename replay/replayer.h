@@ -25,6 +25,10 @@ struct ReplayOptions {
   // Compare every output in [from, to] with the recorded one, and the final state hash with
   // the recorded one when the replay reaches the end of the log.
   bool verify = false;
+  // Not owned; may be null. A new, empty log the replay records into as a run records its log
+  // (every input and output): the whole log only (from 1 to its end). Its meta and snapshots
+  // are the caller's (record_replay writes them).
+  EventLog* record_to = nullptr;
 };
 
 struct ReplayResult {
@@ -37,6 +41,7 @@ struct ReplayResult {
   bool state_hash_verified = false;
   Seq snapshot_seq;  // the snapshot the replay started from (0: seq 1)
   uint64_t ts_clamped = 0;  // inputs the sequencer stamped later than their source said
+  int64_t ts_last_ns = 0;   // the core's time after the last replayed input
   // A data log's verify (replay/data_log_replay.h): its inputs decode, run from seq 1 in time
   // order and the hash chain recomputes. There are no outputs or state hash to compare.
   bool data_log_checked = false;
@@ -55,6 +60,18 @@ struct ReplayHooks {
 // scenario text in the log's meta). Returns the result, or the first error/mismatch.
 Result<ReplayResult> replay_log(const EventLog& log, const CoreConfig& config,
                                 const ReplayOptions& options, const ReplayHooks& hooks = {});
+
+// `tape replay --out DIR`: replays the whole of `log` (verifying it as `verify` says) into a new
+// log created in `out_dir` with the recorded log's start meta, then its end meta (state hash,
+// last time, complete), so that `tape diff` of the two compares every input and output. The
+// meta keys copied are the start meta of run, backtest and live logs (kReplayMetaKeys). The
+// recorded log's snapshots are copied too, once the replay has reproduced every output and the
+// final state hash: a snapshot taken by the replay would hold the replay's source position (a
+// place in the log), not the run's (a generator's state, a stream sequence), which `audit`
+// and `--resume` of the new log read.
+Result<ReplayResult> record_replay(const EventLog& log, const CoreConfig& config,
+                                   const std::string& out_dir, bool verify,
+                                   const ReplayHooks& hooks = {});
 
 namespace replay_internal {
 

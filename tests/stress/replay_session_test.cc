@@ -1,7 +1,8 @@
 // `tape replay` through the session loop: a shipped scenario's log replays to the run's state
 // hash, --verify holds, and a replay from a snapshot ends where one from seq 1 does; a data log
 // imported by `tape import` replays deterministically into a core built from its instruments,
-// its crossed quotes counted as rejects, and its --verify says there is nothing to compare.
+// its crossed quotes counted as rejects, and its --verify says there is nothing to compare; a
+// replay recorded into a new log (--out) diffs empty against the run and audits.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -246,6 +247,38 @@ TEST(DataLogReplay, AFineTickWithAWholeMoneyPerLotReplays) {
   const json rep = parse(run_tape("replay --json --data-dir " + d.path()));
   EXPECT_EQ(rep["events_in"], 5036);
   EXPECT_EQ(rep["rejects"], 0);
+}
+
+TEST_F(ReplayRun, ReplayRecordedIntoANewLogDiffsEmptyAndAudits) {
+  TempDir out("replay_session_out");
+  const std::string replayed = out.path() + "/log";
+  const json rep = parse(run_tape("replay --verify --json --data-dir " + dir() + " --out " + replayed));
+  EXPECT_EQ(rep["state_hash"], run()["state_hash"]);
+  const CliResult diff = run_tape("diff " + dir() + " " + replayed);
+  EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+  EXPECT_NE(diff.out.find("identical: " + std::to_string(run()["seq_last"].get<uint64_t>()) +
+                          " inputs"),
+            std::string::npos)
+      << diff.out;
+  const CliResult audit = run_tape("audit --data-dir " + replayed);
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+}
+
+TEST_F(ReplayRun, ReplayOutRefusesARangeAnUsedDirAndADataLog) {
+  TempDir out("replay_session_out_bad");
+  const std::string replayed = out.path() + "/log";
+  const CliResult range = run_tape("replay --to 3000 --data-dir " + dir() + " --out " + replayed);
+  EXPECT_EQ(range.exit_code, 1) << range.err;
+  EXPECT_NE(range.err.find("--out records the whole log"), std::string::npos) << range.err;
+  EXPECT_FALSE(std::filesystem::exists(replayed));
+  const CliResult used = run_tape("replay --data-dir " + dir() + " --out " + dir());
+  EXPECT_EQ(used.exit_code, 2) << used.err;
+  EXPECT_NE(used.err.find("is not empty"), std::string::npos) << used.err;
+  TempDir d("replay_session_out_data");
+  const std::string data = import_quotes(kData + "/bidask.csv", d);
+  const CliResult of_data = run_tape("replay --data-dir " + data + " --out " + replayed);
+  EXPECT_EQ(of_data.exit_code, 2) << of_data.err;
+  EXPECT_NE(of_data.err.find("a data log records no run"), std::string::npos) << of_data.err;
 }
 
 }  // namespace
