@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "core/core.h"
-#include "session/plugin.h"
 #include "cli_util.h"
+#include "core/core.h"
 #include "data_venue_fixture.h"
+#include "session/plugin.h"
 
 namespace tape {
 namespace {
@@ -44,7 +44,9 @@ Input bar_at(uint64_t seq, int64_t ts, int64_t open, int64_t close) {
                BarIn{InstrumentId(0), Price(open), Price(high), Price(low), Price(close),
                      Qty(1'000), 60 * kSec}};
 }
-Input heartbeat_at(uint64_t seq, int64_t ts) { return Input{Seq(seq), Timestamp(ts), HeartbeatIn{}}; }
+Input heartbeat_at(uint64_t seq, int64_t ts) {
+  return Input{Seq(seq), Timestamp(ts), HeartbeatIn{}};
+}
 
 // What the probe saw (its saved state, tests/plugins/probe_plugin.cc).
 struct Probe {
@@ -79,7 +81,7 @@ int64_t venue_position(const Core& core) {
 TEST(AckLatency, FillAtTReachesOnFillAtTPlusAckBeforeAnInputStampedThen) {
   Core core(probe_config(5 * kMs, 0), Recorder::Mode::kCollect, nullptr);
   ASSERT_TRUE(core.process(bar_at(1, 60 * kSec, 100, 105)).is_ok());  // on_bar: market buy
-  EXPECT_EQ(probe_of(core).order_events, 0);  // the accept is held
+  EXPECT_EQ(probe_of(core).order_events, 0);                          // the accept is held
   // The next bar fills the buy at its open (venue time 120 s): booked at once, heard 5 ms later.
   ASSERT_TRUE(core.process(bar_at(2, 120 * kSec, 110, 115)).is_ok());
   EXPECT_EQ(venue_position(core), 1);
@@ -157,9 +159,12 @@ TEST(FeedLatency, AnAckAndABarDueAtOneInstantReachTheStrategyAckFirst) {
 }
 
 std::vector<Input> workload() {
-  return {bar_at(1, 60 * kSec, 100, 105),         heartbeat_at(2, 60 * kSec + 1 * kMs),
-          bar_at(3, 120 * kSec, 110, 115),        heartbeat_at(4, 120 * kSec + 1 * kMs),
-          heartbeat_at(5, 120 * kSec + 3 * kMs),  bar_at(6, 180 * kSec, 116, 118),
+  return {bar_at(1, 60 * kSec, 100, 105),
+          heartbeat_at(2, 60 * kSec + 1 * kMs),
+          bar_at(3, 120 * kSec, 110, 115),
+          heartbeat_at(4, 120 * kSec + 1 * kMs),
+          heartbeat_at(5, 120 * kSec + 3 * kMs),
+          bar_at(6, 180 * kSec, 116, 118),
           heartbeat_at(7, 181 * kSec)};
 }
 
@@ -214,7 +219,7 @@ TEST(AckFeedLatency, ARestoreRefusesAHeldEventOutOfRange) {
   ASSERT_EQ(core.strategies().acks_held(), 1u);
   const size_t tif = bytes.size() - 8 - 8 - 1 - 8 - 8 - 8 - 4;
   ASSERT_EQ(bytes[tif], static_cast<char>(TimeInForce::kIoc));  // the probe's market buy
-  bytes[tif] = 9;  // no tif has it
+  bytes[tif] = 9;                                               // no tif has it
   Core bad(probe_config(3 * kMs, 0), Recorder::Mode::kCollect, nullptr);
   const Status st = bad.restore_state(bytes);
   EXPECT_FALSE(st.is_ok());
@@ -228,7 +233,7 @@ TEST(LatencyConfig, NegativeOrNonNumericLatencyIsExit2NamingTheKey) {
   for (const char* key : {"latency.order_ms", "latency.feed_ms", "latency.ack_ms"}) {
     for (const char* value : {"-1", "abc", "'\"5\"'"}) {
       const auto r = testing_util::run_tape("backtest " + config + " --set " + key + "=" + value +
-                              " --out /nonexistent/never-written");
+                                            " --out /nonexistent/never-written");
       EXPECT_EQ(r.exit_code, 2) << key << "=" << value << ": " << r.err;
       EXPECT_NE(r.err.find(std::string("'") + key + "'"), std::string::npos) << r.err;
     }
@@ -263,7 +268,8 @@ TEST_F(VenueTest, QuoteFeedLatencyWorksOrdersAtOnceButStrategiesReadTheLastQuote
 TEST_F(VenueTest, WithoutFeedLatencyTheVenueHoldsNothing) {
   make(testing_util::venue_config(VenueModel::kQuotes));
   at(0);
-  EXPECT_FALSE(venue_->on_market(QuoteIn{InstrumentId(0), Price(99), Qty(10), Price(101), Qty(10)}));
+  EXPECT_FALSE(
+      venue_->on_market(QuoteIn{InstrumentId(0), Price(99), Qty(10), Price(101), Qty(10)}));
   EXPECT_EQ(venue_->feed_held(), 0u);
   EXPECT_EQ(venue_->top(InstrumentId(0)).bid, Price(99));
 }
