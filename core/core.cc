@@ -71,6 +71,9 @@ Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
       recorder_(config_.recorder, clock_, mode, sink),
       bus_(queue_, risk_, router_, venue_, portfolio_, strategies_, recorder_) {
   if (venue_.active()) portfolio_.set_venue(&venue_);
+  const LatencyConfig& l = config_.latency;
+  delays_ = l.order_ns > 0 || l.ack_ns > 0 ||
+            ((l3_.active() || venue_.active()) && l.feed_ns > 0);
 }
 
 void Core::advance_venues(Timestamp t) {
@@ -93,28 +96,42 @@ bool Core::next_timer(int64_t* due) const {
 void Core::run_due(Timestamp t) {
   const Seq seq = clock_.seq();
   int instants = 0;
+  // The held kinds in the tie rule's order (core.h): decisions, acks, market data.
+  enum Held { kDecision = 0, kAck = 1, kFeed = 2, kHeldKinds = 3 };
+  const bool l3_feed = l3_.active();
   while (true) {
-    const bool has_delayed = in_flight_.has_due(t);
-    const int64_t delayed = has_delayed ? in_flight_.next_due().value() : 0;
-    const bool has_feed = l3_.has_due(t);
-    const int64_t feed = has_feed ? l3_.next_due().value() : 0;
+    const bool has[kHeldKinds] = {in_flight_.has_due(t), strategies_.has_due_ack(t),
+                                  l3_feed ? l3_.has_due(t) : venue_.has_due(t)};
+    int64_t due[kHeldKinds] = {};
+    if (has[kDecision]) due[kDecision] = in_flight_.next_due().value();
+    if (has[kAck]) due[kAck] = strategies_.next_ack_due().value();
+    if (has[kFeed]) due[kFeed] = (l3_feed ? l3_.next_due() : venue_.next_due()).value();
+    int first = -1;  // the earliest held kind; a tie goes to the kind first in the rule
+    for (int k = 0; k < kHeldKinds; ++k) {
+      if (has[k] && (first < 0 || due[k] < due[first])) first = k;
+    }
     int64_t timer = 0;
     const bool has_timer = next_timer(&timer) && timer <= t.value();
-    if (has_delayed && (!has_feed || delayed <= feed) && (!has_timer || delayed <= timer)) {
-      clock_.advance(seq, Timestamp(delayed));
-      advance_venues(Timestamp(delayed));
-      // Decisions made during these deliveries are due later (order_ns > 0).
-      while (in_flight_.has_due(Timestamp(delayed))) {
-        router_.execute(in_flight_.pop());
+    if (first >= 0 && (!has_timer || due[first] <= timer)) {
+      const Timestamp at(due[first]);
+      clock_.advance(seq, at);
+      advance_venues(at);
+      if (first == kDecision) {
+        // Decisions made during these deliveries are due later (order_ns > 0).
+        while (in_flight_.has_due(at)) {
+          router_.execute(in_flight_.pop());
+          bus_.drain();
+        }
+      } else if (first == kAck) {
+        strategies_.deliver_acks(at);
+        bus_.drain();
+      } else if (l3_feed) {
+        l3_.deliver_due(at, bus_);
+        bus_.drain();
+      } else {
+        venue_.deliver_due(at);
         bus_.drain();
       }
-      continue;
-    }
-    if (has_feed && (!has_timer || feed <= timer)) {
-      clock_.advance(seq, Timestamp(feed));
-      advance_venues(Timestamp(feed));
-      l3_.deliver_due(Timestamp(feed), bus_);
-      bus_.drain();
       continue;
     }
     if (!has_timer) break;
@@ -122,8 +139,9 @@ void Core::run_due(Timestamp t) {
     if (++instants > StrategyHost::kTimerCatchUpMax) {
       // A long gap: the rest up to the next delivery (or t) at once, under the catch-up rule.
       upto = t.value();
-      if (has_delayed) upto = delayed - 1;
-      if (has_feed && feed - 1 < upto) upto = feed - 1;
+      for (int k = 0; k < kHeldKinds; ++k) {
+        if (has[k] && due[k] - 1 < upto) upto = due[k] - 1;
+      }
       instants = 0;
     }
     clock_.advance(seq, Timestamp(upto));
@@ -142,11 +160,10 @@ Status Core::process(const Input& in) {
   clock_.advance(in.seq, in.ts);
   recorder_.begin_input(in);
   venue_.begin_input();
-  // Rule (docs/determinism.md): a delayed decision or a timer due at t is delivered before any
-  // input stamped t (delayed decisions first), and its outputs are numbered under that input's
+  // Rule (docs/determinism.md): a delayed decision, held ack, held market data or timer due at
+  // t is delivered before any input stamped t, and its outputs are numbered under that input's
   // seq (core.h states the interleaving).
-  const bool delays = config_.latency.order_ns > 0 || (l3_.active() && config_.latency.feed_ns > 0);
-  if (delays && !first) {
+  if (delays_ && !first) {
     run_due(in.ts);
   } else {
     advance_venues(in.ts);
@@ -160,11 +177,13 @@ Status Core::process(const Input& in) {
   if (bad != RejectReason::kNone) {
     bus_.publish(InputRejected{instrument_of(in.body).value_or(InstrumentId(0)), bad});
   } else {
+    bool held = false;
     if (venue_.active()) {
-      // The venue works its orders against the data before anyone sees it (data_venue.h).
+      // The venue works its orders against the data before anyone sees it (data_venue.h);
+      // with feed latency it holds the data for the bus (held).
       std::visit(
-          [this](const auto& body) {
-            if constexpr (requires { venue_.on_market(body); }) venue_.on_market(body);
+          [this, &held](const auto& body) {
+            if constexpr (requires { venue_.on_market(body); }) held = venue_.on_market(body);
           },
           in.body);
       bus_.drain();
@@ -174,7 +193,7 @@ Status Core::process(const Input& in) {
       if (const auto* m = std::get_if<BookMessageIn>(&in.body)) l3_.on_market(*m);
       bus_.drain();
     }
-    std::visit([this](const auto& body) { bus_.publish(body); }, in.body);
+    if (!held) std::visit([this](const auto& body) { bus_.publish(body); }, in.body);
   }
   bus_.drain();
   // The portfolio refuses (never aborts on) a fill it cannot book in int64: the run stops here.
@@ -212,6 +231,7 @@ void Core::save_state(StateHasher& h) const {
   if (venue_.active()) venue_.hash_state(h);
   if (l3_.active()) l3_.hash_state(h);
   if (config_.latency.order_ns > 0) in_flight_.hash_state(h);
+  if (config_.latency.ack_ns > 0) strategies_.hash_acks(h);
 }
 
 SnapshotData Core::snapshot() const {
@@ -242,6 +262,7 @@ Status Core::restore_state(std::string_view bytes) {
   if (venue_.active()) RETURN_IF_ERROR(venue_.restore_state(r));
   if (l3_.active()) RETURN_IF_ERROR(l3_.restore_state(r));
   if (config_.latency.order_ns > 0) RETURN_IF_ERROR(in_flight_.restore_state(r));
+  if (config_.latency.ack_ns > 0) RETURN_IF_ERROR(strategies_.restore_acks(r));
   RETURN_IF_ERROR(r.status());
   if (!r.at_end()) return Status::mismatch("snapshot state: trailing bytes after the last section");
   clock_.advance(seq, now);

@@ -1,32 +1,37 @@
 // The deterministic core: one thread, one bus, every component, in a fixed order.
 //
-//   input stamped t ─► recorder journals it ─► in-flight decisions and timers due at or before
-//   t ─► expiries (Engine and DataVenue advance_time) ─► the data venue works the input's bar / quote / print (kBars, kQuotes) ─►
+//   input stamped t ─► recorder journals it ─► delayed events and timers due at or before t
+//   ─► expiries (Engine and DataVenue advance_time) ─► the data venue works the input's bar /
+//   quote / print (kBars, kQuotes; with feed latency it holds it instead of the next step) ─►
 //   bus delivers the input to Risk, Engine (through VenueRouter), DataVenue, Portfolio,
 //   StrategyHost, Recorder (in that order), then every event those publish, breadth-first,
 //   until the queue is empty.
 //
-// Delayed events (order latency, core/latency_queue.h) and timers. With order_ns > 0, before
-// dispatching an input stamped t (after the first input, which anchors the timers), the core
-// walks time up to t: at each step it takes the earliest of the next in-flight decision's due
-// time d and the next strategy timer's due time T that are <= t; on a tie the delayed decisions
-// go first. Delayed: the clock reads d, expired orders are cancelled (engine and data venue),
-// then every decision
-// due at d is delivered in creation order, the bus drained after each. Timer: the clock reads
-// T, expired orders are cancelled, and the timers due at T fire (StrategyHost::advance_time(T)),
-// the bus drained. After
-// StrategyHost::kTimerCatchUpMax timer instants in one walk, the timers up to the next delivery
-// (d - 1, or t) fire in one advance_time call under its catch-up rule, with the clock at that
-// bound. So at one instant: delayed decisions, then timers, then the input; among delayed
-// decisions (due time, creation order). A decision made while the clock reads c (an input's
-// time, a timer's due time, a delivery's due time) is due at c + order_ns. Every output of a
-// delivery is numbered under the input whose processing delivered it. With order_ns == 0
-// nothing is ever in flight and the order of work is the one without latency (timers fire in
-// one advance_time(t) with the clock at t).
-//
-// Feed latency (kL3, LatencyConfig::feed_ns > 0, core/l3_venue.h): book changes and prints held
-// for strategies are one more kind of delayed event in the same walk. At one instant: delayed
-// decisions, then held market data (in creation order), then timers, then the input.
+// Delayed events: in-flight decisions (order latency, core/latency_queue.h), held acks (ack
+// latency, StrategyHost in core/strategy.h), held market data (feed latency: the L3 venue's
+// book changes and prints, core/l3_venue.h; the data venue's bars, quotes and prints,
+// core/data_venue.h) and timers. With any latency on, before dispatching an input stamped t
+// (after the first input, which anchors the timers), the core walks time up to t: at each step
+// it takes the earliest due time d among the next in-flight decision, the next held ack, the
+// next held market data and the next strategy timer that are <= t; on a tie the kind first in
+// that list goes first. Rule, at one instant: delayed decisions, then held acks, then held
+// market data, then timers, then the input; within a kind, creation order.
+//   Decisions: the clock reads d, expired orders are cancelled (engine and venues), then every
+//   decision due at d is delivered in creation order, the bus drained after each.
+//   Acks: the clock reads d, expiries, then every ack due at d goes to its strategy (on_order /
+//   on_fill), in creation order, then the bus is drained (their intents).
+//   Market data: the clock reads d, expiries, then everything due at d goes on the bus (in
+//   creation order) and the bus is drained.
+//   Timer: the clock reads T, expiries, the timers due at T fire (StrategyHost::advance_time(T)),
+//   the bus drained.
+// After StrategyHost::kTimerCatchUpMax timer instants in one walk, the timers up to the next
+// delivery (d - 1, or t) fire in one advance_time call under its catch-up rule, with the clock at
+// that bound. A decision made while the clock reads c (an input's time, a timer's due time, a
+// delivery's due time) is due at c + order_ns; an order outcome produced then reaches its
+// strategy at c + ack_ns; data the venue works at c reaches the bus at c + feed_ns. Every output
+// of a delivery is numbered under the input whose processing delivered it. With every latency 0
+// nothing is ever held and the order of work is the one without latency (timers fire in one
+// advance_time(t) with the clock at t).
 //
 // Live runs and replays drive the same Core with the same inputs; only the source differs.
 // Nothing here reads a clock, a file or an unseeded RNG.
@@ -72,7 +77,8 @@ class Core {
   // The outputs derived from the last processed input.
   std::span<const Output> last_outputs() const { return recorder_.current_outputs(); }
   // Hash of the whole core state (books, risk, portfolio, strategies, clock; the data venue when
-  // the model is not kBook, the in-flight decisions when order latency is on).
+  // the model is not kBook, the in-flight decisions when order latency is on, the held acks
+  // when ack latency is on).
   std::string state_hash() const;
   // The canonical encoding of the whole core state: what state_hash() hashes and a snapshot
   // stores.
@@ -94,6 +100,7 @@ class Core {
   const LatencyQueue& in_flight() const { return in_flight_; }
   const Risk& risk() const { return risk_; }
   const Portfolio& portfolio() const { return portfolio_; }
+  const StrategyHost& strategies() const { return strategies_; }
   const Recorder& recorder() const { return recorder_; }
   const EventQueue& queue() const { return queue_; }
 
@@ -106,8 +113,8 @@ class Core {
   void set_decision_probe(DecisionProbe* probe) { recorder_.set_decision_probe(probe); }
 
  private:
-  // Delivers the in-flight decisions and fires the timers due at or before `t` in time order
-  // (the rule above); leaves the clock at `t`.
+  // Delivers the in-flight decisions, held acks and held market data and fires the timers due
+  // at or before `t` in time order (the rule above); leaves the clock at `t`.
   void run_due(Timestamp t);
   // Moves the engine's and the data venue's time to `t`: both cancel what has expired.
   void advance_venues(Timestamp t);
@@ -121,6 +128,7 @@ class Core {
   DataVenue venue_;
   L3Venue l3_;
   LatencyQueue in_flight_;
+  bool delays_ = false;  // any latency on: inputs walk the held events up to their time
   VenueRouter router_;
   Risk risk_;
   Portfolio portfolio_;

@@ -38,6 +38,7 @@ DataVenue::DataVenue(const CoreConfig& config, const SimClock& clock, EventQueue
   if (!active()) return;
   working_max_ = std::min<size_t>(config.engine.order_pool_capacity,
                                   config.event_queue_capacity / 4);
+  feed_ns_ = std::max<int64_t>(config.latency.feed_ns, 0);
   markets_.resize(config.instruments.size());
   for (const InstrumentConfig& i : config.instruments) max_order_qty_.push_back(i.max_order_qty);
 }
@@ -250,7 +251,7 @@ void DataVenue::advance_time(Timestamp now) {
   next_expiry_ns_ = next;
 }
 
-void DataVenue::on_market(const BarIn& bar) {
+void DataVenue::work(const BarIn& bar) {
   if (model_ != VenueModel::kBars || bar.instrument.value() >= markets_.size()) return;
   Market& m = markets_[bar.instrument.value()];
   if (!m.halted) {
@@ -265,7 +266,7 @@ void DataVenue::on_market(const BarIn& bar) {
   m.bar_volume = bar.volume;
 }
 
-void DataVenue::on_market(const QuoteIn& quote) {
+void DataVenue::work(const QuoteIn& quote) {
   if (model_ != VenueModel::kQuotes || quote.instrument.value() >= markets_.size()) return;
   Market& m = markets_[quote.instrument.value()];
   m.has_quote = true;
@@ -279,7 +280,7 @@ void DataVenue::on_market(const QuoteIn& quote) {
   sweep(m);
 }
 
-void DataVenue::on_market(const TradeIn& trade) {
+void DataVenue::work(const TradeIn& trade) {
   if (model_ != VenueModel::kQuotes || trade.instrument.value() >= markets_.size()) return;
   Market& m = markets_[trade.instrument.value()];
   if (m.halted) return;
@@ -362,6 +363,7 @@ void DataVenue::hash_state(StateHasher& h) const {
       h.i64(o.queue_ahead);
     }
   }
+  if (feed_ns_ > 0) hash_feed(h);
 }
 
 Status DataVenue::restore_state(StateReader& r) {
@@ -424,6 +426,7 @@ Status DataVenue::restore_state(StateReader& r) {
       ++working_;
     }
   }
+  if (feed_ns_ > 0) restore_feed(r);
   return r.status();
 }
 
@@ -432,8 +435,9 @@ Status DataVenue::restore_state(StateReader& r) {
 TopOfBook DataVenue::top(InstrumentId instrument) const {
   if (instrument.value() >= markets_.size()) return TopOfBook{};
   const Market& m = markets_[instrument.value()];
-  if (!m.has_quote) return TopOfBook{};
-  const QuoteIn& q = m.quote;
+  // With feed latency strategies read the last quote they were given, never a newer one.
+  if (feed_ns_ > 0 ? !m.has_seen : !m.has_quote) return TopOfBook{};
+  const QuoteIn& q = feed_ns_ > 0 ? m.seen : m.quote;
   TopOfBook t;
   t.has_bid = q.bid_qty.value() > 0;
   t.has_ask = q.ask_qty.value() > 0;

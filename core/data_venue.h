@@ -14,6 +14,12 @@
 // bar, quote and print to on_market() and drains the fills before the input goes on the bus, so
 // a strategy hears of its fills before it sees the bar or quote they happened in.
 //
+// Feed latency (LatencyConfig::feed_ns > 0): the venue still works each bar, quote and print
+// at its timestamp t (on_market), but holds the data (core state) instead of letting the core
+// put it on the bus; it goes on the bus (risk, portfolio, strategies) when the core's time
+// reaches t + feed_ns (deliver_due; the tie rule is in core/core.h). top() and depth() then
+// answer the last quote delivered: a strategy never reads a quote newer than it was told of.
+//
 // Validation of a new order (first failing check wins): kUnknownInstrument; kInvalidOrderType
 // (side, type or tif outside their enums, or post-only on a non-limit order); kInvalidQty
 // (qty <= 0); kQtyAboveInstrumentMax; kInvalidPrice (kLimit / kStopLimit price outside the price
@@ -116,12 +122,14 @@
 #pragma once
 
 #include <cstdint>
+#include <variant>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/event_queue.h"
 #include "core/events.h"
+#include "core/held_queue.h"
 #include "core/market_view.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
@@ -131,6 +139,10 @@ namespace tape {
 
 class DataVenue final : public MarketView {
  public:
+  // Most bars, quotes and prints held for feed latency at once; beyond it the oldest is given
+  // early (counted, feed_early).
+  static constexpr size_t kFeedQueueMax = 1u << 20;
+
   DataVenue(const CoreConfig& config, const SimClock& clock, EventQueue& queue);
   DataVenue(const DataVenue&) = delete;
   DataVenue& operator=(const DataVenue&) = delete;
@@ -141,10 +153,28 @@ class DataVenue final : public MarketView {
   // An approved strategy decision reaching the venue now (the core calls this in place of the
   // engine's on(RiskDecision)). Ignores a decision that is not approved.
   void execute(const RiskDecision& d);
-  // Market data before the bus delivers it (the core calls these for valid inputs only).
-  void on_market(const BarIn& bar);
-  void on_market(const QuoteIn& quote);
-  void on_market(const TradeIn& trade);
+  // Market data before the bus delivers it (the core calls these for valid inputs only): the
+  // venue works its orders against it. True when the venue holds it for the bus (feed latency,
+  // below): the core must not publish it then.
+  bool on_market(const BarIn& bar) {
+    work(bar);
+    return feed_ns_ > 0 && hold(bar);
+  }
+  bool on_market(const QuoteIn& quote) {
+    work(quote);
+    return feed_ns_ > 0 && hold(quote);
+  }
+  bool on_market(const TradeIn& trade) {
+    work(trade);
+    return feed_ns_ > 0 && hold(trade);
+  }
+  // Feed latency: data held for the bus. has_due(t): some is due at or before t.
+  bool has_due(Timestamp t) const { return feed_.has_due(t); }
+  Timestamp next_due() const { return feed_.next_due(); }
+  // Publishes every held bar, quote and print due at or before `t`, in arrival order.
+  void deliver_due(Timestamp t);
+  size_t feed_held() const { return feed_.size(); }
+  uint64_t feed_early() const { return feed_.early(); }
   // Cancels (kExpired) every working order whose expiry is at or before `now`, instrument by
   // instrument in id order, in arrival order.
   void advance_time(Timestamp now);
@@ -174,7 +204,9 @@ class DataVenue final : public MarketView {
   // close, volume); the last quote (flag, bid, bid_qty, ask, ask_qty, untaken bid and ask);
   // the count of working orders, then each in arrival order: id, account, side, type, tif,
   // price, stop price, open qty, expiry, arrival time, triggered, post-only, queue known, queue
-  // ahead.
+  // ahead. With feed latency then: per instrument the quote strategies were last given (flag,
+  // bid, bid_qty, ask, ask_qty); the held data (count, each: due, the event,
+  // core/held_state.h); how many were given early.
   void hash_state(StateHasher& h) const;
   // Reads back what hash_state wrote into a fresh venue (same config); validates ids, enums,
   // quantities and the bound. Fails the reader otherwise.
@@ -209,6 +241,13 @@ class DataVenue final : public MarketView {
     int64_t bid_avail = 0;  // displayed bid size not yet taken by strategy orders
     int64_t ask_avail = 0;
     std::vector<Order> orders;  // working, in arrival order
+    bool has_seen = false;      // feed latency: a quote has been given to strategies
+    QuoteIn seen;               // feed latency: the last quote given to strategies
+  };
+  // A bar, quote or print held for the bus (feed latency).
+  struct HeldData {
+    Timestamp due;
+    std::variant<BarIn, QuoteIn, TradeIn> data;
   };
   struct Note {
     OrderId taker;
@@ -221,6 +260,22 @@ class DataVenue final : public MarketView {
     Price price;
     bool maker = false;
   };
+
+  // The venue works its orders against market data (on_market).
+  void work(const BarIn& bar);
+  void work(const QuoteIn& quote);
+  void work(const TradeIn& trade);
+  // Feed latency (core/venue_feed.cc): holds `data` until now + feed_ns; always true.
+  template <typename Data>
+  bool hold(const Data& data) {
+    feed_.hold(HeldData{Timestamp(clock_.now().value() + feed_ns_), data},
+               [this](const HeldData& early) { publish_held(early); });
+    return true;
+  }
+  // Puts held data on the bus (a quote is then the one strategies read).
+  void publish_held(const HeldData& held);
+  void hash_feed(StateHasher& h) const;
+  void restore_feed(StateReader& r);
 
   RejectReason validate_new(const OrderIntent& it) const;
   RejectReason validate_replace(const OrderIntent& it, size_t* index) const;
@@ -270,6 +325,8 @@ class DataVenue final : public MarketView {
   size_t working_max_ = 0;
   int64_t next_expiry_ns_ = 0;  // earliest expiry among working orders; 0 = none (derived)
   std::vector<Note> notes_;     // fills published during the current input (scratch)
+  int64_t feed_ns_ = 0;         // feed latency when active; 0: none
+  HeldQueue<HeldData> feed_{kFeedQueueMax};
 };
 
 }  // namespace tape

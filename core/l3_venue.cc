@@ -89,12 +89,7 @@ void L3Venue::on_market(const BookMessageIn& msg) {
 }
 
 L3Venue::FeedItem& L3Venue::hold_slot() {
-  if (feed_.size() >= kFeedQueueMax) {
-    ++feed_early_;
-    publish_feed(feed_.front());
-    feed_.pop_front();
-  }
-  return feed_.push_back_slot();
+  return feed_.hold_slot([this](const FeedItem& f) { publish_feed(f); });
 }
 
 void L3Venue::publish_feed(const FeedItem& item) {
@@ -108,10 +103,7 @@ void L3Venue::publish_feed(const FeedItem& item) {
 
 void L3Venue::deliver_due(Timestamp t) {
   // publish_feed never touches feed_: the front is published in place, then dropped.
-  while (has_due(t)) {
-    publish_feed(feed_.front());
-    feed_.pop_front();
-  }
+  feed_.deliver_due(t, [this](const FeedItem& f) { publish_feed(f); });
 }
 
 void L3Venue::publish_maker_fills(InstrumentId instrument, Market& m) {

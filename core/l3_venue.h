@@ -61,7 +61,7 @@
 #include "core/events.h"
 #include "core/l3_book.h"
 #include "core/market_view.h"
-#include "core/ring.h"
+#include "core/held_queue.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
@@ -85,8 +85,8 @@ class L3Venue final : public MarketView {
   void on(const ControlIn& control);
 
   // Feed latency: changes held for strategies. has_due(t): one is due at or before t.
-  bool has_due(Timestamp t) const { return !feed_.empty() && feed_.front().due <= t; }
-  Timestamp next_due() const { return feed_.front().due; }
+  bool has_due(Timestamp t) const { return feed_.has_due(t); }
+  Timestamp next_due() const { return feed_.next_due(); }
   // Publishes every change due at or before `t` (in creation order).
   void deliver_due(Timestamp t);
   // The same, delivered through `bus` at once (Bus::dispatch) instead of through the queue:
@@ -102,15 +102,14 @@ class L3Venue final : public MarketView {
       const FeedItem& f = feed_[n];
       if (!f.print) markets_[f.instrument.value()].seen = f.top();
     }
-    for (; n > 0; --n) {
-      const FeedItem f = feed_.front();  // handlers never touch feed_; copied all the same
-      feed_.pop_front();
+    // Handlers never touch feed_ (only on_market holds): each is delivered in place.
+    feed_.deliver_due(t, [&bus](const FeedItem& f) {
       if (f.print) {
         bus.dispatch(f.trade());
       } else {
         bus.dispatch(BookChanged{f.instrument});
       }
-    }
+    });
   }
 
   // MarketView (what strategies read).
@@ -122,7 +121,7 @@ class L3Venue final : public MarketView {
   const L3Book& book(InstrumentId instrument) const { return markets_[instrument.value()].book; }
   size_t working() const { return working_; }
   size_t working_max() const { return working_max_; }
-  uint64_t feed_early() const { return feed_early_; }
+  uint64_t feed_early() const { return feed_.early(); }
 
   // Canonical (only when active): per instrument: halted by control, seeded, the seen top, the
   // book (L3Book::hash_state), the working orders in arrival order (id, account, side, tif,
@@ -200,8 +199,7 @@ class L3Venue final : public MarketView {
   size_t working_ = 0;
   size_t working_max_ = 0;
   int64_t next_expiry_ns_ = 0;
-  Ring<FeedItem> feed_;
-  uint64_t feed_early_ = 0;
+  HeldQueue<FeedItem> feed_{kFeedQueueMax};
   std::vector<L3Fill> fills_;  // scratch
 };
 

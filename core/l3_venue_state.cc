@@ -70,7 +70,7 @@ void L3Venue::hash_state(StateHasher& h) const {
       hash_top(h, f.top());
     }
   }
-  h.u64(feed_early_);
+  h.u64(feed_.early());
 }
 
 Status L3Venue::restore_state(StateReader& r) {
@@ -128,10 +128,9 @@ Status L3Venue::restore_state(StateReader& r) {
     } else {
       f = FeedItem::change(due, instrument, read_top(r));
     }
-    if (!feed_.empty() && f.due < feed_.back().due) r.fail("l3 venue: feed queue out of order");
-    feed_.push_back(f);
+    if (!feed_.push_restored(f)) r.fail("l3 venue: feed queue out of order");
   }
-  feed_early_ = r.u64();
+  feed_.set_early(r.u64());
   return r.status();
 }
 

@@ -1,5 +1,6 @@
 #include "core/strategy.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -71,7 +72,7 @@ StrategyContext::StrategyContext(uint32_t index, AccountId account, const SimClo
       queue_(queue),
       names_(std::move(names)) {}
 
-Money StrategyContext::cash() const { return portfolio_.cash(account_); }
+Money StrategyContext::cash() const { return acked_ ? seen_cash_ : portfolio_.cash(account_); }
 
 OrderId StrategyContext::send(OrderIntent order) {
   order.kind = IntentKind::kNew;
@@ -88,6 +89,9 @@ void StrategyContext::set_timer(int64_t period_ns) {
 }
 
 int64_t StrategyContext::position(InstrumentId instrument) const {
+  if (acked_) {
+    return instrument.value() < seen_position_.size() ? seen_position_[instrument.value()] : 0;
+  }
   return portfolio_.position(account_, instrument);
 }
 
@@ -177,6 +181,12 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
     slots_.back().ctx.period_ns_ = sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0;
     if (sc.kind == StrategyKind::kPlugin) plugins_.push_back(i);
   }
+  ack_ns_ = std::max<int64_t>(config.latency.ack_ns, 0);
+  if (ack_ns_ == 0) return;
+  for (Slot& s : slots_) {
+    s.ctx.acked_ = true;  // the portfolio starts every account flat with no cash
+    s.ctx.seen_position_.assign(n_instruments, 0);
+  }
 }
 
 const Status& StrategyHost::status() const {
@@ -235,7 +245,11 @@ void StrategyHost::on(const Fill& fill) {
   for (Slot& s : slots_) {
     const bool own =
         owns(s, fill.maker, fill.maker_account) || owns(s, fill.taker, fill.taker_account);
-    if (own) std::visit([&](auto& strat) { strat.on_fill(s.ctx, fill); }, s.strategy);
+    if (own && ack_ns_ > 0) {
+      hold_ack(s, fill);
+    } else if (own) {
+      std::visit([&](auto& strat) { strat.on_fill(s.ctx, fill); }, s.strategy);
+    }
     if (trades(s, fill.instrument)) {
       std::visit([&](auto& strat) { strat.on_trade(s.ctx, print); }, s.strategy);
     }
@@ -246,6 +260,10 @@ template <typename Event>
 void StrategyHost::deliver_order_event(const Event& e) {
   for (Slot& s : slots_) {
     if (!owns(s, e.id, e.account)) continue;
+    if (ack_ns_ > 0) {
+      hold_ack(s, e);
+      continue;
+    }
     std::visit([&](auto& strat) { strat.on_order(s.ctx, e); }, s.strategy);
   }
 }

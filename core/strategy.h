@@ -35,6 +35,7 @@
 #include "core/config.h"
 #include "core/event_queue.h"
 #include "core/events.h"
+#include "core/held_queue.h"
 #include "core/market_view.h"
 #include "core/plugin_strategy.h"
 #include "core/portfolio.h"
@@ -69,6 +70,9 @@ class StrategyContext {
   uint32_t index() const { return index_; }
   Seq seq() const { return clock_.seq(); }  // the input being processed
   Money cash() const;                       // the account's cash (from the Portfolio)
+  // With ack latency (LatencyConfig::ack_ns > 0) position() and cash() are the account's as
+  // of the last on_fill this strategy was given (StrategyHost: ack latency), not the
+  // portfolio's now: they never show a fill the strategy has not heard of.
   size_t instrument_count() const { return names_->symbols.size(); }
   // Precondition: instrument < instrument_count().
   const std::string& symbol(InstrumentId instrument) const {
@@ -113,6 +117,9 @@ class StrategyContext {
   EventQueue& queue_;
   std::shared_ptr<const InstrumentNames> names_;
   uint64_t sent_ = 0;
+  bool acked_ = false;                  // ack latency: position and cash from the seen_ figures
+  std::vector<int64_t> seen_position_;  // per instrument, after the last delivered fill
+  Money seen_cash_;
   bool in_timer_ = false;
   Timestamp timer_now_;
   int64_t period_ns_ = 0;    // 0 = no timer
@@ -138,6 +145,17 @@ using AnyStrategy = std::variant<MarketMaker, Momentum, FatFinger, PluginStrateg
 //     strategies whose account matches), then on_trade with the print {instrument, price, qty,
 //     aggressor} to all of them: engine fills are trades on the public tape.
 //   OrderAccepted/Rejected/Cancelled/Replaced: on_order to the owner of the order id.
+// Ack latency (LatencyConfig::ack_ns > 0): a strategy learns of its own orders' outcomes
+// ack_ns after they happened. Every on_order and on_fill (the venue's acks, fills, cancels,
+// expiries and rejects, and risk's rejects too: whatever answers one of its orders) is held for
+// the owner, with its position in the fill's instrument and its cash right after the fill, and
+// given to it when the core's time reaches the event's time + ack_ns (deliver_acks; the tie
+// rule is in core/core.h), in the order the events happened; the context's position() and
+// cash() then read those figures. Not delayed: the print of an engine or venue fill (on_trade
+// to every strategy trading the instrument, the owner included, at once), market data, and
+// market() (the book or venue state now: on the book venue it shows an accepted order before
+// its ack arrives). Risk, the venues and the portfolio account for everything at once.
+// Bound: at most kAckQueueMax held; beyond it the oldest is given early.
 // Timers (StrategyConfig::timer_ms > 0): anchored at the first advance_time(t0); strategy i is
 // first due at t0 + period_i, then every period_i. See advance_time for the ordering rule.
 class StrategyHost {
@@ -145,6 +163,16 @@ class StrategyHost {
   // Most timer firings one strategy catches up in one advance_time call; beyond it the timer
   // skips to its first due time after `now` (a long gap in the input does not spin).
   static constexpr int kTimerCatchUpMax = 64;
+  static constexpr size_t kAckQueueMax = 1u << 20;
+  // An order outcome held for its owner (ack latency).
+  using AckEvent = std::variant<OrderAccepted, OrderRejected, OrderCancelled, OrderReplaced, Fill>;
+  struct HeldAck {
+    Timestamp due;
+    uint32_t slot = 0;      // the owner's index
+    int64_t position = 0;   // a fill: the owner's position in its instrument after it
+    int64_t cash = 0;       // a fill: the owner's cash after it
+    AckEvent event;
+  };
 
   // Aborts (TAPE_CHECK) on a config the parser should have refused: an unmanaged account, an
   // unknown instrument, more than 4096 strategies.
@@ -169,6 +197,19 @@ class StrategyHost {
   // t. Intents sent by timers are queued ahead of the input and delivered, in firing order,
   // when the core drains the bus (after all due timers have fired).
   void advance_time(Timestamp now);
+
+  // Ack latency: whether a held outcome is due at or before `t`; the earliest due time
+  // (precondition: one is held); gives every outcome due at or before `t` to its owner, in the
+  // order they happened (their intents are queued: the core drains after).
+  bool has_due_ack(Timestamp t) const { return acks_.has_due(t); }
+  Timestamp next_ack_due() const { return acks_.next_due(); }
+  void deliver_acks(Timestamp t);
+  size_t acks_held() const { return acks_.size(); }
+  // Canonical (only with ack latency, core/core.h): per strategy its seen cash and positions
+  // (count, each); the held outcomes (count, each: due, owner, position, cash, the event,
+  // core/held_state.h); how many were given early. restore_acks reads it back into a fresh host.
+  void hash_acks(StateHasher& h) const;
+  Status restore_acks(StateReader& r);
 
   // Canonical order: strategy count, timers started; per strategy in index order: kind,
   // account, orders sent, timer period and next due time, then the strategy's own state
@@ -202,8 +243,14 @@ class StrategyHost {
   bool owns(const Slot& slot, OrderId id, AccountId account) const;
   template <typename Event>
   void deliver_order_event(const Event& e);
+  // Ack latency: holds `e` for `slot`'s strategy (a fill with its figures after it); gives a
+  // held outcome to its owner.
+  void hold_ack(Slot& slot, const AckEvent& e);
+  void deliver_ack(const HeldAck& a);
 
   std::vector<Slot> slots_;
+  int64_t ack_ns_ = 0;
+  HeldQueue<HeldAck> acks_{kAckQueueMax};
   std::vector<size_t> plugins_;  // indices of plugin strategies (status checks)
   bool timers_started_ = false;
 };

@@ -29,6 +29,10 @@
 //    on_order: accepted, rejected (with the reason), cancelled (with the reason), replaced and
 //    expired events of its own orders. on_timer: when its timer is due (Context::set_timer,
 //    or the config's timer_ms); inside it now_ns() is the due time.
+//  * Latency (docs/backtest.md "Latency"): with feed latency market data arrives that much after
+//    its time; with ack latency on_fill and on_order arrive that much after the event, and
+//    position() and cash() are the figures right after the last on_fill given (never a fill
+//    not yet heard of).
 //  * Orders go out through the Context and return their id at once; what happens to them comes
 //    back as order events. An order risk or the venue refuses (qty <= 0, a price outside the
 //    domain, post-only that would take, ...) is an OrderEvent of kind kRejected, not an error.
@@ -72,7 +76,8 @@ enum class Tif : uint8_t {
   kGtd = TAPE_TIF_GTD,
 };
 
-// One OHLCV bar, delivered at its close (the bar's timestamp is now_ns()).
+// One OHLCV bar, delivered at its close (the bar's timestamp is now_ns(), plus the feed
+// latency when one is set).
 struct Bar {
   uint32_t instrument = 0;
   int64_t open = 0, high = 0, low = 0, close = 0;  // ticks

@@ -17,6 +17,7 @@ class Probe final : public Strategy {
         orders_(p.get_bool("orders")),
         zero_qty_(p.get_bool("zero_qty")),
         timer_ns_(p.get_int("timer_ns")),
+        buy_on_bar_(p.get_int("buy_on_bar")),
         label_(p.get_string("label")),
         ratio_(p.get_decimal("ratio")) {
     if (p.get_bool("fail_create")) throw std::invalid_argument("probe refuses to start");
@@ -28,6 +29,9 @@ class Probe final : public Strategy {
   }
   void on_bar(Context& ctx, const Bar& bar) override {
     if (bars_ == throw_at_bar_) throw std::runtime_error("probe: boom at bar " + std::to_string(bars_));
+    pos_at_bar_ = ctx.position(bar.instrument);
+    bar_ns_ = ctx.now_ns();
+    if (bars_ == buy_on_bar_) ctx.market(bar.instrument, Side::kBuy, 1);
     ++bars_;
     last_close_ = bar.close;
     if (zero_qty_) ctx.market(bar.instrument, Side::kBuy, 0);
@@ -40,7 +44,12 @@ class Probe final : public Strategy {
   }
   void on_quote(Context&, const Quote&) override { ++quotes_; }
   void on_trade(Context&, const Trade&) override { ++trades_; }
-  void on_fill(Context&, const FillReport& f) override { filled_ += f.qty; }
+  void on_fill(Context& ctx, const FillReport& f) override {
+    filled_ += f.qty;
+    fill_ns_ = ctx.now_ns();
+    fill_price_ = f.price;
+    pos_at_fill_ = ctx.position(f.instrument);
+  }
   void on_order(Context&, const OrderEvent& e) override {
     ++order_events_;
     last_reason_ = std::string(e.reason_name);
@@ -60,6 +69,7 @@ class Probe final : public Strategy {
     for (char c : last_reason_) w.u8(static_cast<uint8_t>(c));
     w.u64(label_.size());
     for (char c : label_) w.u8(static_cast<uint8_t>(c));
+    for (int64_t v : {pos_at_bar_, bar_ns_, fill_ns_, fill_price_, pos_at_fill_}) w.i64(v);
   }
   void load_state(std::span<const uint8_t> in) override {
     StateReader r(in);
@@ -75,6 +85,7 @@ class Probe final : public Strategy {
     std::string label(r.u64(), ' ');
     for (char& c : label) c = static_cast<char>(r.u8());
     if (label != label_) throw std::runtime_error("state of another label");
+    for (int64_t* v : {&pos_at_bar_, &bar_ns_, &fill_ns_, &fill_price_, &pos_at_fill_}) *v = r.i64();
     r.expect_end();
   }
 
@@ -82,10 +93,13 @@ class Probe final : public Strategy {
   int64_t throw_at_bar_;
   bool orders_, zero_qty_;
   int64_t timer_ns_;
+  int64_t buy_on_bar_;
   std::string label_;
   Decimal ratio_;
   int64_t starts_ = 0, bars_ = 0, quotes_ = 0, trades_ = 0, filled_ = 0, order_events_ = 0;
   int64_t timers_ = 0, last_timer_ns_ = 0, last_close_ = 0;
+  // What the latency tests read: the position and time at the last bar and fill, its price.
+  int64_t pos_at_bar_ = 0, bar_ns_ = 0, fill_ns_ = 0, fill_price_ = 0, pos_at_fill_ = 0;
   std::string last_reason_;
 };
 
@@ -98,4 +112,5 @@ TAPE_STRATEGY_PLUGIN(Probe, "probe",
                      int_param("timer_ns", 0, "on_start sets this timer period; 0 = none"),
                      string_param("label", "probe", "saved with the state"),
                      decimal_param("ratio", "0.5", "saved with the state"),
-                     bool_param("fail_create", false, "the constructor throws"))
+                     bool_param("fail_create", false, "the constructor throws"),
+                     int_param("buy_on_bar", -1, "bar index whose on_bar sends a market buy of 1"))

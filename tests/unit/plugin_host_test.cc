@@ -151,7 +151,7 @@ TEST(PluginParams, MissingKeysTakeTheirDefaultsInDeclarationOrder) {
   Result<std::vector<PluginParamValue>> v =
       p.factory->resolve({{"ratio", "-1_000.250"}, {"orders", "true"}});
   ASSERT_TRUE(v.is_ok()) << v.status().message();
-  ASSERT_EQ(v->size(), 7u);
+  ASSERT_EQ(v->size(), 8u);
   EXPECT_EQ(v.value()[0].name, "throw_at_bar");
   EXPECT_EQ(v.value()[0].int_value, -1);
   EXPECT_EQ(v.value()[1].int_value, 1);  // orders = true

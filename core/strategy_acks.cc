@@ -1,0 +1,101 @@
+// Ack latency in the strategy host: order outcomes held for their owners, delivered when due,
+// and their state (the rule is in core/strategy.h).
+#include <string>
+
+#include "core/held_state.h"
+#include "core/strategy.h"
+
+namespace tape {
+
+void StrategyHost::hold_ack(Slot& slot, const AckEvent& e) {
+  StrategyContext& ctx = slot.ctx;
+  HeldAck a{Timestamp(ctx.clock_.now().value() + ack_ns_), ctx.index(), 0, 0, e};
+  if (const Fill* f = std::get_if<Fill>(&e)) {
+    // The portfolio (the subscriber before this host) has booked the fill already.
+    a.position = ctx.portfolio_.position(ctx.account(), f->instrument);
+    a.cash = ctx.portfolio_.cash(ctx.account()).value();
+  }
+  acks_.hold(a, [this](const HeldAck& early) { deliver_ack(early); });
+}
+
+void StrategyHost::deliver_ack(const HeldAck& a) {
+  Slot& s = slots_[a.slot];
+  if (const Fill* f = std::get_if<Fill>(&a.event)) {
+    s.ctx.seen_position_[f->instrument.value()] = a.position;
+    s.ctx.seen_cash_ = Money(a.cash);
+    std::visit([&](auto& strat) { strat.on_fill(s.ctx, *f); }, s.strategy);
+    return;
+  }
+  std::visit(
+      [&](const auto& e) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(e)>, Fill>) {
+          std::visit([&](auto& strat) { strat.on_order(s.ctx, e); }, s.strategy);
+        }
+      },
+      a.event);
+}
+
+void StrategyHost::deliver_acks(Timestamp t) {
+  // Only the bus handlers hold (never a strategy callback): each is delivered in place.
+  acks_.deliver_due(t, [this](const HeldAck& a) { deliver_ack(a); });
+}
+
+void StrategyHost::hash_acks(StateHasher& h) const {
+  h.tag("acks");
+  for (const Slot& s : slots_) {
+    h.v(s.ctx.seen_cash_);
+    h.u64(s.ctx.seen_position_.size());
+    for (int64_t p : s.ctx.seen_position_) h.i64(p);
+  }
+  h.u64(acks_.size());
+  HeldWriter w(h);
+  for (size_t k = 0; k < acks_.size(); ++k) {
+    const HeldAck& a = acks_[k];
+    h.v(a.due);
+    h.u32(a.slot);
+    h.i64(a.position);
+    h.i64(a.cash);
+    w.variant(a.event);
+  }
+  h.u64(acks_.early());
+}
+
+Status StrategyHost::restore_acks(StateReader& r) {
+  r.expect_tag("acks");
+  for (Slot& s : slots_) {
+    if (!r.ok()) break;
+    s.ctx.seen_cash_ = r.v<Money>();
+    if (r.u64() != s.ctx.seen_position_.size()) {
+      r.fail("acks: strategy " + std::to_string(s.ctx.index()) + " instrument count differs");
+      break;
+    }
+    for (int64_t& p : s.ctx.seen_position_) p = r.i64();
+  }
+  const uint64_t n = r.u64();
+  if (n > acks_.max()) r.fail("acks: more held than the bound");
+  acks_.clear();
+  HeldReader reader(r);
+  for (uint64_t k = 0; k < n && r.ok(); ++k) {
+    HeldAck a;
+    a.due = r.v<Timestamp>();
+    a.slot = r.u32();
+    a.position = r.i64();
+    a.cash = r.i64();
+    reader.variant(a.event);
+    if (!r.ok()) break;
+    const Fill* f = std::get_if<Fill>(&a.event);
+    if (a.slot >= slots_.size() ||
+        (f != nullptr && f->instrument.value() >= slots_[a.slot].ctx.seen_position_.size())) {
+      r.fail("acks: held outcome " + std::to_string(k) + " names no strategy or instrument");
+      break;
+    }
+    if (!acks_.push_restored(a)) {
+      r.fail("acks: held outcomes out of due-time order");
+      break;
+    }
+  }
+  acks_.set_early(r.u64());
+  return r.status();
+}
+
+}  // namespace tape
