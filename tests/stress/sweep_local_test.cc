@@ -74,7 +74,8 @@ TEST(SweepLocal, KilledSweepRerunsOnlyUnfinishedRunsAndCollectEqualsSingleRuns) 
   }
   ASSERT_EQ(cached.size(), 1u);
   EXPECT_EQ(cached[0].size(), 64u);
-  for (const nlohmann::json& run : read_json(out + "/sweep.json")["runs"]) {
+  const nlohmann::json planned = read_json(out + "/sweep.json");
+  for (const nlohmann::json& run : planned["runs"]) {
     const nlohmann::json summary = read_json(out + "/runs/" + run["id"].get<std::string>() + "/summary.json");
     EXPECT_EQ(summary["data_cache"]["entry"], out + "/data-cache/" + cached[0]);
   }
