@@ -123,10 +123,7 @@ int backtest_with(const BacktestArgs& a) {
                 {"run_elapsed_s", out.elapsed_s},
                 {"bars_per_s", elapsed > 0 ? bars / elapsed : 0.0}};
   Json plugins = Json::array();
-  for (const PluginRecord& p : out.resolved.plugins) {
-    plugins.push_back({{"strategy", p.strategy}, {"path", p.path}, {"sha256", p.sha256},
-                       {"abi", p.abi}});
-  }
+  for (const PluginRecord& p : out.resolved.plugins) plugins.push_back(plugin_record_json(p));
   extra["plugins"] = plugins;
   if (!out.data_cache_entry.empty()) {
     extra["data_cache"] = {{"entry", out.data_cache_entry}, {"hit", out.data_cache_hit}};

@@ -1,6 +1,6 @@
-// Strategies from plugins: the loaded C table of include/tape/plugin.h (PluginFactory) and the
-// adapter that hosts one instance as a core strategy (PluginStrategy, one alternative of
-// AnyStrategy in core/strategy.h).
+// Strategies from plugins: the loaded C table of include/tape/plugin.h (PluginFactory, and the
+// parameter rules it shares with the built-ins: core/plugin_params.cc) and the adapter that hosts
+// one instance for StrategyHost (PluginStrategy, a HostedStrategy: core/plugin_strategy.cc).
 //
 // The core never opens a file: session/plugin.h loads the library and builds the factory; the
 // factory keeps the library loaded (a shared handle) for as long as any config or instance
@@ -34,6 +34,7 @@
 
 #include "core/config.h"
 #include "core/events.h"
+#include "core/hosted_strategy.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
@@ -78,6 +79,19 @@ struct PluginParamValue {
 Result<PluginParamValue> parse_plugin_param(const std::string& name, PluginParamType type,
                                             const std::string& text);
 
+// One value per declaration, in declaration order: `given`'s text for its key, else the
+// declared default. Unknown keys ("<who> has no parameter 'k'"), repeated keys and ill-typed
+// values are Status::invalid naming the key.
+Result<std::vector<PluginParamValue>> resolve_params(const std::vector<PluginParamDecl>& decls,
+                                                     const std::vector<PluginParam>& given,
+                                                     const std::string& who);
+// The C view of `values` (pointing into them: valid while they are).
+std::vector<tape_param_value_v1> c_param_values(const std::vector<PluginParamValue>& values);
+
+// The size of the error buffer a callback writes into, and its text ("(no message)" if empty).
+inline constexpr size_t kPluginErrLen = 512;
+std::string plugin_error_text(const char* err, size_t len);
+
 class PluginFactory {
  public:
   // `table` must stay valid while `library` is held. Validates the table's shape (abi version,
@@ -108,8 +122,8 @@ class PluginFactory {
   std::vector<PluginParamDecl> params_;
 };
 
-// The core strategy member set (core/strategy.h) over one plugin instance.
-class PluginStrategy {
+// The hosted member set (core/hosted_strategy.h) over one plugin instance.
+class PluginStrategy final : public HostedStrategy {
  public:
   // Aborts (TAPE_CHECK) when config.plugin is null (the config parser loads it). A create or
   // parameter failure is reported through status(), not an abort.
@@ -119,25 +133,25 @@ class PluginStrategy {
   PluginStrategy& operator=(PluginStrategy&&) = delete;
   PluginStrategy(const PluginStrategy&) = delete;
 
-  void on_start(StrategyContext& ctx);
-  void on_bar(StrategyContext& ctx, const BarIn& bar);
-  void on_quote(StrategyContext& ctx, const QuoteIn& quote);
-  void on_trade(StrategyContext& ctx, const TradeIn& trade);
-  void on_book(StrategyContext& ctx, InstrumentId instrument);
-  void on_fill(StrategyContext& ctx, const Fill& fill);
-  void on_order(StrategyContext& ctx, const OrderAccepted& e);
-  void on_order(StrategyContext& ctx, const OrderRejected& e);
-  void on_order(StrategyContext& ctx, const OrderCancelled& e);
-  void on_order(StrategyContext& ctx, const OrderReplaced& e);
-  void on_timer(StrategyContext& ctx);
+  void on_start(StrategyContext& ctx) override;
+  void on_bar(StrategyContext& ctx, const BarIn& bar) override;
+  void on_quote(StrategyContext& ctx, const QuoteIn& quote) override;
+  void on_trade(StrategyContext& ctx, const TradeIn& trade) override;
+  void on_book(StrategyContext& ctx, InstrumentId instrument) override;
+  void on_fill(StrategyContext& ctx, const Fill& fill) override;
+  void on_order(StrategyContext& ctx, const OrderAccepted& e) override;
+  void on_order(StrategyContext& ctx, const OrderRejected& e) override;
+  void on_order(StrategyContext& ctx, const OrderCancelled& e) override;
+  void on_order(StrategyContext& ctx, const OrderReplaced& e) override;
+  void on_timer(StrategyContext& ctx) override;
 
   // The plugin's save_state bytes, length-prefixed. A save_state error writes an empty string
   // and fails status().
-  void hash_state(StateHasher& h) const;
-  Status restore_state(StateReader& r, const StrategyContext& ctx);
+  void hash_state(StateHasher& h) const override;
+  Status restore_state(StateReader& r, const StrategyContext& ctx) override;
 
   // Ok, or the first failure (see the header comment).
-  const Status& status() const { return status_; }
+  const Status& status() const override { return status_; }
   const PluginFactory& factory() const { return *factory_; }
 
   // Called by the host table's send when a spec is malformed (the C layer's enumerations).

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "core/plugin_strategy.h"
 #include "core/status.h"
 
 namespace tape {
@@ -15,18 +16,13 @@ constexpr uint64_t kMaxStrategies = 4096;
 constexpr uint64_t kMaxOrdersPerStrategy = uint64_t{1} << kOrderIndexShift;
 constexpr int64_t kNsPerMs = 1'000'000;
 
-AnyStrategy make_strategy(const StrategyConfig& config, size_t instrument_count) {
-  switch (config.kind) {
-    case StrategyKind::kMomentum:
-      return AnyStrategy(std::in_place_type<Momentum>, config, instrument_count);
-    case StrategyKind::kFatFinger:
-      return AnyStrategy(std::in_place_type<FatFinger>, config, instrument_count);
-    case StrategyKind::kMarketMaker:
-      break;
-    case StrategyKind::kPlugin:
-      return AnyStrategy(std::in_place_type<PluginStrategy>, config, instrument_count);
+std::unique_ptr<HostedStrategy> make_strategy(const StrategyConfig& config,
+                                              size_t instrument_count) {
+  if (config.kind == StrategyKind::kPlugin) {
+    return std::make_unique<PluginStrategy>(config, instrument_count);
   }
-  return AnyStrategy(std::in_place_type<MarketMaker>, config, instrument_count);
+  return std::make_unique<BuiltinHost>(
+      config, BuiltinUniverse{instrument_count, traded_instruments(config, instrument_count)});
 }
 
 // The price of one tick as an exact decimal: tick_value / money_scale (a power of ten).
@@ -50,11 +46,6 @@ std::shared_ptr<const StrategyContext::InstrumentNames> instrument_names(
     names->tick_sizes.push_back(tick_size_text(i.tick_value, config.money_scale));
   }
   return names;
-}
-
-template <typename S>
-void start(S& strat, StrategyContext& ctx) {
-  if constexpr (requires { strat.on_start(ctx); }) strat.on_start(ctx);
 }
 
 }  // namespace
@@ -158,6 +149,21 @@ int64_t strategy_index_of(OrderId id) {
   return static_cast<int64_t>((id.value() - kStrategyOrderIdBase) >> kOrderIndexShift);
 }
 
+int own_fill_sides(const StrategyContext& ctx, const Fill& f, OwnFillSide out[2]) {
+  const auto own = [&](OrderId id, AccountId account) {
+    return strategy_index_of(id) >= 0 ? ctx.issued(id) && account == ctx.account()
+                                      : account == ctx.account();
+  };
+  int n = 0;
+  if (own(f.maker, f.maker_account)) {
+    out[n++] = OwnFillSide{f.maker, opposite(f.aggressor), true, f.maker_leaves};
+  }
+  if (own(f.taker, f.taker_account)) {
+    out[n++] = OwnFillSide{f.taker, f.aggressor, false, f.taker_leaves};
+  }
+  return n;
+}
+
 // ---- StrategyHost ----
 
 StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
@@ -177,7 +183,7 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
     }
     slots_.push_back(
         Slot{StrategyContext(uint32_t(i), sc.account, clock, market, portfolio, queue, names),
-             make_strategy(sc, n_instruments), std::move(traded), 0});
+             sc.kind, make_strategy(sc, n_instruments), std::move(traded), 0});
     slots_.back().ctx.period_ns_ = sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0;
     if (sc.kind == StrategyKind::kPlugin) plugins_.push_back(i);
   }
@@ -192,7 +198,7 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
 const Status& StrategyHost::status() const {
   static const Status kOk;
   for (size_t i : plugins_) {
-    const Status& st = std::get<PluginStrategy>(slots_[i].strategy).status();
+    const Status& st = slots_[i].strategy->status();
     if (!st.is_ok()) return st;
   }
   return kOk;
@@ -211,32 +217,28 @@ bool StrategyHost::owns(const Slot& slot, OrderId id, AccountId account) const {
 void StrategyHost::on(const QuoteIn& quote) {
   for (Slot& s : slots_) {
     if (!trades(s, quote.instrument)) continue;
-    std::visit([&](auto& strat) { strat.on_quote(s.ctx, quote); }, s.strategy);
+    s.strategy->on_quote(s.ctx, quote);
   }
 }
 
 void StrategyHost::on(const TradeIn& trade) {
   for (Slot& s : slots_) {
     if (!trades(s, trade.instrument)) continue;
-    std::visit([&](auto& strat) { strat.on_trade(s.ctx, trade); }, s.strategy);
+    s.strategy->on_trade(s.ctx, trade);
   }
 }
 
 void StrategyHost::on(const BarIn& bar) {
   for (Slot& s : slots_) {
     if (!trades(s, bar.instrument)) continue;
-    std::visit(
-        [&](auto& strat) {
-          if constexpr (requires { strat.on_bar(s.ctx, bar); }) strat.on_bar(s.ctx, bar);
-        },
-        s.strategy);
+    s.strategy->on_bar(s.ctx, bar);
   }
 }
 
 void StrategyHost::on(const BookChanged& changed) {
   for (Slot& s : slots_) {
     if (!trades(s, changed.instrument)) continue;
-    std::visit([&](auto& strat) { strat.on_book(s.ctx, changed.instrument); }, s.strategy);
+    s.strategy->on_book(s.ctx, changed.instrument);
   }
 }
 
@@ -248,11 +250,9 @@ void StrategyHost::on(const Fill& fill) {
     if (own && ack_ns_ > 0) {
       hold_ack(s, fill);
     } else if (own) {
-      std::visit([&](auto& strat) { strat.on_fill(s.ctx, fill); }, s.strategy);
+      s.strategy->on_fill(s.ctx, fill);
     }
-    if (trades(s, fill.instrument)) {
-      std::visit([&](auto& strat) { strat.on_trade(s.ctx, print); }, s.strategy);
-    }
+    if (trades(s, fill.instrument)) s.strategy->on_trade(s.ctx, print);
   }
 }
 
@@ -264,7 +264,7 @@ void StrategyHost::deliver_order_event(const Event& e) {
       hold_ack(s, e);
       continue;
     }
-    std::visit([&](auto& strat) { strat.on_order(s.ctx, e); }, s.strategy);
+    s.strategy->on_order(s.ctx, e);
   }
 }
 
@@ -281,7 +281,7 @@ void StrategyHost::advance_time(Timestamp now) {
     for (Slot& s : slots_) {
       s.ctx.in_timer_ = true;  // ctx.now() = `now`, whatever the clock says
       s.ctx.timer_now_ = now;
-      std::visit([&](auto& strat) { start(strat, s.ctx); }, s.strategy);
+      s.strategy->on_start(s.ctx);
       s.ctx.in_timer_ = false;
     }
     return;
@@ -305,7 +305,7 @@ void StrategyHost::advance_time(Timestamp now) {
     ctx.in_timer_ = true;
     ctx.timer_now_ = Timestamp(ctx.next_due_ns_);
     ctx.timer_set_ = false;
-    std::visit([&](auto& strat) { strat.on_timer(ctx); }, next->strategy);
+    next->strategy->on_timer(ctx);
     ctx.in_timer_ = false;
     // A set_timer inside on_timer already placed the next firing (at due + its period).
     if (!ctx.timer_set_) ctx.next_due_ns_ += ctx.period_ns_;
@@ -317,12 +317,12 @@ void StrategyHost::hash_state(StateHasher& h) const {
   h.u64(slots_.size());
   h.u8(timers_started_);
   for (const Slot& s : slots_) {
-    h.u8(static_cast<uint8_t>(s.strategy.index()));
+    h.u8(static_cast<uint8_t>(s.kind));
     h.v(s.ctx.account());
     h.u64(s.ctx.orders_sent());
     h.i64(s.ctx.period_ns_);
     h.i64(s.ctx.next_due_ns_);
-    std::visit([&](const auto& strat) { strat.hash_state(h); }, s.strategy);
+    s.strategy->hash_state(h);
   }
 }
 
@@ -340,8 +340,8 @@ Status StrategyHost::restore_state(StateReader& r) {
     const int64_t period_ns = r.i64();
     s.ctx.next_due_ns_ = r.i64();
     // A plugin may have set its own timer (StrategyContext::set_timer).
-    const bool plugin = std::holds_alternative<PluginStrategy>(s.strategy);
-    if (kind != s.strategy.index() || account != s.ctx.account().value() ||
+    const bool plugin = s.kind == StrategyKind::kPlugin;
+    if (kind != static_cast<uint8_t>(s.kind) || account != s.ctx.account().value() ||
         sent >= kMaxOrdersPerStrategy || period_ns < 0 ||
         (!plugin && period_ns != s.ctx.period_ns_)) {
       r.fail("strategy " + std::to_string(s.ctx.index()) + " differs from the config");
@@ -349,8 +349,7 @@ Status StrategyHost::restore_state(StateReader& r) {
     }
     s.ctx.sent_ = sent;
     s.ctx.period_ns_ = period_ns;
-    const Status st =
-        std::visit([&](auto& strat) { return strat.restore_state(r, s.ctx); }, s.strategy);
+    const Status st = s.strategy->restore_state(r, s.ctx);
     if (!st.is_ok()) break;
   }
   return r.status();

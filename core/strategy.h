@@ -1,25 +1,15 @@
-// The strategy API and the host that runs the configured strategies inside the core.
+// The host that runs the configured strategies inside the core, and the context each one acts
+// through.
 //
-// A strategy is a class with these members (static dispatch through std::variant, no virtual
-// call per event):
-//   void on_start(StrategyContext&);                       // optional: once, see advance_time
-//   void on_bar(StrategyContext&, const BarIn&);           // optional: bars of its instruments
-//   void on_quote(StrategyContext&, const QuoteIn&);
-//   void on_trade(StrategyContext&, const TradeIn&);
-//   void on_book(StrategyContext&, InstrumentId);          // the engine's book changed
-//   void on_fill(StrategyContext&, const Fill&);           // a fill of one of its own orders
-//   void on_order(StrategyContext&, const OrderAccepted&); // and OrderRejected, OrderCancelled,
-//                                                          // OrderReplaced of its own orders
-//   void on_timer(StrategyContext&);
-//   void hash_state(StateHasher&) const;
-//   Status restore_state(StateReader&, const StrategyContext&);  // reads back hash_state
-// The built-ins (core/strategies/) implement it directly; a plugin (include/tape/strategy.h,
-// loaded by session/plugin.h) is hosted by PluginStrategy (core/plugin_strategy.h), which also
-// has `const Status& status() const`: the host reports its first failure (status()).
-// It reads the world and sends orders only through its StrategyContext. Orders leave as
-// OrderIntent events on the bus; Risk answers every intent (RiskDecision, and an OrderRejected
-// the strategy hears through on_order), the engine executes approved ones. Everything a
-// strategy does is a deterministic function of the events it was given.
+// Every strategy is written against the one public API, include/tape/strategy.h (DESIGN section
+// 8): the built-ins (core/builtin_strategy.h, core/strategies/) and plugins (loaded by
+// session/plugin.h) alike. The host calls each through HostedStrategy (core/hosted_strategy.h),
+// one virtual call per event: BuiltinHost calls a built-in's class directly, PluginStrategy
+// (core/plugin_strategy.h) a plugin's C table. A strategy reads the world and sends orders only
+// through its context (api::Context over StrategyContext). Orders leave as OrderIntent events on
+// the bus; Risk answers every intent (RiskDecision, and an OrderRejected the strategy hears
+// through on_order), the engine executes approved ones. Everything a strategy does is a
+// deterministic function of the events it was given.
 //
 // Single thread (the core's). StrategyHost is the subscriber after Portfolio, so positions
 // already include the fill being delivered.
@@ -28,7 +18,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "core/clock.h"
@@ -37,14 +26,12 @@
 #include "core/events.h"
 #include "core/held_queue.h"
 #include "core/market_view.h"
-#include "core/plugin_strategy.h"
+#include "core/builtin_strategy.h"
+#include "core/hosted_strategy.h"
 #include "core/portfolio.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
-#include "core/strategies/fat_finger.h"
-#include "core/strategies/market_maker.h"
-#include "core/strategies/momentum.h"
 
 namespace tape {
 
@@ -133,13 +120,9 @@ std::vector<InstrumentId> traded_instruments(const StrategyConfig& config, size_
 // Strategy index that issued `id`, or -1 if the id is not in the strategy id range.
 int64_t strategy_index_of(OrderId id);
 
-// Alternative index = StrategyKind value (hashed as the strategy's kind).
-using AnyStrategy = std::variant<MarketMaker, Momentum, FatFinger, PluginStrategy>;
-
 // Owns the configured strategies (CoreConfig::strategies, index = position in that list) and
 // delivers events to them, in strategy index order:
-//   QuoteIn, TradeIn, BarIn, BookChanged: to strategies trading the instrument (bars only to
-//     strategies with on_bar: plugins; the built-ins ignore them).
+//   QuoteIn, TradeIn, BarIn, BookChanged: to strategies trading the instrument.
 //   Fill: to the strategies trading the instrument, first on_fill to the owner of either side
 //     (owner = the strategy that issued the order id; for ids outside the strategy range, the
 //     strategies whose account matches), then on_trade with the print {instrument, price, qty,
@@ -211,10 +194,10 @@ class StrategyHost {
   void hash_acks(StateHasher& h) const;
   Status restore_acks(StateReader& r);
 
-  // Canonical order: strategy count, timers started; per strategy in index order: kind,
-  // account, orders sent, timer period and next due time, then the strategy's own state
-  // (windows, pending orders, quotes, Eigen buffers: each strategy's hash_state; a plugin's
-  // save_state bytes, length-prefixed).
+  // Canonical order: strategy count, timers started; per strategy in index order: kind
+  // (StrategyKind), account, orders sent, timer period and next due time, then the strategy's
+  // own state (a built-in's bytes inline, core/builtin_strategy.h; a plugin's save_state bytes,
+  // length-prefixed).
   void hash_state(StateHasher& h) const;
   // Reads back what hash_state wrote into a freshly constructed host with the same config: the
   // id counters, timers and every strategy's state. Fails the reader (and returns its status)
@@ -226,7 +209,13 @@ class StrategyHost {
   const Status& status() const;
 
   // Direct access for tests and reports.
-  const AnyStrategy& strategy(size_t index) const { return slots_[index].strategy; }
+  const HostedStrategy& strategy(size_t index) const { return *slots_[index].strategy; }
+  // Strategy `index`'s built-in class as T (MarketMaker, Momentum, FatFinger), or nullptr.
+  template <typename T>
+  const T* builtin(size_t index) const {
+    const auto* b = dynamic_cast<const BuiltinHost*>(slots_[index].strategy.get());
+    return b == nullptr ? nullptr : dynamic_cast<const T*>(&b->strategy());
+  }
   const StrategyContext& context(size_t index) const { return slots_[index].ctx; }
   // When strategy `index`'s timer is next due (meaningless without a timer).
   Timestamp next_timer(size_t index) const { return Timestamp(slots_[index].ctx.next_due_ns_); }
@@ -234,7 +223,8 @@ class StrategyHost {
  private:
   struct Slot {
     StrategyContext ctx;
-    AnyStrategy strategy;
+    StrategyKind kind;
+    std::unique_ptr<HostedStrategy> strategy;
     std::vector<uint8_t> trades;  // by instrument id: 1 if traded
     int fired_in_call = 0;  // scratch of advance_time, not state
   };
@@ -251,7 +241,7 @@ class StrategyHost {
   std::vector<Slot> slots_;
   int64_t ack_ns_ = 0;
   HeldQueue<HeldAck> acks_{kAckQueueMax};
-  std::vector<size_t> plugins_;  // indices of plugin strategies (status checks)
+  std::vector<size_t> plugins_;  // indices of plugin strategies (status checks: only they fail)
   bool timers_started_ = false;
 };
 

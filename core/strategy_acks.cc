@@ -23,13 +23,13 @@ void StrategyHost::deliver_ack(const HeldAck& a) {
   if (const Fill* f = std::get_if<Fill>(&a.event)) {
     s.ctx.seen_position_[f->instrument.value()] = a.position;
     s.ctx.seen_cash_ = Money(a.cash);
-    std::visit([&](auto& strat) { strat.on_fill(s.ctx, *f); }, s.strategy);
+    s.strategy->on_fill(s.ctx, *f);
     return;
   }
   std::visit(
       [&](const auto& e) {
         if constexpr (!std::is_same_v<std::decay_t<decltype(e)>, Fill>) {
-          std::visit([&](auto& strat) { strat.on_order(s.ctx, e); }, s.strategy);
+          s.strategy->on_order(s.ctx, e);
         }
       },
       a.event);

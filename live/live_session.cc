@@ -88,10 +88,7 @@ class JournalTail final : public Source {
 
 Status write_live_meta(EventLog& log, const LiveConfig& c, const ResolvedBacktest& r) {
   Json plugins = Json::array();
-  for (const PluginRecord& p : r.plugins) {
-    plugins.push_back(
-        {{"strategy", p.strategy}, {"path", p.path}, {"sha256", p.sha256}, {"abi", p.abi}});
-  }
+  for (const PluginRecord& p : r.plugins) plugins.push_back(plugin_record_json(p));
   const Json data = {{"format", "jsonl"},
                      {"source", kLiveDataSource},
                      {"nats",

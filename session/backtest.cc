@@ -12,6 +12,7 @@
 #include "session/backtest_seed.h"
 #include "session/data_cache.h"
 #include "session/data_log_source.h"
+#include "core/builtin_strategy.h"
 #include "session/plugin.h"
 #include "session/session.h"
 
@@ -109,10 +110,7 @@ Status write_meta(EventLog& log, const BacktestConfig& config, const ResolvedBac
             {"import", import.has_value() ? import.value() : Json(import_text)}};
   if (!seeds.empty()) d["book_seeds"] = seeds;
   Json plugins = Json::array();
-  for (const PluginRecord& p : r.plugins) {
-    plugins.push_back(
-        {{"strategy", p.strategy}, {"path", p.path}, {"sha256", p.sha256}, {"abi", p.abi}});
-  }
+  for (const PluginRecord& p : r.plugins) plugins.push_back(plugin_record_json(p));
   RETURN_IF_ERROR(log.put_meta(kMetaLogKind, kLogKindBacktest));
   RETURN_IF_ERROR(log.put_meta(kMetaInstruments, instruments_json(r.instruments)));
   RETURN_IF_ERROR(log.put_meta(kMetaData, dump_json(d)));
@@ -204,6 +202,19 @@ Result<ResolvedBacktest> resolve_backtest(const BacktestConfig& config,
                                "\" is not an instrument of the data (" + list + ")");
       }
     }
+    if (!s.builtin.empty()) {
+      const BuiltinSpec* spec = find_builtin(s.builtin);
+      if (spec == nullptr) return Status::invalid(key + ".builtin: no built-in \"" + s.builtin + "\"");
+      Status params = check_builtin_params(*spec, s.params);
+      if (!params.is_ok()) return Status::invalid(key + ".params: " + params.message());
+      sc.kind = spec->kind;
+      sc.params = s.params;
+      r.core.strategies.push_back(std::move(sc));
+      r.plugins.push_back(PluginRecord{s.name, "", "", 0, spec->name, spec->version});
+      ASSIGN_OR_RETURN(int64_t cash, rescale(s.starting_cash, scale, key + ".starting_cash"));
+      r.starting_cash.push_back(cash);
+      continue;
+    }
     Result<LoadedPlugin> loaded = load_plugin(s.plugin);
     if (!loaded.is_ok()) {
       return Status::invalid(key + ".plugin: " + loaded.status().message());
@@ -219,7 +230,7 @@ Result<ResolvedBacktest> resolve_backtest(const BacktestConfig& config,
     sc.plugin_path = s.plugin;
     sc.params = s.params;
     r.core.strategies.push_back(std::move(sc));
-    r.plugins.push_back(PluginRecord{s.name, s.plugin, p.sha256, p.abi_version});
+    r.plugins.push_back(PluginRecord{s.name, s.plugin, p.sha256, p.abi_version, "", 0});
     ASSIGN_OR_RETURN(int64_t cash, rescale(s.starting_cash, scale, key + ".starting_cash"));
     r.starting_cash.push_back(cash);
   }
@@ -347,6 +358,36 @@ Result<BacktestOutcome> run_backtest(const BacktestConfig& given, const Backtest
   return std::move(*outcome);
 }
 
+Json plugin_record_json(const PluginRecord& p) {
+  if (!p.builtin.empty()) {
+    return {{"strategy", p.strategy}, {"builtin", p.builtin}, {"version", p.version},
+            {"tape", std::string(kTapeVersion)}};
+  }
+  return {{"strategy", p.strategy}, {"path", p.path}, {"sha256", p.sha256}, {"abi", p.abi}};
+}
+
+namespace {
+
+// A built-in as the log recorded it must be this tape's built-in of that name and version.
+Status check_recorded_builtin(const EventLog& log, const BacktestStrategy& s, const Json& p) {
+  const std::string recorded = p.is_object() ? p.value("builtin", "") : "";
+  const uint32_t version = p.is_object() ? p.value("version", uint32_t{0}) : 0;
+  const BuiltinSpec* spec = find_builtin(s.builtin);
+  if (recorded != s.builtin) {
+    return Status::mismatch(log.dir() + ": strategy " + s.name + ": built-in " + s.builtin +
+                            " is recorded in meta plugins as '" + recorded + "'");
+  }
+  if (spec == nullptr || spec->version != version) {
+    return Status::mismatch(log.dir() + ": strategy " + s.name + ": built-in " + s.builtin +
+                            " was recorded at version " + std::to_string(version) +
+                            ", this tape has " +
+                            (spec == nullptr ? "none" : "version " + std::to_string(spec->version)));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<bool> is_backtest_log(const EventLog& log) {
   ASSIGN_OR_RETURN(std::optional<std::string> kind, log.get_meta(kMetaLogKind));
   return kind == std::optional<std::string>(std::string(kLogKindBacktest));
@@ -375,6 +416,10 @@ Result<OpenedBacktest> open_backtest_config(const EventLog& log) {
   for (size_t i = 0; i < out.config.strategies.size(); ++i) {
     const Json& p = plugins.value()[i];
     BacktestStrategy& s = out.config.strategies[i];
+    if (!s.builtin.empty()) {
+      RETURN_IF_ERROR(check_recorded_builtin(log, s, p));
+      continue;
+    }
     const std::string recorded = p.value("sha256", "");
     Result<LoadedPlugin> loaded = load_plugin(s.plugin);
     if (!loaded.is_ok()) {

@@ -1,5 +1,5 @@
 // A backtest as a session: the data (a data log, or files imported into a temporary one first)
-// is the source, the run log the store, the strategies plugins. The run log is a full log
+// is the source, the run log the store, the strategies plugins or built-ins. The run log is a full log
 // (every data input as an input, every output), so replay --verify, audit, diff and inspect
 // read it like any run's. Its meta (besides what every log has, store/event_log.h):
 //   "log_kind"      = "backtest"
@@ -9,7 +9,8 @@
 //   "data"          = JSON {"log", "files" [{path, sha256, bytes}], "format", "chain_head",
 //                     "seq_last", "import"}: the data log's chain head ties every result to
 //                     the exact bytes it was computed from
-//   "plugins"       = JSON [{"strategy", "path", "sha256", "abi"}], in strategy order
+//   "plugins"       = JSON, in strategy order: [{"strategy", "path", "sha256", "abi"}] for a
+//                     plugin, [{"strategy", "builtin", "version", "tape"}] for a built-in
 //   "state_hash", "ts_last", "complete" at the end, as for scenario runs.
 #pragma once
 
@@ -36,13 +37,19 @@ inline constexpr std::string_view kMetaBacktestName = "backtest_name";
 inline constexpr std::string_view kMetaData = "data";
 inline constexpr std::string_view kMetaPlugins = "plugins";
 
-// One strategy's plugin as the run used it.
+// One strategy's plugin (or built-in) as the run used it.
 struct PluginRecord {
   std::string strategy;
   std::string path;
   std::string sha256;
   uint32_t abi = 0;
+  std::string builtin;   // a built-in's name (path, sha256 and abi then empty)
+  uint32_t version = 0;  // a built-in's version (BuiltinSpec::version)
 };
+
+// `r` as the log's meta "plugins" lists it: {"strategy", "path", "sha256", "abi"} for a plugin,
+// {"strategy", "builtin", "version", "tape"} for a built-in ("tape": the tape version that ran).
+Json plugin_record_json(const PluginRecord& r);
 
 // The config bound to its data: the core config (instruments at the run's money scale,
 // strategies with their plugins loaded and parameters checked) and what to record about it.

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/builtin_strategy.h"
 #include "feed/import_options.h"
 #include "sim/scenario_internal.h"
 #include "sim/scenario_reader.h"
@@ -199,12 +200,37 @@ Result<std::string> param_text(const toml::node& node, const TableReader& r,
                              scenario_detail::type_name(node) + ")");
 }
 
+// `plugin = "..."` (and its optional `plugin_sha256` pin) or `builtin = "<name>"`.
+Status read_strategy_source(TableReader& r, const toml::table& t, const std::string& base_dir,
+                            BacktestStrategy& s) {
+  if (t.contains("plugin") == t.contains("builtin")) {
+    return r.error_at(t.contains("plugin") ? "builtin" : "plugin",
+                      "give exactly one of 'plugin' and 'builtin'");
+  }
+  if (t.contains("builtin")) {
+    RETURN_IF_ERROR(r.string("builtin", s.builtin, /*required=*/true));
+    if (find_builtin(s.builtin) != nullptr) return Status::ok();
+    std::vector<std::string> names;
+    for (const BuiltinSpec& b : builtin_specs()) names.push_back(b.name);
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    const std::string near = scenario_detail::closest_key(s.builtin, names);
+    return r.error_at("builtin", "\"" + s.builtin + "\" is no built-in strategy" +
+                                     (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                                     "; built-ins: " + list);
+  }
+  RETURN_IF_ERROR(r.string("plugin", s.plugin, /*required=*/true));
+  ASSIGN_OR_RETURN(s.plugin, resolve_plugin(s.plugin, base_dir, r));
+  return r.string("plugin_sha256", s.plugin_sha256);
+}
+
 Status read_strategies(TableReader& root, const std::string& source, const std::string& base_dir,
                        BacktestConfig& c) {
   ASSIGN_OR_RETURN(const toml::array* list, root.table_array("strategies"));
   if (!list || list->empty()) {
     if (c.live) return Status::ok();  // a live session may only journal (and match) the feed
-    return root.error_at("strategies", "is required: at least one [[strategies]] with a plugin");
+    return root.error_at("strategies",
+                         "is required: at least one [[strategies]] with a plugin or builtin");
   }
   if (list->size() > kMaxStrategies) {
     return root.error_at("strategies", "has more than " + std::to_string(kMaxStrategies));
@@ -216,9 +242,7 @@ Status read_strategies(TableReader& root, const std::string& source, const std::
     BacktestStrategy s;
     s.name = "strategy" + std::to_string(i + 1);
     RETURN_IF_ERROR(r.string("name", s.name));
-    RETURN_IF_ERROR(r.string("plugin", s.plugin, /*required=*/true));
-    ASSIGN_OR_RETURN(s.plugin, resolve_plugin(s.plugin, base_dir, r));
-    RETURN_IF_ERROR(r.string("plugin_sha256", s.plugin_sha256));
+    RETURN_IF_ERROR(read_strategy_source(r, t, base_dir, s));
     std::vector<StringItem> symbols;
     RETURN_IF_ERROR(r.string_list("instruments", symbols));
     for (const StringItem& item : symbols) s.instruments.push_back(item.value);
@@ -303,7 +327,10 @@ Result<BacktestConfig> read_backtest(const toml::table& tree, const std::string&
   }
   if (toml::array* list = canon["strategies"].as_array()) {
     for (size_t i = 0; i < list->size() && i < c.strategies.size(); ++i) {
-      if (toml::table* t = (*list)[i].as_table()) t->insert_or_assign("plugin", c.strategies[i].plugin);
+      toml::table* t = (*list)[i].as_table();
+      if (t != nullptr && !c.strategies[i].plugin.empty()) {
+        t->insert_or_assign("plugin", c.strategies[i].plugin);
+      }
     }
   }
   std::ostringstream text;

@@ -1,5 +1,5 @@
-// Backtest config files (`tape backtest CONFIG.toml`): the data, the strategies (plugins with
-// their parameter tables), the venue model, latency, fees, risk, starting cash and analytics
+// Backtest config files (`tape backtest CONFIG.toml`): the data, the strategies (plugins or
+// built-ins, with their parameter tables), the venue model, latency, fees, risk, starting cash and analytics
 // settings. docs/backtest.md documents every key with its unit and default.
 //
 // Loading = parse the file, merge its `include = [...]` presets under it (the including file's
@@ -39,8 +39,10 @@ struct BacktestData {
 
 struct BacktestStrategy {
   std::string name;
+  // Exactly one of plugin and builtin.
   std::string plugin;         // path of the shared library, as resolved (config dir relative)
   std::string plugin_sha256;  // optional pin: the library's SHA-256 must equal it
+  std::string builtin;        // a built-in strategy's name (core/builtin_strategy.h)
   std::vector<std::string> instruments;  // symbols; empty = every instrument of the data
   int64_t timer_ms = 0;
   int64_t starting_cash = 100'000 * kMoneyScale;  // kMoneyScale units

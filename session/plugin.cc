@@ -54,10 +54,14 @@ Result<LoadedPlugin> load_plugin(const std::string& path) {
   return out;
 }
 
-Status check_params(const LoadedPlugin& plugin, const std::vector<PluginParam>& params) {
-  const std::string who = "plugin '" + plugin.name + "' (" + plugin.path + ")";
+namespace {
+
+// An error naming the first key of `params` that `decls` do not declare (and the closest
+// declared name), else ok.
+Status check_known_keys(const std::string& who, const std::vector<PluginParamDecl>& decls,
+                        const std::vector<PluginParam>& params) {
   std::vector<std::string> declared;
-  for (const PluginParamDecl& d : plugin.params) declared.push_back(d.name);
+  for (const PluginParamDecl& d : decls) declared.push_back(d.name);
   for (const PluginParam& p : params) {
     bool known = false;
     for (const std::string& d : declared) known = known || d == p.key;
@@ -68,11 +72,27 @@ Status check_params(const LoadedPlugin& plugin, const std::vector<PluginParam>& 
     if (declared.empty()) msg += " (it declares none)";
     return Status::invalid(msg);
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status check_params(const LoadedPlugin& plugin, const std::vector<PluginParam>& params) {
+  const std::string who = "plugin '" + plugin.name + "' (" + plugin.path + ")";
+  RETURN_IF_ERROR(check_known_keys(who, plugin.params, params));
   Result<std::vector<PluginParamValue>> values = plugin.factory->resolve(params);
   if (!values.is_ok()) return Status::invalid(who + ": " + values.status().message());
   Result<void*> instance = plugin.factory->create(values.value());
   if (!instance.is_ok()) return instance.status();
   plugin.factory->table().destroy(instance.value());
+  return Status::ok();
+}
+
+Status check_builtin_params(const BuiltinSpec& spec, const std::vector<PluginParam>& params) {
+  const std::string who = "built-in '" + spec.name + "'";
+  RETURN_IF_ERROR(check_known_keys(who, spec.params, params));
+  Result<std::vector<PluginParamValue>> values = resolve_params(spec.params, params, who);
+  if (!values.is_ok()) return Status::invalid(who + ": " + values.status().message());
   return Status::ok();
 }
 

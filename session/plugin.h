@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/builtin_strategy.h"
 #include "core/config.h"
 #include "core/plugin_strategy.h"
 #include "core/status.h"
@@ -43,6 +44,12 @@ struct LoadedPlugin {
 // the plugin itself refuses is reported here with its message, before a run starts.
 [[nodiscard]] Status check_params(const LoadedPlugin& plugin,
                                   const std::vector<PluginParam>& params);
+
+// The same checks for a built-in strategy's parameter table (core/builtin_strategy.h), by its
+// declarations: a built-in accepts every value of the declared type (it clamps out-of-range
+// values, as its header says).
+[[nodiscard]] Status check_builtin_params(const BuiltinSpec& spec,
+                                          const std::vector<PluginParam>& params);
 
 // Fills a kPlugin StrategyConfig's plugin fields (kind, plugin, plugin_path, plugin_sha256,
 // plugin_abi) from `plugin`; the params are the caller's.

@@ -1,9 +1,8 @@
 #include "core/strategies/fat_finger.h"
 
+#include <memory>
 #include <string>
 
-#include "core/market_view.h"
-#include "core/strategy.h"
 
 namespace tape {
 namespace {
@@ -14,24 +13,59 @@ int64_t at_least(int64_t v, int64_t lo) { return v < lo ? lo : v; }
 
 }  // namespace
 
-FatFinger::FatFinger(const StrategyConfig& config, size_t instrument_count)
-    : params_(config.fat_finger), books_(instrument_count) {
-  params_.order_qty = Qty(at_least(params_.order_qty.value(), 1));
-  params_.offset_ticks = at_least(params_.offset_ticks, 0);
-  params_.max_position = at_least(params_.max_position, 0);
-  params_.oversize_orders = at_least(params_.oversize_orders, 0);
-  params_.size_multiplier = at_least(params_.size_multiplier, 1);
-  params_.burst_orders = at_least(params_.burst_orders, 0);
-  for (InstrumentId id : traded_instruments(config, instrument_count)) {
+BuiltinSpec FatFinger::spec() {
+  const FatFingerParams d;
+  BuiltinSpec s;
+  s.name = "fat_finger";
+  s.kind = StrategyKind::kFatFinger;
+  s.params = param_decls({
+      api::int_param("order_qty", d.order_qty.value(), "normal order size, lots"),
+      api::int_param("offset_ticks", d.offset_ticks, "normal orders rest this far from the mid"),
+      api::int_param("max_position", d.max_position,
+                     "normal orders skip a side that would pass |position|; 0 = no limit"),
+      api::int_param("at_ms", d.at_ms, "simulated ms when the oversize orders go out"),
+      api::int_param("oversize_orders", d.oversize_orders, "how many oversize orders; 0 = none"),
+      api::int_param("size_multiplier", d.size_multiplier, "oversize qty = order_qty x this"),
+      api::int_param("burst_at_ms", d.burst_at_ms, "simulated ms when the burst goes out"),
+      api::int_param("burst_orders", d.burst_orders, "orders of the burst; 0 = none"),
+  });
+  s.config_params = [](const StrategyConfig& c) {
+    const FatFingerParams& f = c.fat_finger;
+    return std::vector<PluginParam>{{"order_qty", std::to_string(f.order_qty.value())},
+                                    {"offset_ticks", std::to_string(f.offset_ticks)},
+                                    {"max_position", std::to_string(f.max_position)},
+                                    {"at_ms", std::to_string(f.at_ms)},
+                                    {"oversize_orders", std::to_string(f.oversize_orders)},
+                                    {"size_multiplier", std::to_string(f.size_multiplier)},
+                                    {"burst_at_ms", std::to_string(f.burst_at_ms)},
+                                    {"burst_orders", std::to_string(f.burst_orders)}};
+  };
+  s.make = [](const api::Params& p, const BuiltinUniverse& u) -> std::unique_ptr<BuiltinStrategy> {
+    return std::make_unique<FatFinger>(p, u);
+  };
+  return s;
+}
+
+FatFinger::FatFinger(const api::Params& p, const BuiltinUniverse& universe)
+    : books_(universe.instrument_count) {
+  params_.order_qty = Qty(at_least(p.get_int("order_qty"), 1));
+  params_.offset_ticks = at_least(p.get_int("offset_ticks"), 0);
+  params_.max_position = at_least(p.get_int("max_position"), 0);
+  params_.at_ms = p.get_int("at_ms");
+  params_.oversize_orders = at_least(p.get_int("oversize_orders"), 0);
+  params_.size_multiplier = at_least(p.get_int("size_multiplier"), 1);
+  params_.burst_at_ms = p.get_int("burst_at_ms");
+  params_.burst_orders = at_least(p.get_int("burst_orders"), 0);
+  for (InstrumentId id : universe.traded) {
     if (id.value() < books_.size()) books_[id.value()].traded = true;
   }
   salvos_.reserve(2);
 }
 
-bool FatFinger::mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const {
-  const TopOfBook top = ctx.market().top(instrument);
+bool FatFinger::mid2(const api::Context& ctx, InstrumentId instrument, int64_t& out) const {
+  const api::BookTop top = ctx.top(instrument.value());
   if (top.has_bid && top.has_ask && top.bid < top.ask) {
-    out = top.bid.value() + top.ask.value();
+    out = top.bid + top.ask;
     return true;
   }
   const QuoteMid& q = books_[instrument.value()].quote_mid;
@@ -40,10 +74,8 @@ bool FatFinger::mid2(const StrategyContext& ctx, InstrumentId instrument, int64_
   return true;
 }
 
-void FatFinger::on_quote(StrategyContext& ctx, const QuoteIn& quote) {
-  if (quote.instrument.value() < books_.size()) {
-    books_[quote.instrument.value()].quote_mid.observe(quote);
-  }
+void FatFinger::on_quote(api::Context& ctx, const api::Quote& quote) {
+  if (quote.instrument < books_.size()) books_[quote.instrument].quote_mid.observe(quote.bid, quote.ask);
   maybe_misfire(ctx);
 }
 
@@ -55,28 +87,26 @@ void FatFinger::forget(InstrumentId instrument, OrderId id) {
   }
 }
 
-void FatFinger::on_fill(StrategyContext& ctx, const Fill& fill) {
-  if (fill.maker_leaves.value() <= 0) forget(fill.instrument, fill.maker);
-  if (fill.taker_leaves.value() <= 0) {
-    forget(fill.instrument, fill.taker);
-    answered(ctx, fill.taker);  // a mistake's orders are IOC: always the taker
+void FatFinger::on_fill(api::Context& ctx, const api::FillReport& fill) {
+  if (fill.leaves > 0) return;
+  forget(InstrumentId(fill.instrument), OrderId(fill.order_id));
+  // A mistake's orders are IOC: always the taker.
+  if (!fill.is_maker) answered(ctx, OrderId(fill.order_id));
+}
+
+// A reject (of a cancel too: its order had already gone), cancel or expiry: nothing left live.
+void FatFinger::on_order(api::Context& ctx, const api::OrderEvent& e) {
+  if (e.kind != api::OrderEventKind::kRejected && e.kind != api::OrderEventKind::kCancelled &&
+      e.kind != api::OrderEventKind::kExpired) {
+    return;
   }
-}
-
-void FatFinger::on_order(StrategyContext& ctx, const OrderRejected& rejected) {
-  // A rejected cancel leaves nothing live either: its order had already gone.
-  forget(rejected.instrument, rejected.id);
-  answered(ctx, rejected.id);
-}
-
-void FatFinger::on_order(StrategyContext& ctx, const OrderCancelled& cancelled) {
-  forget(cancelled.instrument, cancelled.id);
-  answered(ctx, cancelled.id);
+  forget(InstrumentId(e.instrument), OrderId(e.order_id));
+  answered(ctx, OrderId(e.order_id));
 }
 
 // ---- Trading ----
 
-void FatFinger::on_timer(StrategyContext& ctx) {
+void FatFinger::on_timer(api::Context& ctx) {
   maybe_misfire(ctx);
   const int64_t qty = params_.order_qty.value();
   const int64_t limit = params_.max_position;
@@ -84,24 +114,24 @@ void FatFinger::on_timer(StrategyContext& ctx) {
     Book& b = books_[i];
     const InstrumentId instrument(i);
     int64_t m2 = 0;
-    if (!b.traded || ctx.market().halted(instrument) || !mid2(ctx, instrument, m2)) continue;
+    if (!b.traded || ctx.halted(i) || !mid2(ctx, instrument, m2)) continue;
     if (b.live != 0) {
-      ctx.cancel(instrument, OrderId(b.live));
+      ctx.cancel(i, b.live);
       b.live = 0;
     }
     const Side side = b.next_side;
     b.next_side = opposite(side);
-    const __int128 after = static_cast<__int128>(ctx.position(instrument)) + sign(side) * qty;
+    const __int128 after = static_cast<__int128>(ctx.position(i)) + sign(side) * qty;
     if (limit != 0 && (after > limit || after < -limit)) continue;
     const int64_t price =
         side == Side::kBuy ? m2 / 2 - params_.offset_ticks : (m2 + 1) / 2 + params_.offset_ticks;
     if (price <= 0) continue;
-    b.live = ctx.send_limit(instrument, side, Price(price), params_.order_qty).value();
+    b.live = ctx.limit(i, static_cast<api::Side>(side), price, qty);
   }
 }
 
-void FatFinger::maybe_misfire(StrategyContext& ctx) {
-  const int64_t now = ctx.now().value();
+void FatFinger::maybe_misfire(api::Context& ctx) {
+  const int64_t now = ctx.now_ns();
   if (!oversize_done_ && now >= params_.at_ms * kNsPerMs) {
     const Qty big(params_.order_qty.value() * params_.size_multiplier);
     if (start_round_robin(ctx, params_.oversize_orders, big)) {
@@ -117,7 +147,7 @@ void FatFinger::maybe_misfire(StrategyContext& ctx) {
   }
 }
 
-bool FatFinger::start_round_robin(StrategyContext& ctx, int64_t count, Qty qty) {
+bool FatFinger::start_round_robin(api::Context& ctx, int64_t count, Qty qty) {
   if (count == 0) return true;
   Salvo salvo{count, 0, qty, {}};
   int64_t m2 = 0;
@@ -130,7 +160,7 @@ bool FatFinger::start_round_robin(StrategyContext& ctx, int64_t count, Qty qty) 
   return true;
 }
 
-void FatFinger::pump(StrategyContext& ctx) {
+void FatFinger::pump(api::Context& ctx) {
   while (in_flight_ == 0 && !salvos_.empty()) {
     Salvo& salvo = salvos_.front();
     if (salvo.left == 0) {
@@ -142,13 +172,12 @@ void FatFinger::pump(StrategyContext& ctx) {
     const Target& t = salvo.targets[static_cast<size_t>(k) % salvo.targets.size()];
     const Side side = k % 2 == 0 ? Side::kBuy : Side::kSell;
     const int64_t price = side == Side::kBuy ? t.mid2 / 2 : (t.mid2 + 1) / 2;
-    in_flight_ =
-        ctx.send_limit(InstrumentId(t.instrument), side, Price(price), salvo.qty, TimeInForce::kIoc)
-            .value();
+    in_flight_ = ctx.limit(t.instrument, static_cast<api::Side>(side), price, salvo.qty.value(),
+                           api::Tif::kIoc);
   }
 }
 
-void FatFinger::answered(StrategyContext& ctx, OrderId id) {
+void FatFinger::answered(api::Context& ctx, OrderId id) {
   if (in_flight_ == 0 || id.value() != in_flight_) return;
   in_flight_ = 0;
   pump(ctx);
@@ -170,7 +199,7 @@ void FatFinger::hash_state(StateHasher& h) const {
   }
 }
 
-Status FatFinger::restore_state(StateReader& r, const StrategyContext& ctx) {
+Status FatFinger::restore_state(StateReader& r, const IssuedFn& issued) {
   r.expect_tag("fat_finger");
   const uint8_t oversize_done = r.u8();
   const uint8_t burst_done = r.u8();
@@ -189,7 +218,7 @@ Status FatFinger::restore_state(StateReader& r, const StrategyContext& ctx) {
     b.live = r.u64();
     const uint8_t side = r.u8();
     if (!r.ok()) return r.status();
-    if (side > 1 || (b.live != 0 && !ctx.issued(OrderId(b.live)))) {
+    if (side > 1 || (b.live != 0 && !issued(OrderId(b.live)))) {
       r.fail("fat finger order " + std::to_string(b.live) + " or flags invalid");
       return r.status();
     }

@@ -1,4 +1,4 @@
-// Built-in "fat finger": a trader that behaves for most of the run and then makes the two classic
+// Built-in "fat finger" (`fat_finger`, a BuiltinStrategy: core/builtin_strategy.h): a trader that behaves for most of the run and then makes the two classic
 // operator mistakes, so that a scenario can show pre-trade risk catching them.
 //
 // Normal trading (only with StrategyConfig::timer_ms > 0): on every timer, per traded instrument
@@ -31,30 +31,27 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/builtin_strategy.h"
 #include "core/config.h"
-#include "core/events.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/strategies/quote_mid.h"
 #include "core/status.h"
+#include "tape/strategy.h"
 
 namespace tape {
 
-class StrategyContext;
-
-class FatFinger {
+class FatFinger final : public BuiltinStrategy {
  public:
-  FatFinger(const StrategyConfig& config, size_t instrument_count);
+  static BuiltinSpec spec();
+  FatFinger(const api::Params& params, const BuiltinUniverse& universe);
 
-  void on_quote(StrategyContext& ctx, const QuoteIn& quote);
-  void on_trade(StrategyContext& ctx, const TradeIn&) { maybe_misfire(ctx); }
-  void on_book(StrategyContext& ctx, InstrumentId) { maybe_misfire(ctx); }
-  void on_fill(StrategyContext& ctx, const Fill& fill);
-  void on_order(StrategyContext&, const OrderAccepted&) {}
-  void on_order(StrategyContext& ctx, const OrderRejected& rejected);
-  void on_order(StrategyContext& ctx, const OrderCancelled& cancelled);
-  void on_order(StrategyContext&, const OrderReplaced&) {}
-  void on_timer(StrategyContext& ctx);
+  void on_quote(api::Context& ctx, const api::Quote& quote) override;
+  void on_trade(api::Context& ctx, const api::Trade&) override { maybe_misfire(ctx); }
+  void on_book(api::Context& ctx, const api::BookTop&) override { maybe_misfire(ctx); }
+  void on_fill(api::Context& ctx, const api::FillReport& fill) override;
+  void on_order(api::Context& ctx, const api::OrderEvent& e) override;
+  void on_timer(api::Context& ctx) override;
 
   // Reported: oversize and burst orders sent so far (each reaches its configured count once,
   // when its mistake begins; the orders themselves all go out within that input).
@@ -66,12 +63,11 @@ class FatFinger {
 
   // Both done flags and counters, then per instrument in id order: traded, quote mid, live
   // normal order, next side.
-  void hash_state(StateHasher& h) const;
-  // Reads back hash_state into a freshly constructed FatFinger with the same config; `ctx`
-  // (already restored) vouches for the live ids. Fails the reader on a traded flag that
-  // disagrees with the config, flags or sides out of range, counters past the configured
-  // counts, or an id the strategy never issued.
-  Status restore_state(StateReader& r, const StrategyContext& ctx);
+  void hash_state(StateHasher& h) const override;
+  // Reads back hash_state into a freshly constructed FatFinger with the same config. Fails the
+  // reader on a traded flag that disagrees with the config, flags or sides out of range,
+  // counters past the configured counts, or an id the strategy never issued.
+  Status restore_state(StateReader& r, const IssuedFn& issued) override;
 
  private:
   struct Book {
@@ -81,15 +77,15 @@ class FatFinger {
     Side next_side = Side::kBuy;
   };
 
-  bool mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const;
-  void maybe_misfire(StrategyContext& ctx);
+  bool mid2(const api::Context& ctx, InstrumentId instrument, int64_t& out) const;
+  void maybe_misfire(api::Context& ctx);
   // Starts a mistake of `count` IOC orders of `qty`, round robin over the instruments with a
   // mid; false (and nothing started) when no traded instrument has one.
-  bool start_round_robin(StrategyContext& ctx, int64_t count, Qty qty);
+  bool start_round_robin(api::Context& ctx, int64_t count, Qty qty);
   // Sends the next order of the oldest unfinished mistake unless one is awaiting its answer.
-  void pump(StrategyContext& ctx);
+  void pump(api::Context& ctx);
   // An order got its final answer: the next one may go.
-  void answered(StrategyContext& ctx, OrderId id);
+  void answered(api::Context& ctx, OrderId id);
   void forget(InstrumentId instrument, OrderId id);
 
   struct Target {

@@ -1,12 +1,11 @@
 #include "core/strategies/market_maker.h"
 
 #include <array>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "core/bounds.h"
-#include "core/market_view.h"
-#include "core/strategy.h"
 
 namespace tape {
 namespace {
@@ -16,14 +15,51 @@ int side_index(Side s) { return static_cast<int>(s); }
 
 }  // namespace
 
-MarketMaker::MarketMaker(const StrategyConfig& config, size_t instrument_count)
-    : params_(config.mm), books_(instrument_count) {
+BuiltinSpec MarketMaker::spec() {
+  const MarketMakerParams d;
+  BuiltinSpec s;
+  s.name = "market_maker";
+  s.kind = StrategyKind::kMarketMaker;
+  s.params = param_decls({
+      api::int_param("half_spread_ticks", d.half_spread_ticks, "quote distance from the mid"),
+      api::int_param("quote_qty", d.quote_qty.value(), "lots per quote"),
+      api::int_param("skew_ticks_per_lot", d.skew_ticks_per_lot,
+                     "ticks the quotes move per skew_unit_lots of position"),
+      api::int_param("skew_unit_lots", d.skew_unit_lots, "position step of the skew"),
+      api::int_param("max_position", d.max_position,
+                     "|position| a quote may not take it past; 0 = no limit"),
+      api::int_param("requote_ticks", d.requote_ticks, "move a quote only this far off target"),
+  });
+  s.config_params = [](const StrategyConfig& c) {
+    const MarketMakerParams& m = c.mm;
+    return std::vector<PluginParam>{
+        {"half_spread_ticks", std::to_string(m.half_spread_ticks)},
+        {"quote_qty", std::to_string(m.quote_qty.value())},
+        {"skew_ticks_per_lot", std::to_string(m.skew_ticks_per_lot)},
+        {"skew_unit_lots", std::to_string(m.skew_unit_lots)},
+        {"max_position", std::to_string(m.max_position)},
+        {"requote_ticks", std::to_string(m.requote_ticks)}};
+  };
+  s.make = [](const api::Params& p, const BuiltinUniverse& u) -> std::unique_ptr<BuiltinStrategy> {
+    return std::make_unique<MarketMaker>(p, u);
+  };
+  return s;
+}
+
+MarketMaker::MarketMaker(const api::Params& p, const BuiltinUniverse& universe)
+    : books_(universe.instrument_count) {
+  params_.half_spread_ticks = p.get_int("half_spread_ticks");
+  params_.quote_qty = Qty(p.get_int("quote_qty"));
+  params_.skew_ticks_per_lot = p.get_int("skew_ticks_per_lot");
+  params_.skew_unit_lots = p.get_int("skew_unit_lots");
+  params_.max_position = p.get_int("max_position");
+  params_.requote_ticks = p.get_int("requote_ticks");
   if (params_.half_spread_ticks < 1) params_.half_spread_ticks = 1;
   if (params_.skew_unit_lots < 1) params_.skew_unit_lots = 1;
   if (params_.requote_ticks < 1) params_.requote_ticks = 1;
   if (params_.quote_qty.value() < 1) params_.quote_qty = Qty(1);
   if (params_.max_position < 0) params_.max_position = 0;
-  for (InstrumentId id : traded_instruments(config, instrument_count)) {
+  for (InstrumentId id : universe.traded) {
     if (id.value() < books_.size()) books_[id.value()].traded = true;
   }
 }
@@ -42,96 +78,106 @@ MarketMaker::Quote* MarketMaker::find(InstrumentId instrument, OrderId id) {
 
 // ---- Market data ----
 
-void MarketMaker::on_quote(StrategyContext& ctx, const QuoteIn& quote) {
-  if (quote.instrument.value() >= books_.size()) return;
-  books_[quote.instrument.value()].quote_mid.observe(quote);
-  refresh(ctx, quote.instrument);
+void MarketMaker::on_quote(api::Context& ctx, const api::Quote& quote) {
+  if (quote.instrument >= books_.size()) return;
+  books_[quote.instrument].quote_mid.observe(quote.bid, quote.ask);
+  refresh(ctx, InstrumentId(quote.instrument));
 }
 
-void MarketMaker::on_book(StrategyContext& ctx, InstrumentId instrument) {
-  refresh(ctx, instrument);
+void MarketMaker::on_book(api::Context& ctx, const api::BookTop& top) {
+  refresh(ctx, InstrumentId(top.instrument));
 }
 
-void MarketMaker::on_timer(StrategyContext& ctx) {
+void MarketMaker::on_timer(api::Context& ctx) {
   for (uint32_t i = 0; i < books_.size(); ++i) refresh(ctx, InstrumentId(i));
 }
 
 // ---- Own orders ----
 
-void MarketMaker::on_fill(StrategyContext& ctx, const Fill& fill) {
-  for (const auto& [id, leaves] :
-       {std::pair{fill.maker, fill.maker_leaves}, std::pair{fill.taker, fill.taker_leaves}}) {
-    Quote* q = find(fill.instrument, id);
-    if (q == nullptr) continue;
-    if (leaves.value() <= 0) {
+void MarketMaker::on_fill(api::Context& ctx, const api::FillReport& fill) {
+  const InstrumentId instrument(fill.instrument);
+  Quote* q = find(instrument, OrderId(fill.order_id));
+  if (q != nullptr) {
+    if (fill.leaves <= 0) {
       *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns, 0};
     } else {
-      q->qty = leaves.value();
+      q->qty = fill.leaves;
     }
   }
-  refresh(ctx, fill.instrument);
+  refresh(ctx, instrument);
 }
 
-void MarketMaker::on_order(StrategyContext& ctx, const OrderAccepted& accepted) {
-  Quote* q = find(accepted.instrument, accepted.id);
+void MarketMaker::on_order(api::Context& ctx, const api::OrderEvent& e) {
+  switch (e.kind) {
+    case api::OrderEventKind::kAccepted: return accepted(ctx, e);
+    case api::OrderEventKind::kRejected: return rejected(ctx, e);
+    case api::OrderEventKind::kCancelled:
+    case api::OrderEventKind::kExpired: return cancelled(ctx, e);
+    case api::OrderEventKind::kReplaced: return replaced(ctx, e);
+  }
+}
+
+void MarketMaker::accepted(api::Context& ctx, const api::OrderEvent& e) {
+  Quote* q = find(InstrumentId(e.instrument), OrderId(e.order_id));
   if (q == nullptr) return;
   if (q->pending == Pending::kNew) q->pending = Pending::kNone;
-  q->price = accepted.price.value();
-  q->qty = accepted.qty.value();
-  refresh(ctx, accepted.instrument);
+  q->price = e.price;
+  q->qty = e.qty;
+  refresh(ctx, InstrumentId(e.instrument));
 }
 
-void MarketMaker::on_order(StrategyContext& ctx, const OrderRejected& rejected) {
-  Quote* q = find(rejected.instrument, rejected.id);
+void MarketMaker::rejected(api::Context& ctx, const api::OrderEvent& e) {
+  Quote* q = find(InstrumentId(e.instrument), OrderId(e.order_id));
   if (q == nullptr) return;
-  q->retry_after_ns = ctx.now().value() + kRejectBackoffNs;
+  q->retry_after_ns = ctx.now_ns() + kRejectBackoffNs;
   // A rejected new order never existed; an unknown id means the order is already gone. Any
   // other reject of a replace or cancel leaves the order resting as it was.
-  if (q->pending == Pending::kNew || rejected.reason == RejectReason::kUnknownOrderId) {
+  if (q->pending == Pending::kNew ||
+      e.reason == static_cast<uint16_t>(RejectReason::kUnknownOrderId)) {
     *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns, 0};
   } else {
     q->pending = Pending::kNone;
   }
-  refresh(ctx, rejected.instrument);
+  refresh(ctx, InstrumentId(e.instrument));
 }
 
-void MarketMaker::on_order(StrategyContext& ctx, const OrderCancelled& cancelled) {
-  Quote* q = find(cancelled.instrument, cancelled.id);
+void MarketMaker::cancelled(api::Context& ctx, const api::OrderEvent& e) {
+  Quote* q = find(InstrumentId(e.instrument), OrderId(e.order_id));
   if (q == nullptr) return;
   *q = Quote{0, 0, 0, Pending::kNone, q->retry_after_ns, 0};
-  refresh(ctx, cancelled.instrument);
+  refresh(ctx, InstrumentId(e.instrument));
 }
 
-void MarketMaker::on_order(StrategyContext& ctx, const OrderReplaced& replaced) {
-  Quote* q = find(replaced.instrument, replaced.id);
+void MarketMaker::replaced(api::Context& ctx, const api::OrderEvent& e) {
+  Quote* q = find(InstrumentId(e.instrument), OrderId(e.order_id));
   if (q == nullptr) return;
   if (q->pending == Pending::kReplace) q->pending = Pending::kNone;
-  q->price = replaced.price.value();
-  q->qty = replaced.qty.value();
-  refresh(ctx, replaced.instrument);
+  q->price = e.price;
+  q->qty = e.qty;
+  refresh(ctx, InstrumentId(e.instrument));
 }
 
 // ---- Quoting ----
 
-bool MarketMaker::best_excluding_own(const StrategyContext& ctx, InstrumentId instrument, Side side,
+bool MarketMaker::best_excluding_own(const api::Context& ctx, InstrumentId instrument, Side side,
                                      int64_t& out) const {
   const Quote& own = books_[instrument.value()].sides[side_index(side)];
   // Our quote is in the book unless it is still on its way (pending new).
   const bool own_resting = own.id != 0 && own.pending != Pending::kNew;
-  std::array<LevelView, 2> levels;  // one order per side: at most one level is ours alone
-  const size_t n = ctx.market().depth(instrument, side, levels);
-  for (size_t k = 0; k < n; ++k) {
-    int64_t qty = levels[k].qty.value();
-    if (own_resting && levels[k].price.value() == own.price) qty -= own.qty;
+  std::array<api::Level, 2> levels;  // one order per side: at most one level is ours alone
+  const uint32_t n = ctx.depth(instrument.value(), static_cast<api::Side>(side), levels);
+  for (uint32_t k = 0; k < n; ++k) {
+    int64_t qty = levels[k].qty;
+    if (own_resting && levels[k].price == own.price) qty -= own.qty;
     if (qty > 0) {
-      out = levels[k].price.value();
+      out = levels[k].price;
       return true;
     }
   }
   return false;
 }
 
-bool MarketMaker::mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const {
+bool MarketMaker::mid2(const api::Context& ctx, InstrumentId instrument, int64_t& out) const {
   int64_t bid = 0;
   int64_t ask = 0;
   if (best_excluding_own(ctx, instrument, Side::kBuy, bid) &&
@@ -145,9 +191,9 @@ bool MarketMaker::mid2(const StrategyContext& ctx, InstrumentId instrument, int6
   return true;
 }
 
-void MarketMaker::refresh(StrategyContext& ctx, InstrumentId instrument) {
+void MarketMaker::refresh(api::Context& ctx, InstrumentId instrument) {
   if (instrument.value() >= books_.size() || !books_[instrument.value()].traded) return;
-  if (ctx.market().halted(instrument)) return;
+  if (ctx.halted(instrument.value())) return;
   int64_t m2 = 0;
   if (!mid2(ctx, instrument, m2)) return;
 
@@ -155,7 +201,7 @@ void MarketMaker::refresh(StrategyContext& ctx, InstrumentId instrument) {
   // wrap into a plausible price. A quote outside the price domain is simply not sent.
   // The division stays in int64 (exact: skew_unit_lots >= 1; a 128-bit division is a libcall on
   // the per-quote path); only the products and sums are widened.
-  const int64_t position64 = ctx.position(instrument);
+  const int64_t position64 = ctx.position(instrument.value());
   const __int128 position = position64;
   const __int128 qty = params_.quote_qty.value();
   const __int128 skew =
@@ -178,27 +224,28 @@ bool MarketMaker::crosses_own(const Book& book, Side side, int64_t price) const 
   return price <= other.price || (moving && price <= other.target);
 }
 
-void MarketMaker::steer(StrategyContext& ctx, InstrumentId instrument, Side side, bool wanted,
+void MarketMaker::steer(api::Context& ctx, InstrumentId instrument, Side side, bool wanted,
                         int64_t target) {
   Quote& q = books_[instrument.value()].sides[side_index(side)];
   if (q.pending != Pending::kNone) return;
   if (!wanted) {
     if (q.id != 0) {
-      ctx.cancel(instrument, OrderId(q.id));
+      ctx.cancel(instrument.value(), q.id);
       q.pending = Pending::kCancel;
     }
     return;
   }
-  if (ctx.now().value() < q.retry_after_ns) return;
+  if (ctx.now_ns() < q.retry_after_ns) return;
   if (q.id != 0 && abs64(target - q.price) < params_.requote_ticks) return;
   if (crosses_own(books_[instrument.value()], side, target)) return;
   if (q.id == 0) {
-    const OrderId id = ctx.send_limit(instrument, side, Price(target), params_.quote_qty);
-    q = Quote{id.value(),    target,           params_.quote_qty.value(),
+    const uint64_t id = ctx.limit(instrument.value(), static_cast<api::Side>(side), target,
+                                  params_.quote_qty.value());
+    q = Quote{id,            target,           params_.quote_qty.value(),
               Pending::kNew, q.retry_after_ns, target};
     return;
   }
-  ctx.replace(instrument, OrderId(q.id), Price(target), params_.quote_qty);
+  ctx.replace(instrument.value(), q.id, target, params_.quote_qty.value());
   q.pending = Pending::kReplace;
   q.target = target;
 }
@@ -219,7 +266,7 @@ void MarketMaker::hash_state(StateHasher& h) const {
   }
 }
 
-Status MarketMaker::restore_state(StateReader& r, const StrategyContext& ctx) {
+Status MarketMaker::restore_state(StateReader& r, const IssuedFn& issued) {
   r.expect_tag("market_maker");
   for (Book& b : books_) {
     if (r.u8() != (b.traded ? 1 : 0)) r.fail("market maker traded instruments differ");
@@ -233,7 +280,7 @@ Status MarketMaker::restore_state(StateReader& r, const StrategyContext& ctx) {
       q.retry_after_ns = r.i64();
       q.target = r.i64();
       if (!r.ok()) return r.status();
-      const bool id_ok = q.id == 0 ? pending == 0 : ctx.issued(OrderId(q.id));
+      const bool id_ok = q.id == 0 ? pending == 0 : issued(OrderId(q.id));
       if (pending > static_cast<uint8_t>(Pending::kCancel) || !id_ok || q.qty < 0) {
         r.fail("market maker quote " + std::to_string(q.id) + " invalid");
         return r.status();

@@ -1,4 +1,5 @@
-// Built-in market maker: one bid and one ask per traded instrument around the mid.
+// Built-in market maker (`market_maker`, a BuiltinStrategy: core/builtin_strategy.h): one bid
+// and one ask per traded instrument around the mid.
 //
 // Mid (kept in half-ticks, mid2 = bid + ask): the book's best bid and ask excluding the maker's
 // own quotes (so its quotes never chase themselves), when both sides have other liquidity; else
@@ -15,25 +16,25 @@
 // is pending (sent, not yet answered) that side does nothing. After a reject the side waits
 // kRejectBackoffNs of simulated time before sending again (a killed or throttled maker does not
 // flood the bus). Halted instruments are left alone.
-// Parameters are clamped at construction: half_spread_ticks >= 1 (never self-crossing),
-// skew_unit_lots >= 1, requote_ticks >= 1, quote_qty >= 1.
+// Parameters (MarketMakerParams, declared in spec()) are clamped at construction:
+// half_spread_ticks >= 1 (never self-crossing), skew_unit_lots >= 1, requote_ticks >= 1,
+// quote_qty >= 1, max_position >= 0. After a fill of its own it requotes once per report.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "core/builtin_strategy.h"
 #include "core/config.h"
-#include "core/events.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
 #include "core/strategies/quote_mid.h"
+#include "tape/strategy.h"
 
 namespace tape {
 
-class StrategyContext;
-
-class MarketMaker {
+class MarketMaker final : public BuiltinStrategy {
  public:
   // Simulated time a side waits after a reject before it sends again.
   static constexpr int64_t kRejectBackoffNs = 100'000'000;
@@ -49,25 +50,22 @@ class MarketMaker {
     int64_t target = 0;          // price asked for by the pending new/replace
   };
 
-  MarketMaker(const StrategyConfig& config, size_t instrument_count);
+  static BuiltinSpec spec();
+  MarketMaker(const api::Params& params, const BuiltinUniverse& universe);
 
-  void on_quote(StrategyContext& ctx, const QuoteIn& quote);
-  void on_trade(StrategyContext&, const TradeIn&) {}
-  void on_book(StrategyContext& ctx, InstrumentId instrument);
-  void on_fill(StrategyContext& ctx, const Fill& fill);
-  void on_order(StrategyContext& ctx, const OrderAccepted& accepted);
-  void on_order(StrategyContext& ctx, const OrderRejected& rejected);
-  void on_order(StrategyContext& ctx, const OrderCancelled& cancelled);
-  void on_order(StrategyContext& ctx, const OrderReplaced& replaced);
-  void on_timer(StrategyContext& ctx);
+  void on_quote(api::Context& ctx, const api::Quote& quote) override;
+  void on_book(api::Context& ctx, const api::BookTop& top) override;
+  void on_fill(api::Context& ctx, const api::FillReport& fill) override;
+  void on_order(api::Context& ctx, const api::OrderEvent& e) override;
+  void on_timer(api::Context& ctx) override;
 
   const Quote& quote(InstrumentId instrument, Side side) const;
   // Per instrument in id order: traded, quote mid, then bid and ask quotes (every field).
-  void hash_state(StateHasher& h) const;
-  // Reads back hash_state's fields into a freshly constructed maker with the same config; `ctx`
-  // (already restored) vouches for the quote ids. Fails the reader on a traded flag that
-  // disagrees with the config, a pending kind out of range or an id the strategy never issued.
-  Status restore_state(StateReader& r, const StrategyContext& ctx);
+  void hash_state(StateHasher& h) const override;
+  // Reads back hash_state's fields into a freshly constructed maker with the same config.
+  // Fails the reader on a traded flag that disagrees with the config, a pending kind out of
+  // range or an id the strategy never issued.
+  Status restore_state(StateReader& r, const IssuedFn& issued) override;
 
  private:
   struct Book {
@@ -76,15 +74,20 @@ class MarketMaker {
     Quote sides[2];          // indexed by Side
   };
 
-  void refresh(StrategyContext& ctx, InstrumentId instrument);
-  void steer(StrategyContext& ctx, InstrumentId instrument, Side side, bool wanted, int64_t target);
-  bool mid2(const StrategyContext& ctx, InstrumentId instrument, int64_t& out) const;
+  void refresh(api::Context& ctx, InstrumentId instrument);
+  void steer(api::Context& ctx, InstrumentId instrument, Side side, bool wanted, int64_t target);
+  bool mid2(const api::Context& ctx, InstrumentId instrument, int64_t& out) const;
   // True if `price` on `side` could trade against the maker's own order on the other side.
   bool crosses_own(const Book& book, Side side, int64_t price) const;
-  bool best_excluding_own(const StrategyContext& ctx, InstrumentId instrument, Side side,
+  bool best_excluding_own(const api::Context& ctx, InstrumentId instrument, Side side,
                           int64_t& out) const;
   // The side of `instrument` whose live order is `id`, or nullptr.
   Quote* find(InstrumentId instrument, OrderId id);
+  // The order events, by kind.
+  void accepted(api::Context& ctx, const api::OrderEvent& e);
+  void rejected(api::Context& ctx, const api::OrderEvent& e);
+  void cancelled(api::Context& ctx, const api::OrderEvent& e);
+  void replaced(api::Context& ctx, const api::OrderEvent& e);
 
   MarketMakerParams params_;
   std::vector<Book> books_;  // by instrument id

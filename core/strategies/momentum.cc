@@ -4,17 +4,23 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
 
-#include "core/market_view.h"
 #include "core/status.h"
-#include "core/strategy.h"
 
 namespace tape {
 namespace {
 
 constexpr int64_t kPpm = 1'000'000;
 constexpr int64_t kNsPerMs = 1'000'000;
+
+// `ppm` (0 .. 1e6) as a decimal with six places: 300000 -> "0.300000".
+std::string ppm_text(int64_t ppm) {
+  std::string frac = std::to_string(ppm % kPpm);
+  frac.insert(0, 6 - frac.size(), '0');
+  return std::to_string(ppm / kPpm) + "." + frac;
+}
 
 }  // namespace
 
@@ -96,15 +102,68 @@ void MidTrend::restore_state(StateReader& r) {
 
 // ---- Momentum ----
 
-Momentum::Momentum(const StrategyConfig& config, size_t instrument_count)
-    : params_(config.momentum), flows_(instrument_count) {
+namespace {
+
+// The threshold in parts per million: clamped to [0, 1], rounded half away from zero.
+int64_t threshold_ppm(const api::Decimal& d) {
+  int64_t one = 1;  // 10^scale: the value 1 at the decimal's scale (scale <= 18)
+  for (int32_t k = 0; k < d.scale; ++k) one *= 10;
+  if (d.units <= 0) return 0;
+  if (d.units >= one) return kPpm;
+  if (d.scale <= 6) {
+    int64_t v = d.units;
+    for (int32_t k = d.scale; k < 6; ++k) v *= 10;
+    return v;
+  }
+  int64_t div = 1;
+  for (int32_t k = 6; k < d.scale; ++k) div *= 10;
+  return d.units / div + (d.units % div >= div / 2 ? 1 : 0);
+}
+
+}  // namespace
+
+BuiltinSpec Momentum::spec() {
+  const MomentumParams d;
+  BuiltinSpec s;
+  s.name = "momentum";
+  s.kind = StrategyKind::kMomentum;
+  s.params = param_decls({
+      api::int_param("window_trades", d.window_trades, "trade prints in the imbalance window"),
+      api::decimal_param("entry_threshold", ppm_text(std::llround(d.entry_threshold * kPpm)),
+                         "|imbalance| in [0, 1] that triggers an order"),
+      api::int_param("order_qty", d.order_qty.value(), "lots per order"),
+      api::int_param("max_position", d.max_position,
+                     "|position| an order may not take it past; 0 = no limit"),
+      api::int_param("cooldown_ms", d.cooldown_ms, "simulated ms between orders"),
+  });
+  s.config_params = [](const StrategyConfig& c) {
+    const MomentumParams& m = c.momentum;
+    // The scenario's threshold is a double: its ppm as the original rounding gave it.
+    const int64_t ppm = std::llround(std::clamp(m.entry_threshold, 0.0, 1.0) * kPpm);
+    return std::vector<PluginParam>{{"window_trades", std::to_string(m.window_trades)},
+                                    {"entry_threshold", ppm_text(ppm)},
+                                    {"order_qty", std::to_string(m.order_qty.value())},
+                                    {"max_position", std::to_string(m.max_position)},
+                                    {"cooldown_ms", std::to_string(m.cooldown_ms)}};
+  };
+  s.make = [](const api::Params& p, const BuiltinUniverse& u) -> std::unique_ptr<BuiltinStrategy> {
+    return std::make_unique<Momentum>(p, u);
+  };
+  return s;
+}
+
+Momentum::Momentum(const api::Params& p, const BuiltinUniverse& universe)
+    : flows_(universe.instrument_count) {
+  params_.window_trades = p.get_int("window_trades");
+  params_.order_qty = Qty(p.get_int("order_qty"));
+  params_.max_position = p.get_int("max_position");
+  params_.cooldown_ms = p.get_int("cooldown_ms");
   if (params_.window_trades < 1) params_.window_trades = 1;
   if (params_.order_qty.value() < 1) params_.order_qty = Qty(1);
   if (params_.max_position < 0) params_.max_position = 0;
   if (params_.cooldown_ms < 0) params_.cooldown_ms = 0;
-  const double threshold = std::clamp(params_.entry_threshold, 0.0, 1.0);
-  threshold_ppm_ = std::llround(threshold * kPpm);
-  for (InstrumentId id : traded_instruments(config, instrument_count)) {
+  threshold_ppm_ = threshold_ppm(p.get_decimal("entry_threshold"));
+  for (InstrumentId id : universe.traded) {
     if (id.value() >= flows_.size()) continue;
     Flow& f = flows_[id.value()];
     f.traded = true;
@@ -118,47 +177,47 @@ void Momentum::sample_mid(InstrumentId instrument, int64_t mid2) {
   trend.add(mid2);
 }
 
-void Momentum::on_quote(StrategyContext&, const QuoteIn& quote) {
-  if (quote.instrument.value() >= flows_.size() || !flows_[quote.instrument.value()].traded) return;
-  if (quote.bid.value() <= 0 || quote.ask.value() <= 0 || quote.bid >= quote.ask) return;
-  sample_mid(quote.instrument, quote.bid.value() + quote.ask.value());
+void Momentum::on_quote(api::Context&, const api::Quote& quote) {
+  if (quote.instrument >= flows_.size() || !flows_[quote.instrument].traded) return;
+  if (quote.bid <= 0 || quote.ask <= 0 || quote.bid >= quote.ask) return;
+  sample_mid(InstrumentId(quote.instrument), quote.bid + quote.ask);
 }
 
-void Momentum::on_book(StrategyContext& ctx, InstrumentId instrument) {
-  if (instrument.value() >= flows_.size() || !flows_[instrument.value()].traded) return;
-  const TopOfBook top = ctx.market().top(instrument);
+void Momentum::on_book(api::Context&, const api::BookTop& top) {
+  if (top.instrument >= flows_.size() || !flows_[top.instrument].traded) return;
   if (!top.has_bid || !top.has_ask || top.bid >= top.ask) return;
-  sample_mid(instrument, top.bid.value() + top.ask.value());
+  sample_mid(InstrumentId(top.instrument), top.bid + top.ask);
 }
 
-void Momentum::on_trade(StrategyContext& ctx, const TradeIn& trade) {
-  if (trade.instrument.value() >= flows_.size()) return;
-  Flow& f = flows_[trade.instrument.value()];
-  if (!f.traded || trade.qty.value() <= 0) return;
+void Momentum::on_trade(api::Context& ctx, const api::Trade& trade) {
+  if (trade.instrument >= flows_.size()) return;
+  Flow& f = flows_[trade.instrument];
+  if (!f.traded || trade.qty <= 0) return;
+  const Side aggressor = static_cast<Side>(trade.aggressor);
   if (f.count == f.ring.size()) {
     const Print& old = f.ring[f.head];
     (old.aggressor == Side::kBuy ? f.buy_qty : f.sell_qty) -= old.qty;
   } else {
     ++f.count;
   }
-  f.ring[f.head] = Print{trade.qty.value(), trade.aggressor};
-  (trade.aggressor == Side::kBuy ? f.buy_qty : f.sell_qty) += trade.qty.value();
+  f.ring[f.head] = Print{trade.qty, aggressor};
+  (aggressor == Side::kBuy ? f.buy_qty : f.sell_qty) += trade.qty;
   f.head = (f.head + 1) % f.ring.size();
-  maybe_trade(ctx, trade.instrument);
+  maybe_trade(ctx, InstrumentId(trade.instrument));
 }
 
-bool Momentum::position_allows(const StrategyContext& ctx, InstrumentId instrument,
+bool Momentum::position_allows(const api::Context& ctx, InstrumentId instrument,
                                Side side) const {
   if (params_.max_position == 0) return true;
-  const __int128 after =
-      static_cast<__int128>(ctx.position(instrument)) + sign(side) * params_.order_qty.value();
+  const __int128 after = static_cast<__int128>(ctx.position(instrument.value())) +
+                         sign(side) * params_.order_qty.value();
   return after <= params_.max_position && after >= -params_.max_position;
 }
 
-void Momentum::maybe_trade(StrategyContext& ctx, InstrumentId instrument) {
+void Momentum::maybe_trade(api::Context& ctx, InstrumentId instrument) {
   Flow& f = flows_[instrument.value()];
   if (f.count < f.ring.size() || f.pending != 0) return;
-  const int64_t now = ctx.now().value();
+  const int64_t now = ctx.now_ns();
   if (f.has_last_order && now - f.last_order_ns < params_.cooldown_ms * kNsPerMs) return;
   const int64_t diff = f.buy_qty - f.sell_qty;
   const int64_t total = f.buy_qty + f.sell_qty;
@@ -167,32 +226,32 @@ void Momentum::maybe_trade(StrategyContext& ctx, InstrumentId instrument) {
   if (lhs < static_cast<__int128>(threshold_ppm_) * total) return;
   const Side side = diff > 0 ? Side::kBuy : Side::kSell;
   if (!position_allows(ctx, instrument, side)) return;
-  if (ctx.market().halted(instrument)) return;
+  if (ctx.halted(instrument.value())) return;
   const int trend = f.trend.slope_sign();
   if ((side == Side::kBuy && trend < 0) || (side == Side::kSell && trend > 0)) return;
-  f.pending = ctx.send_market(instrument, side, params_.order_qty, TimeInForce::kIoc).value();
+  f.pending = ctx.market(instrument.value(), static_cast<api::Side>(side), params_.order_qty.value(),
+                         api::Tif::kIoc);
   f.has_last_order = true;
   f.last_order_ns = now;
 }
 
-void Momentum::on_fill(StrategyContext&, const Fill& fill) {
-  if (fill.instrument.value() >= flows_.size()) return;
-  Flow& f = flows_[fill.instrument.value()];
-  if (f.pending != 0 && fill.taker.value() == f.pending && fill.taker_leaves.value() <= 0) {
+void Momentum::on_fill(api::Context&, const api::FillReport& fill) {
+  if (fill.instrument >= flows_.size()) return;
+  Flow& f = flows_[fill.instrument];
+  if (f.pending != 0 && !fill.is_maker && fill.order_id == f.pending && fill.leaves <= 0) {
     f.pending = 0;
   }
 }
 
-void Momentum::on_order(StrategyContext&, const OrderRejected& rejected) {
-  if (rejected.instrument.value() >= flows_.size()) return;
-  Flow& f = flows_[rejected.instrument.value()];
-  if (f.pending == rejected.id.value()) f.pending = 0;
-}
-
-void Momentum::on_order(StrategyContext&, const OrderCancelled& cancelled) {
-  if (cancelled.instrument.value() >= flows_.size()) return;
-  Flow& f = flows_[cancelled.instrument.value()];
-  if (f.pending == cancelled.id.value()) f.pending = 0;
+// A reject, cancel or expiry ends the order in flight.
+void Momentum::on_order(api::Context&, const api::OrderEvent& e) {
+  if (e.kind != api::OrderEventKind::kRejected && e.kind != api::OrderEventKind::kCancelled &&
+      e.kind != api::OrderEventKind::kExpired) {
+    return;
+  }
+  if (e.instrument >= flows_.size()) return;
+  Flow& f = flows_[e.instrument];
+  if (f.pending == e.order_id) f.pending = 0;
 }
 
 int64_t Momentum::imbalance_ppm(InstrumentId instrument) const {
@@ -234,7 +293,7 @@ void Momentum::hash_state(StateHasher& h) const {
   }
 }
 
-Status Momentum::restore_state(StateReader& r, const StrategyContext& ctx) {
+Status Momentum::restore_state(StateReader& r, const IssuedFn& issued) {
   r.expect_tag("momentum");
   for (Flow& f : flows_) {
     if (r.u8() != (f.traded ? 1 : 0)) r.fail("momentum traded instruments differ");
@@ -243,7 +302,7 @@ Status Momentum::restore_state(StateReader& r, const StrategyContext& ctx) {
     const uint8_t has_last = r.u8();
     f.has_last_order = has_last == 1;
     f.last_order_ns = r.i64();
-    if (has_last > 1 || (f.pending != 0 && !ctx.issued(OrderId(f.pending)))) {
+    if (has_last > 1 || (f.pending != 0 && !issued(OrderId(f.pending)))) {
       r.fail("momentum order state invalid");
     }
     f.trend.restore_state(r);

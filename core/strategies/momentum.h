@@ -1,4 +1,5 @@
-// Built-in momentum taker driven by order-flow imbalance.
+// Built-in momentum taker (`momentum`, a BuiltinStrategy: core/builtin_strategy.h) driven by
+// order-flow imbalance.
 //
 // Per traded instrument it keeps the last window_trades trade prints (TradeIn and engine fills,
 // see StrategyHost) with integer sums of buy- and sell-aggressor quantity:
@@ -6,8 +7,8 @@
 // Once the window is full, after each print it sends a market IOC order of order_qty in the
 // direction of the imbalance when all of these hold:
 //   |imbalance| >= entry_threshold  (compared exactly in integers: |b - s| x 1e6 >= ppm x (b + s),
-//                                    ppm = round(entry_threshold x 1e6), threshold clamped to
-//                                    [0, 1]);
+//                                    ppm = entry_threshold x 1e6 rounded half away from zero,
+//                                    threshold clamped to [0, 1]; a decimal parameter);
 //   no order of its own is in flight (sent and not yet filled, cancelled or rejected);
 //   at least cooldown_ms of simulated time since its last order (sent, whatever came of it);
 //   the fill would keep |position| <= max_position (0 = no limit);
@@ -26,15 +27,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/builtin_strategy.h"
 #include "core/config.h"
-#include "core/events.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
+#include "tape/strategy.h"
 
 namespace tape {
-
-class StrategyContext;
 
 // Least-squares slope over a fixed-capacity rolling window of integer samples (Eigen).
 class MidTrend {
@@ -66,21 +66,18 @@ class MidTrend {
   int64_t anchor_ = 0;  // first sample ever, half-ticks
 };
 
-class Momentum {
+class Momentum final : public BuiltinStrategy {
  public:
   static constexpr int kTrendWindow = 32;
 
-  Momentum(const StrategyConfig& config, size_t instrument_count);
+  static BuiltinSpec spec();
+  Momentum(const api::Params& params, const BuiltinUniverse& universe);
 
-  void on_quote(StrategyContext& ctx, const QuoteIn& quote);
-  void on_trade(StrategyContext& ctx, const TradeIn& trade);
-  void on_book(StrategyContext& ctx, InstrumentId instrument);
-  void on_fill(StrategyContext& ctx, const Fill& fill);
-  void on_order(StrategyContext&, const OrderAccepted&) {}
-  void on_order(StrategyContext& ctx, const OrderRejected& rejected);
-  void on_order(StrategyContext& ctx, const OrderCancelled& cancelled);
-  void on_order(StrategyContext&, const OrderReplaced&) {}
-  void on_timer(StrategyContext&) {}
+  void on_quote(api::Context& ctx, const api::Quote& quote) override;
+  void on_trade(api::Context& ctx, const api::Trade& trade) override;
+  void on_book(api::Context& ctx, const api::BookTop& top) override;
+  void on_fill(api::Context& ctx, const api::FillReport& fill) override;
+  void on_order(api::Context& ctx, const api::OrderEvent& e) override;
 
   // Reported analytics. Imbalance in parts per million; 0 with an empty window.
   int64_t imbalance_ppm(InstrumentId instrument) const;
@@ -90,11 +87,11 @@ class Momentum {
   // Per instrument in id order: traded, the window count and prints oldest first (so equal
   // windows hash equal whatever the ring offset), buy and sell sums, pending order, last order
   // time, trend.
-  void hash_state(StateHasher& h) const;
-  // Reads back hash_state into a freshly constructed Momentum with the same config; `ctx`
-  // (already restored) vouches for the pending order id. Fails the reader on a traded flag or
-  // window that disagrees with the config, sums that disagree with the prints, or bad enums.
-  Status restore_state(StateReader& r, const StrategyContext& ctx);
+  void hash_state(StateHasher& h) const override;
+  // Reads back hash_state into a freshly constructed Momentum with the same config. Fails the
+  // reader on a traded flag or window that disagrees with the config, sums that disagree with
+  // the prints, bad enums, or a pending order the strategy never issued.
+  Status restore_state(StateReader& r, const IssuedFn& issued) override;
 
  private:
   struct Print {
@@ -115,8 +112,8 @@ class Momentum {
   };
 
   void sample_mid(InstrumentId instrument, int64_t mid2);
-  void maybe_trade(StrategyContext& ctx, InstrumentId instrument);
-  bool position_allows(const StrategyContext& ctx, InstrumentId instrument, Side side) const;
+  void maybe_trade(api::Context& ctx, InstrumentId instrument);
+  bool position_allows(const api::Context& ctx, InstrumentId instrument, Side side) const;
   void restore_window(StateReader& r, Flow& f);
 
   MomentumParams params_;

@@ -1,11 +1,10 @@
-// The fallback mid of the strategies that price off the feed: the last valid QuoteIn of one
+// The fallback mid of the strategies that price off the feed: the last valid quote of one
 // instrument (bid > 0, ask > 0, bid < ask), kept doubled (mid2 = bid + ask) so it stays in
 // integer ticks. Part of the strategy state: hashed and restored as a flag byte then mid2.
 #pragma once
 
 #include <cstdint>
 
-#include "core/events.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 
@@ -15,11 +14,11 @@ struct QuoteMid {
   bool has = false;
   int64_t mid2 = 0;
 
-  // Takes `q`'s mid when it is a valid two-sided quote; otherwise keeps the last one.
-  void observe(const QuoteIn& q) {
-    if (q.bid.value() > 0 && q.ask.value() > 0 && q.bid < q.ask) {
+  // Takes the quote's mid when it is a valid two-sided quote; otherwise keeps the last one.
+  void observe(int64_t bid, int64_t ask) {
+    if (bid > 0 && ask > 0 && bid < ask) {
       has = true;
-      mid2 = q.bid.value() + q.ask.value();
+      mid2 = bid + ask;
     }
   }
   void hash_state(StateHasher& h) const {

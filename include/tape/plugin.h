@@ -95,6 +95,12 @@ typedef struct tape_book_top_v1 {
   int64_t bid, bid_qty, ask, ask_qty; /* total resting quantity at the best price */
 } tape_book_top_v1;
 
+/* One price level of a book side: its price, total resting quantity and order count. */
+typedef struct tape_level_v1 {
+  int64_t price, qty;
+  uint32_t orders;
+} tape_level_v1;
+
 /* One fill of one of the strategy's own orders, from its side. */
 typedef struct tape_fill_v1 {
   uint32_t instrument;
@@ -145,6 +151,13 @@ typedef struct tape_host_v1 {
   void (*replace)(void* self, uint32_t instrument, uint64_t order_id, int64_t price, int64_t qty);
   /* on_timer every period_ns from now (the first firing at now + period_ns); 0 stops it. */
   void (*set_timer)(void* self, int64_t period_ns);
+  /* Appended within version 1 (an older host's struct_size ends before them; the C++ layer then
+   * answers "not halted" and "no levels"). */
+  int (*halted)(void* self, uint32_t instrument); /* 1 while trading is halted, else 0 */
+  /* Up to `max` levels of `side` (TAPE_SIDE_*) into `out`, best first; returns how many. The
+   * same book as top (so empty on bars). */
+  uint32_t (*depth)(void* self, uint32_t instrument, uint8_t side, tape_level_v1* out,
+                    uint32_t max);
 } tape_host_v1;
 
 /* A declared parameter. default_text is TOML text: 10, 0.5, "abc", true. */

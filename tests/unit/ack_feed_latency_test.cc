@@ -56,7 +56,7 @@ struct Probe {
 
 Probe probe_of(const Core& core) {
   StateHasher h;
-  std::get<PluginStrategy>(core.strategies().strategy(0)).hash_state(h);
+  core.strategies().strategy(0).hash_state(h);
   StateReader outer(h.bytes());
   const std::string bytes = outer.str();
   StateReader r(bytes);

@@ -57,7 +57,7 @@ class FatFingerTest : public ::testing::Test {
     }
     return *host_;
   }
-  const FatFinger& ff() { return std::get<FatFinger>(host().strategy(0)); }
+  const FatFinger& ff() { return *host().builtin<FatFinger>(0); }
 
   std::vector<OrderIntent> intents() { return testing_util::drain_intents(queue_); }
   // Moves simulated time to `ms` (firing due timers) and returns what was sent.

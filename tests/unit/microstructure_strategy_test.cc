@@ -78,6 +78,8 @@ class FakeContext final : public Context {
   std::string_view symbol(uint32_t) const override { return "X"; }
   std::string_view tick_size(uint32_t) const override { return "0.01"; }
   tape::api::BookTop top(uint32_t) const override { return {}; }
+  uint32_t depth(uint32_t, Side, std::span<tape::api::Level>) const override { return 0; }
+  bool halted(uint32_t) const override { return false; }
   uint64_t send(const OrderSpec& s) override {
     sent.push_back(s);
     return sent.size();

@@ -50,14 +50,14 @@ TEST_F(MomentumTest, FiresAtExactlyTheThresholdNotJustBelow) {
   for (int i = 0; i < 6; ++i) host().on(print(100, Side::kSell));
   host().on(print(101, Side::kSell));
   for (int i = 0; i < 3; ++i) host().on(print(433, Side::kBuy));
-  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), 299'000);
+  EXPECT_EQ(host().builtin<Momentum>(0)->imbalance_ppm(kInst), 299'000);
   EXPECT_TRUE(intents().empty());
 
   host_.reset();
   // Buys 13, sells 7 -> exactly 0.3: fires.
   for (int i = 0; i < 7; ++i) host().on(print(1, Side::kSell));
   for (int64_t q : {5, 4, 4}) host().on(print(q, Side::kBuy));
-  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), 300'000);
+  EXPECT_EQ(host().builtin<Momentum>(0)->imbalance_ppm(kInst), 300'000);
   EXPECT_EQ(intents().size(), 1u);
 }
 
@@ -67,7 +67,7 @@ TEST_F(MomentumTest, DoesNotFireOnWeakImbalanceOrBeforeTheWindowFills) {
   EXPECT_TRUE(intents().empty());
   prints(0, 4);  // (6 - 4) / 10 = 0.2 < 0.3
   EXPECT_TRUE(intents().empty());
-  const Momentum& m = std::get<Momentum>(host().strategy(0));
+  const Momentum& m = *host().builtin<Momentum>(0);
   EXPECT_EQ(m.imbalance_ppm(kInst), 200'000);
 }
 
@@ -98,7 +98,7 @@ TEST_F(MomentumTest, RespectsCooldownOnSimulatedTimeAndOneOrderInFlight) {
   // A full fill (taker leaves 0) also ends the order in flight.
   host().on(Fill{kInst, OrderId(9), kExt, out[0].id, AccountId(1), Price(100), Qty(5), Side::kBuy,
                  Qty(0), Qty(0)});
-  const Momentum& m = std::get<Momentum>(host().strategy(0));
+  const Momentum& m = *host().builtin<Momentum>(0);
   EXPECT_EQ(m.pending_order(kInst), 0u);
 }
 
@@ -108,7 +108,7 @@ TEST_F(MomentumTest, CountsEngineFillsAsTradePrints) {
     host().on(Fill{kInst, OrderId(100 + i), kExt, OrderId(200 + i), AccountId(2001), Price(100),
                    Qty(1), Side::kSell, Qty(0), Qty(0)});
   }
-  EXPECT_EQ(std::get<Momentum>(host().strategy(0)).imbalance_ppm(kInst), -1'000'000);
+  EXPECT_EQ(host().builtin<Momentum>(0)->imbalance_ppm(kInst), -1'000'000);
   const std::vector<OrderIntent> out = intents();
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].side, Side::kSell);
@@ -131,7 +131,7 @@ TEST_F(MomentumTest, RespectsMaxPosition) {
 TEST_F(MomentumTest, TrendFilterBlocksBuyingIntoAFallingMid) {
   config_.strategies.push_back(momentum_config());
   for (int k = 0; k < 5; ++k) quote(110 - k, 112 - k);  // mid falling one tick per sample
-  const Momentum& m = std::get<Momentum>(host().strategy(0));
+  const Momentum& m = *host().builtin<Momentum>(0);
   EXPECT_DOUBLE_EQ(m.trend_slope(kInst), -1.0);
   prints(10, 0);
   EXPECT_TRUE(intents().empty());

@@ -50,9 +50,9 @@ struct ProbeState {
   int64_t last_timer_ns() const { return v[7]; }
 };
 
-ProbeState probe_state(const AnyStrategy& strategy) {
+ProbeState probe_state(const HostedStrategy& strategy) {
   StateHasher h;
-  std::get<PluginStrategy>(strategy).hash_state(h);
+  strategy.hash_state(h);
   StateReader r(h.bytes());
   const std::string bytes = r.str();
   StateReader b(bytes);
@@ -198,7 +198,7 @@ class PluginHostTest : public HostTest {
   void add(const std::string& path, std::vector<PluginParam> params) {
     config_.strategies.push_back(plugin_config(load_or_die(path), std::move(params)));
   }
-  const AnyStrategy& strategy(size_t i = 0) { return host().strategy(i); }
+  const HostedStrategy& strategy(size_t i = 0) { return host().strategy(i); }
   // Fills an intent in full against an external maker: portfolio first, then the host.
   void fill(const OrderIntent& i, int64_t price) {
     const Fill f{kInst, OrderId(7), kExt, i.id, i.account, Price(price), i.qty, i.side,

@@ -1,6 +1,7 @@
 // Strategies and their host: the market maker quotes around the mid, skews with inventory,
 // respects max position and requotes only past its threshold; the host routes events, fires timers
 // in the documented (due time, index) order, and hash_state tracks state.
+#include "core/strategies/market_maker.h"
 #include "core/strategy.h"
 
 #include <gtest/gtest.h>
@@ -154,7 +155,7 @@ TEST_F(HostTest, MarketMakerRequotesOnlyWhenTargetMovesPastThreshold) {
   replaced(out[0]);
   replaced(out[1]);
   EXPECT_TRUE(intents().empty());
-  const MarketMaker& m = std::get<MarketMaker>(host().strategy(0));
+  const MarketMaker& m = *host().builtin<MarketMaker>(0);
   EXPECT_EQ(m.quote(kInst, Side::kBuy).price, 101);
   EXPECT_EQ(m.quote(kInst, Side::kBuy).pending, MarketMaker::Pending::kNone);
 }
@@ -199,7 +200,7 @@ TEST_F(HostTest, MarketMakerTracksFillsOfItsQuotes) {
                      Price(98), Qty(4),    Side::kSell,  Qty(6),     Qty(0)};
   portfolio_->on(partial);
   host().on(partial);
-  const MarketMaker& m = std::get<MarketMaker>(host().strategy(0));
+  const MarketMaker& m = *host().builtin<MarketMaker>(0);
   EXPECT_EQ(m.quote(kInst, Side::kBuy).qty, 6);
   const Fill rest{kInst,     out[0].id, AccountId(1), OrderId(8), kExt,
                   Price(98), Qty(6),    Side::kSell,  Qty(0),     Qty(0)};
@@ -236,8 +237,8 @@ TEST_F(HostTest, DeliversOnlyTradedInstrumentsAndOwnOrderEvents) {
   EXPECT_EQ(out[0].id, strategy_id(1, 1));
   // A reject of strategy 1's order is not strategy 0's business.
   host().on(OrderRejected{out[0].id, AccountId(2), kInst, RejectReason::kPriceBand});
-  const MarketMaker& m0 = std::get<MarketMaker>(host().strategy(0));
-  const MarketMaker& m1 = std::get<MarketMaker>(host().strategy(1));
+  const MarketMaker& m0 = *host().builtin<MarketMaker>(0);
+  const MarketMaker& m1 = *host().builtin<MarketMaker>(1);
   EXPECT_EQ(m0.quote(kInst, Side::kBuy).id, 0u);
   EXPECT_EQ(m1.quote(kInst, Side::kBuy).id, 0u);  // cleared by the reject
   EXPECT_EQ(m1.quote(kInst, Side::kSell).id, strategy_id(1, 2).value());

@@ -1,0 +1,115 @@
+// A backtest can name a built-in strategy (`[[strategies]] builtin = "..."`) instead of a plugin:
+// it runs, records the built-in (name and version, no file hash) in the log's plugins meta,
+// replays --verify and audits; an unknown built-in or parameter is exit 2 naming it and the
+// closest declared name.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "cli_util.h"
+
+namespace tape {
+namespace {
+
+using nlohmann::json;
+using testing_util::run_tape;
+using testing_util::TempDir;
+
+// A quote backtest of `strategy_lines` (the [[strategies]] body) on the shipped FX quotes.
+std::string write_config(const TempDir& d, const std::string& strategy_lines) {
+  const std::string path = d.path() + "/builtin.toml";
+  std::ofstream(path) << "[backtest]\nname = \"builtin\"\n\n[data]\nfile = \""
+                      << TAPE_SOURCE_DIR << "/../shared/data/bidask.csv\"\n\n"
+                      << "[venue]\nmodel = \"quotes\"\n\n[[strategies]]\nname = \"b\"\n"
+                      << strategy_lines;
+  return path;
+}
+
+TEST(BuiltinBacktest, FatFingerRunsRecordsItselfReplaysAndAudits) {
+  TempDir d("builtin_bt");
+  std::filesystem::create_directories(d.path());
+  const std::string config = write_config(
+      d, "builtin = \"fat_finger\"\ntimer_ms = 1000\n[strategies.params]\nburst_orders = 3\n");
+  auto r = run_tape("backtest " + config + " --out " + d.path() + "/a --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json s = json::parse(r.out);
+  EXPECT_EQ(s["inputs"], 10) << "bidask.csv: ten quotes";
+  ASSERT_EQ(s["plugins"].size(), 1u);
+  EXPECT_GT(s["fills"].get<int>(), 0) << "its normal orders trade against the quotes";
+  EXPECT_EQ(s["plugins"][0]["builtin"], "fat_finger");
+  EXPECT_EQ(s["plugins"][0]["version"], 1);
+  EXPECT_FALSE(s["plugins"][0].contains("sha256")) << "a built-in has no file to hash";
+
+  // It traded on its timer: its orders are in the log.
+  auto accepted = run_tape("inspect --type accepted --json --data-dir " + d.path() + "/a");
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  size_t n = 0;
+  const json log = json::parse(accepted.out);
+  for (const json& in : log["inputs"]) n += in["outputs"].size();
+  EXPECT_GT(n, 0u);
+
+  auto replay = run_tape("replay --verify --json --data-dir " + d.path() + "/a");
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  const json rj = json::parse(replay.out);
+  EXPECT_EQ(rj["verified"], true);
+  EXPECT_EQ(rj["state_hash"], s["state_hash"]);
+  auto audit = run_tape("audit --data-dir " + d.path() + "/a");
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+
+  // The parameters are the built-in's own: a different order size is a different run.
+  const std::string other = write_config(
+      d, "builtin = \"fat_finger\"\ntimer_ms = 1000\n[strategies.params]\nburst_orders = 3\n"
+         "order_qty = 2\n");
+  auto r2 = run_tape("backtest " + other + " --out " + d.path() + "/b --json");
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_NE(json::parse(r2.out)["state_hash"], s["state_hash"]);
+}
+
+TEST(BuiltinBacktest, UnknownBuiltinNameIsExit2NamingItAndTheClosest) {
+  TempDir d("builtin_bad_name");
+  std::filesystem::create_directories(d.path());
+  auto r = run_tape("backtest " + write_config(d, "builtin = \"momentun\"\n") + " --out " +
+                    d.path() + "/a");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("momentun"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'momentum'"), std::string::npos) << r.err;
+}
+
+TEST(BuiltinBacktest, UnknownBuiltinParameterIsExit2NamingItAndTheClosest) {
+  TempDir d("builtin_bad_param");
+  std::filesystem::create_directories(d.path());
+  auto r = run_tape("backtest " +
+                    write_config(d, "builtin = \"momentum\"\n[strategies.params]\nwindow_trade = 5\n") +
+                    " --out " + d.path() + "/a");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown parameter 'window_trade'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'window_trades'"), std::string::npos) << r.err;
+}
+
+TEST(BuiltinBacktest, BuiltinParameterOfTheWrongTypeIsExit2NamingIt) {
+  TempDir d("builtin_bad_type");
+  std::filesystem::create_directories(d.path());
+  auto r = run_tape("backtest " +
+                    write_config(d, "builtin = \"momentum\"\n[strategies.params]\norder_qty = 1.5\n") +
+                    " --out " + d.path() + "/a");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("order_qty"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("expected int"), std::string::npos) << r.err;
+}
+
+TEST(BuiltinBacktest, PluginAndBuiltinTogetherIsExit2) {
+  TempDir d("builtin_both");
+  std::filesystem::create_directories(d.path());
+  auto r = run_tape("backtest " +
+                    write_config(d, "builtin = \"momentum\"\nplugin = \"sma_cross\"\n") +
+                    " --out " + d.path() + "/a");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("exactly one of 'plugin' and 'builtin'"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace tape
