@@ -75,8 +75,16 @@ void remove_stale_temp_data_logs(const std::string& out_dir) {
   for (const fs::directory_entry& e : fs::directory_iterator(parent, ec)) {
     const std::string name = e.path().filename().string();
     if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    // <out>.data-<pid>, or the import's own <out>.data-<pid>.importing-<pid> inside it.
+    std::string pid_text = name.substr(prefix.size());
+    const size_t digits = pid_text.find_first_not_of("0123456789");
+    if (digits != std::string::npos) {
+      if (pid_text.compare(digits, std::string::npos, ".importing-" + pid_text.substr(0, digits)) !=
+          0)
+        continue;
+      pid_text.resize(digits);
+    }
+    if (pid_text.empty()) continue;
     const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
     // Alive (or not ours to ask about): left alone.
     if (pid <= 0 || kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
