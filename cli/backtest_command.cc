@@ -218,9 +218,9 @@ int backtest_command(const std::vector<std::string>& args) {
       "override a config key, e.g. --set data.file=prices.csv (repeatable)")(
       "overwrite", po::bool_switch(&a.overwrite), "replace an existing tape log in --out")(
       "resume", po::bool_switch(&a.resume),
-      "continue the killed or interrupted backtest in --out: latest snapshot, replay of the\n"
-      "logged tail, then the data from where the log ends; the config, plugins and data must\n"
-      "be the recorded ones (exit 3 naming what differs); a finished one is left as it is")(
+      "continue the killed backtest in --out: its latest snapshot, replay of the logged\n"
+      "tail, then the data from where the log ends; the config (same --set), plugins and data\n"
+      "must be the recorded ones (exit 3 naming what differs); a finished one is left as it is")(
       "features", po::value<std::string>(&a.features),
       "write OFI, VPIN and Hawkes per market-data input to this CSV (docs/microstructure.md)")(
       "features-set", po::value<std::vector<std::string>>(&a.feature_settings)->composing(),

@@ -1,12 +1,12 @@
 // `tape backtest --resume`: the run log a killed or interrupted backtest left, checked to be the
 // run the config, its plugins and its data describe (determinism rule 8), rebuilt from its latest
 // snapshot and the logged tail, then run on from where the log ends (session/backtest.h).
+#include <toml++/toml.h>
+
 #include <chrono>
 #include <set>
 #include <sstream>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "feed/data_log.h"
 #include "feed/import.h"
@@ -94,9 +94,17 @@ Result<RecordedData> recorded_data(const EventLog& log) {
 // The log in `dir` must be a backtest's with its start meta.
 Status check_backtest_log(const EventLog& log) {
   ASSIGN_OR_RETURN(std::optional<std::string> kind, log.get_meta(kMetaLogKind));
+  if (!kind) {
+    ASSIGN_OR_RETURN(std::optional<std::string> scenario, log.get_meta(kMetaScenario));
+    if (!scenario && log.last_seq() == Seq(0)) {
+      return Status::invalid(log.dir() +
+                             ": the log is empty (a backtest killed while it was "
+                             "being created?): run the backtest again with --overwrite");
+    }
+  }
   if (kind != std::optional<std::string>(std::string(kLogKindBacktest))) {
-    const std::string what = kind ? "its meta log_kind is \"" + *kind + "\""
-                                  : std::string("a scenario run's log, or none");
+    const std::string what =
+        kind ? "its meta log_kind is \"" + *kind + "\"" : std::string("a scenario run's log");
     return Status::invalid(log.dir() + ": not a backtest log (" + what + "): nothing to resume");
   }
   ASSIGN_OR_RETURN(std::optional<std::string> config, log.get_meta(kMetaBacktest));
