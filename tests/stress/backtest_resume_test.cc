@@ -199,6 +199,10 @@ void kill_and_resume(const std::string& config, const std::vector<std::string>& 
   EXPECT_NE(resumed.out.find("resumed        at seq"), std::string::npos) << resumed.out;
   expect_same_backtest(ref, dir);
   EXPECT_GE(from_snapshot, 1) << "no kill left a snapshot to resume from";
+  auto audit = run_tape("audit --data-dir " + dir);
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+  auto verify = run_tape("replay --verify --data-dir " + dir);
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   // Resumes removed the temporary data logs the killed runs left beside the out dir.
   for (const fs::directory_entry& e : fs::directory_iterator(work)) {
     EXPECT_EQ(e.path().filename().string().find("victim.data-"), std::string::npos) << e.path();
