@@ -182,7 +182,7 @@ Result<std::optional<FinishedBacktest>> finished_backtest(const std::string& dir
   if (!opened.is_ok()) return std::optional<FinishedBacktest>();
   const EventLog& log = *opened.value();
   RecordedData data;
-  ASSIGN_OR_RETURN(OpenedBacktest same, check_same_backtest(log, config, options, data));
+  RETURN_IF_ERROR(check_same_backtest(log, config, options, data).status());
   ASSIGN_OR_RETURN(std::optional<std::string> complete, log.get_meta("complete"));
   if (complete != std::optional<std::string>("1")) return std::optional<FinishedBacktest>();
   ASSIGN_OR_RETURN(std::optional<std::string> hash, log.get_meta("state_hash"));
@@ -218,10 +218,17 @@ Result<BacktestOutcome> resume_backtest(const BacktestConfig& given,
   outcome->resumed_at = log->last_seq().value();
   MeteredSink sink(*log, outcome->metrics);
   Status source_error;
-  ASSIGN_OR_RETURN(SessionState state,
-                   resume_session(*log, resolved.core, data_source(*data.log, source_error),
-                                  Recorder::Mode::kSink, &sink, log.get()));
+  Result<SessionState> resumed =
+      resume_session(*log, resolved.core, data_source(*data.log, source_error),
+                     Recorder::Mode::kSink, &sink, log.get());
   RETURN_IF_ERROR(source_error);
+  if (!resumed.is_ok()) {
+    // The logged tail against the data (an input or an output that differs, naming the seq).
+    const Status& st = resumed.status();
+    if (st.code() != StatusCode::kMismatch) return st;
+    return Status::mismatch(options.out_dir + ": " + st.message());
+  }
+  SessionState state = std::move(resumed).value();
   outcome->resumed_from = state.resumed_from.value();
   outcome->tail_inputs = state.tail_inputs;
   if (options.on_log_ready) RETURN_IF_ERROR(options.on_log_ready(*log));
