@@ -2,6 +2,7 @@
 // its report files (session/backtest.h, report/backtest_files.h). `tape report`: the tearsheet
 // rebuilt from any run or backtest log.
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -35,6 +36,7 @@ struct BacktestArgs {
   std::vector<std::string> overrides;
   bool json = false;
   bool overwrite = false;
+  bool resume = false;
   std::string features;                       // --features FILE
   std::vector<std::string> feature_settings;  // --features-set key=value
 };
@@ -57,8 +59,8 @@ void print_text(const Json& s, const std::string& out) {
     return std::string(buf);
   };
   std::cout << "tape backtest: " << s.value("config", "") << " on " << s.value("data", "") << "\n"
-            << "  bars           " << s.value("bars", uint64_t{0}) << " (" << s.value("inputs", uint64_t{0})
-            << " inputs)\n"
+            << "  bars           " << s.value("bars", uint64_t{0}) << " ("
+            << s.value("inputs", uint64_t{0}) << " inputs)\n"
             << "  fills          " << s.value("fills", uint64_t{0}) << ", trades closed "
             << s.value("trades_closed", uint64_t{0}) << "\n"
             << "  final value    " << s.value("final_value_exact", "") << "\n"
@@ -79,6 +81,33 @@ void print_text(const Json& s, const std::string& out) {
               s.value("bars_per_s", 0.0));
 }
 
+// A finished backtest whose files are all written (summary.json is written last) has nothing
+// to resume: said so, and the log and files are left as they are. Null otherwise.
+Result<std::optional<std::string>> completed_backtest_notice(const BacktestConfig& config,
+                                                             const BacktestOptions& options,
+                                                             bool json) {
+  ASSIGN_OR_RETURN(std::optional<FinishedBacktest> done,
+                   finished_backtest(options.out_dir, config, options));
+  std::error_code ec;
+  if (!done || !std::filesystem::exists(options.out_dir + "/summary.json", ec)) {
+    return std::optional<std::string>();
+  }
+  if (json) {
+    const Json o = {{"command", "backtest"},
+                    {"out", options.out_dir},
+                    {"complete", true},
+                    {"resumed", false},
+                    {"seq_last", done->seq_last},
+                    {"state_hash", done->state_hash},
+                    {"chain_head", done->chain_head}};
+    return std::optional<std::string>(dump_json(o) + "\n");
+  }
+  return std::optional<std::string>("backtest in " + options.out_dir +
+                                    " is already complete (seq " + std::to_string(done->seq_last) +
+                                    ", state_hash " + done->state_hash + ", chain_head " +
+                                    done->chain_head + "); nothing to resume\n");
+}
+
 int backtest_with(const BacktestArgs& a) {
   auto loaded = load_backtest_file(a.config, a.overrides);
   if (!loaded.is_ok()) return report_error(loaded.status());
@@ -96,8 +125,17 @@ int backtest_with(const BacktestArgs& a) {
   BacktestOptions options;
   options.out_dir = a.out.empty() ? default_out(config) : a.out;
   options.overwrite = a.overwrite;
+  options.resume = a.resume;
   options.data_dir = a.data_dir;
   options.data_cache_dir = a.data_cache;
+  if (a.resume) {
+    auto notice = completed_backtest_notice(config, options, a.json);
+    if (!notice.is_ok()) return report_error(notice.status());
+    if (notice.value()) {
+      std::cout << *notice.value();
+      return 0;
+    }
+  }
   BarProgress progress;
   options.loop.progress = &progress;
   // The report follows the run input by input (its CSV rows written as it goes), rather than
@@ -152,6 +190,13 @@ int backtest_with(const BacktestArgs& a) {
     std::cout << dump_json(summary) << "\n";
   } else {
     print_text(summary, options.out_dir);
+    if (a.resume) {
+      std::cout << "  resumed        at seq " << out.resumed_at << ": from "
+                << (out.resumed_from == 0
+                        ? std::string("the start")
+                        : "the snapshot at seq " + std::to_string(out.resumed_from))
+                << ", " << out.tail_inputs << " logged inputs replayed\n";
+    }
   }
   return out.interrupted ? 4 : 0;
 }
@@ -172,6 +217,10 @@ int backtest_command(const std::vector<std::string>& args) {
       "set", po::value<std::vector<std::string>>(&a.overrides)->composing(),
       "override a config key, e.g. --set data.file=prices.csv (repeatable)")(
       "overwrite", po::bool_switch(&a.overwrite), "replace an existing tape log in --out")(
+      "resume", po::bool_switch(&a.resume),
+      "continue the killed backtest in --out: its latest snapshot, replay of the logged\n"
+      "tail, then the data from where the log ends; the config (same --set), plugins and data\n"
+      "must be the recorded ones (exit 3 naming what differs); a finished one is left as it is")(
       "features", po::value<std::string>(&a.features),
       "write OFI, VPIN and Hawkes per market-data input to this CSV (docs/microstructure.md)")(
       "features-set", po::value<std::vector<std::string>>(&a.feature_settings)->composing(),
@@ -181,6 +230,10 @@ int backtest_command(const std::vector<std::string>& args) {
   pos.add("config", 1);
   po::variables_map vm;
   if (auto code = parse_options("backtest", args, desc, &pos, vm)) return *code;
+  if (a.resume && a.overwrite) {
+    std::cerr << "tape backtest: --resume and --overwrite exclude each other\n";
+    return 1;
+  }
   return backtest_with(a);
 }
 

@@ -47,7 +47,8 @@ Result<BacktestReportSettings> report_settings_of(const EventLog& log) {
     r.starting_cash = static_cast<int64_t>(static_cast<__int128>(b.starting_cash) *
                                            (s.money_scale / kMoneyScale));
     r.plugin_path = b.plugin;
-    if (i < plugins.size() && plugins[i].is_object()) r.plugin_sha256 = plugins[i].value("sha256", "");
+    if (i < plugins.size() && plugins[i].is_object())
+      r.plugin_sha256 = plugins[i].value("sha256", "");
     s.strategies.push_back(std::move(r));
   }
   ASSIGN_OR_RETURN(std::optional<std::string> data_text, log.get_meta(kMetaData));
@@ -65,7 +66,8 @@ Result<BacktestReportSettings> report_settings_of(const EventLog& log) {
         }
       }
       std::string symbols;
-      for (const InstrumentSpec& spec : instruments) symbols += (symbols.empty() ? "" : ",") + spec.symbol;
+      for (const InstrumentSpec& spec : instruments)
+        symbols += (symbols.empty() ? "" : ",") + spec.symbol;
       s.facts.data_description = symbols + " " + j.value("format", "") + " from " + from + " (" +
                                  std::to_string(j.value("seq_last", uint64_t{0})) + " inputs)";
       if (j.contains("import")) s.import_meta = dump_json(j["import"]);
@@ -80,7 +82,8 @@ void follow_with_report(BacktestOptions& options, const ReportOutput& output,
   options.on_log_ready = [output, &pass](const EventLog& run_log) -> Status {
     ASSIGN_OR_RETURN(BacktestReportSettings settings, report_settings_of(run_log));
     ASSIGN_OR_RETURN(pass, BacktestReportPass::start(run_log, settings, output));
-    return Status::ok();
+    // A resumed backtest's log already holds its first inputs: the pass reads them first.
+    return feed_report_pass(*pass, run_log);
   };
   options.loop.after_input = [&pass](const Input& in, const Core& core) {
     return pass->input(in, core.last_outputs());
@@ -116,7 +119,13 @@ Status write_backtest_files(const BacktestReport& report, const Json& summary,
   RETURN_IF_ERROR(report.write_csvs(dir));
   RETURN_IF_ERROR(write_text(dir + "/tearsheet.html", render_tearsheet(report)));
   if (summary.is_object()) {
-    RETURN_IF_ERROR(write_text(dir + "/summary.json", dump_json(summary) + "\n"));
+    // Last, and whole or not at all: a summary.json says the backtest's files are complete
+    // (`tape backtest --resume` of a finished backtest with one has nothing to do).
+    const std::string path = dir + "/summary.json";
+    RETURN_IF_ERROR(write_text(path + ".tmp", dump_json(summary) + "\n"));
+    std::error_code ec;
+    std::filesystem::rename(path + ".tmp", path, ec);
+    if (ec) return Status::io(path + ": cannot write (" + ec.message() + ")");
   }
   return Status::ok();
 }

@@ -22,8 +22,9 @@ Result<BacktestReportSettings> report_settings_of(const EventLog& log);
 
 // Makes the backtest run with `options` build its report as it goes, as `tape backtest` does:
 // once its run log is ready the pass starts (into `pass`, its CSV rows streamed as `output`
-// says) with the settings report_settings_of reads from it, then follows the run input by
-// input. After run_backtest, set the run's facts on pass->settings() and finish it.
+// says) with the settings report_settings_of reads from it, reads what the log already holds
+// (a resumed backtest's first inputs), then follows the run input by input. After run_backtest, set
+// the run's facts on pass->settings() and finish it.
 void follow_with_report(BacktestOptions& options, const ReportOutput& output,
                         std::unique_ptr<BacktestReportPass>& pass);
 
@@ -31,7 +32,8 @@ void follow_with_report(BacktestOptions& options, const ReportOutput& output,
 // final_value, the figures, and whatever the caller adds (`extra`'s members are merged in).
 Json backtest_summary(const BacktestReport& report, const Json& extra);
 
-// Writes the CSVs (unless the report streamed them into `dir`), tearsheet.html and (when `summary` is an object) summary.json into `dir`.
+// Writes the CSVs (unless the report streamed them into `dir`), tearsheet.html and (when `summary`
+// is an object) summary.json into `dir`.
 Status write_backtest_files(const BacktestReport& report, const Json& summary,
                             const std::string& dir);
 

@@ -241,9 +241,9 @@ class Builder {
     const int64_t realized = p.realized_pnl.value() - h.realized;
     StrategyResult& st = r_.strategies[static_cast<size_t>(idx)];
     if (fills_.enabled()) {
-      r_.fill_row(fills_.buf(), FillRow{stamp_, static_cast<uint32_t>(idx), p.instrument,
-                                        side.side, side.price, side.qty, fee, side.maker,
-                                        side.order_id, seq_});
+      r_.fill_row(fills_.buf(),
+                  FillRow{stamp_, static_cast<uint32_t>(idx), p.instrument, side.side, side.price,
+                          side.qty, fee, side.maker, side.order_id, seq_});
       fills_.row_done();
     }
     ++r_.fill_count;
@@ -429,7 +429,8 @@ Result<std::vector<StrategyReportSettings>> discover_accounts(const EventLog& lo
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   }
   std::vector<StrategyReportSettings> out;
-  for (uint32_t id : ids) out.push_back({"account " + std::to_string(id), AccountId(id), 0, "", ""});
+  for (uint32_t id : ids)
+    out.push_back({"account " + std::to_string(id), AccountId(id), 0, "", ""});
   return out;
 }
 
@@ -519,11 +520,7 @@ Result<BacktestReport> BacktestReportPass::finish() {
   return std::move(r);
 }
 
-Result<BacktestReport> build_backtest_report(const EventLog& log,
-                                             const BacktestReportSettings& settings,
-                                             const ReportOutput& output) {
-  ASSIGN_OR_RETURN(std::unique_ptr<BacktestReportPass> pass,
-                   BacktestReportPass::start(log, settings, output));
+Status feed_report_pass(BacktestReportPass& pass, const EventLog& log) {
   std::vector<Input> inputs;
   std::vector<Output> outputs;
   auto cursor = log.batches(Seq(1));
@@ -535,10 +532,18 @@ Result<BacktestReport> build_backtest_report(const EventLog& log,
     for (const Input& in : inputs) {
       const size_t first = o;
       while (o < outputs.size() && outputs[o].seq == in.seq) ++o;
-      RETURN_IF_ERROR(
-          pass->input(in, std::span<const Output>(outputs.data() + first, o - first)));
+      RETURN_IF_ERROR(pass.input(in, std::span<const Output>(outputs.data() + first, o - first)));
     }
   }
+  return Status::ok();
+}
+
+Result<BacktestReport> build_backtest_report(const EventLog& log,
+                                             const BacktestReportSettings& settings,
+                                             const ReportOutput& output) {
+  ASSIGN_OR_RETURN(std::unique_ptr<BacktestReportPass> pass,
+                   BacktestReportPass::start(log, settings, output));
+  RETURN_IF_ERROR(feed_report_pass(*pass, log));
   return pass->finish();
 }
 

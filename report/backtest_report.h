@@ -23,9 +23,10 @@
 //   * Sampling (equity_sample_ns = 0): one sample per timestamp at which a BarIn arrived, taken
 //     after the last input stamped at that time (so two instruments' bars of one close give one
 //     sample); until the first bar, a quote or trade print arrival counts as one (a quotes or
-//     trades backtest is sampled at every such time). equity_sample_ns = N > 0: one sample per grid time g = k x N (ns since the epoch)
-//     at or after which no input stamped <= g is left, for each g with an input in (g - N, g],
-//     stamped g. Each sample also keeps, per instrument, the mark at that time (0: none yet).
+//     trades backtest is sampled at every such time). equity_sample_ns = N > 0: one sample per grid
+//     time g = k x N (ns since the epoch) at or after which no input stamped <= g is left, for each
+//     g with an input in (g - N, g], stamped g. Each sample also keeps, per instrument, the mark at
+//     that time (0: none yet).
 //   * Round trips per (account, instrument): a trade opens when the position leaves 0 and
 //     closes when it returns to 0. A fill that flips the position closes the trade with the
 //     lots that reach 0 and opens the next with the rest, at the same fill: the realized PnL of
@@ -63,13 +64,13 @@
 #include <vector>
 
 #include "core/analytics.h"
-#include "report/chart_series.h"
-#include "report/text_out.h"
 #include "core/status.h"
 #include "core/types.h"
 #include "feed/instruments.h"
 #include "feed/json.h"
 #include "feed/time_parse.h"
+#include "report/chart_series.h"
+#include "report/text_out.h"
 #include "store/event_log.h"
 
 namespace tape {
@@ -206,7 +207,7 @@ struct BacktestReport {
   uint64_t samples = 0;
   std::vector<StrategyResult> strategies;
   SeriesFigures total_series;
-  int64_t total_final_equity = 0;  // the last sample's total (0 before any)
+  int64_t total_final_equity = 0;               // the last sample's total (0 before any)
   ChartSeries total_chart{kChartPointsMax};     // total equity, currency units
   ChartSeries drawdown_chart{kChartPointsMax};  // total drawdown, percent (<= 0)
   std::vector<ChartSeries> mark_charts;         // per instrument: its mark (currency), when set
@@ -292,9 +293,13 @@ class BacktestReportPass {
   std::unique_ptr<Impl> impl_;
 };
 
-// Reads `log` to its end, writing the CSV rows to `output` as it goes. Errors: Status::mismatch (corrupt log or outputs that contradict
-// each other, naming the seq), Status::invalid (an instrument whose money unit is not whole, an
-// equity leaving int64).
+// Feeds `pass` every input of `log` with its outputs, from the first to the log's last seq (a
+// resumed backtest's pass reads what the log already holds before it follows the run).
+Status feed_report_pass(BacktestReportPass& pass, const EventLog& log);
+
+// Reads `log` to its end, writing the CSV rows to `output` as it goes. Errors: Status::mismatch
+// (corrupt log or outputs that contradict each other, naming the seq), Status::invalid (an
+// instrument whose money unit is not whole, an equity leaving int64).
 Result<BacktestReport> build_backtest_report(const EventLog& log,
                                              const BacktestReportSettings& settings,
                                              const ReportOutput& output = {});

@@ -53,8 +53,13 @@ class Loop {
  public:
   Loop(SessionState& state, EventLog* log, const CoreConfig& config, const LoopOptions& options,
        RunMetrics& metrics)
-      : state_(state), log_(log), config_(config), options_(options), metrics_(metrics),
-        stage_timer_(metrics), trace_(options.durable_trace) {}
+      : state_(state),
+        log_(log),
+        config_(config),
+        options_(options),
+        metrics_(metrics),
+        stage_timer_(metrics),
+        trace_(options.durable_trace) {}
 
   // A stop asked for (SIGINT/SIGTERM) is carried out where the open batch ends, just before the
   // first input that ends it in an uninterrupted run too (Recorder::ends_batch_before): so the
@@ -91,8 +96,8 @@ class Loop {
         break;
       }
       if (options_.verifier) RETURN_IF_ERROR(options_.verifier->before_input(in));
-      RETURN_IF_ERROR(wait_for_pace(pacer, in.ts, config_.recorder.flush_interval_ms, last_flush,
-                                    core));
+      RETURN_IF_ERROR(
+          wait_for_pace(pacer, in.ts, config_.recorder.flush_interval_ms, last_flush, core));
       RETURN_IF_ERROR(process(in, n));
       if (options_.verifier) RETURN_IF_ERROR(options_.verifier->after_input(in, core));
       if (options_.after_input) RETURN_IF_ERROR(options_.after_input(in, core));
@@ -101,9 +106,11 @@ class Loop {
         end.check_failed = true;
         break;
       }
+      RETURN_IF_ERROR(flush_past_snapshot());
       const uint64_t every = snapshot_every(config_);
       if (log_ && every != 0 && in.seq.value() % every == 0) {
         RETURN_IF_ERROR(put_snapshot(*log_, snapshot_of(state_), snapshot_sync(config_)));
+        if (!log_->writes_wal()) snapshot_batches_ = core.recorder().counters().batches;
       }
       if (log_) trace_.note(*log_);
     }
@@ -128,6 +135,18 @@ class Loop {
     }
     if (options_.duration_ns <= 0) return 0;
     return static_cast<double>(in.ts.value()) / static_cast<double>(options_.duration_ns);
+  }
+
+  // A log without a write-ahead log (a backtest's) keeps only what its memtable flushes wrote:
+  // once the batch holding the last snapshot's seq is handed to the log, both are flushed to
+  // its table files, so a killed run resumes from that snapshot (docs/backtest.md). Batches
+  // end where they would anyway: the log's bytes do not depend on it.
+  Status flush_past_snapshot() {
+    if (!snapshot_batches_ || state_.core->recorder().counters().batches <= *snapshot_batches_) {
+      return Status::ok();
+    }
+    snapshot_batches_.reset();
+    return log_->flush();
   }
 
   Status process(const Input& in, uint64_t n) {
@@ -163,6 +182,9 @@ class Loop {
   StageTimer stage_timer_;
   DecisionTimer decision_timer_;
   DurableTrace trace_;
+  // The recorder's batch count when a snapshot was written into a log without a WAL, until the
+  // batch holding its seq has been handed over and flushed (flush_past_snapshot).
+  std::optional<uint64_t> snapshot_batches_;
 };
 
 }  // namespace

@@ -81,14 +81,16 @@ struct LoopOptions {
 };
 
 struct LoopEnd {
-  bool interrupted = false;  // stopped by `stop` before the source's end
-  bool check_failed = false; // the InputCheck stopped it (or failed at the end)
+  bool interrupted = false;   // stopped by `stop` before the source's end
+  bool check_failed = false;  // the InputCheck stopped it (or failed at the end)
 };
 
 // Feeds `state` from its source into its core (which records through its own sink, if any)
 // until the source ends, a stop is carried out, the check fails or the verifier errs; writes a
 // snapshot into `snapshots` every snapshot_every(config) inputs (null: none is written, as when
-// replaying a log opened read-only); closes the last batch. Records the latency figures in
+// replaying a log opened read-only); in a log without a write-ahead log (a backtest's) the log
+// is flushed to its table files once the batch holding each snapshot's seq is written, so a
+// killed session resumes from that snapshot; closes the last batch. Records the latency figures in
 // `metrics`. `start` is the wall-clock origin of pacing.
 Result<LoopEnd> run_loop(SessionState& state, EventLog* snapshots, const CoreConfig& config,
                          const LoopOptions& options, RunMetrics& metrics,

@@ -69,8 +69,8 @@ struct LogOptions {
   // main share of the process's RSS (peak RSS of recording is ~1.2x this). Clamped to
   // [4 MiB, 4 GiB].
   uint64_t memtable_bytes_max = uint64_t{64} << 20;
-  // Default: true. false: no RocksDB write-ahead log (for a log that is rerun rather than
-  // resumed after a kill, a backtest's): what is written is durable once its memtables are
+  // Default: true. false: no RocksDB write-ahead log (a backtest's, which resumes from its last
+  // flush: session/session_loop.h): what is written is durable once its memtables are
   // flushed to table files (flush(), and closing the log), every column family together (atomic
   // flush), so a killed writer leaves the log as it was at its last flush: a consistent prefix.
   // Ignored with sync = kBatch, which needs the WAL.
