@@ -22,7 +22,9 @@ std::string errno_text() { return std::strerror(errno); }
 
 }  // namespace
 
-std::string sweep_plan_path(const std::string& out) { return (fs::path(out) / "sweep.json").string(); }
+std::string sweep_plan_path(const std::string& out) {
+  return (fs::path(out) / "sweep.json").string();
+}
 std::string run_dir_path(const std::string& out, const std::string& id) {
   return (fs::path(out) / "runs" / id).string();
 }
@@ -40,8 +42,12 @@ std::string run_err_path(const std::string& out, const std::string& id) {
 }
 
 Json state_to_json(const RunState& s) {
-  Json j = {{"state", s.state}, {"attempt", s.attempt}, {"host", s.host}, {"pid", s.pid},
+  Json j = {{"state", s.state},
+            {"attempt", s.attempt},
+            {"host", s.host},
+            {"pid", s.pid},
             {"started", s.started}};
+  if (s.resumed) j["resumed"] = true;
   if (!s.finished.empty()) j["finished"] = s.finished;
   if (s.state == "done") j["chain_head"] = s.chain_head;
   if (s.state == "failed") {
@@ -69,6 +75,7 @@ Result<std::optional<RunState>> read_run_state(const std::string& out, const std
     RunState s;
     s.state = j->at("state").get<std::string>();
     s.attempt = j->value("attempt", int64_t{0});
+    s.resumed = j->value("resumed", false);
     s.host = j->value("host", "");
     s.pid = j->value("pid", int64_t{0});
     s.started = j->value("started", "");
@@ -166,6 +173,12 @@ Status verify_finished(const std::string& out, const std::string& id, const RunS
   ASSIGN_OR_RETURN(AuditReport report, audit_log(*log.log, log.config(), {}, options));
   if (!report.ok()) return Status::mismatch("its log does not audit: " + report.failure);
   return Status::ok();
+}
+
+bool resumable_attempt(const std::string& out, const std::string& id, const RunState& prior) {
+  if (prior.state != "running" && prior.state != "interrupted") return false;
+  Result<OpenedLog> log = open_recorded_log(run_dir_path(out, id));
+  return log.is_ok() && log.value().backtest;
 }
 
 }  // namespace tape

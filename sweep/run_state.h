@@ -40,9 +40,10 @@ struct RunState {
   std::string host;        // where it ran
   int64_t pid = 0;         // the backtest process
   int64_t attempt = 0;     // 1 for the first start, +1 for each restart
+  bool resumed = false;    // this attempt continues the last one's log (tape backtest --resume)
   std::string started, finished;  // UTC, ISO 8601
-  double elapsed_s = 0;    // wall clock of the backtest process
-  double cpu_s = 0;        // its user + system CPU time
+  double elapsed_s = 0;           // wall clock of the backtest process
+  double cpu_s = 0;               // its user + system CPU time
 };
 
 Json state_to_json(const RunState& s);
@@ -76,5 +77,10 @@ int64_t run_lock_holder(const std::string& path);
 
 // OK when the run is finished (see above); otherwise why not.
 Status verify_finished(const std::string& out, const std::string& id, const RunState& state);
+
+// True when an earlier attempt that did not end (killed with its sweep, or stopped: state
+// "running" or "interrupted") left a backtest log that `tape backtest --resume` can continue:
+// the log opens and its meta names the backtest. Anything else is run again from scratch.
+bool resumable_attempt(const std::string& out, const std::string& id, const RunState& prior);
 
 }  // namespace tape

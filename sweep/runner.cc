@@ -44,7 +44,8 @@ std::string slurp(const std::string& path) {
 // The run's error: the last non-empty line of its stderr (the CLI prints "tape: <message>").
 std::string last_error_line(const std::string& path) {
   std::string text = slurp(path);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.pop_back();
   const size_t nl = text.find_last_of('\n');
   std::string line = nl == std::string::npos ? text : text.substr(nl + 1);
   if (line.rfind('\r') != std::string::npos) line = line.substr(line.rfind('\r') + 1);
@@ -63,16 +64,22 @@ void clear_attempt(const std::string& out, const std::string& id) {
   }
 }
 
-Result<pid_t> spawn(const RunnerOptions& o, const SweepPlan& plan, const PlannedRun& run) {
+Result<pid_t> spawn(const RunnerOptions& o, const SweepPlan& plan, const PlannedRun& run,
+                    bool resume) {
   // Every run of the sweep reads its data files from one cache: a grid over one file imports it
   // once, not once a run (session/data_cache.h; the runs' logs are the same either way).
-  std::vector<std::string> args = {"tape", "backtest", plan.config, "--out",
-                                   run_dir_path(o.out_dir, run.id), "--data-cache",
+  std::vector<std::string> args = {"tape",
+                                   "backtest",
+                                   plan.config,
+                                   "--out",
+                                   run_dir_path(o.out_dir, run.id),
+                                   "--data-cache",
                                    data_cache_path(o.out_dir)};
   for (const std::string& s : run.overrides) {
     args.push_back("--set");
     args.push_back(s);
   }
+  if (resume) args.push_back("--resume");
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -101,7 +108,8 @@ Result<pid_t> spawn(const RunnerOptions& o, const SweepPlan& plan, const Planned
   const int fork_errno = errno;
   ::close(err);
   if (null >= 0) ::close(null);
-  if (pid < 0) return Status::io(std::string("cannot start a run (fork): ") + std::strerror(fork_errno));
+  if (pid < 0)
+    return Status::io(std::string("cannot start a run (fork): ") + std::strerror(fork_errno));
   return pid;
 }
 
@@ -110,9 +118,11 @@ class Progress {
   Progress(bool on, const std::string& name, size_t total) : on_(on), name_(name), total_(total) {}
   void draw(const RunnerReport& r, size_t running) {
     if (!on_) return;
-    std::fprintf(stderr, "\r\033[Ksweep %s: %zu/%zu finished (%zu run here, %zu before), %zu running, %zu failed",
-                 name_.c_str(), r.done + r.already_finished, total_, r.done, r.already_finished,
-                 running, r.failed.size());
+    std::fprintf(
+        stderr,
+        "\r\033[Ksweep %s: %zu/%zu finished (%zu run here, %zu before), %zu running, %zu failed",
+        name_.c_str(), r.done + r.already_finished, total_, r.done, r.already_finished, running,
+        r.failed.size());
     std::fflush(stderr);
   }
   void clear() {
@@ -136,7 +146,8 @@ class Driver {
 
   // Starts `run` unless it is someone else's or finished.
   Status consider(const PlannedRun& run) {
-    ASSIGN_OR_RETURN(std::optional<RunLock> lock, RunLock::try_acquire(run_lock_path(o_.out_dir, run.id)));
+    ASSIGN_OR_RETURN(std::optional<RunLock> lock,
+                     RunLock::try_acquire(run_lock_path(o_.out_dir, run.id)));
     if (!lock) {
       ++r_.busy;
       return Status::ok();
@@ -153,13 +164,17 @@ class Driver {
       std::fprintf(stderr, "tape sweep: run %zu (%s) is run again: %s\n", run.index, run.id.c_str(),
                    finished.message().c_str());
     }
-    if (prior) clear_attempt(o_.out_dir, run.id);
+    // A killed or stopped attempt's log is continued from its last snapshot (the same log an
+    // uninterrupted run writes); anything else starts again from nothing.
+    const bool resume = prior && resumable_attempt(o_.out_dir, run.id, *prior);
+    if (prior && !resume) clear_attempt(o_.out_dir, run.id);
     RunState st;
     st.state = "running";
     st.attempt = prior ? prior->attempt + 1 : 1;
+    st.resumed = resume;
     st.host = host_name();
     st.started = utc_now_iso();
-    ASSIGN_OR_RETURN(pid_t pid, spawn(o_, plan_, run));
+    ASSIGN_OR_RETURN(pid_t pid, spawn(o_, plan_, run, resume));
     st.pid = pid;
     RETURN_IF_ERROR(write_run_state(o_.out_dir, run.id, st));
     ++r_.ran;
@@ -263,19 +278,23 @@ Status prepare_sweep_dir(const SweepPlan& plan, const std::string& out, bool rep
   std::error_code ec;
   for (const char* sub : {"runs", "state"}) {
     fs::create_directories(fs::path(out) / sub, ec);
-    if (ec) return Status::io("cannot create " + (fs::path(out) / sub).string() + ": " + ec.message());
+    if (ec)
+      return Status::io("cannot create " + (fs::path(out) / sub).string() + ": " + ec.message());
   }
   const std::string path = sweep_plan_path(out);
   const std::string text = dump_json(plan_to_json(plan)) + "\n";
   if (fs::exists(path, ec)) {
     const std::optional<Json> j = parse_json(slurp(path));
-    Result<SweepPlan> old = j ? plan_from_json(*j, path) : Result<SweepPlan>(Status::invalid(path + ": not JSON"));
+    Result<SweepPlan> old =
+        j ? plan_from_json(*j, path) : Result<SweepPlan>(Status::invalid(path + ": not JSON"));
     bool same = old.is_ok() && old.value().runs.size() == plan.runs.size();
-    for (size_t i = 0; same && i < plan.runs.size(); ++i) same = old.value().runs[i].id == plan.runs[i].id;
+    for (size_t i = 0; same && i < plan.runs.size(); ++i)
+      same = old.value().runs[i].id == plan.runs[i].id;
     if (same) return Status::ok();
     if (!replace) {
       return Status::invalid(path + " holds another plan than " + plan.sweep_file + " makes now (" +
-                             (old.is_ok() ? std::to_string(old.value().runs.size()) + " runs" : old.status().message()) +
+                             (old.is_ok() ? std::to_string(old.value().runs.size()) + " runs"
+                                          : old.status().message()) +
                              " against " + std::to_string(plan.runs.size()) +
                              "): the sweep file or what it names changed since it was planned; "
                              "run the sweep without --shard to replan, or use another --out");

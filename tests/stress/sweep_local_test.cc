@@ -3,7 +3,6 @@
 // heads are those of 9 single `tape backtest` runs; a finished run whose log no longer proves
 // itself is run again; a failing run is listed with its error by status and collect.
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -48,9 +47,11 @@ TEST(SweepLocal, KilledSweepRerunsOnlyUnfinishedRunsAndCollectEqualsSingleRuns) 
   ASSERT_GE(before.size(), 3u);
   ASSERT_LT(before.size(), 9u) << "the sweep finished before it could be killed";
   std::map<std::string, std::string> started;
-  for (const auto& [id, head] : before) started[id] = read_json(out + "/state/" + id + ".json")["started"];
+  for (const auto& [id, head] : before)
+    started[id] = read_json(out + "/state/" + id + ".json")["started"];
 
-  const testing_util::CliResult rerun = run_tape("sweep " + file + " --out " + out + " --jobs 2 --json");
+  const testing_util::CliResult rerun =
+      run_tape("sweep " + file + " --out " + out + " --jobs 2 --json");
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   const nlohmann::json r = nlohmann::json::parse(rerun.out);
   EXPECT_EQ(r["runs"], 9);
@@ -76,7 +77,8 @@ TEST(SweepLocal, KilledSweepRerunsOnlyUnfinishedRunsAndCollectEqualsSingleRuns) 
   EXPECT_EQ(cached[0].size(), 64u);
   const nlohmann::json planned = read_json(out + "/sweep.json");
   for (const nlohmann::json& run : planned["runs"]) {
-    const nlohmann::json summary = read_json(out + "/runs/" + run["id"].get<std::string>() + "/summary.json");
+    const nlohmann::json summary =
+        read_json(out + "/runs/" + run["id"].get<std::string>() + "/summary.json");
     EXPECT_EQ(summary["data_cache"]["entry"], out + "/data-cache/" + cached[0]);
   }
 
@@ -90,8 +92,10 @@ TEST(SweepLocal, KilledSweepRerunsOnlyUnfinishedRunsAndCollectEqualsSingleRuns) 
     const nlohmann::json& row = results["rows"][i];
     EXPECT_EQ(row["status"], "done");
     EXPECT_EQ(row["id"], plan["runs"][i]["id"]);
-    const std::string alone = single_run_head(plan["runs"][i], dir.path() + "/single" + std::to_string(i));
-    EXPECT_EQ(row["chain_head"], alone) << "run " << i << " differs from the same backtest run alone";
+    const std::string alone =
+        single_run_head(plan["runs"][i], dir.path() + "/single" + std::to_string(i));
+    EXPECT_EQ(row["chain_head"], alone)
+        << "run " << i << " differs from the same backtest run alone";
   }
   EXPECT_EQ(results["rows"][4]["params"]["strategies.0.params.fast"], 10);
   EXPECT_EQ(results["rows"][4]["params"]["strategies.0.params.slow"], 50);
@@ -148,6 +152,53 @@ TEST(SweepLocal, FinishedRunWhoseLogNoLongerProvesItselfRunsAgain) {
   EXPECT_EQ(done_heads(out).at(id2), head);
 }
 
+// A run whose attempt did not end (the sweep died: state "running"; or was stopped:
+// "interrupted") continues its log with `tape backtest --resume` when the log is there, and
+// starts again from nothing when it is not. (The resume itself, from real kills at seeded
+// moments, is tests/stress/backtest_resume_test.cc's.)
+TEST(SweepLocal, UnfinishedAttemptsResumeTheirLogOrStartAgain) {
+  TempDir dir("sweep_resume");
+  const std::string file = dir.path() + "/grid.sweep.toml", out = dir.path() + "/out";
+  write_text(file, grid_sweep_text());
+  ASSERT_EQ(run_tape("sweep " + file + " --out " + out + " --jobs 2").exit_code, 0);
+  const nlohmann::json plan = read_json(out + "/sweep.json");
+  const std::map<std::string, std::string> heads = done_heads(out);
+  const std::string id3 = plan["runs"][3]["id"], id4 = plan["runs"][4]["id"],
+                    id6 = plan["runs"][6]["id"];
+  const auto mark = [&](const std::string& id, const char* state) {
+    nlohmann::json st = read_json(out + "/state/" + id + ".json");
+    st["state"] = state;
+    st["pid"] = 0;
+    st.erase("chain_head");
+    write_text(out + "/state/" + id + ".json", st.dump());
+  };
+  // Run 3 was killed after its log was complete but before its report files were written;
+  // run 4 was stopped; run 6 was killed before its log existed.
+  mark(id3, "running");
+  std::filesystem::remove(out + "/runs/" + id3 + "/summary.json");
+  std::filesystem::remove(out + "/runs/" + id3 + "/trades.csv");
+  mark(id4, "interrupted");
+  mark(id6, "running");
+  std::filesystem::remove_all(out + "/runs/" + id6);
+  std::filesystem::create_directories(out + "/runs/" + id6);
+
+  const testing_util::CliResult rerun = run_tape("sweep " + file + " --out " + out + " --json");
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(nlohmann::json::parse(rerun.out)["ran"], 3);
+  for (const std::string& id : {id3, id4, id6}) {
+    const nlohmann::json st = read_json(out + "/state/" + id + ".json");
+    EXPECT_EQ(st["state"], "done") << id;
+    EXPECT_EQ(st["attempt"], 2) << id;
+    EXPECT_EQ(st.value("resumed", false), id != id6) << id;
+    EXPECT_EQ(st["chain_head"], heads.at(id)) << id;
+  }
+  EXPECT_TRUE(std::filesystem::is_regular_file(out + "/runs/" + id3 + "/summary.json"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(out + "/runs/" + id3 + "/trades.csv"));
+  const nlohmann::json collect =
+      nlohmann::json::parse(run_tape("sweep collect " + out + " --json").out);
+  EXPECT_EQ(collect["done"], 9);
+}
+
 TEST(SweepLocal, FailedRunIsListedWithItsErrorByStatusAndCollect) {
   TempDir dir("sweep_fail");
   const std::string file = dir.path() + "/fails.sweep.toml", out = dir.path() + "/out";
@@ -163,7 +214,8 @@ TEST(SweepLocal, FailedRunIsListedWithItsErrorByStatusAndCollect) {
   EXPECT_EQ(s["failed"], 1);
   EXPECT_EQ(s["run_states"][1]["state"], "failed");
   EXPECT_EQ(s["run_states"][1]["exit_code"], 2);
-  EXPECT_NE(s["run_states"][1]["error"].get<std::string>().find("bad-orcl.txt:101"), std::string::npos)
+  EXPECT_NE(s["run_states"][1]["error"].get<std::string>().find("bad-orcl.txt:101"),
+            std::string::npos)
       << s["run_states"][1]["error"];
 
   const testing_util::CliResult collect = run_tape("sweep collect " + out + " --json");
