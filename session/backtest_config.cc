@@ -167,13 +167,18 @@ Status read_latency_dist(const toml::table& t, const std::string& path, const st
   d.max_ns = kMaxLatencyNs;
   const char* center = d.kind == LatencyDistKind::kExponential ? "mean_ms" : "median_ms";
   const bool uniform = d.kind == LatencyDistKind::kUniform;
-  RETURN_IF_ERROR(read_ms(r, t, "min_ms", d.min_ns, uniform));
-  RETURN_IF_ERROR(read_ms(r, t, "max_ms", d.max_ns, uniform));
-  if (!uniform) RETURN_IF_ERROR(read_ms(r, t, center, d.center_ns, true));
-  if (d.kind == LatencyDistKind::kLognormal) {
-    RETURN_IF_ERROR(r.decimal("sigma", 1'000'000, 0, 4'000'000, d.sigma_ppm, true));
-  }
+  const bool lognormal = d.kind == LatencyDistKind::kLognormal;
+  RETURN_IF_ERROR(read_ms(r, t, "min_ms", d.min_ns));
+  RETURN_IF_ERROR(read_ms(r, t, "max_ms", d.max_ns));
+  if (!uniform) RETURN_IF_ERROR(read_ms(r, t, center, d.center_ns));
+  if (lognormal) RETURN_IF_ERROR(r.decimal("sigma", 1'000'000, 0, 4'000'000, d.sigma_ppm));
+  // Unknown keys first: a misspelt key is reported as such, not as the key it misses.
   RETURN_IF_ERROR(r.finish());
+  const std::string named = "is required with dist = \"" + *t["dist"].value<std::string>() + "\"";
+  for (const char* key :
+       {uniform ? "min_ms" : center, uniform ? "max_ms" : "", lognormal ? "sigma" : ""}) {
+    if (*key != '\0' && !t.contains(key)) return r.error_at(key, named);
+  }
   if (d.min_ns > d.max_ns) return r.error_at("max_ms", "is below min_ms");
   if (!uniform && (d.center_ns < d.min_ns || d.center_ns > d.max_ns)) {
     return r.error_at(center, "must lie in [min_ms, max_ms]");

@@ -66,12 +66,13 @@ TEST(LatencyDistConfig, EveryKindOfBadInputNamesItsKey) {
       {"order = { dist = \"uniform\", min_ms = 1, max_ms = 3, sigma = 1 }", "latency.order.sigma",
        "unknown key"},
       {"feed = { dist = \"exponential\", mean = 2 }", "latency.feed.mean",
-       "did you mean 'mean_ms'"},
+       "valid keys: dist, min_ms, max_ms, mean_ms"},
       {"ack = { dist = \"gauss\", min_ms = 1, max_ms = 3 }", "latency.ack.dist", "lognormal"},
       {"orders = { dist = \"uniform\", min_ms = 1, max_ms = 3 }", "latency.orders", "unknown key"},
       // missing keys
-      {"order = { min_ms = 1, max_ms = 3 }", "latency.order.dist", ""},
-      {"order = { dist = \"uniform\", min_ms = 1 }", "latency.order.max_ms", ""},
+      {"order = { min_ms = 1, max_ms = 3 }", "latency.order.dist", "missing"},
+      {"order = { dist = \"uniform\", min_ms = 1 }", "latency.order.max_ms",
+       "is required with dist = \"uniform\""},
       {"ack = { dist = \"lognormal\", median_ms = 2 }", "latency.ack.sigma", ""},
       {"feed = { dist = \"exponential\", min_ms = 1 }", "latency.feed.mean_ms", ""},
       // bad types

@@ -59,14 +59,14 @@ std::vector<Input> book_inputs(int64_t ms) {
   return in;
 }
 
-struct Run {
+struct RunResult {
   std::vector<Output> outputs;
   std::string state_hash;
 };
 
-Run run(const CoreConfig& config, const std::vector<Input>& inputs) {
+RunResult run_core(const CoreConfig& config, const std::vector<Input>& inputs) {
   Core core(config, Recorder::Mode::kCollect, nullptr);
-  Run r;
+  RunResult r;
   for (const Input& in : inputs) {
     EXPECT_TRUE(core.process(in).is_ok());
     r.outputs.insert(r.outputs.end(), core.last_outputs().begin(), core.last_outputs().end());
@@ -95,7 +95,7 @@ void decisions_and_answers(const std::vector<Output>& outs, std::vector<Key>* ma
 TEST(LatencyDist, AnAccountsOrdersReachTheVenueInTheOrderMadeThoughDrawsWouldReorderThem) {
   const CoreConfig config = book_config(11, uniform(0, 5 * kMs));
   const std::vector<Input> inputs = book_inputs(200);
-  const Run r = run(config, inputs);
+  const RunResult r = run_core(config, inputs);
   std::vector<Key> made, answered;
   int rejects = 0;
   decisions_and_answers(r.outputs, &made, &answered, &rejects);
@@ -121,11 +121,11 @@ TEST(LatencyDist, AnAccountsOrdersReachTheVenueInTheOrderMadeThoughDrawsWouldReo
 TEST(LatencyDist, TheSameSeedRunsTheSameAnotherSeedDrawsOtherArrivals) {
   const std::vector<Input> inputs = book_inputs(100);
   const LatencyDist order = lognormal(kMs / 2, 2 * kMs, 10 * kMs, 600'000);
-  const Run a = run(book_config(5, order, uniform(0, 3 * kMs)), inputs);
-  const Run b = run(book_config(5, order, uniform(0, 3 * kMs)), inputs);
+  const RunResult a = run_core(book_config(5, order, uniform(0, 3 * kMs)), inputs);
+  const RunResult b = run_core(book_config(5, order, uniform(0, 3 * kMs)), inputs);
   EXPECT_EQ(a.outputs, b.outputs);
   EXPECT_EQ(a.state_hash, b.state_hash);
-  const Run c = run(book_config(6, order, uniform(0, 3 * kMs)), inputs);
+  const RunResult c = run_core(book_config(6, order, uniform(0, 3 * kMs)), inputs);
   EXPECT_NE(a.outputs, c.outputs);  // the answers are numbered under other inputs
   EXPECT_NE(a.state_hash, c.state_hash);
 }
@@ -134,7 +134,7 @@ TEST(LatencyDist, SnapshotAndResumeReachTheStraightRunsStateHashAtEveryPoint) {
   const CoreConfig config =
       book_config(9, lognormal(kMs / 2, 2 * kMs, 10 * kMs, 600'000), uniform(kMs, 4 * kMs));
   const std::vector<Input> inputs = book_inputs(40);
-  const Run straight = run(config, inputs);
+  const RunResult straight = run_core(config, inputs);
   for (size_t cut = 1; cut < inputs.size(); ++cut) {
     Core first(config, Recorder::Mode::kCollect, nullptr);
     for (size_t i = 0; i < cut; ++i) ASSERT_TRUE(first.process(inputs[i]).is_ok());
@@ -164,9 +164,9 @@ TEST(LatencyDist, ARestoreRefusesAnAllZeroRngState) {
 TEST(LatencyDist, AConstantLatencyKeepsItsStateWithoutTheRngSection) {
   CoreConfig constant = book_config(9, LatencyDist{});
   constant.latency.order_ns = 2 * kMs;
-  const Run a = run(constant, book_inputs(20));
+  const RunResult a = run_core(constant, book_inputs(20));
   constant.latency.seed = 12345;  // the seed draws nothing for a constant
-  const Run b = run(constant, book_inputs(20));
+  const RunResult b = run_core(constant, book_inputs(20));
   EXPECT_EQ(a.state_hash, b.state_hash);
   EXPECT_EQ(a.outputs, b.outputs);
   Core core(constant, Recorder::Mode::kCollect, nullptr);
@@ -211,9 +211,9 @@ std::vector<Input> bar_inputs() {
 TEST(LatencyDist, AllThreeDrawnOnTheBarVenueResumeToTheStraightRunsStateHash) {
   const CoreConfig config = bars_config(3);
   const std::vector<Input> inputs = bar_inputs();
-  const Run straight = run(config, inputs);
-  EXPECT_EQ(run(config, inputs).state_hash, straight.state_hash);
-  EXPECT_NE(run(bars_config(4), inputs).state_hash, straight.state_hash);
+  const RunResult straight = run_core(config, inputs);
+  EXPECT_EQ(run_core(config, inputs).state_hash, straight.state_hash);
+  EXPECT_NE(run_core(bars_config(4), inputs).state_hash, straight.state_hash);
   for (size_t cut = 1; cut < inputs.size(); ++cut) {
     Core first(config, Recorder::Mode::kCollect, nullptr);
     for (size_t i = 0; i < cut; ++i) ASSERT_TRUE(first.process(inputs[i]).is_ok());
