@@ -62,7 +62,8 @@ TEST(LatencyDistBacktest, AnOrderArrivesAtItsTimePlusTheDrawnLatency) {
   auto accepted = run_tape("inspect --type accepted --json --data-dir " + d.path() + "/a");
   ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
   std::vector<uint64_t> under;
-  for (const json& in : json::parse(accepted.out)["inputs"]) {
+  const json log = json::parse(accepted.out);
+  for (const json& in : log["inputs"]) {
     for (const json& o : in["outputs"]) under.push_back(o["seq"].get<uint64_t>());
   }
   EXPECT_EQ(under, (std::vector<uint64_t>{3})) << accepted.out;
