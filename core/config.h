@@ -73,11 +73,43 @@ struct VenueConfig {
   bool l3_level1 = true;
 };
 
-// Simulated delays, in ns, constant. In-flight events are core state (hashed, snapshotted).
+// How one latency is drawn (core/latency_draw.h has the formulas). kConstant: not drawn, the
+// LatencyConfig's *_ns constant applies. Persisted nowhere as a number: the config text is.
+enum class LatencyDistKind : uint8_t {
+  kConstant = 0,
+  kUniform = 1,
+  kExponential = 2,
+  kLognormal = 3
+};
+
+// A latency drawn from a seeded distribution, in ns. The parser checks
+// 0 <= min_ns <= center_ns <= max_ns (uniform: min_ns <= max_ns).
+struct LatencyDist {
+  LatencyDistKind kind = LatencyDistKind::kConstant;
+  int64_t min_ns = 0;     // least latency (uniform: lower bound; the others: the shift)
+  int64_t max_ns = 0;     // greatest latency; a larger draw is clamped to it
+  int64_t center_ns = 0;  // kExponential: the mean; kLognormal: the median; kUniform: unused
+  int64_t sigma_ppm = 0;  // kLognormal: sigma of the log, in millionths; else unused
+  bool drawn() const { return kind != LatencyDistKind::kConstant; }
+  bool operator==(const LatencyDist&) const = default;
+};
+
+// Simulated delays, in ns: each constant (*_ns) or drawn (*_dist, drawn() true; *_ns then 0).
+// In-flight events are core state (hashed, snapshotted), and so are the draws' RNG states.
 struct LatencyConfig {
   int64_t feed_ns = 0;   // a strategy sees market data at ts + feed_ns
   int64_t order_ns = 0;  // an approved order reaches the venue at ts + order_ns
   int64_t ack_ns = 0;    // the venue's answer reaches the strategy ack_ns later
+  LatencyDist feed_dist;
+  LatencyDist order_dist;
+  LatencyDist ack_dist;
+  // The seed of the draws: each latency draws from its own stream of it (core/latency_draw.h).
+  uint64_t seed = 0;
+
+  bool feed_on() const { return feed_ns > 0 || feed_dist.drawn(); }
+  bool order_on() const { return order_ns > 0 || order_dist.drawn(); }
+  bool ack_on() const { return ack_ns > 0 || ack_dist.drawn(); }
+  bool any_drawn() const { return feed_dist.drawn() || order_dist.drawn() || ack_dist.drawn(); }
 };
 
 struct EngineOptions {
@@ -95,11 +127,11 @@ struct EngineOptions {
 struct RiskLimits {
   // Each limit applies to managed (strategy) accounts. 0 disables a check.
   Qty max_order_qty = Qty(10'000);
-  Money max_notional = Money(0);          // per order, minor units
-  int64_t position_limit = 0;             // lots, absolute, per instrument, worst case
-  int64_t price_band_bps = 0;             // distance from last trade (or mid) in basis points
-  int64_t rate_limit_per_s = 0;           // token refill per simulated second
-  int64_t rate_limit_burst = 0;           // token bucket capacity
+  Money max_notional = Money(0);  // per order, minor units
+  int64_t position_limit = 0;     // lots, absolute, per instrument, worst case
+  int64_t price_band_bps = 0;     // distance from last trade (or mid) in basis points
+  int64_t rate_limit_per_s = 0;   // token refill per simulated second
+  int64_t rate_limit_burst = 0;   // token bucket capacity
 };
 
 enum class StrategyKind : uint8_t { kMarketMaker = 0, kMomentum = 1, kFatFinger = 2, kPlugin = 3 };
@@ -109,16 +141,16 @@ struct MarketMakerParams {
   Qty quote_qty = Qty(10);
   int64_t skew_ticks_per_lot = 0;  // ticks / (position / skew_unit_lots)
   int64_t skew_unit_lots = 10;
-  int64_t max_position = 100;     // stop quoting the side that would grow |position| beyond
-  int64_t requote_ticks = 1;      // move quotes only when the target moved this far
+  int64_t max_position = 100;  // stop quoting the side that would grow |position| beyond
+  int64_t requote_ticks = 1;   // move quotes only when the target moved this far
 };
 
 struct MomentumParams {
-  int64_t window_trades = 50;       // trades in the order-flow imbalance window
-  double entry_threshold = 0.3;     // |imbalance| in [-1, 1] that triggers an order
+  int64_t window_trades = 50;    // trades in the order-flow imbalance window
+  double entry_threshold = 0.3;  // |imbalance| in [-1, 1] that triggers an order
   Qty order_qty = Qty(5);
   int64_t max_position = 50;
-  int64_t cooldown_ms = 100;        // simulated ms between orders
+  int64_t cooldown_ms = 100;  // simulated ms between orders
 };
 
 // A misbehaving trader for risk drills (core/strategies/fat_finger.h has the behaviour).
@@ -146,9 +178,9 @@ struct PluginParam {
 struct StrategyConfig {
   StrategyKind kind = StrategyKind::kMarketMaker;
   std::string name;
-  AccountId account = AccountId(1);  // must be < kExternalAccountBase
+  AccountId account = AccountId(1);       // must be < kExternalAccountBase
   std::vector<InstrumentId> instruments;  // empty = all
-  int64_t timer_ms = 0;  // on_timer period in simulated ms; 0 = none
+  int64_t timer_ms = 0;                   // on_timer period in simulated ms; 0 = none
   MarketMakerParams mm;
   MomentumParams momentum;
   FatFingerParams fat_finger;

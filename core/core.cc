@@ -66,14 +66,12 @@ Core::Core(const CoreConfig& config, Recorder::Mode mode, BatchSink* sink)
                   l3_.active()      ? static_cast<const MarketView&>(l3_)
                   : venue_.active() ? static_cast<const MarketView&>(venue_)
                                     : static_cast<const MarketView&>(engine_),
-                  portfolio_,
-                  queue_),
+                  portfolio_, queue_),
       recorder_(config_.recorder, clock_, mode, sink),
       bus_(queue_, risk_, router_, venue_, portfolio_, strategies_, recorder_) {
   if (venue_.active()) portfolio_.set_venue(&venue_);
   const LatencyConfig& l = config_.latency;
-  delays_ = l.order_ns > 0 || l.ack_ns > 0 ||
-            ((l3_.active() || venue_.active()) && l.feed_ns > 0);
+  delays_ = l.order_on() || l.ack_on() || ((l3_.active() || venue_.active()) && l.feed_on());
 }
 
 void Core::advance_venues(Timestamp t) {
@@ -230,8 +228,36 @@ void Core::save_state(StateHasher& h) const {
   // snapshots exactly as before they existed.
   if (venue_.active()) venue_.hash_state(h);
   if (l3_.active()) l3_.hash_state(h);
-  if (config_.latency.order_ns > 0) in_flight_.hash_state(h);
-  if (config_.latency.ack_ns > 0) strategies_.hash_acks(h);
+  if (config_.latency.order_on()) in_flight_.hash_state(h);
+  if (config_.latency.ack_on()) strategies_.hash_acks(h);
+  if (config_.latency.any_drawn()) hash_latency_rngs(h);
+}
+
+// The draws' RNG states, order, feed, ack (each only when drawn). The feed's lives in the venue
+// of the run (the L3 venue's, else the data venue's).
+const LatencyDraw& Core::feed_latency() const {
+  return l3_.active() ? l3_.feed_latency() : venue_.feed_latency();
+}
+
+void Core::hash_latency_rngs(StateHasher& h) const {
+  h.tag("latency_rng");
+  for (const LatencyDraw* d :
+       {&router_.order_latency(), &feed_latency(), &strategies_.ack_latency()}) {
+    if (!d->drawn()) continue;
+    for (uint64_t w : d->rng_state()) h.u64(w);
+  }
+}
+
+void Core::restore_latency_rngs(StateReader& r) {
+  r.expect_tag("latency_rng");
+  LatencyDraw& feed = l3_.active() ? l3_.feed_latency() : venue_.feed_latency();
+  for (LatencyDraw* d : {&router_.order_latency(), &feed, &strategies_.ack_latency()}) {
+    if (!d->drawn()) continue;
+    Rng::State s;
+    for (uint64_t& w : s) w = r.u64();
+    if ((s[0] | s[1] | s[2] | s[3]) == 0) r.fail("latency rng: an all-zero state");
+    d->set_rng_state(s);
+  }
 }
 
 SnapshotData Core::snapshot() const {
@@ -261,8 +287,9 @@ Status Core::restore_state(std::string_view bytes) {
   RETURN_IF_ERROR(strategies_.restore_state(r));
   if (venue_.active()) RETURN_IF_ERROR(venue_.restore_state(r));
   if (l3_.active()) RETURN_IF_ERROR(l3_.restore_state(r));
-  if (config_.latency.order_ns > 0) RETURN_IF_ERROR(in_flight_.restore_state(r));
-  if (config_.latency.ack_ns > 0) RETURN_IF_ERROR(strategies_.restore_acks(r));
+  if (config_.latency.order_on()) RETURN_IF_ERROR(in_flight_.restore_state(r));
+  if (config_.latency.ack_on()) RETURN_IF_ERROR(strategies_.restore_acks(r));
+  if (config_.latency.any_drawn()) restore_latency_rngs(r);
   RETURN_IF_ERROR(r.status());
   if (!r.at_end()) return Status::mismatch("snapshot state: trailing bytes after the last section");
   clock_.advance(seq, now);

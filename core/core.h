@@ -28,10 +28,13 @@
 // delivery (d - 1, or t) fire in one advance_time call under its catch-up rule, with the clock at
 // that bound. A decision made while the clock reads c (an input's time, a timer's due time, a
 // delivery's due time) is due at c + order_ns; an order outcome produced then reaches its
-// strategy at c + ack_ns; data the venue works at c reaches the bus at c + feed_ns. Every output
-// of a delivery is numbered under the input whose processing delivered it. With every latency 0
-// nothing is ever held and the order of work is the one without latency (timers fire in one
-// advance_time(t) with the clock at t).
+// strategy at c + ack_ns; data the venue works at c reaches the bus at c + feed_ns. A drawn
+// latency (LatencyConfig::*_dist, core/latency_draw.h) replaces the constant with one draw per
+// held event, made when it is held, and keeps FIFO order: per account for decisions
+// (core/venue_router.h), per strategy for acks (core/strategy.h), the whole feed for market data.
+// Every output of a delivery is numbered under the input whose processing delivered it. With every
+// latency 0 nothing is ever held and the order of work is the one without latency (timers fire in
+// one advance_time(t) with the clock at t).
 //
 // Live runs and replays drive the same Core with the same inputs; only the source differs.
 // Nothing here reads a clock, a file or an unseeded RNG.
@@ -52,9 +55,9 @@
 #include "core/latency_queue.h"
 #include "core/portfolio.h"
 #include "core/recorder.h"
+#include "core/risk.h"
 #include "core/snapshot.h"
 #include "core/state_hash.h"
-#include "core/risk.h"
 #include "core/strategy.h"
 #include "core/venue_router.h"
 
@@ -78,7 +81,7 @@ class Core {
   std::span<const Output> last_outputs() const { return recorder_.current_outputs(); }
   // Hash of the whole core state (books, risk, portfolio, strategies, clock; the data venue when
   // the model is not kBook, the in-flight decisions when order latency is on, the held acks
-  // when ack latency is on).
+  // when ack latency is on, the RNG states of the drawn latencies when one is drawn).
   std::string state_hash() const;
   // The canonical encoding of the whole core state: what state_hash() hashes and a snapshot
   // stores.
@@ -105,8 +108,8 @@ class Core {
   const EventQueue& queue() const { return queue_; }
 
   // Names of the bus stages a StageProbe sees, by stage id (subscriber order).
-  static constexpr const char* kStageNames[] = {"risk", "engine", "venue", "portfolio",
-                                                "strategy", "recorder"};
+  static constexpr const char* kStageNames[] = {"risk",      "engine",   "venue",
+                                                "portfolio", "strategy", "recorder"};
   // Installs a probe timing each stage (nullptr removes it). Not owned.
   void set_probe(StageProbe* probe) { bus_.set_probe(probe); }
   // Installs a probe told of each input's first order decision (nullptr removes it). Not owned.
@@ -120,6 +123,10 @@ class Core {
   void advance_venues(Timestamp t);
   // The earliest due time of any strategy timer into *due; false when no strategy has one.
   bool next_timer(int64_t* due) const;
+  // Drawn latencies: their RNG states (state section "latency_rng", only with one drawn).
+  const LatencyDraw& feed_latency() const;
+  void hash_latency_rngs(StateHasher& h) const;
+  void restore_latency_rngs(StateReader& r);
 
   CoreConfig config_;
   SimClock clock_;

@@ -36,9 +36,10 @@ DataVenue::DataVenue(const CoreConfig& config, const SimClock& clock, EventQueue
       clock_(clock),
       queue_(queue) {
   if (!active()) return;
-  working_max_ = std::min<size_t>(config.engine.order_pool_capacity,
-                                  config.event_queue_capacity / 4);
-  feed_ns_ = std::max<int64_t>(config.latency.feed_ns, 0);
+  working_max_ =
+      std::min<size_t>(config.engine.order_pool_capacity, config.event_queue_capacity / 4);
+  feed_latency_ = LatencyDraw(config.latency.feed_ns, config.latency.feed_dist, config.latency.seed,
+                              LatencyKind::kFeed);
   markets_.resize(config.instruments.size());
   for (const InstrumentConfig& i : config.instruments) max_order_qty_.push_back(i.max_order_qty);
 }
@@ -85,8 +86,8 @@ RejectReason DataVenue::validate_new(const OrderIntent& it) const {
   for (const Order& o : m.orders) {
     if (o.id == it.id && !o.done) return RejectReason::kDuplicateOrderId;
   }
-  const bool immediate = it.tif == TimeInForce::kIoc || it.tif == TimeInForce::kFok ||
-                         it.type == OrderType::kMarket;
+  const bool immediate =
+      it.tif == TimeInForce::kIoc || it.tif == TimeInForce::kFok || it.type == OrderType::kMarket;
   const bool may_work = model_ == VenueModel::kBars || !immediate;
   if (may_work && working_ >= working_max_) return RejectReason::kBookFull;
   if (it.post_only) {
@@ -109,8 +110,8 @@ void DataVenue::handle_new(const OrderIntent& it) {
     reject(it, reason);
     return;
   }
-  queue_.publish(OrderAccepted{it.id, it.account, it.instrument, it.side, it.type, it.tif,
-                               it.price, it.qty, it.stop_price, it.post_only, it.expire});
+  queue_.publish(OrderAccepted{it.id, it.account, it.instrument, it.side, it.type, it.tif, it.price,
+                               it.qty, it.stop_price, it.post_only, it.expire});
   Order o;
   o.id = it.id;
   o.account = it.account;
@@ -118,8 +119,8 @@ void DataVenue::handle_new(const OrderIntent& it) {
   o.type = it.type;
   o.tif = it.tif;
   o.price = it.type == OrderType::kMarket || it.type == OrderType::kStop ? Price(0) : it.price;
-  o.stop = it.type == OrderType::kStop || it.type == OrderType::kStopLimit ? it.stop_price
-                                                                          : Price(0);
+  o.stop =
+      it.type == OrderType::kStop || it.type == OrderType::kStopLimit ? it.stop_price : Price(0);
   o.leaves = it.qty;
   o.arrived = clock_.now();
   if (it.tif == TimeInForce::kGtd) o.expire_at = it.expire;
@@ -134,8 +135,7 @@ void DataVenue::handle_new(const OrderIntent& it) {
   if (o.done) return;
   m.orders.push_back(o);
   ++working_;
-  if (o.expire_at.value() != 0 &&
-      (next_expiry_ns_ == 0 || o.expire_at.value() < next_expiry_ns_)) {
+  if (o.expire_at.value() != 0 && (next_expiry_ns_ == 0 || o.expire_at.value() < next_expiry_ns_)) {
     next_expiry_ns_ = o.expire_at.value();
   }
 }
@@ -363,7 +363,7 @@ void DataVenue::hash_state(StateHasher& h) const {
       h.i64(o.queue_ahead);
     }
   }
-  if (feed_ns_ > 0) hash_feed(h);
+  if (feed_latency_.on()) hash_feed(h);
 }
 
 Status DataVenue::restore_state(StateReader& r) {
@@ -426,7 +426,7 @@ Status DataVenue::restore_state(StateReader& r) {
       ++working_;
     }
   }
-  if (feed_ns_ > 0) restore_feed(r);
+  if (feed_latency_.on()) restore_feed(r);
   return r.status();
 }
 
@@ -436,8 +436,8 @@ TopOfBook DataVenue::top(InstrumentId instrument) const {
   if (instrument.value() >= markets_.size()) return TopOfBook{};
   const Market& m = markets_[instrument.value()];
   // With feed latency strategies read the last quote they were given, never a newer one.
-  if (feed_ns_ > 0 ? !m.has_seen : !m.has_quote) return TopOfBook{};
-  const QuoteIn& q = feed_ns_ > 0 ? m.seen : m.quote;
+  if (feed_latency_.on() ? !m.has_seen : !m.has_quote) return TopOfBook{};
+  const QuoteIn& q = feed_latency_.on() ? m.seen : m.quote;
   TopOfBook t;
   t.has_bid = q.bid_qty.value() > 0;
   t.has_ask = q.ask_qty.value() > 0;

@@ -14,11 +14,12 @@
 // bar, quote and print to on_market() and drains the fills before the input goes on the bus, so
 // a strategy hears of its fills before it sees the bar or quote they happened in.
 //
-// Feed latency (LatencyConfig::feed_ns > 0): the venue still works each bar, quote and print
-// at its timestamp t (on_market), but holds the data (core state) instead of letting the core
-// put it on the bus; it goes on the bus (risk, portfolio, strategies) when the core's time
-// reaches t + feed_ns (deliver_due; the tie rule is in core/core.h). top() and depth() then
-// answer the last quote delivered: a strategy never reads a quote newer than it was told of.
+// Feed latency (LatencyConfig::feed_on(); constant feed_ns or drawn feed_dist, FIFO): the venue
+// still works each bar, quote and print at its timestamp t (on_market), but holds the data (core
+// state) instead of letting the core put it on the bus; it goes on the bus (risk, portfolio,
+// strategies) when the core's time reaches t + feed_ns (deliver_due; the tie rule is in
+// core/core.h). top() and depth() then answer the last quote delivered: a strategy never reads a
+// quote newer than it was told of.
 //
 // Validation of a new order (first failing check wins): kUnknownInstrument; kInvalidOrderType
 // (side, type or tif outside their enums, or post-only on a non-limit order); kInvalidQty
@@ -46,12 +47,12 @@
 // or after its expiry (such a bar closed at or after the order stopped being good). IOC and FOK:
 // with bars an IOC order works against the first bar after its arrival only and whatever is
 // left then is cancelled (kIocRemainder if it filled, kNoLiquidity if not); a FOK order fills
-// its whole qty in that bar (volume cap included) or is cancelled whole (kFokUnfilled). With quotes they take
-// what the current quote shows and cancel the rest, like market orders.
-// Halts (ControlIn kHalt / kResume): new orders and replaces are rejected (kHalted); working
-// orders stay but do not work while halted (the market data still updates the last bar and
-// quote); cancels are allowed. Kill switch on: every working order of managed accounts is
-// cancelled (kKillSwitch), instrument by instrument in id order, in arrival order.
+// its whole qty in that bar (volume cap included) or is cancelled whole (kFokUnfilled). With quotes
+// they take what the current quote shows and cancel the rest, like market orders. Halts (ControlIn
+// kHalt / kResume): new orders and replaces are rejected (kHalted); working orders stay but do not
+// work while halted (the market data still updates the last bar and quote); cancels are allowed.
+// Kill switch on: every working order of managed accounts is cancelled (kKillSwitch), instrument by
+// instrument in id order, in arrival order.
 //
 // ---- Bars (VenueModel::kBars) ----
 // Time: a bar is stamped at its close. A bar stamped S works an order that arrived strictly
@@ -130,6 +131,7 @@
 #include "core/event_queue.h"
 #include "core/events.h"
 #include "core/held_queue.h"
+#include "core/latency_draw.h"
 #include "core/market_view.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
@@ -158,16 +160,19 @@ class DataVenue final : public MarketView {
   // below): the core must not publish it then.
   bool on_market(const BarIn& bar) {
     work(bar);
-    return feed_ns_ > 0 && hold(bar);
+    return feed_latency_.on() && hold(bar);
   }
   bool on_market(const QuoteIn& quote) {
     work(quote);
-    return feed_ns_ > 0 && hold(quote);
+    return feed_latency_.on() && hold(quote);
   }
   bool on_market(const TradeIn& trade) {
     work(trade);
-    return feed_ns_ > 0 && hold(trade);
+    return feed_latency_.on() && hold(trade);
   }
+  // Feed latency's draws (their RNG state is core state, core/core.h).
+  const LatencyDraw& feed_latency() const { return feed_latency_; }
+  LatencyDraw& feed_latency() { return feed_latency_; }
   // Feed latency: data held for the bus. has_due(t): some is due at or before t.
   bool has_due(Timestamp t) const { return feed_.has_due(t); }
   Timestamp next_due() const { return feed_.next_due(); }
@@ -265,13 +270,14 @@ class DataVenue final : public MarketView {
   void work(const BarIn& bar);
   void work(const QuoteIn& quote);
   void work(const TradeIn& trade);
-  // Feed latency (core/venue_feed.cc): holds `data` until now + feed_ns; always true.
+  // Feed latency (core/venue_feed.cc): holds `data` until now + feed latency (a drawn one no
+  // earlier than the data held before it: the feed is FIFO); always true.
   template <typename Data>
   bool hold(const Data& data) {
-    feed_.hold(HeldData{Timestamp(clock_.now().value() + feed_ns_), data},
-               [this](const HeldData& early) { publish_held(early); });
+    feed_.hold(HeldData{feed_due(), data}, [this](const HeldData& early) { publish_held(early); });
     return true;
   }
+  Timestamp feed_due();
   // Puts held data on the bus (a quote is then the one strategies read).
   void publish_held(const HeldData& held);
   void hash_feed(StateHasher& h) const;
@@ -325,7 +331,7 @@ class DataVenue final : public MarketView {
   size_t working_max_ = 0;
   int64_t next_expiry_ns_ = 0;  // earliest expiry among working orders; 0 = none (derived)
   std::vector<Note> notes_;     // fills published during the current input (scratch)
-  int64_t feed_ns_ = 0;         // feed latency when active; 0: none
+  LatencyDraw feed_latency_;    // feed latency when active (on() false: none)
   HeldQueue<HeldData> feed_{kFeedQueueMax};
 };
 

@@ -4,10 +4,12 @@
 // ack latency holds the outcomes of a strategy's orders (core/strategy.h). The core delivers
 // what is due as its time walks up to each input (core/core.h states the tie rule).
 //
-// Items are appended in creation order; their due times must be non-decreasing along the queue
-// (a constant latency over a clock that never goes back), so the front is always the earliest.
-// Bound: at most `max` items; holding one more first hands the oldest to the caller's `early`
-// function (delivered before its time, counted in early()).
+// The queue is in (due time, creation) order, so the front is always the earliest. hold() and
+// hold_slot() append: the caller's due times must be non-decreasing (a constant latency over a
+// clock that never goes back, or a drawn one made FIFO); hold_sorted() inserts an item after
+// every item due at or before it (a drawn latency FIFO per owner only).
+// Bound: at most `max` items; holding one more first hands the front (the earliest due, the
+// oldest) to the caller's `early` function (delivered before its time, counted in early()).
 // Item: trivially copyable, with a `Timestamp due` member.
 // Thread: the core thread only.
 #pragma once
@@ -30,6 +32,8 @@ class HeldQueue {
   size_t max() const { return max_; }
   const Item& operator[](size_t i) const { return items_[i]; }
   const Item& front() const { return items_.front(); }
+  // Precondition: !empty(). The latest due item.
+  const Item& back() const { return items_.back(); }
   // True when an item is due at or before `t`.
   bool has_due(Timestamp t) const { return !items_.empty() && items_.front().due <= t; }
   // Precondition: !empty().
@@ -49,6 +53,30 @@ class HeldQueue {
   template <typename Early>
   void hold(const Item& item, Early&& early) {
     hold_slot(early) = item;
+  }
+
+  // Holds `item` in (due, creation) order: after every item due at or before item.due.
+  template <typename Early>
+  void hold_sorted(const Item& item, Early&& early) {
+    if (items_.empty() || items_.back().due <= item.due) {
+      hold(item, early);
+      return;
+    }
+    if (items_.size() >= max_) {
+      ++early_;
+      early(items_.front());
+      items_.pop_front();
+    }
+    size_t lo = 0, hi = items_.size();  // the first item due after item.due
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (item.due < items_[mid].due) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    items_.insert(lo, item);
   }
 
   // Passes every item due at or before `t` to fn(const Item&), in creation order, and drops it.

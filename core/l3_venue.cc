@@ -21,12 +21,13 @@ int64_t next_midnight(int64_t t) {
 
 L3Venue::L3Venue(const CoreConfig& config, const SimClock& clock, EventQueue& queue)
     : active_(config.venue.model == VenueModel::kL3),
-      feed_ns_(std::max<int64_t>(config.latency.feed_ns, 0)),
+      feed_latency_(config.latency.feed_ns, config.latency.feed_dist, config.latency.seed,
+                    LatencyKind::kFeed),
       clock_(clock),
       queue_(queue) {
   if (!active_) return;
-  working_max_ = std::min<size_t>(config.engine.order_pool_capacity,
-                                  config.event_queue_capacity / 4);
+  working_max_ =
+      std::min<size_t>(config.engine.order_pool_capacity, config.event_queue_capacity / 4);
   seeds_ = config.venue.book_seeds;
   markets_.reserve(config.instruments.size());
   for (const InstrumentConfig& i : config.instruments) {
@@ -48,13 +49,12 @@ void L3Venue::on_market(const BookMessageIn& msg) {
   fills_.clear();
   m.book.apply(msg, &fills_);
   publish_maker_fills(msg.instrument, m);
-  const bool print =
-      msg.action == BookAction::kExecute || msg.action == BookAction::kHiddenExecute;
+  const bool print = msg.action == BookAction::kExecute || msg.action == BookAction::kHiddenExecute;
   const TopOfBook top = m.book.top();
   const bool changed = !(top == m.live);
   m.live = top;
-  const Timestamp due(clock_.now().value() + feed_ns_);
-  if (feed_ns_ == 0) {
+  if (!feed_latency_.on()) {
+    const Timestamp due = clock_.now();
     if (changed) publish_feed(FeedItem::change(due, msg.instrument, top));
     if (print) {
       publish_feed(
@@ -62,6 +62,11 @@ void L3Venue::on_market(const BookMessageIn& msg) {
     }
     return;
   }
+  if (!changed && !print) return;
+  // One latency per message (both its items share it); a drawn one keeps the feed FIFO.
+  int64_t due_ns = clock_.now().value() + feed_latency_.next_ns();
+  if (!feed_.empty() && feed_.back().due.value() > due_ns) due_ns = feed_.back().due.value();
+  const Timestamp due(due_ns);
   if (changed) {
     FeedItem& f = hold_slot();
     f.due = due;
@@ -112,9 +117,8 @@ void L3Venue::publish_maker_fills(InstrumentId instrument, Market& m) {
     TAPE_CHECK(o != nullptr && f.qty <= o->leaves, "l3 fill of an order that does not rest");
     o->leaves -= f.qty;
     TAPE_CHECK(o->leaves == f.leaves, "l3 book and venue disagree on an order's size");
-    queue_.publish(Fill{instrument, o->id, o->account, OrderId(0),
-                        AccountId(kExternalAccountBase), f.price, f.qty, opposite(o->side),
-                        o->leaves, Qty(0)});
+    queue_.publish(Fill{instrument, o->id, o->account, OrderId(0), AccountId(kExternalAccountBase),
+                        f.price, f.qty, opposite(o->side), o->leaves, Qty(0)});
     if (o->leaves.value() == 0) remove_order(m, o->id);
   }
   fills_.clear();
@@ -155,8 +159,8 @@ RejectReason L3Venue::validate_new(const OrderIntent& it) const {
   if (static_cast<uint8_t>(it.side) > static_cast<uint8_t>(Side::kSell) ||
       static_cast<uint8_t>(it.type) > static_cast<uint8_t>(OrderType::kStopLimit) ||
       static_cast<uint8_t>(it.tif) > static_cast<uint8_t>(TimeInForce::kGtd) ||
-      (it.post_only && it.type != OrderType::kLimit) ||
-      it.type == OrderType::kStop || it.type == OrderType::kStopLimit) {
+      (it.post_only && it.type != OrderType::kLimit) || it.type == OrderType::kStop ||
+      it.type == OrderType::kStopLimit) {
     return RejectReason::kInvalidOrderType;
   }
   if (it.qty.value() <= 0) return RejectReason::kInvalidQty;
@@ -200,8 +204,8 @@ void L3Venue::handle_new(const OrderIntent& it) {
     queue_.publish(OrderRejected{it.id, it.account, it.instrument, reason});
     return;
   }
-  queue_.publish(OrderAccepted{it.id, it.account, it.instrument, it.side, it.type, it.tif,
-                               it.price, it.qty, it.stop_price, it.post_only, it.expire});
+  queue_.publish(OrderAccepted{it.id, it.account, it.instrument, it.side, it.type, it.tif, it.price,
+                               it.qty, it.stop_price, it.post_only, it.expire});
   Market& m = markets_[it.instrument.value()];
   const bool market = it.type == OrderType::kMarket;
   Order o;
@@ -217,16 +221,16 @@ void L3Venue::handle_new(const OrderIntent& it) {
   if (it.tif == TimeInForce::kDay) o.expire_at = Timestamp(next_midnight(clock_.now().value()));
   if (it.tif == TimeInForce::kFok &&
       m.book.available(o.side, market, o.price, o.leaves.value()) < o.leaves.value()) {
-    queue_.publish(OrderCancelled{o.id, o.account, it.instrument, o.leaves,
-                                  CancelReason::kFokUnfilled});
+    queue_.publish(
+        OrderCancelled{o.id, o.account, it.instrument, o.leaves, CancelReason::kFokUnfilled});
     return;
   }
   const int64_t filled = take(it.instrument, m, o, market);
   if (o.leaves.value() == 0) return;
   if (market || it.tif == TimeInForce::kIoc || it.tif == TimeInForce::kFok) {
-    queue_.publish(OrderCancelled{
-        o.id, o.account, it.instrument, o.leaves,
-        filled > 0 ? CancelReason::kIocRemainder : CancelReason::kNoLiquidity});
+    queue_.publish(
+        OrderCancelled{o.id, o.account, it.instrument, o.leaves,
+                       filled > 0 ? CancelReason::kIocRemainder : CancelReason::kNoLiquidity});
     return;
   }
   TAPE_CHECK(m.book.join(o.id, o.side, o.price, o.leaves), "l3 book refused a checked join");
@@ -243,8 +247,8 @@ void L3Venue::note_expiry(Timestamp at) {
 
 void L3Venue::handle_cancel(const OrderIntent& it) {
   if (it.instrument.value() >= markets_.size()) {
-    queue_.publish(OrderRejected{it.id, it.account, it.instrument,
-                                 RejectReason::kUnknownInstrument});
+    queue_.publish(
+        OrderRejected{it.id, it.account, it.instrument, RejectReason::kUnknownInstrument});
     return;
   }
   Market& m = markets_[it.instrument.value()];
@@ -373,7 +377,7 @@ TopOfBook L3Venue::top(InstrumentId instrument) const {
 size_t L3Venue::depth(InstrumentId instrument, Side side, std::span<LevelView> out) const {
   if (instrument.value() >= markets_.size() || out.empty()) return 0;
   const Market& m = markets_[instrument.value()];
-  if (feed_ns_ == 0) return m.book.depth(side, out);
+  if (!feed_latency_.on()) return m.book.depth(side, out);
   const bool buy = side == Side::kBuy;
   if (!(buy ? m.seen.has_bid : m.seen.has_ask)) return 0;
   out[0] = LevelView{buy ? m.seen.bid : m.seen.ask, buy ? m.seen.bid_qty : m.seen.ask_qty, 0};

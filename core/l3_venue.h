@@ -9,11 +9,12 @@
 // recorded; the strategy orders it fills are published at once (Fill, maker fills).
 //
 // What strategies see: the data's book (never their own orders) and its prints, at ts + feed
-// latency (LatencyConfig::feed_ns). After a message that changed the instrument's top of book
-// the venue publishes BookChanged{instrument}; after an execution (types 4 and 5) a TradeIn
-// print {price, qty, aggressor = the side opposite the resting order}; both on the bus (risk,
-// portfolio and strategies hear them). With feed_ns > 0 they are held (core state) and
-// published when the core's time reaches ts + feed_ns (deliver_due; the core's tie rule in
+// latency (LatencyConfig::feed_ns, or a draw per message from feed_dist, FIFO: a message's
+// changes are due no earlier than those held before them). After a message that changed the
+// instrument's top of book the venue publishes BookChanged{instrument}; after an execution (types 4
+// and 5) a TradeIn print {price, qty, aggressor = the side opposite the resting order}; both on the
+// bus (risk, portfolio and strategies hear them). With feed latency they are held (core state) and
+// published when the core's time reaches ts + the latency (deliver_due; the core's tie rule in
 // core/core.h), and top() answers the book as of the last delivered change: a strategy never
 // reads a book newer than what it was told. depth() gives the current levels without feed
 // latency and only that top level with it.
@@ -59,9 +60,10 @@
 #include "core/config.h"
 #include "core/event_queue.h"
 #include "core/events.h"
-#include "core/l3_book.h"
-#include "core/market_view.h"
 #include "core/held_queue.h"
+#include "core/l3_book.h"
+#include "core/latency_draw.h"
+#include "core/market_view.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
 #include "core/status.h"
@@ -84,6 +86,9 @@ class L3Venue final : public MarketView {
   void advance_time(Timestamp now);
   void on(const ControlIn& control);
 
+  // Feed latency's draws (their RNG state is core state, core/core.h).
+  const LatencyDraw& feed_latency() const { return feed_latency_; }
+  LatencyDraw& feed_latency() { return feed_latency_; }
   // Feed latency: changes held for strategies. has_due(t): one is due at or before t.
   bool has_due(Timestamp t) const { return feed_.has_due(t); }
   Timestamp next_due() const { return feed_.next_due(); }
@@ -146,29 +151,34 @@ class L3Venue final : public MarketView {
     explicit Market(uint32_t capacity, bool level1) : book(capacity, level1) {}
     L3Book book;
     bool control_halted = false;
-    bool started = false;  // the first message (and the seed) has been applied
-    TopOfBook live;        // the book's top after the last message
-    TopOfBook seen;        // the top strategies were last told of
+    bool started = false;       // the first message (and the seed) has been applied
+    TopOfBook live;             // the book's top after the last message
+    TopOfBook seen;             // the top strategies were last told of
     std::vector<Order> orders;  // resting, in arrival order
   };
   // A held change or print, packed (48 bytes: the feed queue is on the hot path).
   struct FeedItem {
     Timestamp due;
     InstrumentId instrument;
-    bool print = false;  // false: a top-of-book change
+    bool print = false;                     // false: a top-of-book change
     bool has_bid = false, has_ask = false;  // a change
-    Side aggressor = Side::kBuy;           // a print
-    int64_t a = 0, b = 0, c = 0, d = 0;    // a change: bid, bid qty, ask, ask qty; a print: price, qty
+    Side aggressor = Side::kBuy;            // a print
+    int64_t a = 0, b = 0, c = 0,
+            d = 0;  // a change: bid, bid qty, ask, ask qty; a print: price, qty
 
     static FeedItem change(Timestamp due, InstrumentId i, const TopOfBook& t) {
-      return FeedItem{due,         i,           false,       t.has_bid,      t.has_ask,
-                      Side::kBuy,  t.bid.value(), t.bid_qty.value(), t.ask.value(),
-                      t.ask_qty.value()};
+      return FeedItem{due,           i,
+                      false,         t.has_bid,
+                      t.has_ask,     Side::kBuy,
+                      t.bid.value(), t.bid_qty.value(),
+                      t.ask.value(), t.ask_qty.value()};
     }
     static FeedItem trade_print(Timestamp due, InstrumentId i, Price p, Qty q, Side aggressor) {
       return FeedItem{due, i, true, false, false, aggressor, p.value(), q.value(), 0, 0};
     }
-    TopOfBook top() const { return TopOfBook{has_bid, has_ask, Price(a), Qty(b), Price(c), Qty(d)}; }
+    TopOfBook top() const {
+      return TopOfBook{has_bid, has_ask, Price(a), Qty(b), Price(c), Qty(d)};
+    }
     TradeIn trade() const { return TradeIn{instrument, Price(a), Qty(b), aggressor}; }
   };
 
@@ -184,13 +194,13 @@ class L3Venue final : public MarketView {
   void remove_order(Market& m, OrderId id);
   Order* find(Market& m, OrderId id);
   void publish_feed(const FeedItem& item);
-  // The slot to write the next held item into (feed_ns > 0): spares a copy of an item that
+  // The slot to write the next held item into (feed latency on): spares a copy of an item that
   // was just built (a wide load of fields written a moment before stalls the store buffer).
   FeedItem& hold_slot();
   void note_expiry(Timestamp at);
 
   bool active_;
-  int64_t feed_ns_;
+  LatencyDraw feed_latency_;  // on() false: no feed latency
   const SimClock& clock_;
   EventQueue& queue_;
   std::vector<Qty> max_order_qty_;

@@ -1,17 +1,19 @@
 // Order latency: approved strategy decisions in flight between Risk and the venue (DESIGN
 // section 7, LatencyConfig::order_ns).
 //
-// With order_ns > 0, an approved RiskDecision made while the core's clock reads c is not executed
-// at once: it is held here and reaches the venue (the engine's book, or the data venue) at
-// due = c + order_ns. The core delivers it when its time reaches `due`: before it dispatches an
-// input stamped t, every in-flight decision due at or before t is delivered, in order of (due
-// time, creation order) (core/core.h states how deliveries and strategy timers interleave).
+// With order latency on (a constant order_ns > 0, or drawn: LatencyConfig::order_dist), an approved
+// RiskDecision made while the core's clock reads c is not executed at once: it is held here and
+// reaches the venue (the engine's book, or the data venue) at due = c + order latency
+// (core/venue_router.h: a drawn latency keeps each account FIFO). The core delivers it when its
+// time reaches `due`: before it dispatches an input stamped t, every in-flight decision due at or
+// before t is delivered, in order of (due time, creation order) (core/core.h states how deliveries
+// and strategy timers interleave).
 //
 // Bound: at most `capacity` decisions in flight at once. push() refuses one more (returns false);
 // the core then answers that decision at once with OrderRejected{kBookFull}.
 // State: the queue is core state (hashed, snapshotted) in creation order; due times are
 // non-decreasing along it for a constant latency, and push() keeps (due, creation) order for
-// any due time it is given.
+// any due time it is given (a drawn latency: decisions of different accounts may pass).
 // Thread: the core thread only.
 #pragma once
 
@@ -42,6 +44,9 @@ class LatencyQueue {
   Timestamp next_due() const { return items_.front().due; }
   // True when a decision is due at or before `t`.
   bool has_due(Timestamp t) const { return !items_.empty() && items_.front().due <= t; }
+  // Precondition: i < size(). The i-th held decision and its due time, in (due, creation) order.
+  const RiskDecision& decision(size_t i) const { return items_[i].decision; }
+  Timestamp due(size_t i) const { return items_[i].due; }
   // Precondition: !empty(). Removes and returns the first decision in (due, creation) order.
   RiskDecision pop();
 

@@ -37,8 +37,7 @@ std::string tick_size_text(int64_t tick_value, int64_t money_scale) {
   return frac.empty() ? whole : whole + "." + frac;
 }
 
-std::shared_ptr<const StrategyContext::InstrumentNames> instrument_names(
-    const CoreConfig& config) {
+std::shared_ptr<const StrategyContext::InstrumentNames> instrument_names(const CoreConfig& config) {
   auto names = std::make_shared<StrategyContext::InstrumentNames>();
   names->money_scale = config.money_scale;
   for (const InstrumentConfig& i : config.instruments) {
@@ -187,8 +186,9 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
     slots_.back().ctx.period_ns_ = sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0;
     if (sc.kind == StrategyKind::kPlugin) plugins_.push_back(i);
   }
-  ack_ns_ = std::max<int64_t>(config.latency.ack_ns, 0);
-  if (ack_ns_ == 0) return;
+  ack_ = LatencyDraw(config.latency.ack_ns, config.latency.ack_dist, config.latency.seed,
+                     LatencyKind::kAck);
+  if (!ack_.on()) return;
   for (Slot& s : slots_) {
     s.ctx.acked_ = true;  // the portfolio starts every account flat with no cash
     s.ctx.seen_position_.assign(n_instruments, 0);
@@ -247,7 +247,7 @@ void StrategyHost::on(const Fill& fill) {
   for (Slot& s : slots_) {
     const bool own =
         owns(s, fill.maker, fill.maker_account) || owns(s, fill.taker, fill.taker_account);
-    if (own && ack_ns_ > 0) {
+    if (own && ack_.on()) {
       hold_ack(s, fill);
     } else if (own) {
       s.strategy->on_fill(s.ctx, fill);
@@ -260,7 +260,7 @@ template <typename Event>
 void StrategyHost::deliver_order_event(const Event& e) {
   for (Slot& s : slots_) {
     if (!owns(s, e.id, e.account)) continue;
-    if (ack_ns_ > 0) {
+    if (ack_.on()) {
       hold_ack(s, e);
       continue;
     }

@@ -20,14 +20,15 @@
 #include <string>
 #include <vector>
 
+#include "core/builtin_strategy.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/event_queue.h"
 #include "core/events.h"
 #include "core/held_queue.h"
-#include "core/market_view.h"
-#include "core/builtin_strategy.h"
 #include "core/hosted_strategy.h"
+#include "core/latency_draw.h"
+#include "core/market_view.h"
 #include "core/portfolio.h"
 #include "core/state_hash.h"
 #include "core/state_reader.h"
@@ -57,7 +58,7 @@ class StrategyContext {
   uint32_t index() const { return index_; }
   Seq seq() const { return clock_.seq(); }  // the input being processed
   Money cash() const;                       // the account's cash (from the Portfolio)
-  // With ack latency (LatencyConfig::ack_ns > 0) position() and cash() are the account's as
+  // With ack latency (LatencyConfig::ack_on()) position() and cash() are the account's as
   // of the last on_fill this strategy was given (StrategyHost: ack latency), not the
   // portfolio's now: they never show a fill the strategy has not heard of.
   size_t instrument_count() const { return names_->symbols.size(); }
@@ -109,9 +110,9 @@ class StrategyContext {
   Money seen_cash_;
   bool in_timer_ = false;
   Timestamp timer_now_;
-  int64_t period_ns_ = 0;    // 0 = no timer
+  int64_t period_ns_ = 0;  // 0 = no timer
   int64_t next_due_ns_ = 0;
-  bool timer_set_ = false;   // set_timer was called during the current callback
+  bool timer_set_ = false;  // set_timer was called during the current callback
 };
 
 // The instruments a strategy trades: StrategyConfig::instruments, or all when empty.
@@ -128,16 +129,18 @@ int64_t strategy_index_of(OrderId id);
 //     strategies whose account matches), then on_trade with the print {instrument, price, qty,
 //     aggressor} to all of them: engine fills are trades on the public tape.
 //   OrderAccepted/Rejected/Cancelled/Replaced: on_order to the owner of the order id.
-// Ack latency (LatencyConfig::ack_ns > 0): a strategy learns of its own orders' outcomes
-// ack_ns after they happened. Every on_order and on_fill (the venue's acks, fills, cancels,
-// expiries and rejects, and risk's rejects too: whatever answers one of its orders) is held for
-// the owner, with its position in the fill's instrument and its cash right after the fill, and
-// given to it when the core's time reaches the event's time + ack_ns (deliver_acks; the tie
-// rule is in core/core.h), in the order the events happened; the context's position() and
-// cash() then read those figures. Not delayed: the print of an engine or venue fill (on_trade
-// to every strategy trading the instrument, the owner included, at once), market data, and
-// market() (the book or venue state now: on the book venue it shows an accepted order before
-// its ack arrives). Risk, the venues and the portfolio account for everything at once.
+// Ack latency (LatencyConfig::ack_on()): a strategy learns of its own orders' outcomes
+// ack latency after they happened (a constant ack_ns, or a draw per outcome: ack_dist). Every
+// on_order and on_fill (the venue's acks, fills, cancels, expiries and rejects, and risk's rejects
+// too: whatever answers one of its orders) is held for the owner, with its position in the fill's
+// instrument and its cash right after the fill, and given to it when the core's time reaches the
+// event's time + its latency (deliver_acks; the tie rule is in core/core.h), in the order the
+// events happened (a drawn latency stays FIFO per strategy: due = max(time + draw, the due time of
+// its last outcome still held); outcomes of different strategies may pass each other); the
+// context's position() and cash() then read those figures. Not delayed: the print of an engine or
+// venue fill (on_trade to every strategy trading the instrument, the owner included, at once),
+// market data, and market() (the book or venue state now: on the book venue it shows an accepted
+// order before its ack arrives). Risk, the venues and the portfolio account for everything at once.
 // Bound: at most kAckQueueMax held; beyond it the oldest is given early.
 // Timers (StrategyConfig::timer_ms > 0): anchored at the first advance_time(t0); strategy i is
 // first due at t0 + period_i, then every period_i. See advance_time for the ordering rule.
@@ -151,9 +154,9 @@ class StrategyHost {
   using AckEvent = std::variant<OrderAccepted, OrderRejected, OrderCancelled, OrderReplaced, Fill>;
   struct HeldAck {
     Timestamp due;
-    uint32_t slot = 0;      // the owner's index
-    int64_t position = 0;   // a fill: the owner's position in its instrument after it
-    int64_t cash = 0;       // a fill: the owner's cash after it
+    uint32_t slot = 0;     // the owner's index
+    int64_t position = 0;  // a fill: the owner's position in its instrument after it
+    int64_t cash = 0;      // a fill: the owner's cash after it
     AckEvent event;
   };
 
@@ -193,6 +196,9 @@ class StrategyHost {
   // core/held_state.h); how many were given early. restore_acks reads it back into a fresh host.
   void hash_acks(StateHasher& h) const;
   Status restore_acks(StateReader& r);
+  // Ack latency's draws (their RNG state is core state, core/core.h).
+  const LatencyDraw& ack_latency() const { return ack_; }
+  LatencyDraw& ack_latency() { return ack_; }
 
   // Canonical order: strategy count, timers started; per strategy in index order: kind
   // (StrategyKind), account, orders sent, timer period and next due time, then the strategy's
@@ -202,7 +208,8 @@ class StrategyHost {
   // Reads back what hash_state wrote into a freshly constructed host with the same config: the
   // id counters, timers and every strategy's state. Fails the reader (and returns its status)
   // when the strategy list, kinds, accounts or timer periods disagree with the config (a
-  // plugin may have changed its period: any period is taken), or a strategy's state is invalid. Called between inputs (no timer is firing).
+  // plugin may have changed its period: any period is taken), or a strategy's state is invalid.
+  // Called between inputs (no timer is firing).
   Status restore_state(StateReader& r);
   size_t size() const { return slots_.size(); }
   // Ok, or the first failure of a plugin strategy (in index order): the core stops the run.
@@ -226,7 +233,7 @@ class StrategyHost {
     StrategyKind kind;
     std::unique_ptr<HostedStrategy> strategy;
     std::vector<uint8_t> trades;  // by instrument id: 1 if traded
-    int fired_in_call = 0;  // scratch of advance_time, not state
+    int fired_in_call = 0;        // scratch of advance_time, not state
   };
 
   bool trades(const Slot& slot, InstrumentId instrument) const;
@@ -239,7 +246,7 @@ class StrategyHost {
   void deliver_ack(const HeldAck& a);
 
   std::vector<Slot> slots_;
-  int64_t ack_ns_ = 0;
+  LatencyDraw ack_;  // ack latency: constant or drawn (on() false: none)
   HeldQueue<HeldAck> acks_{kAckQueueMax};
   std::vector<size_t> plugins_;  // indices of plugin strategies (status checks: only they fail)
   bool timers_started_ = false;

@@ -9,13 +9,29 @@ namespace tape {
 
 void StrategyHost::hold_ack(Slot& slot, const AckEvent& e) {
   StrategyContext& ctx = slot.ctx;
-  HeldAck a{Timestamp(ctx.clock_.now().value() + ack_ns_), ctx.index(), 0, 0, e};
+  int64_t due = ctx.clock_.now().value() + ack_.next_ns();
+  if (ack_.drawn()) {
+    // FIFO per strategy: after its last outcome still held (the first of its slot from the
+    // back, the queue being in due order); with none held its last one was due at or before now.
+    for (size_t k = acks_.size(); k > 0; --k) {
+      if (acks_[k - 1].slot == ctx.index()) {
+        if (acks_[k - 1].due.value() > due) due = acks_[k - 1].due.value();
+        break;
+      }
+    }
+  }
+  HeldAck a{Timestamp(due), ctx.index(), 0, 0, e};
   if (const Fill* f = std::get_if<Fill>(&e)) {
     // The portfolio (the subscriber before this host) has booked the fill already.
     a.position = ctx.portfolio_.position(ctx.account(), f->instrument);
     a.cash = ctx.portfolio_.cash(ctx.account()).value();
   }
-  acks_.hold(a, [this](const HeldAck& early) { deliver_ack(early); });
+  auto early = [this](const HeldAck& held) { deliver_ack(held); };
+  if (ack_.drawn()) {
+    acks_.hold_sorted(a, early);
+  } else {
+    acks_.hold(a, early);
+  }
 }
 
 void StrategyHost::deliver_ack(const HeldAck& a) {

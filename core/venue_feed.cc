@@ -7,6 +7,14 @@
 
 namespace tape {
 
+Timestamp DataVenue::feed_due() {
+  int64_t due = clock_.now().value() + feed_latency_.next_ns();
+  // A drawn latency keeps the feed FIFO: no earlier than the data held before (with none held,
+  // the last was due at or before now).
+  if (!feed_.empty() && feed_.back().due.value() > due) due = feed_.back().due.value();
+  return Timestamp(due);
+}
+
 void DataVenue::publish_held(const HeldData& held) {
   if (const QuoteIn* q = std::get_if<QuoteIn>(&held.data)) {
     Market& m = markets_[q->instrument.value()];

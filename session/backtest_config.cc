@@ -1,5 +1,6 @@
 #include "session/backtest_config.h"
 
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -49,7 +50,7 @@ Result<std::string> resolve_plugin(const std::string& plugin, const std::string&
     looked += (looked.empty() ? "" : ", ") + c.lexically_normal().string();
   }
   return r.error_at("plugin", "\"" + plugin + "\" names no plugin library (looked for " + looked +
-                                 "); give the library's path");
+                                  "); give the library's path");
 }
 
 Status read_header(TableReader& root, const std::string& source, BacktestConfig& c) {
@@ -58,6 +59,10 @@ Status read_header(TableReader& root, const std::string& source, BacktestConfig&
   if (!t) return Status::ok();
   TableReader r(*t, "backtest", source);
   RETURN_IF_ERROR(r.string("name", c.name));
+  // The seed of the run's random draws (drawn latencies): each draws from its own stream of it.
+  int64_t seed = 0;
+  RETURN_IF_ERROR(r.integer("seed", 0, INT64_MAX, seed));
+  c.core.latency.seed = static_cast<uint64_t>(seed);
   return r.finish();
 }
 
@@ -107,12 +112,14 @@ Status read_data(TableReader& root, const std::string& source, const std::string
   RETURN_IF_ERROR(r.string("date", d.import.date));
   RETURN_IF_ERROR(r.string("book_seed", d.book_seed));
   if (d.book_seed.empty()) return r.error_at("book_seed", "\"auto\", \"none\" or a path");
-  if (d.book_seed != "auto" && d.book_seed != "none") d.book_seed = resolve_path(d.book_seed, base_dir);
+  if (d.book_seed != "auto" && d.book_seed != "none")
+    d.book_seed = resolve_path(d.book_seed, base_dir);
   std::vector<StringItem> seeds;
   RETURN_IF_ERROR(r.string_list("book_seeds", seeds));
   for (const StringItem& f : seeds) d.book_seeds.push_back(resolve_path(f.value, base_dir));
   Status applied = apply_import_text(
-      text, [](std::string_view option) {
+      text,
+      [](std::string_view option) {
         std::string key(option);
         for (char& c : key) c = c == '-' ? '_' : c;
         return "data." + key;
@@ -138,14 +145,73 @@ Status read_venue(TableReader& root, const std::string& source, BacktestConfig& 
   return r.finish();
 }
 
+// Milliseconds with up to six decimals (to the ns), 0 to an hour; a float must be finite.
+Status read_ms(TableReader& r, const toml::table& t, std::string_view key, int64_t& out,
+               bool required = false) {
+  if (const toml::node* n = t.get(key);
+      n != nullptr && n->is_floating_point() && !std::isfinite(n->as_floating_point()->get())) {
+    return r.error_at(key, "must be a finite number of milliseconds");
+  }
+  return r.decimal(key, 1'000'000, 0, kMaxLatencyNs, out, required);
+}
+
+// `latency.<name> = { dist = "...", ... }` (docs/backtest.md "Latency"): only the keys of that
+// distribution are read, so any other is an unknown key.
+Status read_latency_dist(const toml::table& t, const std::string& path, const std::string& source,
+                         LatencyDist& d) {
+  TableReader r(t, path, source);
+  size_t kind = 0;
+  RETURN_IF_ERROR(r.choice("dist", {"uniform", "exponential", "lognormal"}, kind, true));
+  d.kind = static_cast<LatencyDistKind>(kind + 1);
+  d.min_ns = 0;
+  d.max_ns = kMaxLatencyNs;
+  const char* center = d.kind == LatencyDistKind::kExponential ? "mean_ms" : "median_ms";
+  const bool uniform = d.kind == LatencyDistKind::kUniform;
+  const bool lognormal = d.kind == LatencyDistKind::kLognormal;
+  RETURN_IF_ERROR(read_ms(r, t, "min_ms", d.min_ns));
+  RETURN_IF_ERROR(read_ms(r, t, "max_ms", d.max_ns));
+  if (!uniform) RETURN_IF_ERROR(read_ms(r, t, center, d.center_ns));
+  if (lognormal) RETURN_IF_ERROR(r.decimal("sigma", 1'000'000, 0, 4'000'000, d.sigma_ppm));
+  // Unknown keys first: a misspelt key is reported as such, not as the key it misses.
+  RETURN_IF_ERROR(r.finish());
+  const std::string named = "is required with dist = \"" + *t["dist"].value<std::string>() + "\"";
+  for (const char* key :
+       {uniform ? "min_ms" : center, uniform ? "max_ms" : "", lognormal ? "sigma" : ""}) {
+    if (*key != '\0' && !t.contains(key)) return r.error_at(key, named);
+  }
+  if (d.min_ns > d.max_ns) return r.error_at("max_ms", "is below min_ms");
+  if (!uniform && (d.center_ns < d.min_ns || d.center_ns > d.max_ns)) {
+    return r.error_at(center, "must lie in [min_ms, max_ms]");
+  }
+  return Status::ok();
+}
+
+// One latency: `<name>_ms` (a constant) or the table `<name>` (a distribution), not both.
+Status read_one_latency(TableReader& r, const toml::table& t, const std::string& name,
+                        const std::string& source, int64_t& constant_ns, LatencyDist& dist) {
+  RETURN_IF_ERROR(read_ms(r, t, name + "_ms", constant_ns));
+  const toml::node* node = t.get(name);
+  if (node != nullptr && !node->is_table()) {
+    return r.error_at(name, std::string("must be a table like { dist = \"uniform\", min_ms = 1, "
+                                        "max_ms = 3 } (got ") +
+                                scenario_detail::type_name(*node) + ")");
+  }
+  ASSIGN_OR_RETURN(const toml::table* d, r.table(name));
+  if (d == nullptr) return Status::ok();
+  if (t.contains(name + "_ms")) {
+    return r.error_at(name, "give either latency." + name + "_ms (a constant) or latency." + name +
+                                " (a distribution), not both");
+  }
+  return read_latency_dist(*d, "latency." + name, source, dist);
+}
+
 Status read_latency(TableReader& root, const std::string& source, LatencyConfig& l) {
   ASSIGN_OR_RETURN(const toml::table* t, root.table("latency"));
   if (!t) return Status::ok();
   TableReader r(*t, "latency", source);
-  // Milliseconds with up to six decimals (to the ns).
-  RETURN_IF_ERROR(r.decimal("feed_ms", 1'000'000, 0, kMaxLatencyNs, l.feed_ns));
-  RETURN_IF_ERROR(r.decimal("order_ms", 1'000'000, 0, kMaxLatencyNs, l.order_ns));
-  RETURN_IF_ERROR(r.decimal("ack_ms", 1'000'000, 0, kMaxLatencyNs, l.ack_ns));
+  RETURN_IF_ERROR(read_one_latency(r, *t, "feed", source, l.feed_ns, l.feed_dist));
+  RETURN_IF_ERROR(read_one_latency(r, *t, "order", source, l.order_ns, l.order_dist));
+  RETURN_IF_ERROR(read_one_latency(r, *t, "ack", source, l.ack_ns, l.ack_dist));
   return r.finish();
 }
 
@@ -193,7 +259,8 @@ Result<std::string> param_text(const toml::node& node, const TableReader& r,
   if (node.is_integer() || node.is_floating_point() || node.is_boolean()) {
     if (node.is_integer()) out << node.value<int64_t>().value();
     if (node.is_boolean()) out << (node.value<bool>().value() ? "true" : "false");
-    if (node.is_floating_point()) out << scenario_detail::format_double(node.value<double>().value());
+    if (node.is_floating_point())
+      out << scenario_detail::format_double(node.value<double>().value());
     return out.str();
   }
   return r.error_at(key, std::string("must be a number, string or boolean (got ") +
@@ -247,12 +314,13 @@ Status read_strategies(TableReader& root, const std::string& source, const std::
     RETURN_IF_ERROR(r.string_list("instruments", symbols));
     for (const StringItem& item : symbols) s.instruments.push_back(item.value);
     RETURN_IF_ERROR(r.integer("timer_ms", 0, kMaxLatencyNs / 1'000'000, s.timer_ms));
-    RETURN_IF_ERROR(r.decimal("starting_cash", kMoneyScale, 0, kMaxMoney * kMoneyScale,
-                              s.starting_cash));
+    RETURN_IF_ERROR(
+        r.decimal("starting_cash", kMoneyScale, 0, kMaxMoney * kMoneyScale, s.starting_cash));
     ASSIGN_OR_RETURN(const toml::table* params, r.table("params"));
     if (params) {
       for (auto&& [key, value] : *params) {
-        ASSIGN_OR_RETURN(std::string text, param_text(value, r, "params." + std::string(key.str())));
+        ASSIGN_OR_RETURN(std::string text,
+                         param_text(value, r, "params." + std::string(key.str())));
         s.params.push_back(PluginParam{std::string(key.str()), std::move(text)});
       }
     }
@@ -278,8 +346,9 @@ Result<BacktestConfig> read_backtest(const toml::table& tree, const std::string&
   c.live = tree.contains("live");
   if (c.live) {
     if (tree.contains("data")) {
-      return root.error_at("data", "a live config ([live]) takes its inputs from the feed: remove "
-                                   "[data]");
+      return root.error_at("data",
+                           "a live config ([live]) takes its inputs from the feed: remove "
+                           "[data]");
     }
     ASSIGN_OR_RETURN(const toml::table* live, root.table("live"));
     ASSIGN_OR_RETURN(const toml::array* instruments, root.table_array("instruments"));

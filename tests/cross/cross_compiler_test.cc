@@ -4,10 +4,9 @@
 // every shipped scenario, write byte-identical logs and snapshots and reach the same state hash;
 // each must replay and verify the other's log, from seq 1 and from a mid-run snapshot; and a run
 // stopped by one must resume under the other to the same end.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
@@ -84,7 +83,9 @@ TEST_P(CrossCompiler, SameLogSnapshotsAndStateAndEachReplaysTheOther) {
 
 INSTANTIATE_TEST_SUITE_P(Shipped, CrossCompiler,
                          ::testing::ValuesIn(testing_util::shipped_scenarios()),
-                         [](const auto& info) { return testing_util::scenario_test_name(info.param); });
+                         [](const auto& info) {
+                           return testing_util::scenario_test_name(info.param);
+                         });
 
 // Killed under one compiler's build, resumed under the other's: the resumed log and state equal
 // an uninterrupted run's. The kill waits for a durable seq so it lands mid-run on any machine.
@@ -149,21 +150,49 @@ TEST_P(CrossCompilerImport, BothBuildsImportTheSameDataLog) {
   ASSERT_EQ(b.exit_code, 0) << b.err;
   ASSERT_EQ(import_head(a.out).size(), 64u) << a.out;
   EXPECT_EQ(import_head(a.out), import_head(b.out));
-  EXPECT_EQ(run_binary(kPeer, "audit --expect-head " + import_head(a.out) + " --data-dir " +
-                                  mine.path())
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      run_binary(kPeer, "audit --expect-head " + import_head(a.out) + " --data-dir " + mine.path())
+          .exit_code,
+      0);
   EXPECT_EQ(run_binary(kMine, "audit --data-dir " + peer.path()).exit_code, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     SharedData, CrossCompilerImport,
-    ::testing::Values(std::make_pair("orcl-1995-2014.txt", "bars"),
-                      std::make_pair("2006-min-005.txt", "bars"),
-                      std::make_pair("ticksample.csv", "bars"), std::make_pair("bidask.csv", "quotes"),
-                      std::make_pair("lobster/GOOG_2012-06-21_34200000_57600000_message_1.csv",
-                                     "lobster")),
+    ::testing::Values(
+        std::make_pair("orcl-1995-2014.txt", "bars"), std::make_pair("2006-min-005.txt", "bars"),
+        std::make_pair("ticksample.csv", "bars"), std::make_pair("bidask.csv", "quotes"),
+        std::make_pair("lobster/GOOG_2012-06-21_34200000_57600000_message_1.csv", "lobster")),
     [](const auto& info) { return "file" + std::to_string(info.index); });
+
+// Drawn latencies (docs/backtest.md "Drawn latencies"): the lognormal and exponential tails are
+// computed in doubles, so both builds must draw the same integers. The shipped sma_cross on ORCL
+// with all three latencies drawn and snapshots every 1000 inputs: the same log (chain head),
+// snapshots and state hash, and each build verifies the other's log from seq 1 and a snapshot.
+TEST(CrossCompilerBacktest, DrawnLatenciesGiveTheSameRunAndEachVerifiesTheOther) {
+  TempDir mine("cross_latdist_mine"), peer("cross_latdist_peer");
+  const std::string args =
+      std::string("backtest ") + TAPE_SOURCE_DIR + "/examples/sma_cross/sma_cross.toml --json" +
+      " --set backtest.seed=3 --set snapshot.every_events=1000" +
+      " --set 'latency.order={dist=\"lognormal\",min_ms=0.2,median_ms=1,sigma=0.8,max_ms=50}'" +
+      " --set 'latency.ack={dist=\"exponential\",min_ms=0.1,mean_ms=2}'" +
+      " --set 'latency.feed={dist=\"uniform\",min_ms=0,max_ms=5}' --out ";
+  auto a = run_binary(kMine, args + mine.path());
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto b = run_binary(kPeer, args + peer.path());
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(json_string(a.out, "state_hash"), json_string(b.out, "state_hash"));
+  EXPECT_EQ(json_string(a.out, "chain_head"), json_string(b.out, "chain_head"));
+  const std::vector<Seq> snaps = expect_same_snapshots(mine.path(), peer.path());
+  ASSERT_FALSE(snaps.empty());
+  const std::string from = std::to_string(snaps[snaps.size() / 2].value());
+  for (const auto& [binary, dir] : {std::pair{kPeer, mine.path()}, std::pair{kMine, peer.path()}}) {
+    auto full = run_binary(binary, "replay --verify --json --data-dir " + dir);
+    EXPECT_EQ(full.exit_code, 0) << binary << " on " << dir << ": " << full.err << full.out;
+    auto tail = run_binary(binary, "replay --verify --json --from " + from + " --data-dir " + dir);
+    EXPECT_EQ(tail.exit_code, 0) << binary << " --from " << from << ": " << tail.err << tail.out;
+  }
+}
 
 }  // namespace
 }  // namespace tape
