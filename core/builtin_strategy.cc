@@ -115,6 +115,7 @@ class BuiltinHost::Context final : public api::Context {
   bool halted(uint32_t i) const override {
     return known(i) && ctx_->market().halted(InstrumentId(i));
   }
+  bool book_has_own_orders() const override { return ctx_->market().holds_strategy_orders(); }
   uint64_t send(const api::OrderSpec& s) override {
     OrderIntent o;
     o.instrument = InstrumentId(s.instrument);

@@ -50,6 +50,9 @@ class BuiltinStrategy : public api::Strategy {
   // Reads back hash_state into a freshly constructed instance; fails the reader on bytes it did
   // not write or an order id `issued` refuses.
   virtual Status restore_state(StateReader& r, const IssuedFn& issued) = 0;
+  // Intents its parameters may send within one input beyond the host's per-input cap
+  // (HostedStrategy::intents_per_input_extra); 0 unless it sends bursts.
+  virtual uint64_t intents_per_input_extra() const { return 0; }
 
   // The API's state calls over the two above: the same bytes. load_state takes any order id
   // (the host restores through restore_state, which checks them) and throws on bad bytes.
@@ -104,6 +107,7 @@ class BuiltinHost final : public HostedStrategy {
   void hash_state(StateHasher& h) const override { strategy_->hash_state(h); }
   Status restore_state(StateReader& r, const StrategyContext& ctx) override;
   const Status& status() const override;
+  uint64_t intents_per_input_extra() const override { return strategy_->intents_per_input_extra(); }
 
   // The hosted class (tests and reports: dynamic_cast to MarketMaker, Momentum, FatFinger).
   const BuiltinStrategy& strategy() const { return *strategy_; }

@@ -117,6 +117,7 @@ class L3Venue final : public MarketView {
   size_t depth(InstrumentId instrument, Side side, std::span<LevelView> out) const override;
   bool halted(InstrumentId instrument) const override;
   bool is_resting(OrderId id) const override;
+  bool holds_strategy_orders() const override { return false; }
 
   const L3Book& book(InstrumentId instrument) const { return markets_[instrument.value()].book; }
   size_t working() const { return working_; }

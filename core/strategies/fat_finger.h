@@ -68,6 +68,11 @@ class FatFinger final : public BuiltinStrategy {
   // reader on a traded flag that disagrees with the config, flags or sides out of range,
   // counters past the configured counts, or an id the strategy never issued.
   Status restore_state(StateReader& r, const IssuedFn& issued) override;
+  // Both salvos may fall in one input, one order at a time (each sent on the last's answer).
+  uint64_t intents_per_input_extra() const override {
+    return static_cast<uint64_t>(params_.oversize_orders) +
+           static_cast<uint64_t>(params_.burst_orders);
+  }
 
  private:
   struct Book {

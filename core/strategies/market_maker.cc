@@ -162,8 +162,11 @@ void MarketMaker::replaced(api::Context& ctx, const api::OrderEvent& e) {
 bool MarketMaker::best_excluding_own(const api::Context& ctx, InstrumentId instrument, Side side,
                                      int64_t& out) const {
   const Quote& own = books_[instrument.value()].sides[side_index(side)];
-  // Our quote is in the book unless it is still on its way (pending new).
-  const bool own_resting = own.id != 0 && own.pending != Pending::kNew;
+  // Our quote is in the book unless it is still on its way (pending new), or the book is the
+  // data's (quote and L3 venues), which never holds it: subtracting it there would empty the
+  // displayed level it shares a price with and send the mid back to the fallback, which moves
+  // the quote off that price, which brings the level back, without end within one input.
+  const bool own_resting = own.id != 0 && own.pending != Pending::kNew && ctx.book_has_own_orders();
   std::array<api::Level, 2> levels;  // one order per side: at most one level is ours alone
   const uint32_t n = ctx.depth(instrument.value(), static_cast<api::Side>(side), levels);
   for (uint32_t k = 0; k < n; ++k) {

@@ -2,7 +2,9 @@
 // and one ask per traded instrument around the mid.
 //
 // Mid (kept in half-ticks, mid2 = bid + ask): the book's best bid and ask excluding the maker's
-// own quotes (so its quotes never chase themselves), when both sides have other liquidity; else
+// own quotes (so its quotes never chase themselves; only where the book holds them,
+// Context::book_has_own_orders: the data venues' book never does), when both sides have other
+// liquidity; else
 // the last valid QuoteIn (bid > 0, ask > 0, bid < ask); else it does not quote.
 // Targets, with skew = skew_ticks_per_lot x trunc(position / skew_unit_lots):
 //   bid = floor(mid) - half_spread_ticks - skew,   ask = ceil(mid) + half_spread_ticks - skew
