@@ -429,7 +429,8 @@ Result<std::vector<StrategyReportSettings>> discover_accounts(const EventLog& lo
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   }
   std::vector<StrategyReportSettings> out;
-  for (uint32_t id : ids) out.push_back({"account " + std::to_string(id), AccountId(id), 0, "", ""});
+  for (uint32_t id : ids)
+    out.push_back({"account " + std::to_string(id), AccountId(id), 0, "", "", "", 0});
   return out;
 }
 

@@ -69,6 +69,31 @@ TEST(BuiltinBacktest, FatFingerRunsRecordsItselfReplaysAndAudits) {
   EXPECT_NE(json::parse(r2.out)["state_hash"], s["state_hash"]);
 }
 
+// The tearsheet's run facts name a built-in and its version (as a plugin's show its path and
+// hash), and `tape report` rebuilds the same page from the log.
+TEST(BuiltinBacktest, TearsheetFactsNameTheBuiltinAndItsVersion) {
+  TempDir d("builtin_tearsheet");
+  std::filesystem::create_directories(d.path());
+  const std::string config = write_config(d, "builtin = \"momentum\"\n");
+  auto r = run_tape("backtest " + config + " --out " + d.path() + "/a");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto read = [](const std::string& path) {
+    std::ifstream f(path);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  const std::string html = read(d.path() + "/a/tearsheet.html");
+  const size_t facts = html.find("<section id='facts'>");
+  ASSERT_NE(facts, std::string::npos);
+  const std::string section = html.substr(facts, html.find("</section>", facts) - facts);
+  EXPECT_NE(section.find("<b>b</b>"), std::string::npos) << section;
+  EXPECT_NE(section.find("built-in <code>momentum</code> version 1"), std::string::npos) << section;
+  EXPECT_EQ(section.find("sha256"), std::string::npos) << "a built-in has no file hash";
+
+  auto rebuilt = run_tape("report --data-dir " + d.path() + "/a --out " + d.path() + "/r.html");
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_EQ(read(d.path() + "/r.html"), html);
+}
+
 TEST(BuiltinBacktest, UnknownBuiltinNameIsExit2NamingItAndTheClosest) {
   TempDir d("builtin_bad_name");
   std::filesystem::create_directories(d.path());
