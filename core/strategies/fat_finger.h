@@ -1,5 +1,6 @@
-// Built-in "fat finger" (`fat_finger`, a BuiltinStrategy: core/builtin_strategy.h): a trader that behaves for most of the run and then makes the two classic
-// operator mistakes, so that a scenario can show pre-trade risk catching them.
+// Built-in "fat finger" (`fat_finger`, a BuiltinStrategy: core/builtin_strategy.h): a trader that
+// behaves for most of the run and then makes the two classic operator mistakes, so that a scenario
+// can show pre-trade risk catching them.
 //
 // Normal trading (only with StrategyConfig::timer_ms > 0): on every timer, per traded instrument
 // that is not halted and has a mid, it cancels its previous normal order if still live and sends
@@ -24,8 +25,9 @@
 // orders, kRateLimit for the part of the burst beyond the token bucket.
 // Mid (half-ticks, mid2 = bid + ask): the book's best bid and ask when both exist, else the last
 // valid QuoteIn (bid > 0, ask > 0, bid < ask), else none.
-// Parameters are clamped at construction: order_qty >= 1, offset_ticks >= 0, size_multiplier
-// >= 1, counts and max_position >= 0.
+// Parameters are range-checked at load (spec().ranges: a scenario's keys and a backtest's params
+// alike, exit 2 outside them); construction still clamps (order_qty >= 1, offset_ticks >= 0,
+// size_multiplier >= 1, counts and max_position >= 0) for a caller that bypasses the check.
 #pragma once
 
 #include <cstdint>

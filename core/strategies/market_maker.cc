@@ -30,6 +30,9 @@ BuiltinSpec MarketMaker::spec() {
                      "|position| a quote may not take it past; 0 = no limit"),
       api::int_param("requote_ticks", d.requote_ticks, "move a quote only this far off target"),
   });
+  s.ranges = {{"half_spread_ticks", 1, 1'000'000},  {"quote_qty", 1, 1'000'000'000},
+              {"skew_ticks_per_lot", 0, 1'000'000}, {"skew_unit_lots", 1, 1'000'000'000},
+              {"max_position", 0, kParamCountMax},  {"requote_ticks", 1, 1'000'000}};
   s.config_params = [](const StrategyConfig& c) {
     const MarketMakerParams& m = c.mm;
     return std::vector<PluginParam>{

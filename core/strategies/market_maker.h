@@ -18,9 +18,11 @@
 // is pending (sent, not yet answered) that side does nothing. After a reject the side waits
 // kRejectBackoffNs of simulated time before sending again (a killed or throttled maker does not
 // flood the bus). Halted instruments are left alone.
-// Parameters (MarketMakerParams, declared in spec()) are clamped at construction:
-// half_spread_ticks >= 1 (never self-crossing), skew_unit_lots >= 1, requote_ticks >= 1,
-// quote_qty >= 1, max_position >= 0. After a fill of its own it requotes once per report.
+// Parameters (MarketMakerParams, declared in spec() with their ranges) are range-checked at load
+// (scenario keys and backtest params alike, exit 2 outside them): half_spread_ticks >= 1 (never
+// self-crossing), skew_unit_lots >= 1, requote_ticks >= 1, quote_qty >= 1, max_position >= 0;
+// construction still clamps to these for a caller that bypasses the check. After a fill of its
+// own it requotes once per report.
 #pragma once
 
 #include <cstdint>

@@ -126,6 +126,45 @@ TEST(BuiltinBacktest, BuiltinParameterOfTheWrongTypeIsExit2NamingIt) {
   EXPECT_NE(r.err.find("expected int"), std::string::npos) << r.err;
 }
 
+// A built-in's parameter outside its range is refused, not clamped: exit 2 naming the key and
+// the range (the scenario parser's, from the same table); the bounds themselves are accepted.
+TEST(BuiltinBacktest, BuiltinParameterOutOfRangeIsExit2NamingTheKeyAndRange) {
+  TempDir d("builtin_range");
+  std::filesystem::create_directories(d.path());
+  const struct {
+    const char* lines;
+    const char* expect;
+  } cases[] = {
+      {"builtin = \"market_maker\"\n[strategies.params]\nhalf_spread_ticks = 0\n",
+       "'half_spread_ticks' = 0 is out of range [1, 1000000]"},
+      {"builtin = \"market_maker\"\n[strategies.params]\nmax_position = -1\n",
+       "'max_position' = -1 is out of range [0, 1000000000000]"},
+      {"builtin = \"momentum\"\n[strategies.params]\nentry_threshold = 1.5\n",
+       "'entry_threshold' = 1.5 is out of range [0, 1]"},
+      {"builtin = \"fat_finger\"\n[strategies.params]\nburst_orders = 1000001\n",
+       "'burst_orders' = 1000001 is out of range [0, 1000000]"},
+  };
+  for (const auto& c : cases) {
+    auto r = run_tape("backtest " + write_config(d, c.lines) + " --out " + d.path() + "/a");
+    EXPECT_EQ(r.exit_code, 2) << c.lines << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("strategies[0].params"), std::string::npos) << r.err;
+  }
+  auto edge = run_tape(
+      "backtest " +
+      write_config(d,
+                   "builtin = \"market_maker\"\n[strategies.params]\nhalf_spread_ticks = 1\n"
+                   "max_position = 0\n") +
+      " --out " + d.path() + "/edge");
+  EXPECT_EQ(edge.exit_code, 0) << edge.err;
+  auto threshold = run_tape("backtest " +
+                            write_config(d,
+                                         "builtin = \"momentum\"\n[strategies.params]\n"
+                                         "entry_threshold = 1.0\n") +
+                            " --out " + d.path() + "/threshold");
+  EXPECT_EQ(threshold.exit_code, 0) << threshold.err;
+}
+
 TEST(BuiltinBacktest, PluginAndBuiltinTogetherIsExit2) {
   TempDir d("builtin_both");
   std::filesystem::create_directories(d.path());
