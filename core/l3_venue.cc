@@ -50,6 +50,7 @@ void L3Venue::on_market(const BookMessageIn& msg) {
   publish_maker_fills(msg.instrument, m);
   const bool print =
       msg.action == BookAction::kExecute || msg.action == BookAction::kHiddenExecute;
+  if (print && !m.stops.empty()) trigger_stops(msg.instrument, m, msg.price);
   const TopOfBook top = m.book.top();
   const bool changed = !(top == m.live);
   m.live = top;
@@ -106,6 +107,50 @@ void L3Venue::deliver_due(Timestamp t) {
   feed_.deliver_due(t, [this](const FeedItem& f) { publish_feed(f); });
 }
 
+// ---- Stops ----
+
+void L3Venue::trigger_stops(InstrumentId instrument, Market& m, Price print) {
+  if (m.control_halted || m.book.halted()) return;
+  // Stable: the stops that stay keep their arrival order; the triggered ones act in it.
+  auto kept = m.stops.begin();
+  for (auto it = m.stops.begin(); it != m.stops.end(); ++it) {
+    if (it->side == Side::kBuy ? print >= it->stop : print <= it->stop) {
+      fired_.push_back(*it);
+    } else {
+      *kept++ = *it;
+    }
+  }
+  m.stops.erase(kept, m.stops.end());
+  working_ -= fired_.size();
+  for (Order& o : fired_) enter_triggered(instrument, m, o);
+  fired_.clear();
+}
+
+void L3Venue::enter_triggered(InstrumentId instrument, Market& m, Order& o) {
+  const bool market = o.type == OrderType::kStop;
+  if (o.tif == TimeInForce::kFok &&
+      m.book.available(o.side, market, o.price, o.leaves.value()) < o.leaves.value()) {
+    queue_.publish(
+        OrderCancelled{o.id, o.account, instrument, o.leaves, CancelReason::kFokUnfilled});
+    return;
+  }
+  const int64_t filled = take(instrument, m, o, market);
+  if (o.leaves.value() == 0) return;
+  const CancelReason rest_reason =
+      filled > 0 ? CancelReason::kIocRemainder : CancelReason::kNoLiquidity;
+  // A triggered stop is a market order and never works on; a stop-limit works as a limit
+  // order at its price, at the back of its level from the trigger on (unless IOC or FOK).
+  const bool immediate = o.tif == TimeInForce::kIoc || o.tif == TimeInForce::kFok;
+  o.type = OrderType::kLimit;
+  o.stop = Price(0);
+  if (market || immediate || !m.book.join(o.id, o.side, o.price, o.leaves)) {
+    queue_.publish(OrderCancelled{o.id, o.account, instrument, o.leaves, rest_reason});
+    return;
+  }
+  m.orders.push_back(o);
+  ++working_;
+}
+
 void L3Venue::publish_maker_fills(InstrumentId instrument, Market& m) {
   for (const L3Fill& f : fills_) {
     Order* o = find(m, f.order);
@@ -144,6 +189,19 @@ L3Venue::Order* L3Venue::find(Market& m, OrderId id) {
   return nullptr;
 }
 
+L3Venue::Order* L3Venue::find_stop(Market& m, OrderId id) {
+  for (Order& o : m.stops) {
+    if (o.id == id) return &o;
+  }
+  return nullptr;
+}
+
+void L3Venue::remove_stop(Market& m, OrderId id) {
+  const size_t before = m.stops.size();
+  std::erase_if(m.stops, [id](const Order& o) { return o.id == id; });
+  working_ -= before - m.stops.size();
+}
+
 void L3Venue::remove_order(Market& m, OrderId id) {
   const size_t before = m.orders.size();
   std::erase_if(m.orders, [id](const Order& o) { return o.id == id; });
@@ -155,14 +213,17 @@ RejectReason L3Venue::validate_new(const OrderIntent& it) const {
   if (static_cast<uint8_t>(it.side) > static_cast<uint8_t>(Side::kSell) ||
       static_cast<uint8_t>(it.type) > static_cast<uint8_t>(OrderType::kStopLimit) ||
       static_cast<uint8_t>(it.tif) > static_cast<uint8_t>(TimeInForce::kGtd) ||
-      (it.post_only && it.type != OrderType::kLimit) ||
-      it.type == OrderType::kStop || it.type == OrderType::kStopLimit) {
+      (it.post_only && it.type != OrderType::kLimit)) {
     return RejectReason::kInvalidOrderType;
   }
   if (it.qty.value() <= 0) return RejectReason::kInvalidQty;
   if (it.qty > max_order_qty_[it.instrument.value()]) return RejectReason::kQtyAboveInstrumentMax;
   const bool limit = it.type == OrderType::kLimit;
-  if (limit && !is_valid_price(it.price)) return RejectReason::kInvalidPrice;
+  const bool stop = it.type == OrderType::kStop || it.type == OrderType::kStopLimit;
+  if ((limit || it.type == OrderType::kStopLimit) && !is_valid_price(it.price)) {
+    return RejectReason::kInvalidPrice;
+  }
+  if (stop && !is_valid_price(it.stop_price)) return RejectReason::kInvalidStopPrice;
   if (it.tif == TimeInForce::kGtd && it.expire <= clock_.now()) return RejectReason::kInvalidExpiry;
   const Market& m = markets_[it.instrument.value()];
   if (m.control_halted || m.book.halted()) return RejectReason::kHalted;
@@ -173,6 +234,7 @@ RejectReason L3Venue::validate_new(const OrderIntent& it) const {
   if (rests && (working_ >= working_max_ || m.book.entries() >= m.book.capacity())) {
     return RejectReason::kBookFull;
   }
+  if (stop && working_ >= working_max_) return RejectReason::kBookFull;  // it waits
   if (it.post_only) {
     const TopOfBook t = m.book.top();
     if (it.side == Side::kBuy ? t.has_ask && it.price >= t.ask : t.has_bid && it.price <= t.bid) {
@@ -215,6 +277,16 @@ void L3Venue::handle_new(const OrderIntent& it) {
   o.post_only = it.post_only;
   if (it.tif == TimeInForce::kGtd) o.expire_at = it.expire;
   if (it.tif == TimeInForce::kDay) o.expire_at = Timestamp(next_midnight(clock_.now().value()));
+  if (it.type == OrderType::kStop || it.type == OrderType::kStopLimit) {
+    // It waits, outside the book, for a data print at or through its stop price.
+    o.type = it.type;
+    o.stop = it.stop_price;
+    o.price = it.type == OrderType::kStop ? Price(0) : it.price;
+    m.stops.push_back(o);
+    ++working_;
+    note_expiry(o.expire_at);
+    return;
+  }
   if (it.tif == TimeInForce::kFok &&
       m.book.available(o.side, market, o.price, o.leaves.value()) < o.leaves.value()) {
     queue_.publish(OrderCancelled{o.id, o.account, it.instrument, o.leaves,
@@ -249,11 +321,18 @@ void L3Venue::handle_cancel(const OrderIntent& it) {
   }
   Market& m = markets_[it.instrument.value()];
   Order* o = find(m, it.id);
+  const bool stop = o == nullptr && (o = find_stop(m, it.id)) != nullptr;
   RejectReason reason = RejectReason::kNone;
   if (o == nullptr) reason = RejectReason::kUnknownOrderId;
   if (o != nullptr && o->account != it.account) reason = RejectReason::kNotOwner;
   if (reason != RejectReason::kNone) {
     queue_.publish(OrderRejected{it.id, it.account, it.instrument, reason});
+    return;
+  }
+  if (stop) {
+    queue_.publish(
+        OrderCancelled{o->id, o->account, it.instrument, o->leaves, CancelReason::kUser});
+    remove_stop(m, it.id);
     return;
   }
   m.book.remove(o->id);
@@ -275,6 +354,7 @@ void L3Venue::handle_replace(const OrderIntent& it) {
   } else {
     Market& m = markets_[it.instrument.value()];
     o = find(m, it.id);
+    if (o == nullptr) o = find_stop(m, it.id);
     if (m.control_halted || m.book.halted()) {
       reason = RejectReason::kHalted;
     } else if (o == nullptr) {
@@ -288,6 +368,15 @@ void L3Venue::handle_replace(const OrderIntent& it) {
     return;
   }
   Market& m = markets_[it.instrument.value()];
+  if (o->type != OrderType::kLimit) {
+    // A waiting stop: `price` is the new stop price of a kStop, the new limit of a kStopLimit.
+    Price& target = o->type == OrderType::kStop ? o->stop : o->price;
+    const bool kept = it.price == target && it.qty <= o->leaves;
+    queue_.publish(OrderReplaced{it.id, it.account, it.instrument, it.price, it.qty, kept});
+    target = it.price;
+    o->leaves = it.qty;
+    return;
+  }
   const bool kept = it.price == o->price && it.qty <= o->leaves;
   queue_.publish(OrderReplaced{it.id, it.account, it.instrument, it.price, it.qty, kept});
   if (kept) {
@@ -333,8 +422,13 @@ void L3Venue::handle_kill_switch() {
       queue_.publish(OrderCancelled{o.id, o.account, InstrumentId(static_cast<uint32_t>(i)),
                                     o.leaves, CancelReason::kKillSwitch});
     }
-    working_ -= m.orders.size();
+    for (const Order& o : m.stops) {
+      queue_.publish(OrderCancelled{o.id, o.account, InstrumentId(static_cast<uint32_t>(i)),
+                                    o.leaves, CancelReason::kKillSwitch});
+    }
+    working_ -= m.orders.size() + m.stops.size();
     m.orders.clear();
+    m.stops.clear();
   }
 }
 
@@ -354,11 +448,23 @@ void L3Venue::advance_time(Timestamp now) {
         next = at;
       }
     }
-    const size_t before = m.orders.size();
-    std::erase_if(m.orders, [&](const Order& o) {
+    for (const Order& o : m.stops) {
+      const int64_t at = o.expire_at.value();
+      if (at == 0) continue;
+      if (at <= now.value()) {
+        queue_.publish(OrderCancelled{o.id, o.account, InstrumentId(static_cast<uint32_t>(i)),
+                                      o.leaves, CancelReason::kExpired});
+      } else if (next == 0 || at < next) {
+        next = at;
+      }
+    }
+    const auto expired = [&](const Order& o) {
       return o.expire_at.value() != 0 && o.expire_at.value() <= now.value();
-    });
-    working_ -= before - m.orders.size();
+    };
+    const size_t before = m.orders.size() + m.stops.size();
+    std::erase_if(m.orders, expired);
+    std::erase_if(m.stops, expired);
+    working_ -= before - m.orders.size() - m.stops.size();
   }
   next_expiry_ns_ = next;
 }
@@ -390,6 +496,9 @@ bool L3Venue::is_resting(OrderId id) const {
   for (const Market& m : markets_) {
     for (const Order& o : m.orders) {
       if (o.id == id) return true;
+    }
+    for (const Order& o : m.stops) {
+      if (o.id == id) return true;  // working, waiting for its trigger (as the engine's)
     }
   }
   return false;
