@@ -59,6 +59,32 @@ const BuiltinSpec& builtin_spec(StrategyKind kind) {
   return builtin_specs()[static_cast<size_t>(kind)];
 }
 
+const ParamRange& builtin_range(StrategyKind kind, std::string_view name) {
+  for (const ParamRange& r : builtin_spec(kind).ranges) {
+    if (r.name == name) return r;
+  }
+  TAPE_CHECK(false, "a built-in parameter with no range");
+  __builtin_unreachable();
+}
+
+Status check_builtin_ranges(const BuiltinSpec& spec, const std::vector<PluginParamValue>& values) {
+  for (const PluginParamValue& v : values) {
+    for (const ParamRange& r : spec.ranges) {
+      if (r.name != v.name) continue;
+      __int128 unit = 1;  // a decimal's units per whole one (scale <= 18)
+      if (v.type == PluginParamType::kDecimal) {
+        for (int32_t k = 0; k < v.scale; ++k) unit *= 10;
+      } else if (v.type != PluginParamType::kInt) {
+        continue;
+      }
+      if (v.int_value >= r.lo * unit && v.int_value <= r.hi * unit) continue;
+      return Status::invalid("'" + v.name + "' = " + v.text + " is out of range [" +
+                             std::to_string(r.lo) + ", " + std::to_string(r.hi) + "]");
+    }
+  }
+  return Status::ok();
+}
+
 Result<std::vector<PluginParamValue>> builtin_params(const StrategyConfig& config) {
   const BuiltinSpec& spec = builtin_spec(config.kind);
   std::vector<PluginParamDecl> decls = spec.params;
@@ -115,6 +141,7 @@ class BuiltinHost::Context final : public api::Context {
   bool halted(uint32_t i) const override {
     return known(i) && ctx_->market().halted(InstrumentId(i));
   }
+  bool book_has_own_orders() const override { return ctx_->market().holds_strategy_orders(); }
   uint64_t send(const api::OrderSpec& s) override {
     OrderIntent o;
     o.instrument = InstrumentId(s.instrument);

@@ -14,7 +14,9 @@
 // momentum, fat_finger: the scenario parser's ranges); a backtest through `params` (TOML text,
 // declared and type-checked like a plugin's). The values used are the typed fields written as
 // text (BuiltinSpec::config_params: the struct defaults when a backtest leaves them), each
-// overridden by a `params` entry of the same name.
+// overridden by a `params` entry of the same name. Both are range-checked against the one table,
+// BuiltinSpec::ranges: the scenario parser reads its ranges from it (builtin_range) and a
+// backtest's `params` are checked with check_builtin_ranges (exit 2 naming the key and range).
 #pragma once
 
 #include <cstdint>
@@ -50,6 +52,9 @@ class BuiltinStrategy : public api::Strategy {
   // Reads back hash_state into a freshly constructed instance; fails the reader on bytes it did
   // not write or an order id `issued` refuses.
   virtual Status restore_state(StateReader& r, const IssuedFn& issued) = 0;
+  // Intents its parameters may send within one input beyond the host's per-input cap
+  // (HostedStrategy::intents_per_input_extra); 0 unless it sends bursts.
+  virtual uint64_t intents_per_input_extra() const { return 0; }
 
   // The API's state calls over the two above: the same bytes. load_state takes any order id
   // (the host restores through restore_state, which checks them) and throws on bad bytes.
@@ -58,11 +63,24 @@ class BuiltinStrategy : public api::Strategy {
 };
 
 // A built-in's declaration.
+// The generous bound of lots, positions and counts among the parameters, and one hour in ms.
+inline constexpr int64_t kParamCountMax = 1'000'000'000'000;
+inline constexpr int64_t kParamHourMs = 3'600'000;
+
+// The values a built-in's parameter may take, inclusive: an int's value; a decimal's, in whole
+// units (entry_threshold [0, 1]).
+struct ParamRange {
+  std::string name;
+  int64_t lo = 0;
+  int64_t hi = 0;
+};
+
 struct BuiltinSpec {
   std::string name;  // as configured: `builtin = "<name>"`
   uint32_t version = 1;  // bumped when its behaviour or state changes
   StrategyKind kind = StrategyKind::kMarketMaker;
   std::vector<PluginParamDecl> params;  // declaration order; defaults = the typed struct's
+  std::vector<ParamRange> ranges;       // one per declared parameter
   // The typed fields of `config` as parameter text, one per declared parameter.
   std::vector<PluginParam> (*config_params)(const StrategyConfig& config) = nullptr;
   std::unique_ptr<BuiltinStrategy> (*make)(const api::Params& params,
@@ -78,6 +96,11 @@ const std::vector<BuiltinSpec>& builtin_specs();
 const BuiltinSpec* find_builtin(std::string_view name);
 // The built-in of a (non-plugin) kind.
 const BuiltinSpec& builtin_spec(StrategyKind kind);
+// The range of `kind`'s parameter `name` (aborts on a name it does not declare).
+const ParamRange& builtin_range(StrategyKind kind, std::string_view name);
+// Ok, or Status::invalid "'KEY' = VALUE is out of range [LO, HI]" for the first value (in
+// declaration order) outside its range.
+Status check_builtin_ranges(const BuiltinSpec& spec, const std::vector<PluginParamValue>& values);
 
 // The checked values of `config`'s built-in (header comment: typed fields, then `params`): an
 // unknown, repeated or ill-typed `params` entry is Status::invalid naming the key.
@@ -104,6 +127,7 @@ class BuiltinHost final : public HostedStrategy {
   void hash_state(StateHasher& h) const override { strategy_->hash_state(h); }
   Status restore_state(StateReader& r, const StrategyContext& ctx) override;
   const Status& status() const override;
+  uint64_t intents_per_input_extra() const override { return strategy_->intents_per_input_extra(); }
 
   // The hosted class (tests and reports: dynamic_cast to MarketMaker, Momentum, FatFinger).
   const BuiltinStrategy& strategy() const { return *strategy_; }

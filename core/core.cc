@@ -158,6 +158,7 @@ Status Core::process(const Input& in) {
   clock_.advance(in.seq, in.ts);
   recorder_.begin_input(in);
   venue_.begin_input();
+  strategies_.begin_input();
   // Rule (docs/determinism.md): a delayed decision, held ack, held market data or timer due at
   // t is delivered before any input stamped t, and its outputs are numbered under that input's
   // seq (core.h states the interleaving).

@@ -204,6 +204,7 @@ class DataVenue final : public MarketView {
   size_t depth(InstrumentId instrument, Side side, std::span<LevelView> out) const override;
   bool halted(InstrumentId instrument) const override;
   bool is_resting(OrderId id) const override;
+  bool holds_strategy_orders() const override { return false; }
 
   // Canonical (only when active): per instrument in id order: halted; the last bar (flag, ts,
   // close, volume); the last quote (flag, bid, bid_qty, ask, ask_qty, untaken bid and ask);

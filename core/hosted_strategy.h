@@ -44,6 +44,9 @@ class HostedStrategy {
   virtual Status restore_state(StateReader& r, const StrategyContext& ctx) = 0;
   // Ok, or the strategy's first failure (the core stops the run).
   virtual const Status& status() const = 0;
+  // Intents (new, cancel, replace) the strategy's own configuration may send within one input
+  // beyond StrategyContext::kIntentsPerInputMax (a fat finger's bursts); 0 for most.
+  virtual uint64_t intents_per_input_extra() const { return 0; }
 };
 
 // One side of a fill that the strategy owns, as the API reports it.

@@ -1,5 +1,5 @@
 // The L3 venue: strategy orders, data messages, feed latency (the rules are in l3_venue.h).
-// State encoding is in l3_venue_state.cc.
+// State encoding is in l3_venue_state.cc, stop orders in l3_venue_stops.cc.
 #include "core/l3_venue.h"
 
 #include <algorithm>
@@ -49,7 +49,9 @@ void L3Venue::on_market(const BookMessageIn& msg) {
   fills_.clear();
   m.book.apply(msg, &fills_);
   publish_maker_fills(msg.instrument, m);
-  const bool print = msg.action == BookAction::kExecute || msg.action == BookAction::kHiddenExecute;
+  const bool print =
+      msg.action == BookAction::kExecute || msg.action == BookAction::kHiddenExecute;
+  if (print && !m.stops.empty()) trigger_stops(msg.instrument, m, msg.price);
   const TopOfBook top = m.book.top();
   const bool changed = !(top == m.live);
   m.live = top;
@@ -159,14 +161,17 @@ RejectReason L3Venue::validate_new(const OrderIntent& it) const {
   if (static_cast<uint8_t>(it.side) > static_cast<uint8_t>(Side::kSell) ||
       static_cast<uint8_t>(it.type) > static_cast<uint8_t>(OrderType::kStopLimit) ||
       static_cast<uint8_t>(it.tif) > static_cast<uint8_t>(TimeInForce::kGtd) ||
-      (it.post_only && it.type != OrderType::kLimit) || it.type == OrderType::kStop ||
-      it.type == OrderType::kStopLimit) {
+      (it.post_only && it.type != OrderType::kLimit)) {
     return RejectReason::kInvalidOrderType;
   }
   if (it.qty.value() <= 0) return RejectReason::kInvalidQty;
   if (it.qty > max_order_qty_[it.instrument.value()]) return RejectReason::kQtyAboveInstrumentMax;
   const bool limit = it.type == OrderType::kLimit;
-  if (limit && !is_valid_price(it.price)) return RejectReason::kInvalidPrice;
+  const bool stop = it.type == OrderType::kStop || it.type == OrderType::kStopLimit;
+  if ((limit || it.type == OrderType::kStopLimit) && !is_valid_price(it.price)) {
+    return RejectReason::kInvalidPrice;
+  }
+  if (stop && !is_valid_price(it.stop_price)) return RejectReason::kInvalidStopPrice;
   if (it.tif == TimeInForce::kGtd && it.expire <= clock_.now()) return RejectReason::kInvalidExpiry;
   const Market& m = markets_[it.instrument.value()];
   if (m.control_halted || m.book.halted()) return RejectReason::kHalted;
@@ -177,6 +182,7 @@ RejectReason L3Venue::validate_new(const OrderIntent& it) const {
   if (rests && (working_ >= working_max_ || m.book.entries() >= m.book.capacity())) {
     return RejectReason::kBookFull;
   }
+  if (stop && working_ >= working_max_) return RejectReason::kBookFull;  // it waits
   if (it.post_only) {
     const TopOfBook t = m.book.top();
     if (it.side == Side::kBuy ? t.has_ask && it.price >= t.ask : t.has_bid && it.price <= t.bid) {
@@ -219,6 +225,16 @@ void L3Venue::handle_new(const OrderIntent& it) {
   o.post_only = it.post_only;
   if (it.tif == TimeInForce::kGtd) o.expire_at = it.expire;
   if (it.tif == TimeInForce::kDay) o.expire_at = Timestamp(next_midnight(clock_.now().value()));
+  if (it.type == OrderType::kStop || it.type == OrderType::kStopLimit) {
+    // It waits, outside the book, for a data print at or through its stop price.
+    o.type = it.type;
+    o.stop = it.stop_price;
+    o.price = it.type == OrderType::kStop ? Price(0) : it.price;
+    m.stops.push_back(o);
+    ++working_;
+    note_expiry(o.expire_at);
+    return;
+  }
   if (it.tif == TimeInForce::kFok &&
       m.book.available(o.side, market, o.price, o.leaves.value()) < o.leaves.value()) {
     queue_.publish(
@@ -253,11 +269,18 @@ void L3Venue::handle_cancel(const OrderIntent& it) {
   }
   Market& m = markets_[it.instrument.value()];
   Order* o = find(m, it.id);
+  const bool stop = o == nullptr && (o = find_stop(m, it.id)) != nullptr;
   RejectReason reason = RejectReason::kNone;
   if (o == nullptr) reason = RejectReason::kUnknownOrderId;
   if (o != nullptr && o->account != it.account) reason = RejectReason::kNotOwner;
   if (reason != RejectReason::kNone) {
     queue_.publish(OrderRejected{it.id, it.account, it.instrument, reason});
+    return;
+  }
+  if (stop) {
+    queue_.publish(
+        OrderCancelled{o->id, o->account, it.instrument, o->leaves, CancelReason::kUser});
+    remove_stop(m, it.id);
     return;
   }
   m.book.remove(o->id);
@@ -279,6 +302,7 @@ void L3Venue::handle_replace(const OrderIntent& it) {
   } else {
     Market& m = markets_[it.instrument.value()];
     o = find(m, it.id);
+    if (o == nullptr) o = find_stop(m, it.id);
     if (m.control_halted || m.book.halted()) {
       reason = RejectReason::kHalted;
     } else if (o == nullptr) {
@@ -292,6 +316,15 @@ void L3Venue::handle_replace(const OrderIntent& it) {
     return;
   }
   Market& m = markets_[it.instrument.value()];
+  if (o->type != OrderType::kLimit) {
+    // A waiting stop: `price` is the new stop price of a kStop, the new limit of a kStopLimit.
+    Price& target = o->type == OrderType::kStop ? o->stop : o->price;
+    const bool kept = it.price == target && it.qty <= o->leaves;
+    queue_.publish(OrderReplaced{it.id, it.account, it.instrument, it.price, it.qty, kept});
+    target = it.price;
+    o->leaves = it.qty;
+    return;
+  }
   const bool kept = it.price == o->price && it.qty <= o->leaves;
   queue_.publish(OrderReplaced{it.id, it.account, it.instrument, it.price, it.qty, kept});
   if (kept) {
@@ -337,8 +370,13 @@ void L3Venue::handle_kill_switch() {
       queue_.publish(OrderCancelled{o.id, o.account, InstrumentId(static_cast<uint32_t>(i)),
                                     o.leaves, CancelReason::kKillSwitch});
     }
-    working_ -= m.orders.size();
+    for (const Order& o : m.stops) {
+      queue_.publish(OrderCancelled{o.id, o.account, InstrumentId(static_cast<uint32_t>(i)),
+                                    o.leaves, CancelReason::kKillSwitch});
+    }
+    working_ -= m.orders.size() + m.stops.size();
     m.orders.clear();
+    m.stops.clear();
   }
 }
 
@@ -358,11 +396,23 @@ void L3Venue::advance_time(Timestamp now) {
         next = at;
       }
     }
-    const size_t before = m.orders.size();
-    std::erase_if(m.orders, [&](const Order& o) {
+    for (const Order& o : m.stops) {
+      const int64_t at = o.expire_at.value();
+      if (at == 0) continue;
+      if (at <= now.value()) {
+        queue_.publish(OrderCancelled{o.id, o.account, InstrumentId(static_cast<uint32_t>(i)),
+                                      o.leaves, CancelReason::kExpired});
+      } else if (next == 0 || at < next) {
+        next = at;
+      }
+    }
+    const auto expired = [&](const Order& o) {
       return o.expire_at.value() != 0 && o.expire_at.value() <= now.value();
-    });
-    working_ -= before - m.orders.size();
+    };
+    const size_t before = m.orders.size() + m.stops.size();
+    std::erase_if(m.orders, expired);
+    std::erase_if(m.stops, expired);
+    working_ -= before - m.orders.size() - m.stops.size();
   }
   next_expiry_ns_ = next;
 }
@@ -394,6 +444,9 @@ bool L3Venue::is_resting(OrderId id) const {
   for (const Market& m : markets_) {
     for (const Order& o : m.orders) {
       if (o.id == id) return true;
+    }
+    for (const Order& o : m.stops) {
+      if (o.id == id) return true;  // working, waiting for its trigger (as the engine's)
     }
   }
   return false;

@@ -23,12 +23,12 @@
 // Answers as the engine's: OrderAccepted, its Fills, OrderCancelled for a part that will not
 // work on; OrderRejected alone for an invalid one; OrderReplaced; OrderCancelled{kUser}.
 //   Validation (first failing check wins): kUnknownInstrument; kInvalidOrderType (side, type or
-//   tif outside their enums, post-only on a market order, or a stop / stop-limit order: the L3
-//   venue has no stop orders); kInvalidQty; kQtyAboveInstrumentMax; kInvalidPrice (limit price
-//   outside the price domain); kInvalidExpiry; kHalted (a LOBSTER halt, type 7 price -1, until
-//   trading resumes, price 1; or a ControlIn halt); kDuplicateOrderId; kBookFull (the working
-//   set or the book's entry pool is full, for an order that could rest); kWouldTake (post-only
-//   priced at or through the data's best opposite price).
+//   tif outside their enums, or post-only on a non-limit order); kInvalidQty;
+//   kQtyAboveInstrumentMax; kInvalidPrice (limit price of a limit or stop-limit outside the
+//   price domain); kInvalidStopPrice (a stop's stop price outside it); kInvalidExpiry; kHalted (a
+//   LOBSTER halt, type 7 price -1, until trading resumes, price 1; or a ControlIn halt);
+//   kDuplicateOrderId; kBookFull (the working set or the book's entry pool is full, for an order
+//   that could rest); kWouldTake (post-only priced at or through the data's best opposite price).
 //   Market orders (any tif but FOK act as IOC) and the marketable part of limit orders walk the
 //   rebuilt book (L3Book::take: at each level's price, what the data shows and strategies have
 //   not already taken); taker fills. FOK: filled whole at once or cancelled whole
@@ -43,6 +43,14 @@
 //   Replace: same price and qty <= open keeps the queue place (OrderReplaced priority_kept);
 //   otherwise the order leaves its place, takes what is marketable at the new price and joins
 //   the back of the new level.
+//   Stops (kStop, kStopLimit): wait outside the book, in the working set (kBookFull when it is
+//   full), until a data print (an execution, types 4 and 5) at or through the stop price: a buy
+//   stop triggers on a print >= stop, a sell stop on a print <= stop (quotes never trigger).
+//   After the print is applied, the stops it reached act in arrival order: kStop as a market
+//   order, kStopLimit as a limit order at its price (the rest joins the back of its level, or
+//   is cancelled for IOC / FOK; FOK fills whole or is cancelled). Replace of a waiting stop:
+//   `price` is the new stop price of a kStop, the new limit of a kStopLimit. Cancel, expiry and
+//   the kill switch reach them (the kill switch after the resting orders). Not while halted.
 //   Expiry: GTD at `expire`, day at the next 00:00 UTC after arrival (as the data venue's),
 //   when the core's time reaches it (kExpired). Kill switch: every managed working order is
 //   cancelled (kKillSwitch), instrument by instrument, in arrival order.
@@ -122,6 +130,7 @@ class L3Venue final : public MarketView {
   size_t depth(InstrumentId instrument, Side side, std::span<LevelView> out) const override;
   bool halted(InstrumentId instrument) const override;
   bool is_resting(OrderId id) const override;
+  bool holds_strategy_orders() const override { return false; }
 
   const L3Book& book(InstrumentId instrument) const { return markets_[instrument.value()].book; }
   size_t working() const { return working_; }
@@ -129,8 +138,10 @@ class L3Venue final : public MarketView {
   uint64_t feed_early() const { return feed_.early(); }
 
   // Canonical (only when active): per instrument: halted by control, seeded, the seen top, the
-  // book (L3Book::hash_state), the working orders in arrival order (id, account, side, tif,
-  // price, open qty, expiry, arrival, post-only); then the feed queue (count, each: due,
+  // book (L3Book::hash_state), the working orders (count; the resting ones in arrival order: id,
+  // account, side, tif, price, open qty, expiry, arrival, post-only; then the waiting stops in
+  // arrival order, the same fields with 0x80 set in the side byte, then type and stop price: a
+  // run without stops hashes as before they existed); then the feed queue (count, each: due,
   // instrument, kind, top or print) and feed_early.
   void hash_state(StateHasher& h) const;
   Status restore_state(StateReader& r);
@@ -141,11 +152,13 @@ class L3Venue final : public MarketView {
     AccountId account;
     Side side = Side::kBuy;
     TimeInForce tif = TimeInForce::kGtc;
-    Price price;
+    Price price;  // limit price (kLimit, kStopLimit); 0 for kStop
     Qty leaves;
     Timestamp expire_at;  // 0: never
     Timestamp arrived;
     bool post_only = false;
+    OrderType type = OrderType::kLimit;  // kStop / kStopLimit only while waiting in `stops`
+    Price stop;                          // a waiting stop's stop price
   };
   struct Market {
     explicit Market(uint32_t capacity, bool level1) : book(capacity, level1) {}
@@ -155,6 +168,7 @@ class L3Venue final : public MarketView {
     TopOfBook live;             // the book's top after the last message
     TopOfBook seen;             // the top strategies were last told of
     std::vector<Order> orders;  // resting, in arrival order
+    std::vector<Order> stops;   // stop and stop-limit orders not yet triggered, arrival order
   };
   // A held change or print, packed (48 bytes: the feed queue is on the hot path).
   struct FeedItem {
@@ -189,15 +203,22 @@ class L3Venue final : public MarketView {
   void handle_kill_switch();
   // Takes what is marketable for `o` (market: no price bound); returns the lots.
   int64_t take(InstrumentId instrument, Market& m, Order& o, bool market);
+  // Stops (a data print at `print`): triggers the waiting stops it reaches, in arrival order.
+  void trigger_stops(InstrumentId instrument, Market& m, Price print);
+  // A triggered stop acts at once: a market order (kStop) or a limit order (kStopLimit).
+  void enter_triggered(InstrumentId instrument, Market& m, Order& o);
   // Publishes the fills of resting orders the book reported.
   void publish_maker_fills(InstrumentId instrument, Market& m);
   void remove_order(Market& m, OrderId id);
   Order* find(Market& m, OrderId id);
+  Order* find_stop(Market& m, OrderId id);
+  void remove_stop(Market& m, OrderId id);
   void publish_feed(const FeedItem& item);
   // The slot to write the next held item into (feed latency on): spares a copy of an item that
   // was just built (a wide load of fields written a moment before stalls the store buffer).
   FeedItem& hold_slot();
   void note_expiry(Timestamp at);
+  void hash_order(StateHasher& h, const Order& o, bool stop) const;
 
   bool active_;
   LatencyDraw feed_latency_;  // on() false: no feed latency
@@ -211,6 +232,7 @@ class L3Venue final : public MarketView {
   int64_t next_expiry_ns_ = 0;
   HeldQueue<FeedItem> feed_{kFeedQueueMax};
   std::vector<L3Fill> fills_;  // scratch
+  std::vector<Order> fired_;   // scratch: the stops one print triggered
 };
 
 }  // namespace tape

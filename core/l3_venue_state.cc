@@ -1,6 +1,7 @@
 // The L3 venue's canonical state (hash and snapshot) and its restore.
 #include <string>
 
+#include "core/bounds.h"
 #include "core/l3_venue.h"
 
 namespace tape {
@@ -32,7 +33,26 @@ TopOfBook read_top(StateReader& r) {
   return t;
 }
 
+// A waiting stop is written among the orders with this bit set in its side byte, then its type
+// and stop price: a run without stops writes exactly the bytes it did before stops existed.
+constexpr uint8_t kStopBit = 0x80;
+
 }  // namespace
+
+void L3Venue::hash_order(StateHasher& h, const Order& o, bool stop) const {
+  h.v(o.id);
+  h.v(o.account);
+  h.u8(static_cast<uint8_t>(static_cast<uint8_t>(o.side) | (stop ? kStopBit : 0)));
+  h.u8(static_cast<uint8_t>(o.tif));
+  h.v(o.price);
+  h.v(o.leaves);
+  h.v(o.expire_at);
+  h.v(o.arrived);
+  h.u8(o.post_only);
+  if (!stop) return;
+  h.u8(static_cast<uint8_t>(o.type));
+  h.v(o.stop);
+}
 
 void L3Venue::hash_state(StateHasher& h) const {
   h.tag("l3venue");
@@ -42,18 +62,9 @@ void L3Venue::hash_state(StateHasher& h) const {
     h.u8(m.started);
     hash_top(h, m.seen);
     m.book.hash_state(h);
-    h.u64(m.orders.size());
-    for (const Order& o : m.orders) {
-      h.v(o.id);
-      h.v(o.account);
-      h.u8(static_cast<uint8_t>(o.side));
-      h.u8(static_cast<uint8_t>(o.tif));
-      h.v(o.price);
-      h.v(o.leaves);
-      h.v(o.expire_at);
-      h.v(o.arrived);
-      h.u8(o.post_only);
-    }
+    h.u64(m.orders.size() + m.stops.size());
+    for (const Order& o : m.orders) hash_order(h, o, false);
+    for (const Order& o : m.stops) hash_order(h, o, true);
   }
   h.u64(feed_.size());
   for (size_t k = 0; k < feed_.size(); ++k) {
@@ -98,15 +109,29 @@ Status L3Venue::restore_state(StateReader& r) {
       o.expire_at = r.v<Timestamp>();
       o.arrived = r.v<Timestamp>();
       o.post_only = read_flag(r);
-      if (!is_managed(o.account) || side > 1 || tif > static_cast<uint8_t>(TimeInForce::kGtd) ||
-          o.leaves.value() <= 0 || !m.book.is_strategy_resting(o.id, o.leaves)) {
+      const bool stop = (side & kStopBit) != 0;
+      uint8_t type = static_cast<uint8_t>(OrderType::kLimit);
+      if (stop) {
+        type = r.u8();
+        o.stop = r.v<Price>();
+      }
+      const bool stop_ok = type == static_cast<uint8_t>(OrderType::kStop)
+                               ? o.price.value() == 0 && is_valid_price(o.stop)
+                               : type == static_cast<uint8_t>(OrderType::kStopLimit) &&
+                                     is_valid_price(o.price) && is_valid_price(o.stop);
+      const bool where_ok =
+          stop ? stop_ok && !o.post_only : m.book.is_strategy_resting(o.id, o.leaves);
+      const uint8_t side_bits = static_cast<uint8_t>(side & ~kStopBit);
+      if (!is_managed(o.account) || side_bits > 1 ||
+          tif > static_cast<uint8_t>(TimeInForce::kGtd) || o.leaves.value() <= 0 || !where_ok) {
         r.fail("l3 venue: order " + std::to_string(o.id.value()) + " out of range");
         break;
       }
-      o.side = static_cast<Side>(side);
+      o.side = static_cast<Side>(side_bits);
       o.tif = static_cast<TimeInForce>(tif);
+      o.type = static_cast<OrderType>(type);
       note_expiry(o.expire_at);
-      m.orders.push_back(o);
+      (stop ? m.stops : m.orders).push_back(o);
       ++working_;
     }
   }

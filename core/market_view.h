@@ -36,6 +36,9 @@ class MarketView {
   virtual bool halted(InstrumentId instrument) const = 0;
   // True while the order rests in a book (accepted, not yet filled, cancelled or expired).
   virtual bool is_resting(OrderId id) const = 0;
+  // True if top() and depth() include strategy orders (the matching engine's book); the data
+  // venues (quotes, L3) answer false: their book is the data's alone.
+  virtual bool holds_strategy_orders() const { return true; }
 };
 
 }  // namespace tape

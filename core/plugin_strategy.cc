@@ -82,6 +82,9 @@ void host_set_timer(void* self, int64_t period_ns) { ctx_of(self).set_timer(peri
 int host_halted(void* self, uint32_t i) {
   return known(self, i) && ctx_of(self).market().halted(InstrumentId(i)) ? 1 : 0;
 }
+int host_book_has_own_orders(void* self) {
+  return ctx_of(self).market().holds_strategy_orders() ? 1 : 0;
+}
 uint32_t host_depth(void* self, uint32_t i, uint8_t side, tape_level_v1* out, uint32_t max) {
   if (!known(self, i) || side > TAPE_SIDE_SELL || out == nullptr) return 0;
   // A small buffer for the common ask (LevelView zero-initializes), the heap beyond it.
@@ -101,12 +104,23 @@ uint32_t host_depth(void* self, uint32_t i, uint8_t side, tape_level_v1* out, ui
 }
 
 tape_host_v1 host_table(CallScope* scope) {
-  return tape_host_v1{sizeof(tape_host_v1), scope,          &host_now_ns,
-                      &host_position,       &host_cash,     &host_money_scale,
-                      &host_instrument_count, &host_symbol, &host_tick_size,
-                      &host_top,            &host_send,     &host_cancel,
-                      &host_replace,        &host_set_timer, &host_halted,
-                      &host_depth};
+  return tape_host_v1{sizeof(tape_host_v1),
+                      scope,
+                      &host_now_ns,
+                      &host_position,
+                      &host_cash,
+                      &host_money_scale,
+                      &host_instrument_count,
+                      &host_symbol,
+                      &host_tick_size,
+                      &host_top,
+                      &host_send,
+                      &host_cancel,
+                      &host_replace,
+                      &host_set_timer,
+                      &host_halted,
+                      &host_depth,
+                      &host_book_has_own_orders};
 }
 
 void append_bytes(void* sink, const uint8_t* data, size_t len) {

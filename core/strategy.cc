@@ -68,7 +68,7 @@ OrderId StrategyContext::send(OrderIntent order) {
   order.kind = IntentKind::kNew;
   order.id = next_id();
   order.account = account_;
-  queue_.publish(order);
+  if (admit()) queue_.publish(order);
   return order.id;
 }
 
@@ -83,6 +83,13 @@ int64_t StrategyContext::position(InstrumentId instrument) const {
     return instrument.value() < seen_position_.size() ? seen_position_[instrument.value()] : 0;
   }
   return portfolio_.position(account_, instrument);
+}
+
+bool StrategyContext::admit() {
+  if (runaway_seq_ != 0) return false;
+  if (++input_intents_ <= intents_max_) return true;
+  runaway_seq_ = clock_.seq().value();
+  return false;
 }
 
 OrderId StrategyContext::next_id() {
@@ -100,6 +107,7 @@ bool StrategyContext::issued(OrderId id) const {
 OrderId StrategyContext::send_limit(InstrumentId instrument, Side side, Price price, Qty qty,
                                     TimeInForce tif) {
   const OrderId id = next_id();
+  if (!admit()) return id;
   queue_.publish(OrderIntent{IntentKind::kNew, id, account_, instrument, side, OrderType::kLimit,
                              tif, price, qty, Price(0), false, Timestamp(0)});
   return id;
@@ -107,12 +115,14 @@ OrderId StrategyContext::send_limit(InstrumentId instrument, Side side, Price pr
 
 OrderId StrategyContext::send_market(InstrumentId instrument, Side side, Qty qty, TimeInForce tif) {
   const OrderId id = next_id();
+  if (!admit()) return id;
   queue_.publish(OrderIntent{IntentKind::kNew, id, account_, instrument, side, OrderType::kMarket,
                              tif, Price(0), qty, Price(0), false, Timestamp(0)});
   return id;
 }
 
 void StrategyContext::cancel(InstrumentId instrument, OrderId id) {
+  if (!admit()) return;
   OrderIntent intent;
   intent.kind = IntentKind::kCancel;
   intent.id = id;
@@ -122,6 +132,7 @@ void StrategyContext::cancel(InstrumentId instrument, OrderId id) {
 }
 
 void StrategyContext::replace(InstrumentId instrument, OrderId id, Price price, Qty qty) {
+  if (!admit()) return;
   OrderIntent intent;
   intent.kind = IntentKind::kReplace;
   intent.id = id;
@@ -182,8 +193,11 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
     }
     slots_.push_back(
         Slot{StrategyContext(uint32_t(i), sc.account, clock, market, portfolio, queue, names),
-             sc.kind, make_strategy(sc, n_instruments), std::move(traded), 0});
-    slots_.back().ctx.period_ns_ = sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0;
+             sc.kind, make_strategy(sc, n_instruments), std::move(traded), sc.name, 0});
+    Slot& slot = slots_.back();
+    slot.ctx.period_ns_ = sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0;
+    slot.ctx.intents_max_ =
+        StrategyContext::kIntentsPerInputMax + slot.strategy->intents_per_input_extra();
     if (sc.kind == StrategyKind::kPlugin) plugins_.push_back(i);
   }
   ack_ = LatencyDraw(config.latency.ack_ns, config.latency.ack_dist, config.latency.seed,
@@ -197,6 +211,16 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
 
 const Status& StrategyHost::status() const {
   static const Status kOk;
+  if (!runaway_.is_ok()) return runaway_;
+  for (const Slot& s : slots_) {
+    if (s.ctx.runaway_seq_ == 0) continue;
+    runaway_ = Status::invalid(
+        "strategy '" + s.name + "' sent more than " + std::to_string(s.ctx.intents_max_) +
+        " orders, cancels and replaces while handling the input at seq " +
+        std::to_string(s.ctx.runaway_seq_) +
+        " (a strategy answering its own order events without end?); the run stops");
+    return runaway_;
+  }
   for (size_t i : plugins_) {
     const Status& st = slots_[i].strategy->status();
     if (!st.is_ok()) return st;

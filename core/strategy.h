@@ -89,6 +89,18 @@ class StrategyContext {
   // inside on_timer it replaces the firing's own rescheduling.
   void set_timer(int64_t period_ns);
 
+  // Per-input cap (a safety net: a strategy that keeps answering its own answers would grow the
+  // input's outputs without end). At most intents_per_input_max() new orders, cancels and
+  // replaces within one input (timers and deliveries numbered under it included): the first one
+  // beyond it is not published, nor is any after it, and the host's status() fails naming the
+  // strategy and the seq (the core stops the run, exit 2). kIntentsPerInputMax, plus what the
+  // strategy's own configuration sends in one instant (HostedStrategy::intents_per_input_extra:
+  // a fat finger's bursts).
+  static constexpr uint64_t kIntentsPerInputMax = uint64_t{1} << 16;
+  uint64_t intents_per_input_max() const { return intents_max_; }
+  // 0, or the seq of the input in which the cap was passed.
+  uint64_t runaway_seq() const { return runaway_seq_; }
+
   uint64_t orders_sent() const { return sent_; }  // ids issued so far
   // True if `id` is one this strategy has issued (its range, n in [1, orders_sent()]).
   bool issued(OrderId id) const;
@@ -96,6 +108,8 @@ class StrategyContext {
  private:
   friend class StrategyHost;
   OrderId next_id();
+  // Counts one intent against the per-input cap; false (publish nothing) once it is passed.
+  bool admit();
 
   uint32_t index_;
   AccountId account_;
@@ -105,6 +119,9 @@ class StrategyContext {
   EventQueue& queue_;
   std::shared_ptr<const InstrumentNames> names_;
   uint64_t sent_ = 0;
+  uint64_t intents_max_ = kIntentsPerInputMax;
+  uint64_t input_intents_ = 0;  // sent during the current input (not state: reset per input)
+  uint64_t runaway_seq_ = 0;
   bool acked_ = false;                  // ack latency: position and cash from the seen_ figures
   std::vector<int64_t> seen_position_;  // per instrument, after the last delivered fill
   Money seen_cash_;
@@ -183,6 +200,10 @@ class StrategyHost {
   // t. Intents sent by timers are queued ahead of the input and delivered, in firing order,
   // when the core drains the bus (after all due timers have fired).
   void advance_time(Timestamp now);
+  // The core calls this first for each input: the per-input intent counts start again.
+  void begin_input() {
+    for (Slot& s : slots_) s.ctx.input_intents_ = 0;
+  }
 
   // Ack latency: whether a held outcome is due at or before `t`; the earliest due time
   // (precondition: one is held); gives every outcome due at or before `t` to its owner, in the
@@ -212,7 +233,9 @@ class StrategyHost {
   // Called between inputs (no timer is firing).
   Status restore_state(StateReader& r);
   size_t size() const { return slots_.size(); }
-  // Ok, or the first failure of a plugin strategy (in index order): the core stops the run.
+  // Ok, or the first strategy (in index order) past its per-input intent cap
+  // (StrategyContext::kIntentsPerInputMax), or else the first failure of a plugin strategy (in
+  // index order): the core stops the run.
   const Status& status() const;
 
   // Direct access for tests and reports.
@@ -233,7 +256,8 @@ class StrategyHost {
     StrategyKind kind;
     std::unique_ptr<HostedStrategy> strategy;
     std::vector<uint8_t> trades;  // by instrument id: 1 if traded
-    int fired_in_call = 0;        // scratch of advance_time, not state
+    std::string name;             // StrategyConfig::name
+    int fired_in_call = 0;  // scratch of advance_time, not state
   };
 
   bool trades(const Slot& slot, InstrumentId instrument) const;
@@ -249,6 +273,7 @@ class StrategyHost {
   LatencyDraw ack_;  // ack latency: constant or drawn (on() false: none)
   HeldQueue<HeldAck> acks_{kAckQueueMax};
   std::vector<size_t> plugins_;  // indices of plugin strategies (status checks: only they fail)
+  mutable Status runaway_;       // status(): the per-input cap's failure, once built
   bool timers_started_ = false;
 };
 

@@ -47,8 +47,14 @@ Result<BacktestReportSettings> report_settings_of(const EventLog& log) {
     r.starting_cash = static_cast<int64_t>(static_cast<__int128>(b.starting_cash) *
                                            (s.money_scale / kMoneyScale));
     r.plugin_path = b.plugin;
-    if (i < plugins.size() && plugins[i].is_object())
-      r.plugin_sha256 = plugins[i].value("sha256", "");
+    if (i < plugins.size() && plugins[i].is_object()) {
+      const Json& p = plugins[i];
+      r.plugin_sha256 = p.value("sha256", "");
+      r.builtin = p.value("builtin", "");
+      if (p.contains("version") && p["version"].is_number_unsigned()) {
+        r.builtin_version = p["version"].get<uint32_t>();
+      }
+    }
     s.strategies.push_back(std::move(r));
   }
   ASSIGN_OR_RETURN(std::optional<std::string> data_text, log.get_meta(kMetaData));

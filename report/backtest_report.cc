@@ -430,7 +430,7 @@ Result<std::vector<StrategyReportSettings>> discover_accounts(const EventLog& lo
   }
   std::vector<StrategyReportSettings> out;
   for (uint32_t id : ids)
-    out.push_back({"account " + std::to_string(id), AccountId(id), 0, "", ""});
+    out.push_back({"account " + std::to_string(id), AccountId(id), 0, "", "", "", 0});
   return out;
 }
 

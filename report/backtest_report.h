@@ -81,6 +81,8 @@ struct StrategyReportSettings {
   int64_t starting_cash = 0;  // money minor units
   std::string plugin_path;    // empty for a built-in
   std::string plugin_sha256;
+  std::string builtin;           // the built-in's name (meta plugins); empty for a plugin
+  uint32_t builtin_version = 0;  // the built-in's version as the log recorded it
 };
 
 struct RunFacts {

@@ -329,6 +329,9 @@ Json BacktestReport::figures_json() const {
     if (!s.settings.plugin_path.empty()) {
       item["plugin"] = s.settings.plugin_path;
       item["plugin_sha256"] = s.settings.plugin_sha256;
+    } else if (!s.settings.builtin.empty()) {
+      item["builtin"] = s.settings.builtin;
+      item["builtin_version"] = s.settings.builtin_version;
     }
     item["figures"] = figures_object(*this, s.figures, s.series);
     strategies_json.push_back(std::move(item));

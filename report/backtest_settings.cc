@@ -50,7 +50,9 @@ Json settings_json(const BacktestReportSettings& s) {
                           {"account", st.account.value()},
                           {"starting_cash", st.starting_cash},
                           {"plugin_path", st.plugin_path},
-                          {"plugin_sha256", st.plugin_sha256}});
+                          {"plugin_sha256", st.plugin_sha256},
+                          {"builtin", st.builtin},
+                          {"builtin_version", st.builtin_version}});
   }
   return Json{{"money_scale", s.money_scale},
               {"strategies", std::move(strategies)},
@@ -84,8 +86,10 @@ Result<BacktestReportSettings> settings_from_json(const Json& j) {
     for (size_t i = 0; i < list->size(); ++i) {
       const Json& e = (*list)[i];
       const std::string at = ".strategies[" + std::to_string(i) + "]";
-      RETURN_IF_ERROR(
-          check_keys(e, {"name", "account", "starting_cash", "plugin_path", "plugin_sha256"}, at));
+      RETURN_IF_ERROR(check_keys(e,
+                                 {"name", "account", "starting_cash", "plugin_path",
+                                  "plugin_sha256", "builtin", "builtin_version"},
+                                 at));
       StrategyReportSettings st;
       int64_t account = st.account.value();
       RETURN_IF_ERROR(read(e, "name", st.name, at));
@@ -93,6 +97,13 @@ Result<BacktestReportSettings> settings_from_json(const Json& j) {
       RETURN_IF_ERROR(read(e, "starting_cash", st.starting_cash, at));
       RETURN_IF_ERROR(read(e, "plugin_path", st.plugin_path, at));
       RETURN_IF_ERROR(read(e, "plugin_sha256", st.plugin_sha256, at));
+      RETURN_IF_ERROR(read(e, "builtin", st.builtin, at));
+      int64_t version = st.builtin_version;
+      RETURN_IF_ERROR(read(e, "builtin_version", version, at));
+      if (version < 0 || version > UINT32_MAX) {
+        return Status::invalid("report settings" + at + ".builtin_version: out of range");
+      }
+      st.builtin_version = static_cast<uint32_t>(version);
       if (account < 0 || account >= kExternalAccountBase) {
         return Status::invalid("report settings" + at + ".account: not a managed account id");
       }

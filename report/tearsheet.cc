@@ -151,6 +151,9 @@ std::string facts(const BacktestReport& r) {
     if (!s.settings.plugin_path.empty()) {
       v += "<br>plugin <code>" + html_text(s.settings.plugin_path) + "</code><br>sha256 <code>" +
            html_text(s.settings.plugin_sha256) + "</code>";
+    } else if (!s.settings.builtin.empty()) {
+      v += "<br>built-in <code>" + html_text(s.settings.builtin) + "</code> version " +
+           std::to_string(s.settings.builtin_version);
     }
     row("Strategy", v);
   }

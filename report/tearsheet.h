@@ -2,11 +2,11 @@
 // font, image or link from the network) that a person reads in any browser, offline.
 //
 // Sections, each an element with its id (a test finds them): "facts" (config, data, strategies
-// with plugin path and SHA-256, chain heads, analytics settings), "figures" (the figures table,
-// one column per strategy and the total), "equity" (total equity and, with several strategies,
-// each one), "drawdown", "monthly" (year x month returns of the total equity, colored, with the
-// compounded year), "trade-pnl" (histogram of the trades' net PnL), "prices" (per instrument:
-// its mark at each sample with entry and exit markers of its trades).
+// with plugin path and SHA-256 or built-in name and version, chain heads, analytics settings),
+// "figures" (the figures table, one column per strategy and the total), "equity" (total equity and,
+// with several strategies, each one), "drawdown", "monthly" (year x month returns of the total
+// equity, colored, with the compounded year), "trade-pnl" (histogram of the trades' net PnL),
+// "prices" (per instrument: its mark at each sample with entry and exit markers of its trades).
 //
 // Bounds: a chart draws at most kChartPointsMax points (report/backtest_report.h): a longer
 // series was kept by the report's pass as buckets of consecutive samples, each drawn by its

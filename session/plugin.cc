@@ -93,6 +93,8 @@ Status check_builtin_params(const BuiltinSpec& spec, const std::vector<PluginPar
   RETURN_IF_ERROR(check_known_keys(who, spec.params, params));
   Result<std::vector<PluginParamValue>> values = resolve_params(spec.params, params, who);
   if (!values.is_ok()) return Status::invalid(who + ": " + values.status().message());
+  Status ranges = check_builtin_ranges(spec, values.value());
+  if (!ranges.is_ok()) return Status::invalid(who + ": " + ranges.message());
   return Status::ok();
 }
 

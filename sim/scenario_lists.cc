@@ -1,13 +1,13 @@
 // [[strategies]] and [[phases]]: read after [[instruments]] so their symbols resolve to ids.
 #include <algorithm>
 
+#include "core/builtin_strategy.h"
 #include "sim/scenario_internal.h"
 #include "sim/scenario_reader.h"
 
 namespace tape::scenario_detail {
 namespace {
 
-constexpr int64_t kMaxCount = 1'000'000'000'000;
 constexpr int64_t kMaxHourMs = 3'600'000;
 constexpr size_t kMaxStrategies = 256;
 constexpr size_t kMaxPhases = 4096;
@@ -33,39 +33,51 @@ Result<InstrumentId> resolve_symbol(const TableReader& r, std::string_view key,
                          symbol_list(core) + ")");
 }
 
+// An integer key of a built-in, in the built-in's declared range (core/builtin_strategy.h: the
+// same ranges a backtest's `params` are checked against).
+Status ranged(TableReader& r, StrategyKind kind, const char* key, int64_t& out) {
+  const ParamRange& range = builtin_range(kind, key);
+  return r.integer(key, range.lo, range.hi, out);
+}
+
+Status ranged_qty(TableReader& r, StrategyKind kind, const char* key, Qty& out) {
+  int64_t qty = out.value();
+  RETURN_IF_ERROR(ranged(r, kind, key, qty));
+  out = Qty(qty);
+  return Status::ok();
+}
+
 Status read_market_maker(TableReader& r, MarketMakerParams& p) {
-  RETURN_IF_ERROR(r.integer("half_spread_ticks", 1, 1'000'000, p.half_spread_ticks));
-  int64_t qty = p.quote_qty.value();
-  RETURN_IF_ERROR(r.integer("quote_qty", 1, 1'000'000'000, qty));
-  p.quote_qty = Qty(qty);
-  RETURN_IF_ERROR(r.integer("skew_ticks_per_lot", 0, 1'000'000, p.skew_ticks_per_lot));
-  RETURN_IF_ERROR(r.integer("skew_unit_lots", 1, 1'000'000'000, p.skew_unit_lots));
-  RETURN_IF_ERROR(r.integer("max_position", 0, kMaxCount, p.max_position));
-  return r.integer("requote_ticks", 1, 1'000'000, p.requote_ticks);
+  constexpr StrategyKind k = StrategyKind::kMarketMaker;
+  RETURN_IF_ERROR(ranged(r, k, "half_spread_ticks", p.half_spread_ticks));
+  RETURN_IF_ERROR(ranged_qty(r, k, "quote_qty", p.quote_qty));
+  RETURN_IF_ERROR(ranged(r, k, "skew_ticks_per_lot", p.skew_ticks_per_lot));
+  RETURN_IF_ERROR(ranged(r, k, "skew_unit_lots", p.skew_unit_lots));
+  RETURN_IF_ERROR(ranged(r, k, "max_position", p.max_position));
+  return ranged(r, k, "requote_ticks", p.requote_ticks);
 }
 
 Status read_momentum(TableReader& r, MomentumParams& p) {
-  RETURN_IF_ERROR(r.integer("window_trades", 1, 1'000'000, p.window_trades));
-  RETURN_IF_ERROR(r.number("entry_threshold", 0, 1, p.entry_threshold));
-  int64_t qty = p.order_qty.value();
-  RETURN_IF_ERROR(r.integer("order_qty", 1, 1'000'000'000, qty));
-  p.order_qty = Qty(qty);
-  RETURN_IF_ERROR(r.integer("max_position", 0, kMaxCount, p.max_position));
-  return r.integer("cooldown_ms", 0, kMaxHourMs, p.cooldown_ms);
+  constexpr StrategyKind k = StrategyKind::kMomentum;
+  RETURN_IF_ERROR(ranged(r, k, "window_trades", p.window_trades));
+  const ParamRange& threshold = builtin_range(k, "entry_threshold");
+  RETURN_IF_ERROR(r.number("entry_threshold", static_cast<double>(threshold.lo),
+                           static_cast<double>(threshold.hi), p.entry_threshold));
+  RETURN_IF_ERROR(ranged_qty(r, k, "order_qty", p.order_qty));
+  RETURN_IF_ERROR(ranged(r, k, "max_position", p.max_position));
+  return ranged(r, k, "cooldown_ms", p.cooldown_ms);
 }
 
 Status read_fat_finger(TableReader& r, FatFingerParams& p) {
-  constexpr int64_t kMaxAtMs = int64_t{30} * 24 * kMaxHourMs;  // the longest scenario
-  int64_t qty = p.order_qty.value();
-  RETURN_IF_ERROR(r.integer("order_qty", 1, 1'000'000'000, qty));
-  p.order_qty = Qty(qty);
-  RETURN_IF_ERROR(r.integer("offset_ticks", 0, 1'000'000, p.offset_ticks));
-  RETURN_IF_ERROR(r.integer("max_position", 0, kMaxCount, p.max_position));
-  RETURN_IF_ERROR(r.integer("at_ms", 0, kMaxAtMs, p.at_ms));
-  RETURN_IF_ERROR(r.integer("oversize_orders", 0, 1'000'000, p.oversize_orders));
-  RETURN_IF_ERROR(r.integer("size_multiplier", 1, 1'000'000, p.size_multiplier));
-  RETURN_IF_ERROR(r.integer("burst_at_ms", 0, kMaxAtMs, p.burst_at_ms));
-  return r.integer("burst_orders", 0, 1'000'000, p.burst_orders);
+  constexpr StrategyKind k = StrategyKind::kFatFinger;
+  RETURN_IF_ERROR(ranged_qty(r, k, "order_qty", p.order_qty));
+  RETURN_IF_ERROR(ranged(r, k, "offset_ticks", p.offset_ticks));
+  RETURN_IF_ERROR(ranged(r, k, "max_position", p.max_position));
+  RETURN_IF_ERROR(ranged(r, k, "at_ms", p.at_ms));
+  RETURN_IF_ERROR(ranged(r, k, "oversize_orders", p.oversize_orders));
+  RETURN_IF_ERROR(ranged(r, k, "size_multiplier", p.size_multiplier));
+  RETURN_IF_ERROR(ranged(r, k, "burst_at_ms", p.burst_at_ms));
+  return ranged(r, k, "burst_orders", p.burst_orders);
 }
 
 Status read_strategy(const toml::table& t, size_t index, const std::string& doc,

@@ -29,6 +29,11 @@ BuiltinSpec FatFinger::spec() {
       api::int_param("burst_at_ms", d.burst_at_ms, "simulated ms when the burst goes out"),
       api::int_param("burst_orders", d.burst_orders, "orders of the burst; 0 = none"),
   });
+  constexpr int64_t kAtMsMax = int64_t{30} * 24 * kParamHourMs;  // the longest scenario
+  s.ranges = {{"order_qty", 1, 1'000'000'000},     {"offset_ticks", 0, 1'000'000},
+              {"max_position", 0, kParamCountMax}, {"at_ms", 0, kAtMsMax},
+              {"oversize_orders", 0, 1'000'000},   {"size_multiplier", 1, 1'000'000},
+              {"burst_at_ms", 0, kAtMsMax},        {"burst_orders", 0, 1'000'000}};
   s.config_params = [](const StrategyConfig& c) {
     const FatFingerParams& f = c.fat_finger;
     return std::vector<PluginParam>{{"order_qty", std::to_string(f.order_qty.value())},

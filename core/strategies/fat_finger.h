@@ -1,5 +1,6 @@
-// Built-in "fat finger" (`fat_finger`, a BuiltinStrategy: core/builtin_strategy.h): a trader that behaves for most of the run and then makes the two classic
-// operator mistakes, so that a scenario can show pre-trade risk catching them.
+// Built-in "fat finger" (`fat_finger`, a BuiltinStrategy: core/builtin_strategy.h): a trader that
+// behaves for most of the run and then makes the two classic operator mistakes, so that a scenario
+// can show pre-trade risk catching them.
 //
 // Normal trading (only with StrategyConfig::timer_ms > 0): on every timer, per traded instrument
 // that is not halted and has a mid, it cancels its previous normal order if still live and sends
@@ -24,8 +25,9 @@
 // orders, kRateLimit for the part of the burst beyond the token bucket.
 // Mid (half-ticks, mid2 = bid + ask): the book's best bid and ask when both exist, else the last
 // valid QuoteIn (bid > 0, ask > 0, bid < ask), else none.
-// Parameters are clamped at construction: order_qty >= 1, offset_ticks >= 0, size_multiplier
-// >= 1, counts and max_position >= 0.
+// Parameters are range-checked at load (spec().ranges: a scenario's keys and a backtest's params
+// alike, exit 2 outside them); construction still clamps (order_qty >= 1, offset_ticks >= 0,
+// size_multiplier >= 1, counts and max_position >= 0) for a caller that bypasses the check.
 #pragma once
 
 #include <cstdint>
@@ -68,6 +70,11 @@ class FatFinger final : public BuiltinStrategy {
   // reader on a traded flag that disagrees with the config, flags or sides out of range,
   // counters past the configured counts, or an id the strategy never issued.
   Status restore_state(StateReader& r, const IssuedFn& issued) override;
+  // Both salvos may fall in one input, one order at a time (each sent on the last's answer).
+  uint64_t intents_per_input_extra() const override {
+    return static_cast<uint64_t>(params_.oversize_orders) +
+           static_cast<uint64_t>(params_.burst_orders);
+  }
 
  private:
   struct Book {

@@ -30,6 +30,9 @@ BuiltinSpec MarketMaker::spec() {
                      "|position| a quote may not take it past; 0 = no limit"),
       api::int_param("requote_ticks", d.requote_ticks, "move a quote only this far off target"),
   });
+  s.ranges = {{"half_spread_ticks", 1, 1'000'000},  {"quote_qty", 1, 1'000'000'000},
+              {"skew_ticks_per_lot", 0, 1'000'000}, {"skew_unit_lots", 1, 1'000'000'000},
+              {"max_position", 0, kParamCountMax},  {"requote_ticks", 1, 1'000'000}};
   s.config_params = [](const StrategyConfig& c) {
     const MarketMakerParams& m = c.mm;
     return std::vector<PluginParam>{
@@ -162,8 +165,11 @@ void MarketMaker::replaced(api::Context& ctx, const api::OrderEvent& e) {
 bool MarketMaker::best_excluding_own(const api::Context& ctx, InstrumentId instrument, Side side,
                                      int64_t& out) const {
   const Quote& own = books_[instrument.value()].sides[side_index(side)];
-  // Our quote is in the book unless it is still on its way (pending new).
-  const bool own_resting = own.id != 0 && own.pending != Pending::kNew;
+  // Our quote is in the book unless it is still on its way (pending new), or the book is the
+  // data's (quote and L3 venues), which never holds it: subtracting it there would empty the
+  // displayed level it shares a price with and send the mid back to the fallback, which moves
+  // the quote off that price, which brings the level back, without end within one input.
+  const bool own_resting = own.id != 0 && own.pending != Pending::kNew && ctx.book_has_own_orders();
   std::array<api::Level, 2> levels;  // one order per side: at most one level is ours alone
   const uint32_t n = ctx.depth(instrument.value(), static_cast<api::Side>(side), levels);
   for (uint32_t k = 0; k < n; ++k) {

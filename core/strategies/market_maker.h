@@ -2,7 +2,9 @@
 // and one ask per traded instrument around the mid.
 //
 // Mid (kept in half-ticks, mid2 = bid + ask): the book's best bid and ask excluding the maker's
-// own quotes (so its quotes never chase themselves), when both sides have other liquidity; else
+// own quotes (so its quotes never chase themselves; only where the book holds them,
+// Context::book_has_own_orders: the data venues' book never does), when both sides have other
+// liquidity; else
 // the last valid QuoteIn (bid > 0, ask > 0, bid < ask); else it does not quote.
 // Targets, with skew = skew_ticks_per_lot x trunc(position / skew_unit_lots):
 //   bid = floor(mid) - half_spread_ticks - skew,   ask = ceil(mid) + half_spread_ticks - skew
@@ -16,9 +18,11 @@
 // is pending (sent, not yet answered) that side does nothing. After a reject the side waits
 // kRejectBackoffNs of simulated time before sending again (a killed or throttled maker does not
 // flood the bus). Halted instruments are left alone.
-// Parameters (MarketMakerParams, declared in spec()) are clamped at construction:
-// half_spread_ticks >= 1 (never self-crossing), skew_unit_lots >= 1, requote_ticks >= 1,
-// quote_qty >= 1, max_position >= 0. After a fill of its own it requotes once per report.
+// Parameters (MarketMakerParams, declared in spec() with their ranges) are range-checked at load
+// (scenario keys and backtest params alike, exit 2 outside them): half_spread_ticks >= 1 (never
+// self-crossing), skew_unit_lots >= 1, requote_ticks >= 1, quote_qty >= 1, max_position >= 0;
+// construction still clamps to these for a caller that bypasses the check. After a fill of its
+// own it requotes once per report.
 #pragma once
 
 #include <cstdint>

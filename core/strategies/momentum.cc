@@ -136,6 +136,11 @@ BuiltinSpec Momentum::spec() {
                      "|position| an order may not take it past; 0 = no limit"),
       api::int_param("cooldown_ms", d.cooldown_ms, "simulated ms between orders"),
   });
+  s.ranges = {{"window_trades", 1, 1'000'000},
+              {"entry_threshold", 0, 1},
+              {"order_qty", 1, 1'000'000'000},
+              {"max_position", 0, kParamCountMax},
+              {"cooldown_ms", 0, kParamHourMs}};
   s.config_params = [](const StrategyConfig& c) {
     const MomentumParams& m = c.momentum;
     // The scenario's threshold is a double: its ppm as the original rounding gave it.

@@ -8,7 +8,7 @@
 // direction of the imbalance when all of these hold:
 //   |imbalance| >= entry_threshold  (compared exactly in integers: |b - s| x 1e6 >= ppm x (b + s),
 //                                    ppm = entry_threshold x 1e6 rounded half away from zero,
-//                                    threshold clamped to [0, 1]; a decimal parameter);
+//                                    threshold in [0, 1], range-checked at load; a decimal);
 //   no order of its own is in flight (sent and not yet filled, cancelled or rejected);
 //   at least cooldown_ms of simulated time since its last order (sent, whatever came of it);
 //   the fill would keep |position| <= max_position (0 = no limit);

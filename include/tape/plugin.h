@@ -158,6 +158,10 @@ typedef struct tape_host_v1 {
    * same book as top (so empty on bars). */
   uint32_t (*depth)(void* self, uint32_t instrument, uint8_t side, tape_level_v1* out,
                     uint32_t max);
+  /* Appended within version 1 (an older host: the C++ layer answers 1). 1 if top and depth
+   * count the strategy's own resting orders (the matching engine's book, scenario runs); 0 on
+   * the data venues (quote and L3 backtests), whose book is the data's alone. */
+  int (*book_has_own_orders)(void* self);
 } tape_host_v1;
 
 /* A declared parameter. default_text is TOML text: 10, 0.5, "abc", true. */

@@ -182,6 +182,11 @@ class Context {
   virtual uint32_t depth(uint32_t instrument, Side side, std::span<Level> out) const = 0;
   // True while trading in `instrument` is halted (orders sent then are rejected).
   virtual bool halted(uint32_t instrument) const = 0;
+  // True if top() and depth() count the strategy's own resting orders: the matching engine's
+  // book (scenario runs) holds them. False on the data venues (quote and L3 backtests), whose
+  // book is the data's and never holds them: a strategy that prices off the book minus its own
+  // quotes must not subtract them there. (A host older than this call answers true.)
+  virtual bool book_has_own_orders() const { return true; }
 
   // Sends any order; returns its id. What becomes of it arrives through on_order / on_fill.
   virtual uint64_t send(const OrderSpec& spec) = 0;

@@ -57,6 +57,13 @@ class HostContext final : public Context {
     for (uint32_t k = 0; k < n; ++k) out[k] = Level{buf[k].price, buf[k].qty, buf[k].orders};
     return n;
   }
+  bool book_has_own_orders() const override {
+    if (!has(offsetof(tape_host_v1, book_has_own_orders), sizeof h_->book_has_own_orders) ||
+        h_->book_has_own_orders == nullptr) {
+      return true;
+    }
+    return h_->book_has_own_orders(h_->self) != 0;
+  }
   bool halted(uint32_t i) const override {
     if (!has(offsetof(tape_host_v1, halted), sizeof h_->halted) || h_->halted == nullptr) return false;
     return h_->halted(h_->self, i) != 0;

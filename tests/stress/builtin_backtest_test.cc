@@ -69,6 +69,31 @@ TEST(BuiltinBacktest, FatFingerRunsRecordsItselfReplaysAndAudits) {
   EXPECT_NE(json::parse(r2.out)["state_hash"], s["state_hash"]);
 }
 
+// The tearsheet's run facts name a built-in and its version (as a plugin's show its path and
+// hash), and `tape report` rebuilds the same page from the log.
+TEST(BuiltinBacktest, TearsheetFactsNameTheBuiltinAndItsVersion) {
+  TempDir d("builtin_tearsheet");
+  std::filesystem::create_directories(d.path());
+  const std::string config = write_config(d, "builtin = \"momentum\"\n");
+  auto r = run_tape("backtest " + config + " --out " + d.path() + "/a");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto read = [](const std::string& path) {
+    std::ifstream f(path);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  const std::string html = read(d.path() + "/a/tearsheet.html");
+  const size_t facts = html.find("<section id='facts'>");
+  ASSERT_NE(facts, std::string::npos);
+  const std::string section = html.substr(facts, html.find("</section>", facts) - facts);
+  EXPECT_NE(section.find("<b>b</b>"), std::string::npos) << section;
+  EXPECT_NE(section.find("built-in <code>momentum</code> version 1"), std::string::npos) << section;
+  EXPECT_EQ(section.find("sha256"), std::string::npos) << "a built-in has no file hash";
+
+  auto rebuilt = run_tape("report --data-dir " + d.path() + "/a --out " + d.path() + "/r.html");
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_EQ(read(d.path() + "/r.html"), html);
+}
+
 TEST(BuiltinBacktest, UnknownBuiltinNameIsExit2NamingItAndTheClosest) {
   TempDir d("builtin_bad_name");
   std::filesystem::create_directories(d.path());
@@ -99,6 +124,45 @@ TEST(BuiltinBacktest, BuiltinParameterOfTheWrongTypeIsExit2NamingIt) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("order_qty"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("expected int"), std::string::npos) << r.err;
+}
+
+// A built-in's parameter outside its range is refused, not clamped: exit 2 naming the key and
+// the range (the scenario parser's, from the same table); the bounds themselves are accepted.
+TEST(BuiltinBacktest, BuiltinParameterOutOfRangeIsExit2NamingTheKeyAndRange) {
+  TempDir d("builtin_range");
+  std::filesystem::create_directories(d.path());
+  const struct {
+    const char* lines;
+    const char* expect;
+  } cases[] = {
+      {"builtin = \"market_maker\"\n[strategies.params]\nhalf_spread_ticks = 0\n",
+       "'half_spread_ticks' = 0 is out of range [1, 1000000]"},
+      {"builtin = \"market_maker\"\n[strategies.params]\nmax_position = -1\n",
+       "'max_position' = -1 is out of range [0, 1000000000000]"},
+      {"builtin = \"momentum\"\n[strategies.params]\nentry_threshold = 1.5\n",
+       "'entry_threshold' = 1.5 is out of range [0, 1]"},
+      {"builtin = \"fat_finger\"\n[strategies.params]\nburst_orders = 1000001\n",
+       "'burst_orders' = 1000001 is out of range [0, 1000000]"},
+  };
+  for (const auto& c : cases) {
+    auto r = run_tape("backtest " + write_config(d, c.lines) + " --out " + d.path() + "/a");
+    EXPECT_EQ(r.exit_code, 2) << c.lines << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("strategies[0].params"), std::string::npos) << r.err;
+  }
+  auto edge = run_tape(
+      "backtest " +
+      write_config(d,
+                   "builtin = \"market_maker\"\n[strategies.params]\nhalf_spread_ticks = 1\n"
+                   "max_position = 0\n") +
+      " --out " + d.path() + "/edge");
+  EXPECT_EQ(edge.exit_code, 0) << edge.err;
+  auto threshold = run_tape("backtest " +
+                            write_config(d,
+                                         "builtin = \"momentum\"\n[strategies.params]\n"
+                                         "entry_threshold = 1.0\n") +
+                            " --out " + d.path() + "/threshold");
+  EXPECT_EQ(threshold.exit_code, 0) << threshold.err;
 }
 
 TEST(BuiltinBacktest, PluginAndBuiltinTogetherIsExit2) {

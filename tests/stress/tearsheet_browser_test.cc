@@ -200,7 +200,7 @@ class TearsheetBrowser : public ::testing::Test {
     BacktestReportSettings s;
     s.money_scale = kScale;
     s.strategies = {{"sma_cross", kAccount, 100'000 * kScale, "examples/sma_cross/libsma_cross.so",
-                     plugin.value().sha256}};
+                     plugin.value().sha256, "", 0}};
     s.facts = {"examples/sma_cross/sma_cross.toml",
                real_ ? "orcl-1995-2014.txt (Yahoo daily bars)" : "a seeded random walk",
                "61bb82e3e9ba9b3ed71e9410b27aff34468ce7d7c7dcd2eb4d2c2ebfeb133325", head};

@@ -100,7 +100,7 @@ class BacktestReportTest : public ::testing::Test {
   static BacktestReportSettings one_strategy() {
     BacktestReportSettings s;
     s.money_scale = 10'000;
-    s.strategies = {{"sma", kA, kCash, "libsma.so", "ab12"}};
+    s.strategies = {{"sma", kA, kCash, "libsma.so", "ab12", "", 0}};
     return s;
   }
 
@@ -269,7 +269,7 @@ TEST_F(BacktestReportTest, SeveralStrategiesLeadTradesWithStrategyAndInstrument)
   pu(kB, 0, -10'000, -10'000, 0);
   pu(kA, 0, 10'000, 10'000, 0);
   BacktestReportSettings s = one_strategy();
-  s.strategies = {{"buyer", kA, kCash, "", ""}, {"seller", kB, kCash, "", ""}};
+  s.strategies = {{"buyer", kA, kCash, "", "", "", 0}, {"seller", kB, kCash, "", "", "", 0}};
   auto r = build(write_log(kOneInstrument, kUtcDaily), s);
   ASSERT_TRUE(r.is_ok()) << r.status().message();
   EXPECT_EQ(r.value().trades_csv(),
@@ -465,7 +465,8 @@ TEST_F(BacktestReportTest, TearsheetHasEverySectionAndEscapesNames) {
 TEST(BacktestReportSettingsJson, RoundTripsAndRefusesUnknownKeys) {
   BacktestReportSettings s;
   s.money_scale = 1'000'000;
-  s.strategies = {{"a", AccountId(3), 5, "p.so", "ff"}, {"b", AccountId(4), 6, "", ""}};
+  s.strategies = {{"a", AccountId(3), 5, "p.so", "ff", "", 0},
+                  {"b", AccountId(4), 6, "", "", "momentum", 2}};
   s.analytics.periods_per_year = 52;
   s.analytics.risk_free_rate = 0.015;
   s.equity_sample_ns = 60;
@@ -475,6 +476,8 @@ TEST(BacktestReportSettingsJson, RoundTripsAndRefusesUnknownKeys) {
   ASSERT_TRUE(back.is_ok()) << back.status().message();
   EXPECT_EQ(dump_json(settings_json(back.value())), dump_json(settings_json(s)));
   EXPECT_EQ(back.value().strategies[1].account, AccountId(4));
+  EXPECT_EQ(back.value().strategies[1].builtin, "momentum");
+  EXPECT_EQ(back.value().strategies[1].builtin_version, 2u);
   Json bad = settings_json(s);
   bad["strategies"][0]["acount"] = 1;
   Result<BacktestReportSettings> r = settings_from_json(bad);

@@ -260,6 +260,22 @@ TEST(Scenario, KeyOfOtherStrategyKindIsUnknown) {
   expect_invalid(r, {"bad.toml:9", "unknown key 'strategies[0].half_spread_ticks'"});
 }
 
+// The scenario parser's built-in ranges are the built-ins' own table (BuiltinSpec::ranges), with
+// the same message as before; a value at the bound still loads.
+TEST(Scenario, BuiltinStrategyKeyOutOfRangeNamesTheRange) {
+  auto r = parse_scenario_text(
+      kMinimal + "[[strategies]]\nkind = \"market_maker\"\nhalf_spread_ticks = 0\n", "bad.toml");
+  expect_invalid(
+      r, {"bad.toml:9", "'strategies[0].half_spread_ticks' = 0 is out of range [1, 1000000]"});
+  auto m = parse_scenario_text(
+      kMinimal + "[[strategies]]\nkind = \"momentum\"\nentry_threshold = 1.5\n", "bad.toml");
+  expect_invalid(
+      m, {"bad.toml:9", "'strategies[0].entry_threshold' = 1.5 is out of range [0.0, 1.0]"});
+  auto ok = parse_scenario_text(
+      kMinimal + "[[strategies]]\nkind = \"market_maker\"\nhalf_spread_ticks = 1\n", "ok.toml");
+  ASSERT_TRUE(ok.is_ok()) << ok.status().message();
+}
+
 TEST(Scenario, UnknownSymbolInStrategy) {
   auto r = parse_scenario_text(
       kMinimal + "[[strategies]]\nkind = \"momentum\"\ninstruments = [\"AAA\", \"ZZZ\"]\n",
