@@ -35,13 +35,12 @@ BuiltinSpec MarketMaker::spec() {
               {"max_position", 0, kParamCountMax},  {"requote_ticks", 1, 1'000'000}};
   s.config_params = [](const StrategyConfig& c) {
     const MarketMakerParams& m = c.mm;
-    return std::vector<PluginParam>{
-        {"half_spread_ticks", std::to_string(m.half_spread_ticks)},
-        {"quote_qty", std::to_string(m.quote_qty.value())},
-        {"skew_ticks_per_lot", std::to_string(m.skew_ticks_per_lot)},
-        {"skew_unit_lots", std::to_string(m.skew_unit_lots)},
-        {"max_position", std::to_string(m.max_position)},
-        {"requote_ticks", std::to_string(m.requote_ticks)}};
+    return std::vector<PluginParam>{{"half_spread_ticks", std::to_string(m.half_spread_ticks)},
+                                    {"quote_qty", std::to_string(m.quote_qty.value())},
+                                    {"skew_ticks_per_lot", std::to_string(m.skew_ticks_per_lot)},
+                                    {"skew_unit_lots", std::to_string(m.skew_unit_lots)},
+                                    {"max_position", std::to_string(m.max_position)},
+                                    {"requote_ticks", std::to_string(m.requote_ticks)}};
   };
   s.make = [](const api::Params& p, const BuiltinUniverse& u) -> std::unique_ptr<BuiltinStrategy> {
     return std::make_unique<MarketMaker>(p, u);
@@ -88,7 +87,7 @@ void MarketMaker::on_quote(api::Context& ctx, const api::Quote& quote) {
 }
 
 void MarketMaker::on_book(api::Context& ctx, const api::BookTop& top) {
-  refresh(ctx, InstrumentId(top.instrument));
+  refresh(ctx, InstrumentId(top.instrument), &top);
 }
 
 void MarketMaker::on_timer(api::Context& ctx) {
@@ -112,11 +111,15 @@ void MarketMaker::on_fill(api::Context& ctx, const api::FillReport& fill) {
 
 void MarketMaker::on_order(api::Context& ctx, const api::OrderEvent& e) {
   switch (e.kind) {
-    case api::OrderEventKind::kAccepted: return accepted(ctx, e);
-    case api::OrderEventKind::kRejected: return rejected(ctx, e);
+    case api::OrderEventKind::kAccepted:
+      return accepted(ctx, e);
+    case api::OrderEventKind::kRejected:
+      return rejected(ctx, e);
     case api::OrderEventKind::kCancelled:
-    case api::OrderEventKind::kExpired: return cancelled(ctx, e);
-    case api::OrderEventKind::kReplaced: return replaced(ctx, e);
+    case api::OrderEventKind::kExpired:
+      return cancelled(ctx, e);
+    case api::OrderEventKind::kReplaced:
+      return replaced(ctx, e);
   }
 }
 
@@ -163,13 +166,25 @@ void MarketMaker::replaced(api::Context& ctx, const api::OrderEvent& e) {
 // ---- Quoting ----
 
 bool MarketMaker::best_excluding_own(const api::Context& ctx, InstrumentId instrument, Side side,
-                                     int64_t& out) const {
+                                     const api::BookTop* top, int64_t& out) const {
   const Quote& own = books_[instrument.value()].sides[side_index(side)];
   // Our quote is in the book unless it is still on its way (pending new), or the book is the
   // data's (quote and L3 venues), which never holds it: subtracting it there would empty the
   // displayed level it shares a price with and send the mid back to the fallback, which moves
   // the quote off that price, which brings the level back, without end within one input.
-  const bool own_resting = own.id != 0 && own.pending != Pending::kNew && ctx.book_has_own_orders();
+  const bool own_resting = top != nullptr && own.id != 0 && own.pending != Pending::kNew;
+  if (top != nullptr) {
+    // The top is the first level of the same book: one query for both sides instead of a walk
+    // per side, and the walk only when our quote is all there is at the best price.
+    const bool buy = side == Side::kBuy;
+    if (!(buy ? top->has_bid : top->has_ask)) return false;
+    const int64_t price = buy ? top->bid : top->ask;
+    const int64_t qty = buy ? top->bid_qty : top->ask_qty;
+    if (!own_resting || price != own.price || qty > own.qty) {
+      out = price;
+      return true;
+    }
+  }
   std::array<api::Level, 2> levels;  // one order per side: at most one level is ours alone
   const uint32_t n = ctx.depth(instrument.value(), static_cast<api::Side>(side), levels);
   for (uint32_t k = 0; k < n; ++k) {
@@ -183,11 +198,21 @@ bool MarketMaker::best_excluding_own(const api::Context& ctx, InstrumentId instr
   return false;
 }
 
-bool MarketMaker::mid2(const api::Context& ctx, InstrumentId instrument, int64_t& out) const {
+bool MarketMaker::mid2(const api::Context& ctx, InstrumentId instrument, const api::BookTop* top,
+                       int64_t& out) const {
+  // On a book that holds the maker's orders (the matching engine's) the top answers first; the
+  // data venues' books are read level by level as they are.
+  api::BookTop asked;
+  if (!ctx.book_has_own_orders()) {
+    top = nullptr;
+  } else if (top == nullptr) {
+    asked = ctx.top(instrument.value());
+    top = &asked;
+  }
   int64_t bid = 0;
   int64_t ask = 0;
-  if (best_excluding_own(ctx, instrument, Side::kBuy, bid) &&
-      best_excluding_own(ctx, instrument, Side::kSell, ask)) {
+  if (best_excluding_own(ctx, instrument, Side::kBuy, top, bid) &&
+      best_excluding_own(ctx, instrument, Side::kSell, top, ask)) {
     out = bid + ask;
     return true;
   }
@@ -197,11 +222,11 @@ bool MarketMaker::mid2(const api::Context& ctx, InstrumentId instrument, int64_t
   return true;
 }
 
-void MarketMaker::refresh(api::Context& ctx, InstrumentId instrument) {
+void MarketMaker::refresh(api::Context& ctx, InstrumentId instrument, const api::BookTop* top) {
   if (instrument.value() >= books_.size() || !books_[instrument.value()].traded) return;
   if (ctx.halted(instrument.value())) return;
   int64_t m2 = 0;
-  if (!mid2(ctx, instrument, m2)) return;
+  if (!mid2(ctx, instrument, top, m2)) return;
 
   // Widened: a position the portfolio holds (any int64) times the skew, or plus a quote, must not
   // wrap into a plausible price. A quote outside the price domain is simply not sent.
@@ -247,8 +272,7 @@ void MarketMaker::steer(api::Context& ctx, InstrumentId instrument, Side side, b
   if (q.id == 0) {
     const uint64_t id = ctx.limit(instrument.value(), static_cast<api::Side>(side), target,
                                   params_.quote_qty.value());
-    q = Quote{id,            target,           params_.quote_qty.value(),
-              Pending::kNew, q.retry_after_ns, target};
+    q = Quote{id, target, params_.quote_qty.value(), Pending::kNew, q.retry_after_ns, target};
     return;
   }
   ctx.replace(instrument.value(), q.id, target, params_.quote_qty.value());

@@ -75,16 +75,20 @@ class MarketMaker final : public BuiltinStrategy {
   struct Book {
     bool traded = false;
     QuoteMid quote_mid;
-    Quote sides[2];          // indexed by Side
+    Quote sides[2];  // indexed by Side
   };
 
-  void refresh(api::Context& ctx, InstrumentId instrument);
+  // `top`: the book's top as on_book was given it, or nullptr to ask the context.
+  void refresh(api::Context& ctx, InstrumentId instrument, const api::BookTop* top = nullptr);
   void steer(api::Context& ctx, InstrumentId instrument, Side side, bool wanted, int64_t target);
-  bool mid2(const api::Context& ctx, InstrumentId instrument, int64_t& out) const;
+  bool mid2(const api::Context& ctx, InstrumentId instrument, const api::BookTop* top,
+            int64_t& out) const;
   // True if `price` on `side` could trade against the maker's own order on the other side.
   bool crosses_own(const Book& book, Side side, int64_t price) const;
+  // `top` (nullptr on a book without the maker's orders): the book's top, which answers unless
+  // the maker's own quote is all there is at the best price; then the levels do.
   bool best_excluding_own(const api::Context& ctx, InstrumentId instrument, Side side,
-                          int64_t& out) const;
+                          const api::BookTop* top, int64_t& out) const;
   // The side of `instrument` whose live order is `id`, or nullptr.
   Quote* find(InstrumentId instrument, OrderId id);
   // The order events, by kind.
