@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "cli_util.h"
+#include "kill_util.h"
 #include "store/event_log.h"
 #include "store/snapshot_store.h"
 
@@ -26,45 +27,13 @@ namespace {
 
 using testing_util::run_tape;
 using testing_util::TempDir;
-
-// splitmix64: the harness's own seeded randomness.
-uint64_t next_random(uint64_t& s) {
-  uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-// Checks that `dir` holds a gap-free byte-identical prefix of `ref`; returns its last seq.
-uint64_t expect_prefix(const std::string& ref_dir, const std::string& dir) {
-  auto ref = EventLog::open(ref_dir, true);
-  auto got = EventLog::open(dir, true);
-  EXPECT_TRUE(got.is_ok()) << got.status().message();
-  if (!got.is_ok() || !ref.is_ok()) return 0;
-  // The reference is gap-free (its own tests audit it), so matching it batch for batch from
-  // the first makes this log a gap-free prefix of it.
-  auto a = ref.value()->batches();
-  auto b = got.value()->batches();
-  while (true) {
-    auto more = b.next();
-    EXPECT_TRUE(more.is_ok()) << more.status().message();
-    if (!more.is_ok() || !more.value()) break;
-    auto ref_more = a.next();
-    EXPECT_TRUE(ref_more.is_ok() && ref_more.value());
-    if (!ref_more.is_ok() || !ref_more.value()) break;
-    EXPECT_EQ(b.first_seq(), a.first_seq()) << "gap or reordering in the log";
-    EXPECT_TRUE(b.inputs() == a.inputs()) << "batch at seq " << b.first_seq().value();
-    EXPECT_TRUE(b.outputs() == a.outputs()) << "batch at seq " << b.first_seq().value();
-    EXPECT_EQ(b.link(), a.link());
-    if (::testing::Test::HasFailure()) break;
-  }
-  return got.value()->last_seq().value();
-}
+using testing_util::expect_log_prefix;
+using testing_util::next_random;
 
 // A finished victim must hold exactly the reference run: same log, chain head and state hash.
 void expect_same_run(const std::string& ref_dir, const std::string& dir,
                      const std::string& ref_hash) {
-  expect_prefix(ref_dir, dir);
+  expect_log_prefix(ref_dir, dir);
   auto a = EventLog::open(ref_dir, true);
   auto b = EventLog::open(dir, true);
   ASSERT_TRUE(a.is_ok() && b.is_ok());
@@ -155,7 +124,7 @@ void run_case(const FaultCase& c, uint64_t seed) {
         started = true;
         ++kills;
         const uint64_t durable = testing_util::last_traced(trace);
-        last = expect_prefix(ref.path(), dir.path());
+        last = expect_log_prefix(ref.path(), dir.path());
         std::printf("%s: kill %d at %s, log ends at seq %llu (durable per trace: %llu)\n", c.name,
                     kills, moment.c_str(), static_cast<unsigned long long>(last),
                     static_cast<unsigned long long>(durable));
@@ -244,7 +213,7 @@ TEST(CleanStop, SignalStopsOnABatchBoundaryAndResumesByteIdentical) {
     std::remove(trace.c_str());
     ASSERT_TRUE(WIFEXITED(status)) << status;
     EXPECT_EQ(WEXITSTATUS(status), 0);
-    const uint64_t stopped_at = expect_prefix(ref.path(), dir.path());
+    const uint64_t stopped_at = expect_log_prefix(ref.path(), dir.path());
     EXPECT_LT(stopped_at, 1'200'000u);
     {
       auto log = EventLog::open(dir.path(), true);

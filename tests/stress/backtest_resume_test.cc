@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "cli_util.h"
+#include "kill_util.h"
 #include "store/event_log.h"
 #include "store/snapshot_store.h"
 
@@ -26,13 +27,8 @@ namespace fs = std::filesystem;
 using testing_util::run_tape;
 using testing_util::slurp;
 using testing_util::TempDir;
-
-uint64_t next_random(uint64_t& s) {  // splitmix64
-  uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+using testing_util::expect_log_prefix;
+using testing_util::next_random;
 
 // One-minute bars in the generic Date,Time,... layout, a random walk (the SMA trades all along).
 void write_bars(const std::string& path, long rows, unsigned long long x) {
@@ -66,30 +62,6 @@ std::string write_config(const std::string& dir, const std::string& data_line,
   return path;
 }
 
-// Checks that `dir` holds a gap-free, batch-for-batch prefix of `ref`; returns its last seq.
-uint64_t expect_prefix(const std::string& ref_dir, const std::string& dir) {
-  auto ref = EventLog::open(ref_dir, true);
-  auto got = EventLog::open(dir, true);
-  EXPECT_TRUE(got.is_ok()) << got.status().message();
-  if (!got.is_ok() || !ref.is_ok()) return 0;
-  auto a = ref.value()->batches();
-  auto b = got.value()->batches();
-  while (true) {
-    auto more = b.next();
-    EXPECT_TRUE(more.is_ok()) << more.status().message();
-    if (!more.is_ok() || !more.value()) break;
-    auto ref_more = a.next();
-    EXPECT_TRUE(ref_more.is_ok() && ref_more.value());
-    if (!ref_more.is_ok() || !ref_more.value()) break;
-    EXPECT_EQ(b.first_seq(), a.first_seq()) << "gap or reordering in the log";
-    EXPECT_TRUE(b.inputs() == a.inputs()) << "batch at seq " << b.first_seq().value();
-    EXPECT_TRUE(b.outputs() == a.outputs()) << "batch at seq " << b.first_seq().value();
-    EXPECT_EQ(b.link(), a.link());
-    if (::testing::Test::HasFailure()) break;
-  }
-  return got.value()->last_seq().value();
-}
-
 // summary.json without the fields that are wall-clock timing.
 nlohmann::json summary_without_timing(const std::string& dir) {
   nlohmann::json j = nlohmann::json::parse(slurp(dir + "/summary.json"));
@@ -101,7 +73,7 @@ nlohmann::json summary_without_timing(const std::string& dir) {
 
 // The finished backtest in `dir` is the reference: log, chain head, state hash, report files.
 void expect_same_backtest(const std::string& ref, const std::string& dir) {
-  expect_prefix(ref, dir);
+  expect_log_prefix(ref, dir);
   {
     auto a = EventLog::open(ref, true);
     auto b = EventLog::open(dir, true);
@@ -188,7 +160,7 @@ void kill_and_resume(const std::string& config, const std::vector<std::string>& 
     }
     started = true;
     ++counted;
-    const uint64_t last = expect_prefix(ref, dir);
+    const uint64_t last = expect_log_prefix(ref, dir);
     const uint64_t from = resume_point(dir);
     if (from != 0) ++from_snapshot;
     std::printf("kill %d at %llu ms: log ends at seq %llu of %llu, snapshot at %llu\n", counted,
