@@ -196,8 +196,12 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
              sc.kind, make_strategy(sc, n_instruments), std::move(traded), sc.name, 0});
     Slot& slot = slots_.back();
     slot.ctx.period_ns_ = sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0;
-    slot.ctx.intents_max_ =
-        StrategyContext::kIntentsPerInputMax + slot.strategy->intents_per_input_extra();
+    // The intents one callback sends wait in the bus queue until the callback returns: the cap
+    // keeps them within a quarter of it, shared among the strategies, so that a burst is
+    // stopped by the cap with its error before it could fill the queue (whose check aborts).
+    const uint64_t share = queue.capacity() / (4 * config.strategies.size());
+    slot.ctx.intents_max_ = std::min(StrategyContext::kIntentsPerInputMax, share) +
+                            slot.strategy->intents_per_input_extra();
     if (sc.kind == StrategyKind::kPlugin) plugins_.push_back(i);
   }
   ack_ = LatencyDraw(config.latency.ack_ns, config.latency.ack_dist, config.latency.seed,

@@ -93,9 +93,10 @@ class StrategyContext {
   // input's outputs without end). At most intents_per_input_max() new orders, cancels and
   // replaces within one input (timers and deliveries numbered under it included): the first one
   // beyond it is not published, nor is any after it, and the host's status() fails naming the
-  // strategy and the seq (the core stops the run, exit 2). kIntentsPerInputMax, plus what the
-  // strategy's own configuration sends in one instant (HostedStrategy::intents_per_input_extra:
-  // a fat finger's bursts).
+  // strategy and the seq (the core stops the run, exit 2). kIntentsPerInputMax or a quarter of
+  // the bus queue's capacity shared among the strategies, whichever is less (16,384 for one
+  // strategy at the default capacity), plus what the strategy's own configuration sends in one
+  // instant (HostedStrategy::intents_per_input_extra: a fat finger's bursts).
   static constexpr uint64_t kIntentsPerInputMax = uint64_t{1} << 16;
   uint64_t intents_per_input_max() const { return intents_max_; }
   // 0, or the seq of the input in which the cap was passed.
@@ -257,7 +258,7 @@ class StrategyHost {
     std::unique_ptr<HostedStrategy> strategy;
     std::vector<uint8_t> trades;  // by instrument id: 1 if traded
     std::string name;             // StrategyConfig::name
-    int fired_in_call = 0;  // scratch of advance_time, not state
+    int fired_in_call = 0;        // scratch of advance_time, not state
   };
 
   bool trades(const Slot& slot, InstrumentId instrument) const;

@@ -91,8 +91,21 @@ TEST(MarketMakerBacktest, StrategyThatNeverSettlesStopsAtTheIntentCapNamingItAnd
   auto r = run_tape("backtest " + config + " --out " + d.path() + "/a");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("strategy 'mm'"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("more than 65536 orders, cancels and replaces"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("more than 16384 orders, cancels and replaces"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("at seq 1 "), std::string::npos) << r.err;
+}
+
+// 100,000 orders sent in one callback: more than the bus queue holds (65,536 by default). The
+// cap stops the burst with its error; the queue never fills (its check would abort the run).
+TEST(MarketMakerBacktest, BurstLargerThanTheBusQueueStopsAtTheCapNotInTheQueue) {
+  TempDir d("mm_burst");
+  std::filesystem::create_directories(d.path());
+  const std::string config = quotes_config(d, std::string("plugin = \"") + TAPE_PLUGIN_FLOOD +
+                                                  "\"\n[strategies.params]\nburst = 100000\n");
+  auto r = run_tape("backtest " + config + " --out " + d.path() + "/a");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("strategy 'mm' sent more than 16384 orders"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("event queue full"), std::string::npos) << r.err;
 }
 
 }  // namespace
