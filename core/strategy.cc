@@ -199,7 +199,9 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
     // The intents one callback sends wait in the bus queue until the callback returns: the cap
     // keeps them within a quarter of it, shared among the strategies, so that a burst is
     // stopped by the cap with its error before it could fill the queue (whose check aborts).
-    const uint64_t share = queue.capacity() / (4 * config.strategies.size());
+    // (Not below 64: a small queue, or thousands of strategies, still let each requote.)
+    const uint64_t share =
+        std::max<uint64_t>(64, queue.capacity() / (4 * config.strategies.size()));
     slot.ctx.intents_max_ = std::min(StrategyContext::kIntentsPerInputMax, share) +
                             slot.strategy->intents_per_input_extra();
     if (sc.kind == StrategyKind::kPlugin) plugins_.push_back(i);

@@ -94,9 +94,9 @@ class StrategyContext {
   // replaces within one input (timers and deliveries numbered under it included): the first one
   // beyond it is not published, nor is any after it, and the host's status() fails naming the
   // strategy and the seq (the core stops the run, exit 2). kIntentsPerInputMax or a quarter of
-  // the bus queue's capacity shared among the strategies, whichever is less (16,384 for one
-  // strategy at the default capacity), plus what the strategy's own configuration sends in one
-  // instant (HostedStrategy::intents_per_input_extra: a fat finger's bursts).
+  // the bus queue's capacity shared among the strategies (at least 64), whichever is less (16,384
+  // for one strategy at the default capacity), plus what the strategy's own configuration sends in
+  // one instant (HostedStrategy::intents_per_input_extra: a fat finger's bursts).
   static constexpr uint64_t kIntentsPerInputMax = uint64_t{1} << 16;
   uint64_t intents_per_input_max() const { return intents_max_; }
   // 0, or the seq of the input in which the cap was passed.
