@@ -58,7 +58,8 @@ TEST(MarketMakerBacktest, SettlesOnQuotesTradesAndIsDeterministic) {
   // Within one input the maker sends at most a replace or two a side: nowhere near the cap.
   auto log = run_tape("inspect --json --data-dir " + d.path() + "/a");
   ASSERT_EQ(log.exit_code, 0) << log.err;
-  for (const json& in : json::parse(log.out)["inputs"]) {
+  const json inspected = json::parse(log.out);
+  for (const json& in : inspected["inputs"]) {
     EXPECT_LT(in["outputs"].size(), 40u) << in.dump();
   }
 }
