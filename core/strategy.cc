@@ -193,7 +193,7 @@ StrategyHost::StrategyHost(const CoreConfig& config, const SimClock& clock,
     }
     slots_.push_back(
         Slot{StrategyContext(uint32_t(i), sc.account, clock, market, portfolio, queue, names),
-             sc.kind, make_strategy(sc, n_instruments), std::move(traded), sc.name, 0});
+             sc.kind, make_strategy(sc, n_instruments), std::move(traded), sc.name, 0, 0});
     Slot& slot = slots_.back();
     slot.ctx.period_ns_ = sc.timer_ms > 0 ? sc.timer_ms * kNsPerMs : 0;
     // The intents one callback sends wait in the bus queue until the callback returns: the cap

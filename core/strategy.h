@@ -259,6 +259,9 @@ class StrategyHost {
     std::vector<uint8_t> trades;  // by instrument id: 1 if traded
     std::string name;             // StrategyConfig::name
     int fired_in_call = 0;        // scratch of advance_time, not state
+    // Drawn ack latency: the due time of its last outcome held (FIFO per strategy). Derived
+    // from the held queue, not state: restore_acks recomputes it.
+    int64_t last_ack_due_ns = 0;
   };
 
   bool trades(const Slot& slot, InstrumentId instrument) const;

@@ -11,14 +11,10 @@ void StrategyHost::hold_ack(Slot& slot, const AckEvent& e) {
   StrategyContext& ctx = slot.ctx;
   int64_t due = ctx.clock_.now().value() + ack_.next_ns();
   if (ack_.drawn()) {
-    // FIFO per strategy: after its last outcome still held (the first of its slot from the
-    // back, the queue being in due order); with none held its last one was due at or before now.
-    for (size_t k = acks_.size(); k > 0; --k) {
-      if (acks_[k - 1].slot == ctx.index()) {
-        if (acks_[k - 1].due.value() > due) due = acks_[k - 1].due.value();
-        break;
-      }
-    }
+    // FIFO per strategy: not before its last outcome held (with none still held, that one was
+    // due at or before now, so the bound is moot).
+    if (slot.last_ack_due_ns > due) due = slot.last_ack_due_ns;
+    slot.last_ack_due_ns = due;
   }
   HeldAck a{Timestamp(due), ctx.index(), 0, 0, e};
   if (const Fill* f = std::get_if<Fill>(&e)) {
@@ -90,6 +86,7 @@ Status StrategyHost::restore_acks(StateReader& r) {
   const uint64_t n = r.u64();
   if (n > acks_.max()) r.fail("acks: more held than the bound");
   acks_.clear();
+  for (Slot& s : slots_) s.last_ack_due_ns = 0;
   HeldReader reader(r);
   for (uint64_t k = 0; k < n && r.ok(); ++k) {
     HeldAck a;
@@ -109,6 +106,8 @@ Status StrategyHost::restore_acks(StateReader& r) {
       r.fail("acks: held outcomes out of due-time order");
       break;
     }
+    Slot& owner = slots_[a.slot];
+    if (a.due.value() > owner.last_ack_due_ns) owner.last_ack_due_ns = a.due.value();
   }
   acks_.set_early(r.u64());
   return r.status();
